@@ -1,0 +1,60 @@
+# OpenPMO developer commands. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+ASSETS := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
+
+.DEFAULT_GOAL := help
+.PHONY: help setup assets migrate demo run test test-postgres lint format bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(ASSETS) ## Create .venv, install Python and front-end dependencies
+
+assets: $(ASSETS) ## Install the pinned GOV.UK Frontend from npm (served locally)
+
+migrate: setup ## Apply database migrations (SQLite by default; DATABASE_URL to change)
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate ## Load the ETP demo data (idempotent) and print the demo sign-in details
+	$(BIN)/python manage.py load_demo
+
+run: demo ## Set everything up and serve http://127.0.0.1:$(PORT) with the ETP demo data
+	OPENPMO_DEBUG=$${OPENPMO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup ## Set up and run the whole test suite (SQLite)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+test-postgres: setup ## Run the suite against PostgreSQL (DATABASE_URL, default 127.0.0.1:5432/test)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+lint: setup ## ruff (lint and format check) and mypy (strict for openpmo.core)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src/openpmo/core
+
+format: setup ## Format the code with ruff
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+bench: setup ## Run the benchmarks and print their figures (ratios against a baseline run beside them)
+	$(BIN)/python -m benchmarks
+
+clean: ## Remove the virtual environment, node_modules and the local database
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,5 @@
+import sys
+
+from openpmo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,117 @@
+"""Money and UK financial years.
+
+Money is ``Decimal`` pounds. Amounts are rounded to pence with ``ROUND_HALF_UP`` only when they are
+shown or stored (``pounds``), never in the middle of a calculation. A financial year runs
+1 April to 31 March and is written ``2023/24``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from openpmo.core.errors import ValidationError
+
+__all__ = ["PENNY", "FinancialYear", "parse_money", "pounds", "thousands"]
+
+PENNY = Decimal("0.01")
+_FY_PATTERN = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
+
+
+def pounds(amount: Decimal | int | str) -> Decimal:
+    """Round an amount to pence, half up (the way finance officers round)."""
+    return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def thousands(amount: Decimal) -> Decimal:
+    """Round an amount to whole £'000, half up, as council reports print their tables."""
+    return (Decimal(amount) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def parse_money(value: object, *, where: str | None = None) -> Decimal:
+    """Read an amount of money from text or a number; floats go through ``str`` to stay exact.
+
+    Accepts ``"£1,234.50"``, ``"(8,749)"`` (a bracketed negative, as reports print reserves),
+    ints, Decimals and floats. Anything else is a ``ValidationError`` naming ``where``.
+    """
+    if isinstance(value, bool):
+        raise ValidationError(f"expected an amount of money, got {value!r}", where=where)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    if not isinstance(value, str):
+        raise ValidationError(f"expected an amount of money, got {value!r}", where=where)
+    text = value.strip().replace(",", "").replace("£", "").replace(" ", "")
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"{value!r} is not an amount of money", where=where) from None
+    if not amount.is_finite():
+        raise ValidationError(f"{value!r} is not an amount of money", where=where)
+    return -amount if negative else amount
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class FinancialYear:
+    """A UK public-sector financial year, 1 April ``start_year`` to 31 March the year after."""
+
+    start_year: int
+
+    @classmethod
+    def parse(cls, text: str | int, *, where: str | None = None) -> FinancialYear:
+        """Read ``"2023/24"`` (also ``"2023-24"``, ``"2023/2024"``)."""
+        match = _FY_PATTERN.match(str(text))
+        if not match:
+            raise ValidationError(
+                f"{text!r} is not a financial year; write it like 2023/24", where=where
+            )
+        start = int(match.group(1))
+        end = match.group(2)
+        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if end_year != start + 1 and not (len(end) == 2 and end_year + 100 == start + 1):
+            raise ValidationError(
+                f"{text!r} is not a financial year: the second year must follow the first",
+                where=where,
+            )
+        return cls(start)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> FinancialYear:
+        """The financial year that ``day`` falls in."""
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.start_year, 4, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.start_year + 1, 3, 31)
+
+    @property
+    def days(self) -> int:
+        """365, or 366 when the year holds a 29 February."""
+        return (self.last_day - self.first_day).days + 1
+
+    def next(self) -> FinancialYear:
+        return FinancialYear(self.start_year + 1)
+
+    def previous(self) -> FinancialYear:
+        return FinancialYear(self.start_year - 1)
+
+    def __add__(self, years: int) -> FinancialYear:
+        return FinancialYear(self.start_year + years)
+
+    def __str__(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @classmethod
+    def span(cls, first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:
+        """Every financial year from ``first`` to ``last`` inclusive."""
+        return [cls(year) for year in range(first.start_year, last.start_year + 1)]
