@@ -1,0 +1,337 @@
+"""Working calendars, and the conversion between wall-clock times and working-minute offsets.
+
+A :class:`Calendar` says which minutes of the week are working time (per weekday, a list of
+intervals such as 09:00-13:00 and 15:00-19:00) and which dates are exceptions (a bank holiday, a
+Saturday worked). The engine never does date arithmetic on wall-clock times: it counts *working
+minutes* from midnight of the project's first day, which makes adding a duration or a lag a plain
+integer addition. :class:`_Timeline` materialises a calendar over a range of days into numpy
+arrays so that whole columns of offsets convert to and from wall-clock minutes at once.
+
+One offset can name two wall-clock times: 480 working minutes after Monday 09:00 is both Monday
+19:00 (the *end* of Monday's work) and Tuesday 09:00 (the *start* of Tuesday's). Conversions
+therefore take a flag saying which one is wanted; the engine keeps that flag beside each date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from openpmo.core.errors import ValidationError
+
+__all__ = ["Calendar", "CalendarException", "WorkingInterval"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+MINUTES_PER_DAY = 24 * 60
+EPOCH = datetime(1970, 1, 1)
+_ONE_MINUTE = timedelta(minutes=1)
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, order=True)
+class WorkingInterval:
+    """Working time within one day, in minutes after midnight; ``end`` may be 1440 (midnight)."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end <= MINUTES_PER_DAY:
+            raise ValidationError(
+                f"a working interval must lie within one day and end after it starts, "
+                f"got {self.start}-{self.end} minutes",
+                where="calendar",
+            )
+
+    @classmethod
+    def of(cls, start: time, end: time) -> WorkingInterval:
+        """The interval from ``start`` to ``end``; an ``end`` of 00:00 means midnight at day end."""
+        end_minute = end.hour * 60 + end.minute or MINUTES_PER_DAY
+        return cls(start.hour * 60 + start.minute, end_minute)
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+def _intervals(raw: Iterable[WorkingInterval]) -> tuple[WorkingInterval, ...]:
+    ordered = tuple(sorted(raw))
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.start < before.end:
+            raise ValidationError(
+                f"working intervals overlap: {before.start}-{before.end} and "
+                f"{after.start}-{after.end} minutes",
+                where="calendar",
+            )
+    return ordered
+
+
+@dataclass(frozen=True)
+class CalendarException:
+    """Dates from ``first`` to ``last`` (inclusive) worked with ``intervals`` (none: a day off)."""
+
+    first: date
+    last: date
+    intervals: tuple[WorkingInterval, ...] = ()
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValidationError(
+                f"exception {self.name or self.first.isoformat()!r} ends before it starts",
+                where="calendar",
+            )
+        object.__setattr__(self, "intervals", _intervals(self.intervals))
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Working time: intervals for each weekday (Monday first) and dated exceptions."""
+
+    week: tuple[tuple[WorkingInterval, ...], ...]
+    exceptions: tuple[CalendarException, ...] = ()
+    name: str = "Standard"
+    _timelines: dict[int, _Timeline] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        if len(self.week) != 7:
+            raise ValidationError(
+                f"a calendar needs 7 weekdays, got {len(self.week)}", where="calendar"
+            )
+        object.__setattr__(self, "week", tuple(_intervals(day) for day in self.week))
+        if not any(self.week):
+            raise ValidationError(
+                f"calendar {self.name!r} has no working time on any weekday", where="calendar"
+            )
+
+    @classmethod
+    def standard(
+        cls,
+        *,
+        hours: Iterable[tuple[time, time]] = ((time(8), time(12)), (time(13), time(17))),
+        working_days: Iterable[int] = (0, 1, 2, 3, 4),
+        exceptions: Iterable[CalendarException] = (),
+        name: str = "Standard",
+    ) -> Calendar:
+        """Microsoft Project's default: Monday to Friday, 08:00-12:00 and 13:00-17:00."""
+        day = tuple(WorkingInterval.of(start, end) for start, end in hours)
+        days = set(working_days)
+        return cls(
+            week=tuple(day if weekday in days else () for weekday in range(7)),
+            exceptions=tuple(exceptions),
+            name=name,
+        )
+
+    def intervals_on(self, day: date) -> tuple[WorkingInterval, ...]:
+        """The working intervals on ``day`` (the last matching exception wins)."""
+        for exception in reversed(self.exceptions):
+            if exception.first <= day <= exception.last:
+                return exception.intervals
+        return self.week[day.weekday()]
+
+    def is_working_day(self, day: date) -> bool:
+        return bool(self.intervals_on(day))
+
+    def describe(self) -> str:
+        """One line per weekday, e.g. ``Monday 09:00-13:00, 15:00-19:00``."""
+        lines = []
+        for weekday, intervals in zip(_WEEKDAY_NAMES, self.week, strict=True):
+            hours = ", ".join(f"{_hhmm(i.start)}-{_hhmm(i.end)}" for i in intervals)
+            lines.append(f"{weekday} {hours or 'not working'}")
+        return "\n".join(lines)
+
+    # -- conversions, one value at a time (the engine uses the vectorised _Timeline) -------------
+
+    def working_minutes_between(self, start: datetime, end: datetime) -> int:
+        """Working minutes from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+        timeline = self.timeline(start.date())
+        offsets = timeline.offsets_of(_wall_minutes([start, end]))
+        return int(offsets[1] - offsets[0])
+
+    def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
+        """The time ``minutes`` of working time after ``start`` (before it when negative).
+
+        Like Microsoft Project, a result that falls on a boundary is the end of the earlier
+        working period when moving forward and the start of the later one when moving back.
+        """
+        timeline = self.timeline(start.date())
+        offset = timeline.offsets_of(_wall_minutes([start]))
+        if minutes == 0:
+            return start
+        wall = timeline.wall_of(offset + minutes, np.array([minutes > 0]))
+        return _datetimes(wall)[0]
+
+    def timeline(self, origin: date) -> _Timeline:
+        """The calendar materialised around ``origin`` (offset 0 is midnight starting it)."""
+        key = origin.toordinal()
+        found = self._timelines.get(key)
+        if found is None:
+            if len(self._timelines) > 16:
+                self._timelines.clear()
+            found = self._timelines[key] = _Timeline(self, origin)
+        return found
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _wall_minutes(values: Iterable[datetime]) -> IntArray:
+    return np.array([(value - EPOCH) // _ONE_MINUTE for value in values], dtype=np.int64)
+
+
+def _datetimes(wall: IntArray) -> list[datetime]:
+    stamps = wall.astype("datetime64[m]").astype("datetime64[s]").astype(object)
+    return [value for value in stamps]
+
+
+class _Timeline:
+    """A calendar laid out over a span of days as arrays; grows when asked about a later day.
+
+    ``cumulative[i]`` is the working minutes from the origin's midnight to the midnight that
+    starts day ``first_day + i`` (days counted from 1970-01-01), negative before the origin.
+    """
+
+    _PAD_DAYS = 366
+
+    def __init__(self, calendar: Calendar, origin: date) -> None:
+        self.calendar = calendar
+        self.origin_day = (origin - EPOCH.date()).days
+        self._build(self.origin_day - self._PAD_DAYS, self.origin_day + 4 * self._PAD_DAYS)
+
+    def _build(self, first_day: int, last_day: int) -> None:
+        calendar = self.calendar
+        days = np.arange(first_day, last_day, dtype=np.int64)
+        widest = max(
+            [len(day) for day in calendar.week]
+            + [len(exception.intervals) for exception in calendar.exceptions]
+            + [1]
+        )
+        pattern_start = np.full((7, widest), MINUTES_PER_DAY, dtype=np.int64)
+        pattern_end = np.full((7, widest), MINUTES_PER_DAY, dtype=np.int64)
+        for weekday, intervals in enumerate(calendar.week):
+            for k, interval in enumerate(intervals):
+                pattern_start[weekday, k] = interval.start
+                pattern_end[weekday, k] = interval.end
+        weekday_of = (days + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
+        starts = pattern_start[weekday_of]
+        ends = pattern_end[weekday_of]
+        epoch = EPOCH.date()
+        for exception in calendar.exceptions:
+            lo = max((exception.first - epoch).days, first_day)
+            hi = min((exception.last - epoch).days + 1, last_day)
+            if lo >= hi:
+                continue
+            row_start = np.full(widest, MINUTES_PER_DAY, dtype=np.int64)
+            row_end = np.full(widest, MINUTES_PER_DAY, dtype=np.int64)
+            for k, interval in enumerate(exception.intervals):
+                row_start[k] = interval.start
+                row_end[k] = interval.end
+            starts[lo - first_day : hi - first_day] = row_start
+            ends[lo - first_day : hi - first_day] = row_end
+        lengths = ends - starts
+        day_minutes = lengths.sum(axis=1)
+        cumulative = np.concatenate(([0], np.cumsum(day_minutes)))
+        cumulative -= cumulative[self.origin_day - first_day]
+        self.first_day = first_day
+        self.last_day = last_day
+        self.starts = starts
+        self.ends = ends
+        self.within_start = np.cumsum(lengths, axis=1) - lengths  # minutes before interval k
+        self.within_end = self.within_start + lengths
+        self.cumulative = cumulative
+
+    def _cover_offsets(self, offsets: IntArray) -> None:
+        if offsets.size == 0:
+            return
+        low, high = int(offsets.min()), int(offsets.max())
+        while low <= self.cumulative[1] or high >= self.cumulative[-2]:
+            span = self.last_day - self.first_day
+            first = self.first_day - (span if low <= self.cumulative[1] else 0)
+            last = self.last_day + (span if high >= self.cumulative[-2] else 0)
+            if span > 200_000 * 366:
+                raise ValidationError("dates run beyond the year 200000", where="calendar")
+            self._build(first, last)
+
+    def _cover_days(self, days: IntArray) -> None:
+        if days.size == 0:
+            return
+        low, high = int(days.min()), int(days.max())
+        if low > self.first_day and high < self.last_day - 1:
+            return
+        first = min(self.first_day, low - self._PAD_DAYS)
+        last = max(self.last_day, high + self._PAD_DAYS)
+        self._build(first, last)
+
+    def offsets_of(self, wall: IntArray) -> IntArray:
+        """Working minutes from the origin to each wall-clock minute (minutes since 1970)."""
+        wall = np.asarray(wall, dtype=np.int64)
+        days = wall // MINUTES_PER_DAY
+        self._cover_days(days)
+        row = days - self.first_day
+        minute = (wall - days * MINUTES_PER_DAY)[:, None]
+        worked = np.clip(minute - self.starts[row], 0, self.ends[row] - self.starts[row])
+        return np.asarray(self.cumulative[row] + worked.sum(axis=1), dtype=np.int64)
+
+    def wall_of(self, offsets: IntArray, end_form: BoolArray) -> IntArray:
+        """Wall-clock minutes (since 1970) for working offsets.
+
+        Where ``end_form`` is true the time is the end of the working period that the offset
+        closes (Monday 19:00); elsewhere the start of the period it opens (Tuesday 09:00).
+        """
+        offsets = np.asarray(offsets, dtype=np.int64)
+        end_form = np.asarray(end_form, dtype=np.bool_)
+        self._cover_offsets(offsets)
+        cumulative = self.cumulative
+        # start form: the last day whose midnight count is <= offset (it has work after it)
+        row_start = np.searchsorted(cumulative, offsets, side="right") - 1
+        # end form: the first day whose end-of-day count reaches the offset
+        row_end = np.searchsorted(cumulative[1:], offsets, side="left")
+        row = np.where(end_form, row_end, row_start)
+        within = (offsets - cumulative[row])[:, None]
+        k_start = (self.within_start[row] <= within).sum(axis=1) - 1
+        k_start = np.minimum(k_start, self.starts.shape[1] - 1)
+        k_end = np.minimum((self.within_end[row] < within).sum(axis=1), self.ends.shape[1] - 1)
+        k = np.where(end_form, k_end, np.maximum(k_start, 0))[:, None]
+        minute = np.where(
+            end_form[:, None],
+            np.take_along_axis(self.ends[row], k, axis=1)
+            - (np.take_along_axis(self.within_end[row], k, axis=1) - within),
+            np.take_along_axis(self.starts[row], k, axis=1)
+            + (within - np.take_along_axis(self.within_start[row], k, axis=1)),
+        )[:, 0]
+        return np.asarray((row + self.first_day) * MINUTES_PER_DAY + minute, dtype=np.int64)
+
+    def is_interval_end(self, wall: IntArray) -> BoolArray:
+        """True where a wall-clock minute is exactly the end of a working interval."""
+        wall = np.asarray(wall, dtype=np.int64)
+        days = wall // MINUTES_PER_DAY
+        self._cover_days(days)
+        row = days - self.first_day
+        minute = (wall - days * MINUTES_PER_DAY)[:, None]
+        lengths = self.ends[row] - self.starts[row]
+        hit_end = ((self.ends[row] == minute) & (lengths > 0)).any(axis=1)
+        # midnight closing the previous day's last interval
+        prev = row - 1
+        at_midnight = (minute[:, 0] == 0) & (
+            (self.ends[prev] == MINUTES_PER_DAY) & (self.ends[prev] > self.starts[prev])
+        ).any(axis=1)
+        return np.asarray(hit_end | at_midnight, dtype=np.bool_)
+
+    def is_working_minute(self, wall: IntArray) -> BoolArray:
+        """True where a wall-clock minute lies inside (or at the start of) working time."""
+        wall = np.asarray(wall, dtype=np.int64)
+        days = wall // MINUTES_PER_DAY
+        self._cover_days(days)
+        row = days - self.first_day
+        minute = (wall - days * MINUTES_PER_DAY)[:, None]
+        inside = (self.starts[row] <= minute) & (minute < self.ends[row])
+        return np.asarray(inside.any(axis=1), dtype=np.bool_)

@@ -1,0 +1,659 @@
+"""The critical-path engine: forward and backward passes in numpy, the way Microsoft Project does.
+
+Microsoft Project behaviours modelled here (each checked against files Project saved, see
+``tests/core/test_schedule_msproject.py``):
+
+* Dates are counted in working minutes of the project calendar; a duration or lag of N minutes
+  is N minutes of working time (a "day" is the project's minutes per day, 480 by default).
+* One working-minute offset can be two wall-clock times (19:00 Monday is 09:00 Tuesday). Project
+  keeps whichever its arithmetic produced: adding working time lands at the end of a period
+  (19:00), subtracting lands at the start of the next (09:00), adding nothing keeps the date as it
+  was. A task with a duration is then moved to start at the next working minute and its late
+  finish to the end of the previous one; a milestone keeps the time it was given, so a milestone
+  after a finish shows 19:00 early and may show 09:00 next morning late, with zero slack.
+* Links FS, SS, FF and SF with lags and leads in working time or as a percentage of the
+  predecessor's duration. When a finish requirement (FF, SF) drives a task its finish is that
+  requirement as it stands (an SF finish can show 08:00 of the next working day).
+* Every task starts no earlier than the project start and finishes, late, no later than the
+  project finish (the latest early finish, kept as it stands).
+* Constraints: start/finish no earlier than (forward), start/finish no later than (backward),
+  must start/finish on (pins both passes). As-late-as-possible is scheduled as soon as possible.
+* Manually scheduled tasks keep their start and finish. Going backward, Project derives their late
+  finish from finish-to-start and finish-to-finish successors only, as it stands (not moved to the
+  end of the previous working period), and their late start from that.
+* Total slack is the smaller of start slack and finish slack, in working minutes; free slack is
+  how far a task can slip before any successor moves (or the project finish, with no successors),
+  never more than total slack. A task is critical when total slack is at most the critical slack
+  limit (0 by default).
+* Summary tasks roll up: earliest start and latest finish of the tasks under them, early and late
+  alike; their slack follows from those dates.
+
+Not modelled (named as known gaps in the tests): task and resource calendars, split tasks,
+elapsed durations and lags (scheduled as calendar time, but dates that fall in non-working time
+are shown at the nearest working boundary), links to or from summary tasks (refused), levelling
+delay and progress (actual dates).
+
+Performance: tasks are grouped in topological levels (Kahn's algorithm, vectorised); each level is
+one set of numpy operations over its links (``maximum.reduceat`` over links sorted by successor
+going forward, by predecessor going back), so the Python loop runs once per level, not per task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from openpmo.core.errors import CycleError, ScheduleError, ValidationError
+from openpmo.core.schedule._calendar import EPOCH, Calendar, _Timeline
+from openpmo.core.schedule._model import ConstraintType, LinkType, Network, Task
+
+__all__ = ["ScheduleResult", "TaskSchedule", "schedule"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# A date is held as one int64: 2 * working-minute offset + form, where form 1 means "the start of
+# the working period that begins at this offset" and 0 "the end of the one that closes at it".
+# Ordering these integers orders the wall-clock times, as Project compares them.
+NEVER_BEFORE = np.int64(-(1 << 60))
+NEVER_AFTER = np.int64(1 << 60)
+
+
+def _shift(values: IntArray, minutes: IntArray) -> IntArray:
+    """Add working minutes the way Project does: forward lands at an end, back at a start."""
+    moved = 2 * ((values >> 1) + minutes) + (minutes < 0)
+    return np.where(minutes == 0, values, moved)
+
+
+def _as_start(values: IntArray) -> IntArray:
+    return values | 1
+
+
+def _as_end(values: IntArray) -> IntArray:
+    return values & ~np.int64(1)
+
+
+@dataclass(frozen=True)
+class TaskSchedule:
+    """The computed schedule of one task (local wall-clock times, as Project shows them)."""
+
+    uid: int
+    name: str
+    early_start: datetime
+    early_finish: datetime
+    late_start: datetime
+    late_finish: datetime
+    total_slack_minutes: int
+    free_slack_minutes: int
+    critical: bool
+    summary: bool
+    milestone: bool
+    manual: bool
+    minutes_per_day: int = 480
+
+    @property
+    def start(self) -> datetime:
+        """Scheduled start: the early start (a manual task's early start is its own start)."""
+        return self.early_start
+
+    @property
+    def finish(self) -> datetime:
+        return self.early_finish
+
+    @property
+    def total_slack_days(self) -> float:
+        return self.total_slack_minutes / self.minutes_per_day
+
+    @property
+    def free_slack_days(self) -> float:
+        return self.free_slack_minutes / self.minutes_per_day
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """Every task's dates and slack, in the order the network listed them."""
+
+    project_start: datetime
+    project_finish: datetime
+    tasks: tuple[TaskSchedule, ...]
+    minutes_per_day: int = 480
+
+    def task(self, uid: int) -> TaskSchedule:
+        for entry in self.tasks:
+            if entry.uid == uid:
+                return entry
+        raise KeyError(uid)
+
+    def by_uid(self) -> dict[int, TaskSchedule]:
+        return {entry.uid: entry for entry in self.tasks}
+
+    @property
+    def critical_path(self) -> tuple[int, ...]:
+        """UIDs of the critical tasks (not summaries), in order of early start."""
+        chosen = [entry for entry in self.tasks if entry.critical and not entry.summary]
+        chosen.sort(key=lambda entry: (entry.early_start, entry.early_finish, entry.uid))
+        return tuple(entry.uid for entry in chosen)
+
+
+class Passes(NamedTuple):
+    """What the array engine returns: dates as encoded int64 values, slack in minutes."""
+
+    early_start: IntArray
+    early_finish: IntArray
+    late_start: IntArray
+    late_finish: IntArray
+    project_finish: np.int64
+
+
+@dataclass
+class ArrayNetwork:
+    """A network as arrays over task indices 0..n-1 (no summaries): what the passes consume.
+
+    Link types use :class:`LinkType` codes; lags are whole working minutes.
+    """
+
+    durations: IntArray
+    predecessors: IntArray
+    successors: IntArray
+    link_types: IntArray
+    lags: IntArray
+    start_bound: IntArray
+    finish_bound: IntArray
+    late_start_bound: IntArray
+    late_finish_bound: IntArray
+    manual: BoolArray
+    manual_start: IntArray
+    manual_finish: IntArray
+    pin_start: IntArray
+    pin_finish: IntArray
+    names: tuple[str, ...] | None = None
+
+    @classmethod
+    def simple(
+        cls,
+        durations: IntArray,
+        predecessors: IntArray,
+        successors: IntArray,
+        link_types: IntArray | None = None,
+        lags: IntArray | None = None,
+    ) -> ArrayNetwork:
+        """Tasks that start no earlier than offset 0 (a start of day), no constraints."""
+        n = durations.shape[0]
+        e = predecessors.shape[0]
+        return cls(
+            durations=durations.astype(np.int64),
+            predecessors=predecessors.astype(np.int64),
+            successors=successors.astype(np.int64),
+            link_types=(
+                np.full(e, int(LinkType.FS), np.int64) if link_types is None else link_types
+            ),
+            lags=np.zeros(e, np.int64) if lags is None else lags.astype(np.int64),
+            start_bound=np.ones(n, np.int64),
+            finish_bound=np.full(n, NEVER_BEFORE, np.int64),
+            late_start_bound=np.full(n, NEVER_AFTER, np.int64),
+            late_finish_bound=np.full(n, NEVER_AFTER, np.int64),
+            manual=np.zeros(n, np.bool_),
+            manual_start=np.zeros(n, np.int64),
+            manual_finish=np.zeros(n, np.int64),
+            pin_start=np.full(n, NEVER_BEFORE, np.int64),
+            pin_finish=np.full(n, NEVER_BEFORE, np.int64),
+        )
+
+
+def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
+    """Concatenate arange(s, s + c) for each pair, without a Python loop."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    before = np.cumsum(counts) - counts
+    return np.asarray(np.repeat(starts - before, counts) + np.arange(total), dtype=np.int64)
+
+
+def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> IntArray:
+    """Each task's level: 0 without predecessors, else 1 + the highest predecessor level.
+
+    Raises :class:`CycleError` (naming task indices) when the links form a cycle.
+    """
+    indegree = np.bincount(successors, minlength=n).astype(np.int64)
+    by_predecessor = np.argsort(predecessors, kind="stable")
+    out_pointer = np.concatenate(([0], np.cumsum(np.bincount(predecessors, minlength=n))))
+    ordered_successors = successors[by_predecessor]
+    level = np.full(n, -1, np.int64)
+    frontier = np.flatnonzero(indegree == 0)
+    depth = 0
+    while frontier.size:
+        level[frontier] = depth
+        starts = out_pointer[frontier]
+        reached = ordered_successors[_ranges(starts, out_pointer[frontier + 1] - starts)]
+        if reached.size == 0:
+            break
+        touched, hits = np.unique(reached, return_counts=True)
+        indegree[touched] -= hits
+        frontier = touched[indegree[touched] == 0]
+        depth += 1
+    if (level < 0).any():
+        raise _CycleFound(_find_cycle(level, predecessors, successors))
+    return level
+
+
+class _CycleFound(Exception):
+    def __init__(self, indices: list[int]) -> None:
+        self.indices = indices
+
+
+def _find_cycle(level: IntArray, predecessors: IntArray, successors: IntArray) -> list[int]:
+    """Walk back through unplaced tasks (each has an unplaced predecessor) until one repeats."""
+    stuck = level < 0
+    keep = stuck[predecessors] & stuck[successors]
+    back: dict[int, int] = {}
+    for pred, succ in zip(predecessors[keep].tolist(), successors[keep].tolist(), strict=True):
+        back.setdefault(succ, pred)
+    node = int(np.flatnonzero(stuck)[0])
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = back[node]
+    cycle = path[seen[node] :]
+    cycle.reverse()  # we walked against the links; report them in link order
+    return cycle
+
+
+def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
+    """Forward and backward pass over an :class:`ArrayNetwork`; dates as encoded values."""
+    n = network.durations.shape[0]
+    pred = network.predecessors
+    succ = network.successors
+    if levels is None:
+        levels = topological_levels(n, pred, succ)
+    durations = network.durations
+    link_type = network.link_types
+    lag = network.lags
+    from_finish = (link_type == LinkType.FS) | (link_type == LinkType.FF)
+    to_start = (link_type == LinkType.FS) | (link_type == LinkType.SS)
+
+    depth = int(levels.max()) + 1 if n else 0
+    node_order = np.argsort(levels * n + np.arange(n), kind="stable")
+    node_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels, minlength=depth))))
+
+    # forward: links sorted by (level of successor, successor)
+    forward = np.argsort(levels[succ] * n + succ, kind="stable")
+    f_pred, f_succ = pred[forward], succ[forward]
+    f_from_finish, f_to_start, f_lag = from_finish[forward], to_start[forward], lag[forward]
+    f_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels[f_succ], minlength=depth))))
+    f_new = np.concatenate(([True], f_succ[1:] != f_succ[:-1])) if f_succ.size else f_succ
+
+    # backward: links sorted by (level of predecessor, predecessor)
+    backward = np.argsort(levels[pred] * n + pred, kind="stable")
+    b_pred, b_succ = pred[backward], succ[backward]
+    b_from_finish, b_to_start, b_lag = from_finish[backward], to_start[backward], lag[backward]
+    b_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels[b_pred], minlength=depth))))
+    b_new = np.concatenate(([True], b_pred[1:] != b_pred[:-1])) if b_pred.size else b_pred
+
+    manual = network.manual
+    positive = durations > 0
+    early_start = np.zeros(n, np.int64)
+    early_finish = np.zeros(n, np.int64)
+    any_pins = bool(
+        (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any()
+    )
+    any_manual = bool(manual.any())
+
+    for d in range(depth):
+        nodes = node_order[node_pointer[d] : node_pointer[d + 1]]
+        start_req = network.start_bound[nodes]
+        finish_req = network.finish_bound[nodes]
+        lo, hi = int(f_pointer[d]), int(f_pointer[d + 1])
+        if hi > lo:
+            p = f_pred[lo:hi]
+            source = np.where(f_from_finish[lo:hi], early_finish[p], early_start[p])
+            candidate = _shift(source, f_lag[lo:hi])
+            into_start = f_to_start[lo:hi]
+            segments = np.flatnonzero(f_new[lo:hi])
+            start_req = np.maximum(
+                start_req,
+                np.maximum.reduceat(np.where(into_start, candidate, NEVER_BEFORE), segments),
+            )
+            finish_req = np.maximum(
+                finish_req,
+                np.maximum.reduceat(np.where(into_start, NEVER_BEFORE, candidate), segments),
+            )
+        span = durations[nodes]
+        start_req = np.where(positive[nodes], _as_start(start_req), start_req)
+        from_finish_req = _shift(finish_req, -span)
+        finish_drives = from_finish_req > start_req
+        es = np.where(finish_drives, from_finish_req, start_req)
+        ef = np.where(finish_drives, finish_req, _shift(start_req, span))
+        if any_pins:
+            pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
+            es = np.where(pin_s > NEVER_BEFORE, pin_s, es)
+            ef = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), ef)
+            es = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), es)
+            ef = np.where(pin_f > NEVER_BEFORE, pin_f, ef)
+        if any_manual:
+            kept = manual[nodes]
+            es = np.where(kept, network.manual_start[nodes], es)
+            ef = np.where(kept, network.manual_finish[nodes], ef)
+        early_start[nodes] = es
+        early_finish[nodes] = ef
+
+    project_finish = early_finish.max() if n else np.int64(1)
+    late_start = np.zeros(n, np.int64)
+    late_finish = np.zeros(n, np.int64)
+    for d in range(depth - 1, -1, -1):
+        nodes = node_order[node_pointer[d] : node_pointer[d + 1]]
+        finish_req = np.minimum(network.late_finish_bound[nodes], project_finish)
+        start_req = network.late_start_bound[nodes].copy()
+        lo, hi = int(b_pointer[d]), int(b_pointer[d + 1])
+        if hi > lo:
+            s = b_succ[lo:hi]
+            source = np.where(b_to_start[lo:hi], late_start[s], late_finish[s])
+            candidate = _shift(source, -b_lag[lo:hi])
+            into_finish = b_from_finish[lo:hi]
+            segments = np.flatnonzero(b_new[lo:hi])
+            where = np.searchsorted(nodes, b_pred[lo:hi][segments])
+            finish_req[where] = np.minimum(
+                finish_req[where],
+                np.minimum.reduceat(np.where(into_finish, candidate, NEVER_AFTER), segments),
+            )
+            start_req[where] = np.minimum(
+                start_req[where],
+                np.minimum.reduceat(np.where(into_finish, NEVER_AFTER, candidate), segments),
+            )
+        span = durations[nodes]
+        kept = manual[nodes]
+        if any_manual:
+            start_req = np.where(kept, NEVER_AFTER, start_req)
+        finish_req = np.where(positive[nodes] & ~kept, _as_end(finish_req), finish_req)
+        from_start_req = _shift(start_req, span)
+        start_drives = from_start_req < finish_req
+        lf = np.where(start_drives, from_start_req, finish_req)
+        ls = np.where(start_drives, start_req, _shift(finish_req, -span))
+        if any_pins:
+            pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
+            ls = np.where(pin_s > NEVER_BEFORE, pin_s, ls)
+            lf = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), lf)
+            ls = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), ls)
+            lf = np.where(pin_f > NEVER_BEFORE, pin_f, lf)
+        late_start[nodes] = ls
+        late_finish[nodes] = lf
+    return Passes(early_start, early_finish, late_start, late_finish, np.int64(project_finish))
+
+
+def free_slack(network: ArrayNetwork, passes: Passes) -> IntArray:
+    """Working minutes each task can slip before a successor (or the project finish) moves."""
+    es, ef = passes.early_start, passes.early_finish
+    pred, succ, types = network.predecessors, network.successors, network.link_types
+    source = np.where((types == LinkType.FS) | (types == LinkType.FF), ef[pred], es[pred])
+    target = np.where((types == LinkType.FS) | (types == LinkType.SS), es[succ], ef[succ])
+    room = (target >> 1) - (_shift(source, network.lags) >> 1)
+    slack = (passes.project_finish >> 1) - (ef >> 1)
+    np.minimum.at(slack, pred, room)
+    return np.asarray(slack, dtype=np.int64)
+
+
+def total_slack(passes: Passes) -> IntArray:
+    start_slack = (passes.late_start >> 1) - (passes.early_start >> 1)
+    finish_slack = (passes.late_finish >> 1) - (passes.early_finish >> 1)
+    return np.asarray(np.minimum(start_slack, finish_slack), dtype=np.int64)
+
+
+# -- from tasks to arrays and back ---------------------------------------------------------------
+
+
+def _values(
+    timeline: _Timeline, moments: list[datetime | None], prefer_start: bool, default: np.int64
+) -> IntArray:
+    """Encode wall-clock times as dates; a time in non-working hours takes the preferred form."""
+    out = np.full(len(moments), default, np.int64)
+    present = [i for i, moment in enumerate(moments) if moment is not None]
+    if not present:
+        return out
+    wall = np.array(
+        [(moments[i] - EPOCH) // _MINUTE for i in present],  # type: ignore[operator]
+        dtype=np.int64,
+    )
+    offsets = timeline.offsets_of(wall)
+    at_end = timeline.is_interval_end(wall)
+    working = timeline.is_working_minute(wall)
+    form = np.where(at_end, 0, np.where(working, 1, 1 if prefer_start else 0))
+    out[np.array(present)] = 2 * offsets + form
+    return out
+
+
+def _datetimes(timeline: _Timeline, values: IntArray) -> list[datetime]:
+    wall = timeline.wall_of(values >> 1, (values & 1) == 0)
+    stamps = wall.astype("datetime64[m]").astype("datetime64[s]").astype(object)
+    return list(stamps)
+
+
+_MINUTE = np.timedelta64(1, "m").astype(object)
+
+
+def _hierarchy(tasks: tuple[Task, ...], index: dict[int, int]) -> list[list[int]]:
+    """For each task position, the positions of its direct children."""
+    children: list[list[int]] = [[] for _ in tasks]
+    for position, task in enumerate(tasks):
+        if task.parent is None:
+            continue
+        parent = index.get(task.parent)
+        if parent is None:
+            raise ValidationError(
+                f"parent task {task.parent} does not exist", where=f"task {task.uid}"
+            )
+        if not tasks[parent].summary:
+            raise ValidationError(
+                f"parent task {task.parent} is not a summary task", where=f"task {task.uid}"
+            )
+        children[parent].append(position)
+    return children
+
+
+def schedule(
+    network: Network,
+    calendar: Calendar,
+    project_start: datetime,
+    *,
+    minutes_per_day: int = 480,
+    critical_slack_minutes: int = 0,
+) -> ScheduleResult:
+    """Schedule ``network`` from ``project_start`` on ``calendar``, as Microsoft Project would.
+
+    Raises :class:`~openpmo.core.errors.ValidationError` for links to unknown or duplicate tasks
+    and :class:`~openpmo.core.errors.CycleError` (naming the tasks) when the links loop.
+    """
+    tasks = network.tasks
+    index: dict[int, int] = {}
+    for position, task in enumerate(tasks):
+        if task.uid in index:
+            raise ValidationError("two tasks share this UID", where=f"task {task.uid}")
+        index[task.uid] = position
+    children = _hierarchy(tasks, index)
+    leaves = [position for position, task in enumerate(tasks) if not task.summary]
+    leaf_of = {position: k for k, position in enumerate(leaves)}
+    timeline = calendar.timeline(project_start.date())
+    leaf_tasks = [tasks[position] for position in leaves]
+
+    preds, succs, types, lags = [], [], [], []
+    for link in network.links:
+        for uid in (link.predecessor, link.successor):
+            if uid not in index:
+                raise ValidationError(
+                    f"link {link.predecessor} -> {link.successor} names task {uid}, which does "
+                    "not exist",
+                    where=f"task {link.successor}",
+                )
+            if tasks[index[uid]].summary:
+                raise ScheduleError(
+                    f"link {link.predecessor} -> {link.successor} involves summary task {uid}; "
+                    "links to or from summary tasks are not supported: link the tasks under it",
+                    where=f"task {uid}",
+                )
+        p = leaf_of[index[link.predecessor]]
+        preds.append(p)
+        succs.append(leaf_of[index[link.successor]])
+        types.append(int(link.type))
+        if link.lag_percent is not None:
+            lags.append(round(link.lag_percent / 100 * leaf_tasks[p].duration_minutes))
+        else:
+            lags.append(link.lag_minutes)
+
+    start_value = _values(timeline, [project_start], True, NEVER_BEFORE)[0]
+    start_value = start_value | 1
+
+    def constraint_dates(kinds: tuple[ConstraintType, ...]) -> list[datetime | None]:
+        return [t.constraint_date if t.constraint in kinds else None for t in leaf_tasks]
+
+    start_bound = np.maximum(
+        _values(
+            timeline,
+            constraint_dates((ConstraintType.START_NO_EARLIER_THAN,)),
+            True,
+            NEVER_BEFORE,
+        ),
+        start_value,
+    )
+    durations = np.array([t.duration_minutes for t in leaf_tasks], np.int64)
+    elapsed = [k for k, t in enumerate(leaf_tasks) if t.elapsed]
+    if elapsed:
+        durations = _elapsed_as_working(timeline, leaf_tasks, elapsed, durations, project_start)
+    arrays = ArrayNetwork(
+        durations=durations,
+        predecessors=np.array(preds, np.int64),
+        successors=np.array(succs, np.int64),
+        link_types=np.array(types, np.int64),
+        lags=np.array(lags, np.int64),
+        start_bound=start_bound,
+        finish_bound=_values(
+            timeline,
+            constraint_dates((ConstraintType.FINISH_NO_EARLIER_THAN,)),
+            False,
+            NEVER_BEFORE,
+        ),
+        late_start_bound=_values(
+            timeline, constraint_dates((ConstraintType.START_NO_LATER_THAN,)), True, NEVER_AFTER
+        ),
+        late_finish_bound=_values(
+            timeline,
+            constraint_dates((ConstraintType.FINISH_NO_LATER_THAN,)),
+            False,
+            NEVER_AFTER,
+        ),
+        manual=np.array([t.manual for t in leaf_tasks], np.bool_),
+        manual_start=_values(
+            timeline, [t.start if t.manual else None for t in leaf_tasks], True, NEVER_BEFORE
+        ),
+        manual_finish=_values(
+            timeline, [t.finish if t.manual else None for t in leaf_tasks], False, NEVER_BEFORE
+        ),
+        pin_start=_values(
+            timeline, constraint_dates((ConstraintType.MUST_START_ON,)), True, NEVER_BEFORE
+        ),
+        pin_finish=_values(
+            timeline, constraint_dates((ConstraintType.MUST_FINISH_ON,)), False, NEVER_BEFORE
+        ),
+    )
+    try:
+        passes = run_passes(arrays)
+    except _CycleFound as found:
+        raise CycleError([_label(leaf_tasks[k]) for k in found.indices]) from None
+    total = total_slack(passes)
+    free = np.minimum(free_slack(arrays, passes), total)
+
+    # summaries: roll up from the tasks under them, deepest first
+    size = len(tasks)
+    es = np.full(size, NEVER_AFTER, np.int64)
+    ef = np.full(size, NEVER_BEFORE, np.int64)
+    ls = np.full(size, NEVER_AFTER, np.int64)
+    lf = np.full(size, NEVER_BEFORE, np.int64)
+    leaf_positions = np.array(leaves, np.int64)
+    es[leaf_positions], ef[leaf_positions] = passes.early_start, passes.early_finish
+    ls[leaf_positions], lf[leaf_positions] = passes.late_start, passes.late_finish
+    total_all = np.zeros(size, np.int64)
+    free_all = np.zeros(size, np.int64)
+    total_all[leaf_positions], free_all[leaf_positions] = total, free
+    for position in _summaries_deepest_first(tasks, children):
+        under = children[position]
+        if under:
+            es[position] = es[under].min()
+            ef[position] = ef[under].max()
+            ls[position] = ls[under].min()
+            lf[position] = lf[under].max()
+        else:
+            es[position] = ef[position] = start_value
+            ls[position] = lf[position] = passes.project_finish
+        start_slack = (ls[position] >> 1) - (es[position] >> 1)
+        finish_slack = (lf[position] >> 1) - (ef[position] >> 1)
+        total_all[position] = min(start_slack, finish_slack)
+        free_all[position] = min(
+            (passes.project_finish >> 1) - (ef[position] >> 1), total_all[position]
+        )
+
+    columns = [_datetimes(timeline, values) for values in (es, ef, ls, lf)]
+    entries = tuple(
+        TaskSchedule(
+            uid=task.uid,
+            name=task.name,
+            early_start=columns[0][k],
+            early_finish=columns[1][k],
+            late_start=columns[2][k],
+            late_finish=columns[3][k],
+            total_slack_minutes=int(total_all[k]),
+            free_slack_minutes=int(free_all[k]),
+            critical=bool(total_all[k] <= critical_slack_minutes),
+            summary=task.summary,
+            milestone=task.milestone,
+            manual=task.manual,
+            minutes_per_day=minutes_per_day,
+        )
+        for k, task in enumerate(tasks)
+    )
+    finish = _datetimes(timeline, np.array([passes.project_finish], np.int64))[0]
+    return ScheduleResult(
+        project_start=project_start,
+        project_finish=finish,
+        tasks=entries,
+        minutes_per_day=minutes_per_day,
+    )
+
+
+def _elapsed_as_working(
+    timeline: _Timeline,
+    tasks: list[Task],
+    elapsed: list[int],
+    durations: IntArray,
+    project_start: datetime,
+) -> IntArray:
+    """Approximate calendar-time durations by the working time they span from the project start."""
+    origin = (project_start - EPOCH) // _MINUTE
+    spans = np.array([tasks[k].duration_minutes for k in elapsed], np.int64)
+    base = np.full(len(elapsed), origin, np.int64)
+    working = timeline.offsets_of(base + spans) - timeline.offsets_of(base)
+    durations = durations.copy()
+    durations[np.array(elapsed)] = working
+    return durations
+
+
+def _summaries_deepest_first(tasks: tuple[Task, ...], children: list[list[int]]) -> list[int]:
+    depth = [0] * len(tasks)
+    order: list[int] = []
+    roots = [k for k, task in enumerate(tasks) if task.parent is None]
+    stack = list(roots)
+    while stack:
+        position = stack.pop()
+        order.append(position)
+        for child in children[position]:
+            depth[child] = depth[position] + 1
+            stack.append(child)
+    summaries = [k for k in order if tasks[k].summary]
+    summaries.sort(key=lambda k: -depth[k])
+    return summaries
+
+
+def _label(task: Task) -> str:
+    return f"{task.uid} {task.name}".strip()

@@ -1,0 +1,527 @@
+"""Microsoft Project XML (MSPDI, "Save as XML") in and out.
+
+Reading goes through defusedxml with document type declarations refused outright: MSPDI never
+needs one, so entity expansion ("billion laughs") and external entities (which could read local
+files) are stopped before any entity is expanded. Anything wrong with a file raises
+:class:`~openpmo.core.errors.ParseError` naming the task or field, and nothing is returned.
+
+Units in MSPDI: durations are ISO 8601 (``PT64H0M0S``, working time); ``LinkLag``, ``TotalSlack``
+and ``FreeSlack`` are tenths of a minute (4800 = one 8-hour day); an absent slack is zero.
+Link types are 0 FF, 1 FS, 2 SF, 3 SS. Calendar ``DayType`` 1 is Sunday .. 7 Saturday; 0 marks an
+exception (a dated ``TimePeriod``), as does the ``Exceptions`` element of Project 2007 and later.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as StdET  # noqa: S405 - used to build output and for its error type
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from xml.etree.ElementTree import Element  # noqa: S405 - type only; parsing is defusedxml's
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from openpmo.core.errors import ParseError
+from openpmo.core.schedule._calendar import Calendar, CalendarException, WorkingInterval
+from openpmo.core.schedule._engine import ScheduleResult, schedule
+from openpmo.core.schedule._model import (
+    ConstraintType,
+    Link,
+    LinkType,
+    Network,
+    Project,
+    StoredDates,
+    Task,
+)
+
+__all__ = ["read_mspdi", "write_mspdi"]
+
+NAMESPACE = "http://schemas.microsoft.com/project"
+MAX_BYTES = 256 * 1024 * 1024
+_ELAPSED_FORMATS = {4, 6, 8, 10, 12, 20, 36, 38, 40, 42, 44, 52}
+_PERCENT_FORMATS = {19, 20, 51, 52}
+_DURATION = re.compile(
+    r"^(-)?P(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def _tag(name: str) -> str:
+    return f"{{{NAMESPACE}}}{name}"
+
+
+class _Reader:
+    """Typed access to child elements, with errors that say where."""
+
+    def __init__(self, element: Element, where: str) -> None:
+        self.element = element
+        self.where = where
+
+    def text(self, name: str) -> str | None:
+        child = self.element.find(_tag(name))
+        if child is None or child.text is None:
+            return None
+        return child.text.strip()
+
+    def integer(self, name: str, default: int | None = None) -> int | None:
+        raw = self.text(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            return int(float(raw))
+        except ValueError:
+            raise ParseError(f"{name} is not a number: {raw!r}", where=self.where) from None
+
+    def flag(self, name: str) -> bool:
+        return self.integer(name, 0) == 1
+
+    def moment(self, name: str) -> datetime | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        try:
+            return datetime.fromisoformat(raw).replace(tzinfo=None)
+        except ValueError:
+            raise ParseError(f"{name} is not a date and time: {raw!r}", where=self.where) from None
+
+    def duration_minutes(self, name: str) -> int | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        match = _DURATION.match(raw)
+        if match is None:
+            raise ParseError(f"{name} is not an ISO 8601 duration: {raw!r}", where=self.where)
+        sign, days, hours, minutes, seconds = match.groups()
+        total = (
+            float(days or 0) * 1440
+            + float(hours or 0) * 60
+            + float(minutes or 0)
+            + float(seconds or 0) / 60
+        )
+        return -round(total) if sign else round(total)
+
+
+def _parse(data: bytes) -> Element:
+    if len(data) > MAX_BYTES:
+        raise ParseError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", where="MSPDI")
+    try:
+        root: Element = SafeET.fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except defusedxml.DTDForbidden:
+        raise ParseError(
+            "refused: the file declares a document type (DTD), which Microsoft Project XML "
+            "never needs and which can expand entities or read other files",
+            where="MSPDI",
+        ) from None
+    except defusedxml.DefusedXmlException as error:
+        raise ParseError(f"refused: unsafe XML ({type(error).__name__})", where="MSPDI") from None
+    except StdET.ParseError as error:
+        raise ParseError(f"not well-formed XML: {error}", where="MSPDI") from None
+    if root.tag != _tag("Project"):
+        found = root.tag.split("}")[-1]
+        raise ParseError(
+            f"not Microsoft Project XML: the root element is <{found}>, expected <Project> in "
+            f"namespace {NAMESPACE}",
+            where="MSPDI",
+        )
+    return root
+
+
+def _read_intervals(day: _Reader) -> tuple[WorkingInterval, ...]:
+    found = []
+    holder = day.element.find(_tag("WorkingTimes"))
+    for working in holder if holder is not None else []:
+        reader = _Reader(working, day.where)
+        start, end = reader.text("FromTime"), reader.text("ToTime")
+        if not start or not end:
+            continue
+        try:
+            found.append(WorkingInterval.of(time.fromisoformat(start), time.fromisoformat(end)))
+        except ValueError:
+            raise ParseError(f"bad working time {start}-{end}", where=day.where) from None
+    return tuple(found)
+
+
+def _period(reader: _Reader) -> tuple[date, date] | None:
+    period = reader.element.find(_tag("TimePeriod"))
+    if period is None:
+        return None
+    holder = _Reader(period, reader.where)
+    first, last = holder.moment("FromDate"), holder.moment("ToDate")
+    if first is None or last is None:
+        return None
+    return first.date(), last.date()
+
+
+def _read_calendars(root: Element) -> dict[int, Calendar]:
+    raw: dict[
+        int, tuple[str, int | None, dict[int, tuple[WorkingInterval, ...]], list[CalendarException]]
+    ] = {}
+    holder = root.find(_tag("Calendars"))
+    for element in holder if holder is not None else []:
+        reader = _Reader(element, "calendar")
+        uid = reader.integer("UID")
+        if uid is None:
+            raise ParseError("a calendar has no UID", where="calendar")
+        reader.where = f"calendar {uid}"
+        base = reader.integer("BaseCalendarUID", -1)
+        week: dict[int, tuple[WorkingInterval, ...]] = {}
+        exceptions: list[CalendarException] = []
+        days = element.find(_tag("WeekDays"))
+        for day in days if days is not None else []:
+            day_reader = _Reader(day, reader.where)
+            day_type = day_reader.integer("DayType", -1)
+            intervals = _read_intervals(day_reader) if day_reader.flag("DayWorking") else ()
+            if day_type == 0:
+                span = _period(day_reader)
+                if span is not None:
+                    exceptions.append(CalendarException(span[0], span[1], intervals))
+            elif day_type is not None and 1 <= day_type <= 7:
+                week[(day_type + 5) % 7] = intervals  # 1 Sunday -> 6, 2 Monday -> 0
+        listed = element.find(_tag("Exceptions"))
+        for exception in listed if listed is not None else []:
+            ex_reader = _Reader(exception, reader.where)
+            span = _period(ex_reader)
+            if span is None:
+                continue
+            intervals = _read_intervals(ex_reader) if ex_reader.flag("DayWorking") else ()
+            exceptions.append(
+                CalendarException(span[0], span[1], intervals, ex_reader.text("Name") or "")
+            )
+        raw[uid] = (reader.text("Name") or f"Calendar {uid}", base, week, exceptions)
+
+    calendars: dict[int, Calendar] = {}
+
+    def build(uid: int, seen: frozenset[int]) -> Calendar:
+        if uid in calendars:
+            return calendars[uid]
+        name, base, week, exceptions = raw[uid]
+        if base is not None and base in raw and base not in seen:
+            parent = build(base, seen | {uid})
+            full_week = tuple(week.get(d, parent.week[d]) for d in range(7))
+            all_exceptions = (*parent.exceptions, *exceptions)
+        else:
+            standard = Calendar.standard()
+            full_week = tuple(week.get(d, standard.week[d]) for d in range(7))
+            all_exceptions = tuple(exceptions)
+        try:
+            calendars[uid] = Calendar(week=full_week, exceptions=all_exceptions, name=name)
+        except ValueError as error:
+            raise ParseError(str(error), where=f"calendar {uid}") from None
+        return calendars[uid]
+
+    for uid in raw:
+        build(uid, frozenset())
+    return calendars
+
+
+def read_mspdi(source: bytes | str | os.PathLike[str]) -> Project:
+    """Read a Microsoft Project XML file (the bytes, or a path to them) into a :class:`Project`.
+
+    Raises :class:`~openpmo.core.errors.ParseError` for malformed or hostile XML, a root that is
+    not ``<Project>``, tasks without a UID, duplicate UIDs and links to tasks that do not exist.
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    root = _parse(data)
+    project = _Reader(root, "project")
+    start = project.moment("StartDate")
+    if start is None:
+        raise ParseError("the project has no StartDate", where="project")
+    calendars = _read_calendars(root)
+    calendar_uid = project.integer("CalendarUID", -1)
+    if calendar_uid in calendars:
+        calendar = calendars[calendar_uid]
+    elif calendars:
+        calendar = next(iter(calendars.values()))
+    else:
+        calendar = Calendar.standard()
+    minutes_per_day = project.integer("MinutesPerDay", 480) or 480
+
+    tasks: list[Task] = []
+    stored: dict[int, StoredDates] = {}
+    pending_links: list[tuple[Link, str]] = []
+    parents: list[tuple[int, int]] = []  # (outline level, uid) of the open outline path
+    holder = root.find(_tag("Tasks"))
+    for position, element in enumerate(holder if holder is not None else [], start=1):
+        reader = _Reader(element, f"task #{position}")
+        uid = reader.integer("UID")
+        name = reader.text("Name") or ""
+        if uid is None:
+            label = f" ({name!r})" if name else ""
+            raise ParseError(f"task{label} has no UID", where=f"task #{position}")
+        reader.where = f"task {uid}"
+        if reader.flag("IsNull"):
+            continue
+        level = reader.integer("OutlineLevel", 1) or 0
+        while parents and parents[-1][0] >= level:
+            parents.pop()
+        parent = parents[-1][1] if parents else None
+        summary = reader.flag("Summary")
+        if summary:
+            parents.append((level, uid))
+        manual = reader.flag("Manual") and not summary
+        duration_format = reader.integer("DurationFormat", 7) or 7
+        constraint_code = reader.integer("ConstraintType", 0) or 0
+        try:
+            constraint = ConstraintType(constraint_code)
+        except ValueError:
+            raise ParseError(
+                f"unknown ConstraintType {constraint_code}", where=reader.where
+            ) from None
+        constraint_date = reader.moment("ConstraintDate")
+        if (
+            constraint
+            not in (
+                ConstraintType.AS_SOON_AS_POSSIBLE,
+                ConstraintType.AS_LATE_AS_POSSIBLE,
+            )
+            and constraint_date is None
+        ):
+            constraint = ConstraintType.AS_SOON_AS_POSSIBLE
+        task_start, task_finish = reader.moment("Start"), reader.moment("Finish")
+        try:
+            tasks.append(
+                Task(
+                    uid=uid,
+                    name=name,
+                    duration_minutes=max(reader.duration_minutes("Duration") or 0, 0),
+                    milestone=reader.flag("Milestone"),
+                    summary=summary,
+                    parent=parent,
+                    manual=manual and task_start is not None and task_finish is not None,
+                    start=task_start,
+                    finish=task_finish,
+                    constraint=constraint,
+                    constraint_date=constraint_date,
+                    elapsed=duration_format in _ELAPSED_FORMATS,
+                )
+            )
+        except ValueError as error:
+            raise ParseError(str(error), where=reader.where) from None
+        stored[uid] = StoredDates(
+            start=task_start,
+            finish=task_finish,
+            early_start=reader.moment("EarlyStart"),
+            early_finish=reader.moment("EarlyFinish"),
+            late_start=reader.moment("LateStart"),
+            late_finish=reader.moment("LateFinish"),
+            total_slack_minutes=(reader.integer("TotalSlack", 0) or 0) // 10,
+            free_slack_minutes=(reader.integer("FreeSlack", 0) or 0) // 10,
+            critical=reader.flag("Critical"),
+        )
+        for link_element in element.findall(_tag("PredecessorLink")):
+            link = _Reader(link_element, f"task {uid} predecessor link")
+            predecessor = link.integer("PredecessorUID")
+            if predecessor is None:
+                raise ParseError("a predecessor link has no PredecessorUID", where=link.where)
+            type_code = link.integer("Type", 1) or 0
+            try:
+                link_type = LinkType(type_code)
+            except ValueError:
+                raise ParseError(f"unknown link Type {type_code}", where=link.where) from None
+            lag_tenths = link.integer("LinkLag", 0) or 0
+            lag_format = link.integer("LagFormat", 7) or 7
+            percent = lag_format in _PERCENT_FORMATS
+            pending_links.append(
+                (
+                    Link(
+                        predecessor=predecessor,
+                        successor=uid,
+                        type=link_type,
+                        lag_minutes=0 if percent else round(lag_tenths / 10),
+                        lag_percent=lag_tenths / 10 if percent else None,
+                        lag_elapsed=lag_format in _ELAPSED_FORMATS,
+                    ),
+                    link.where,
+                )
+            )
+    known: set[int] = set()
+    for task in tasks:
+        if task.uid in known:
+            raise ParseError("two tasks share this UID", where=f"task {task.uid}")
+        known.add(task.uid)
+    for pending, where in pending_links:
+        if pending.predecessor not in known:
+            raise ParseError(
+                f"links to predecessor UID {pending.predecessor}, which is not a task in this file",
+                where=where,
+            )
+    return Project(
+        name=project.text("Title") or project.text("Name") or "",
+        start=start,
+        calendar=calendar,
+        network=Network(tasks=tuple(tasks), links=tuple(found for found, _ in pending_links)),
+        minutes_per_day=minutes_per_day,
+        minutes_per_week=project.integer("MinutesPerWeek", 2400) or 2400,
+        days_per_month=project.integer("DaysPerMonth", 20) or 20,
+        critical_slack_minutes=(project.integer("CriticalSlackLimit", 0) or 0) * minutes_per_day,
+        stored=stored,
+    )
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat(timespec="seconds")
+
+
+def _duration(minutes: int) -> str:
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    return f"{sign}PT{minutes // 60}H{minutes % 60}M0S"
+
+
+def _clock(minute: int) -> str:
+    minute %= 1440
+    return f"{minute // 60:02d}:{minute % 60:02d}:00"
+
+
+def _add(parent: Element, name: str, value: object) -> Element:
+    child = StdET.SubElement(parent, _tag(name))
+    if isinstance(value, bool):
+        child.text = "1" if value else "0"
+    elif isinstance(value, datetime):
+        child.text = _iso(value)
+    else:
+        child.text = str(value)
+    return child
+
+
+def _write_day(parent: Element, day_type: int, intervals: tuple[WorkingInterval, ...]) -> Element:
+    day = StdET.SubElement(parent, _tag("WeekDay"))
+    _add(day, "DayType", day_type)
+    _add(day, "DayWorking", bool(intervals))
+    return day
+
+
+def _write_times(day: Element, intervals: tuple[WorkingInterval, ...]) -> None:
+    if not intervals:
+        return
+    times = StdET.SubElement(day, _tag("WorkingTimes"))
+    for interval in intervals:
+        working = StdET.SubElement(times, _tag("WorkingTime"))
+        _add(working, "FromTime", _clock(interval.start))
+        _add(working, "ToTime", _clock(interval.end))
+
+
+def _outline(project: Project) -> Iterator[tuple[Task, int, str]]:
+    """Tasks in outline order with their level and outline number."""
+    tasks = project.network.tasks
+    children: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        children.setdefault(task.parent, []).append(task)
+
+    def walk(parent: int | None, level: int, prefix: str) -> Iterator[tuple[Task, int, str]]:
+        for number, task in enumerate(children.get(parent, []), start=1):
+            is_root = parent is None and task.summary and task.uid == 0
+            outline = "0" if is_root else f"{prefix}{number}"
+            yield task, (0 if is_root else level), outline
+            below = "" if is_root else f"{outline}."
+            yield from walk(task.uid, 1 if is_root else level + 1, below)
+
+    yield from walk(None, 1, "")
+
+
+def write_mspdi(project: Project, *, result: ScheduleResult | None = None) -> bytes:
+    """Microsoft Project XML for ``project``, with the dates of ``result`` (scheduled if absent).
+
+    Elements follow the order of Microsoft's MSPDI schema so Project and MPXJ open the file.
+    """
+    if result is None:
+        result = schedule(
+            project.network,
+            project.calendar,
+            project.start,
+            minutes_per_day=project.minutes_per_day,
+            critical_slack_minutes=project.critical_slack_minutes,
+        )
+    dates = result.by_uid()
+    StdET.register_namespace("", NAMESPACE)
+    root = StdET.Element(_tag("Project"))
+    _add(root, "SaveVersion", 14)
+    _add(root, "Name", f"{project.name or 'project'}.xml")
+    _add(root, "Title", project.name)
+    _add(root, "ScheduleFromStart", True)
+    _add(root, "StartDate", project.start)
+    _add(root, "FinishDate", result.project_finish)
+    _add(root, "CriticalSlackLimit", project.critical_slack_minutes // project.minutes_per_day)
+    _add(root, "CalendarUID", 1)
+    working = [day for day in project.calendar.week if day]
+    _add(root, "DefaultStartTime", _clock(working[0][0].start))
+    _add(root, "DefaultFinishTime", _clock(working[0][-1].end))
+    _add(root, "MinutesPerDay", project.minutes_per_day)
+    _add(root, "MinutesPerWeek", project.minutes_per_week)
+    _add(root, "DaysPerMonth", project.days_per_month)
+
+    calendars = StdET.SubElement(root, _tag("Calendars"))
+    calendar = StdET.SubElement(calendars, _tag("Calendar"))
+    _add(calendar, "UID", 1)
+    _add(calendar, "Name", project.calendar.name)
+    _add(calendar, "IsBaseCalendar", True)
+    _add(calendar, "BaseCalendarUID", -1)
+    week = StdET.SubElement(calendar, _tag("WeekDays"))
+    for day_type in range(1, 8):
+        intervals = project.calendar.week[(day_type + 5) % 7]
+        _write_times(_write_day(week, day_type, intervals), intervals)
+    for exception in project.calendar.exceptions:
+        day = _write_day(week, 0, exception.intervals)
+        period = StdET.SubElement(day, _tag("TimePeriod"))
+        _add(period, "FromDate", datetime.combine(exception.first, time()))
+        _add(period, "ToDate", datetime.combine(exception.last, time(23, 59)))
+        _write_times(day, exception.intervals)
+
+    predecessors: dict[int, list[Link]] = {}
+    for link in project.network.links:
+        predecessors.setdefault(link.successor, []).append(link)
+    holder = StdET.SubElement(root, _tag("Tasks"))
+    for position, (task, level, outline) in enumerate(_outline(project)):
+        computed = dates[task.uid]
+        element = StdET.SubElement(holder, _tag("Task"))
+        _add(element, "UID", task.uid)
+        _add(element, "ID", position)
+        _add(element, "Name", task.name)
+        _add(element, "Active", True)
+        _add(element, "Manual", task.manual)
+        _add(element, "IsNull", False)
+        _add(element, "WBS", outline)
+        _add(element, "OutlineNumber", outline)
+        _add(element, "OutlineLevel", level)
+        _add(element, "Start", task.start if task.manual and task.start else computed.start)
+        _add(element, "Finish", task.finish if task.manual and task.finish else computed.finish)
+        _add(element, "Duration", _duration(task.duration_minutes))
+        if task.manual:
+            _add(element, "ManualStart", task.start or computed.start)
+            _add(element, "ManualFinish", task.finish or computed.finish)
+            _add(element, "ManualDuration", _duration(task.duration_minutes))
+        _add(element, "DurationFormat", 8 if task.elapsed else 7)
+        _add(element, "Milestone", task.milestone)
+        _add(element, "Summary", task.summary)
+        _add(element, "Critical", computed.critical)
+        _add(element, "EarlyStart", computed.early_start)
+        _add(element, "EarlyFinish", computed.early_finish)
+        _add(element, "LateStart", computed.late_start)
+        _add(element, "LateFinish", computed.late_finish)
+        _add(element, "FreeSlack", computed.free_slack_minutes * 10)
+        _add(element, "TotalSlack", computed.total_slack_minutes * 10)
+        _add(element, "ConstraintType", int(task.constraint))
+        _add(element, "CalendarUID", -1)
+        if task.constraint_date is not None:
+            _add(element, "ConstraintDate", task.constraint_date)
+        for link in predecessors.get(task.uid, []):
+            entry = StdET.SubElement(element, _tag("PredecessorLink"))
+            _add(entry, "PredecessorUID", link.predecessor)
+            _add(entry, "Type", int(link.type))
+            _add(entry, "CrossProject", False)
+            if link.lag_percent is not None:
+                _add(entry, "LinkLag", round(link.lag_percent * 10))
+                _add(entry, "LagFormat", 19)
+            else:
+                _add(entry, "LinkLag", link.lag_minutes * 10)
+                _add(entry, "LagFormat", 8 if link.lag_elapsed else 7)
+    StdET.indent(root)
+    body: bytes = StdET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + b"\n"
