@@ -1,0 +1,94 @@
+"""``openpmo reserve FILE``: a reserve ledger by financial year, re-added and reconciled."""
+
+from __future__ import annotations
+
+import argparse
+
+from openpmo.cli._finance_text import (
+    discrepancies_json,
+    json_amount,
+    print_discrepancies,
+    print_json,
+    render_table,
+)
+from openpmo.core.finance import LedgerResult, bracketed, compute_ledger, load_reserve_yaml
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "reserve",
+        help="a reserve ledger by financial year and the stated figures that disagree",
+        description="Opening balance, lines, closing balance carried forward; every stated "
+        "balance and total re-added and classed rounding or error.",
+    )
+    parser.add_argument("file", help="a reserve ledger in YAML")
+    parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    parser.set_defaults(handler=handle)
+
+
+def as_json(result: LedgerResult) -> dict[str, object]:
+    return {
+        "years": [
+            {
+                "year": str(entry.year),
+                "opening": json_amount(entry.opening),
+                "lines": {name: json_amount(amount) for name, amount in entry.lines.items()},
+                "subtotals": {
+                    name: json_amount(amount) for name, amount in entry.subtotals.items()
+                },
+                "movement": json_amount(entry.movement),
+                "closing": json_amount(entry.closing),
+            }
+            for entry in result.years
+        ],
+        "discrepancies": discrepancies_json(result.discrepancies),
+    }
+
+
+def _places(result: LedgerResult) -> int:
+    amounts = [result.ledger.opening_balance]
+    for line in result.ledger.lines:
+        amounts.extend(line.amounts.values())
+    return 0 if all(amount == amount.to_integral_value() for amount in amounts) else 2
+
+
+def handle(args: argparse.Namespace) -> int:
+    result = compute_ledger(load_reserve_yaml(args.file))
+    if args.json:
+        print_json(as_json(result))
+        return 0
+    ledger = result.ledger
+    places = _places(result)
+
+    def show(amount: object) -> str:
+        from decimal import Decimal
+
+        return bracketed(amount, places=places) if isinstance(amount, Decimal) else ""
+
+    header = ["", *(str(entry.year) for entry in result.years), "Total"]
+    after: dict[str, list[str]] = {}
+    for subtotal in ledger.subtotals:
+        after.setdefault(subtotal.after, []).append(subtotal.name)
+    rows = [[ledger.opening_label, *(show(entry.opening) for entry in result.years), ""]]
+    for line in ledger.lines:
+        rows.append(
+            [
+                line.name,
+                *(show(entry.lines[line.name]) for entry in result.years),
+                show(result.line_totals[line.name]),
+            ]
+        )
+        for name in after.get(line.name, ()):
+            rows.append([name, *(show(entry.subtotals[name]) for entry in result.years), ""])
+    rows.append([ledger.closing_label, *(show(entry.closing) for entry in result.years), ""])
+    print(
+        render_table(
+            header,
+            rows,
+            title=f"{ledger.title} ({ledger.units}; balances held as "
+            f"{'negatives' if ledger.balances_negative else 'positives'})",
+        )
+    )
+    print()
+    print_discrepancies(result.discrepancies)
+    return 0
