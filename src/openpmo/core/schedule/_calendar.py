@@ -335,3 +335,21 @@ class _Timeline:
         minute = (wall - days * MINUTES_PER_DAY)[:, None]
         inside = (self.starts[row] <= minute) & (minute < self.ends[row])
         return np.asarray(inside.any(axis=1), dtype=np.bool_)
+
+    def values_of(self, wall: IntArray, prefer_start: bool) -> IntArray:
+        """Encode wall-clock minutes as engine dates (2 * offset + form, 1 = start form).
+
+        A time exactly at the end of a working interval is an end; inside working time, a start;
+        in non-working time, whichever ``prefer_start`` says.
+        """
+        wall = np.asarray(wall, dtype=np.int64)
+        offsets = self.offsets_of(wall)
+        at_end = self.is_interval_end(wall)
+        working = self.is_working_minute(wall)
+        form = np.where(at_end, 0, np.where(working, 1, 1 if prefer_start else 0))
+        return np.asarray(2 * offsets + form, dtype=np.int64)
+
+    def walls_of(self, values: IntArray) -> IntArray:
+        """Wall-clock minutes of engine dates."""
+        values = np.asarray(values, dtype=np.int64)
+        return self.wall_of(values >> 1, (values & 1) == 0)

@@ -147,6 +147,8 @@ class Passes(NamedTuple):
     late_start: IntArray
     late_finish: IntArray
     project_finish: np.int64
+    walls: tuple[IntArray, IntArray, IntArray, IntArray] | None = None
+    """Wall-clock minutes of early start/finish and late start/finish for elapsed tasks."""
 
 
 @dataclass
@@ -170,7 +172,8 @@ class ArrayNetwork:
     manual_finish: IntArray
     pin_start: IntArray
     pin_finish: IntArray
-    names: tuple[str, ...] | None = None
+    elapsed: BoolArray | None = None
+    elapsed_lags: BoolArray | None = None
 
     @classmethod
     def simple(
@@ -264,9 +267,21 @@ def _find_cycle(level: IntArray, predecessors: IntArray, successors: IntArray) -
     return cycle
 
 
-def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
-    """Forward and backward pass over an :class:`ArrayNetwork`; dates as encoded values."""
+def run_passes(
+    network: ArrayNetwork, levels: IntArray | None = None, timeline: _Timeline | None = None
+) -> Passes:
+    """Forward and backward pass over an :class:`ArrayNetwork`; dates as encoded values.
+
+    Elapsed (calendar-time) durations and lags need ``timeline`` to convert to wall-clock time.
+    """
     n = network.durations.shape[0]
+    elapsed = network.elapsed if timeline is not None else None
+    if elapsed is not None and not elapsed.any():
+        elapsed = None
+    wall_es = np.zeros(n, np.int64)
+    wall_ef = np.zeros(n, np.int64)
+    wall_ls = np.zeros(n, np.int64)
+    wall_lf = np.zeros(n, np.int64)
     pred = network.predecessors
     succ = network.successors
     if levels is None:
@@ -295,6 +310,11 @@ def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
     b_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels[b_pred], minlength=depth))))
     b_new = np.concatenate(([True], b_pred[1:] != b_pred[:-1])) if b_pred.size else b_pred
 
+    f_elapsed_lag = None
+    b_elapsed_lag = None
+    if timeline is not None and network.elapsed_lags is not None and network.elapsed_lags.any():
+        f_elapsed_lag = network.elapsed_lags[forward]
+        b_elapsed_lag = network.elapsed_lags[backward]
     manual = network.manual
     positive = durations > 0
     early_start = np.zeros(n, np.int64)
@@ -313,6 +333,10 @@ def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
             p = f_pred[lo:hi]
             source = np.where(f_from_finish[lo:hi], early_finish[p], early_start[p])
             candidate = _shift(source, f_lag[lo:hi])
+            if f_elapsed_lag is not None:
+                candidate = _elapsed_shift(
+                    timeline, candidate, source, f_lag[lo:hi], f_elapsed_lag[lo:hi]
+                )
             into_start = f_to_start[lo:hi]
             segments = np.flatnonzero(f_new[lo:hi])
             start_req = np.maximum(
@@ -326,7 +350,7 @@ def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
         span = durations[nodes]
         start_req = np.where(positive[nodes], _as_start(start_req), start_req)
         from_finish_req = _shift(finish_req, -span)
-        finish_drives = from_finish_req > start_req
+        finish_drives = from_finish_req >= start_req
         es = np.where(finish_drives, from_finish_req, start_req)
         ef = np.where(finish_drives, finish_req, _shift(start_req, span))
         if any_pins:
@@ -339,6 +363,12 @@ def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
             kept = manual[nodes]
             es = np.where(kept, network.manual_start[nodes], es)
             ef = np.where(kept, network.manual_finish[nodes], ef)
+        if elapsed is not None and timeline is not None and elapsed[nodes].any():
+            chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
+            at = nodes[chosen]
+            wall_es[at] = timeline.walls_of(es[chosen])
+            wall_ef[at] = wall_es[at] + span[chosen]
+            ef[chosen] = timeline.values_of(wall_ef[at], prefer_start=False)
         early_start[nodes] = es
         early_finish[nodes] = ef
 
@@ -354,6 +384,10 @@ def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
             s = b_succ[lo:hi]
             source = np.where(b_to_start[lo:hi], late_start[s], late_finish[s])
             candidate = _shift(source, -b_lag[lo:hi])
+            if b_elapsed_lag is not None:
+                candidate = _elapsed_shift(
+                    timeline, candidate, source, -b_lag[lo:hi], b_elapsed_lag[lo:hi]
+                )
             into_finish = b_from_finish[lo:hi]
             segments = np.flatnonzero(b_new[lo:hi])
             where = np.searchsorted(nodes, b_pred[lo:hi][segments])
@@ -369,7 +403,8 @@ def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
         kept = manual[nodes]
         if any_manual:
             start_req = np.where(kept, NEVER_AFTER, start_req)
-        finish_req = np.where(positive[nodes] & ~kept, _as_end(finish_req), finish_req)
+        loose = kept if elapsed is None else kept | elapsed[nodes]
+        finish_req = np.where(positive[nodes] & ~loose, _as_end(finish_req), finish_req)
         from_start_req = _shift(start_req, span)
         start_drives = from_start_req < finish_req
         lf = np.where(start_drives, from_start_req, finish_req)
@@ -380,9 +415,41 @@ def run_passes(network: ArrayNetwork, levels: IntArray | None = None) -> Passes:
             lf = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), lf)
             ls = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), ls)
             lf = np.where(pin_f > NEVER_BEFORE, pin_f, lf)
+        if elapsed is not None and timeline is not None and elapsed[nodes].any():
+            chosen = np.flatnonzero(elapsed[nodes] & ~kept)
+            at = nodes[chosen]
+            wall_lf[at] = timeline.walls_of(lf[chosen])
+            wall_ls[at] = wall_lf[at] - span[chosen]
+            ls[chosen] = timeline.values_of(wall_ls[at], prefer_start=True)
         late_start[nodes] = ls
         late_finish[nodes] = lf
-    return Passes(early_start, early_finish, late_start, late_finish, np.int64(project_finish))
+    walls = None
+    if elapsed is not None:
+        walls = (wall_es, wall_ef, wall_ls, wall_lf)
+    return Passes(
+        early_start, early_finish, late_start, late_finish, np.int64(project_finish), walls
+    )
+
+
+def _elapsed_shift(
+    timeline: _Timeline | None,
+    candidate: IntArray,
+    source: IntArray,
+    minutes: IntArray,
+    elapsed: BoolArray,
+) -> IntArray:
+    """Where a lag is calendar time, move the wall-clock time and encode the result."""
+    if timeline is None or not elapsed.any():
+        return candidate
+    chosen = np.flatnonzero(elapsed & (minutes != 0))
+    wall = timeline.walls_of(source[chosen]) + minutes[chosen]
+    candidate = candidate.copy()
+    candidate[chosen] = np.where(
+        minutes[chosen] > 0,
+        timeline.values_of(wall, prefer_start=False),
+        timeline.values_of(wall, prefer_start=True),
+    )
+    return candidate
 
 
 def free_slack(network: ArrayNetwork, passes: Passes) -> IntArray:
@@ -418,11 +485,7 @@ def _values(
         [(moments[i] - EPOCH) // _MINUTE for i in present],  # type: ignore[operator]
         dtype=np.int64,
     )
-    offsets = timeline.offsets_of(wall)
-    at_end = timeline.is_interval_end(wall)
-    working = timeline.is_working_minute(wall)
-    form = np.where(at_end, 0, np.where(working, 1, 1 if prefer_start else 0))
-    out[np.array(present)] = 2 * offsets + form
+    out[np.array(present)] = timeline.values_of(wall, prefer_start)
     return out
 
 
@@ -479,7 +542,7 @@ def schedule(
     timeline = calendar.timeline(project_start.date())
     leaf_tasks = [tasks[position] for position in leaves]
 
-    preds, succs, types, lags = [], [], [], []
+    preds, succs, types, lags, elapsed_lags = [], [], [], [], []
     for link in network.links:
         for uid in (link.predecessor, link.successor):
             if uid not in index:
@@ -502,6 +565,7 @@ def schedule(
             lags.append(round(link.lag_percent / 100 * leaf_tasks[p].duration_minutes))
         else:
             lags.append(link.lag_minutes)
+        elapsed_lags.append(link.lag_elapsed)
 
     start_value = _values(timeline, [project_start], True, NEVER_BEFORE)[0]
     start_value = start_value | 1
@@ -519,9 +583,6 @@ def schedule(
         start_value,
     )
     durations = np.array([t.duration_minutes for t in leaf_tasks], np.int64)
-    elapsed = [k for k, t in enumerate(leaf_tasks) if t.elapsed]
-    if elapsed:
-        durations = _elapsed_as_working(timeline, leaf_tasks, elapsed, durations, project_start)
     arrays = ArrayNetwork(
         durations=durations,
         predecessors=np.array(preds, np.int64),
@@ -557,13 +618,18 @@ def schedule(
         pin_finish=_values(
             timeline, constraint_dates((ConstraintType.MUST_FINISH_ON,)), False, NEVER_BEFORE
         ),
+        elapsed=np.array([t.elapsed for t in leaf_tasks], np.bool_),
+        elapsed_lags=np.array(elapsed_lags, np.bool_),
     )
     try:
-        passes = run_passes(arrays)
+        passes = run_passes(arrays, timeline=timeline)
     except _CycleFound as found:
         raise CycleError([_label(leaf_tasks[k]) for k in found.indices]) from None
     total = total_slack(passes)
-    free = np.minimum(free_slack(arrays, passes), total)
+    free = free_slack(arrays, passes)
+    if passes.walls is not None and arrays.elapsed is not None:
+        _elapsed_slack(timeline, arrays, passes, total, free)
+    free = np.minimum(free, total)
 
     # summaries: roll up from the tasks under them, deepest first
     size = len(tasks)
@@ -574,6 +640,10 @@ def schedule(
     leaf_positions = np.array(leaves, np.int64)
     es[leaf_positions], ef[leaf_positions] = passes.early_start, passes.early_finish
     ls[leaf_positions], lf[leaf_positions] = passes.late_start, passes.late_finish
+    overrides: dict[int, tuple[int, int, int, int]] = {}
+    if passes.walls is not None and arrays.elapsed is not None:
+        for k in np.flatnonzero(arrays.elapsed & ~arrays.manual).tolist():
+            overrides[leaves[k]] = tuple(int(w[k]) for w in passes.walls)  # type: ignore[assignment]
     total_all = np.zeros(size, np.int64)
     free_all = np.zeros(size, np.int64)
     total_all[leaf_positions], free_all[leaf_positions] = total, free
@@ -595,6 +665,9 @@ def schedule(
         )
 
     columns = [_datetimes(timeline, values) for values in (es, ef, ls, lf)]
+    for position, walls in overrides.items():
+        for column, wall in zip(columns, walls, strict=True):
+            column[position] = _wall_datetime(wall)
     entries = tuple(
         TaskSchedule(
             uid=task.uid,
@@ -622,21 +695,31 @@ def schedule(
     )
 
 
-def _elapsed_as_working(
-    timeline: _Timeline,
-    tasks: list[Task],
-    elapsed: list[int],
-    durations: IntArray,
-    project_start: datetime,
-) -> IntArray:
-    """Approximate calendar-time durations by the working time they span from the project start."""
-    origin = (project_start - EPOCH) // _MINUTE
-    spans = np.array([tasks[k].duration_minutes for k in elapsed], np.int64)
-    base = np.full(len(elapsed), origin, np.int64)
-    working = timeline.offsets_of(base + spans) - timeline.offsets_of(base)
-    durations = durations.copy()
-    durations[np.array(elapsed)] = working
-    return durations
+def _wall_datetime(wall: int) -> datetime:
+    return EPOCH + wall * _MINUTE  # type: ignore[no-any-return]
+
+
+def _elapsed_slack(
+    timeline: _Timeline, network: ArrayNetwork, passes: Passes, total: IntArray, free: IntArray
+) -> None:
+    """Slack of elapsed-duration tasks is calendar time, as Project reports it."""
+    assert passes.walls is not None and network.elapsed is not None
+    wall_es, wall_ef, wall_ls, wall_lf = passes.walls
+    chosen = np.flatnonzero(network.elapsed & ~network.manual)
+    total[chosen] = np.minimum(wall_ls[chosen] - wall_es[chosen], wall_lf[chosen] - wall_ef[chosen])
+    finish_wall = timeline.walls_of(np.array([passes.project_finish], np.int64))[0]
+    room = finish_wall - wall_ef[chosen]
+    free[chosen] = room
+    pred, succ, types = network.predecessors, network.successors, network.link_types
+    edges = np.flatnonzero(network.elapsed[pred] & ~network.manual[pred])
+    if edges.size:
+        p, q, t = pred[edges], succ[edges], types[edges]
+        source = np.where((t == LinkType.FS) | (t == LinkType.FF), wall_ef[p], wall_es[p])
+        target_values = np.where(
+            (t == LinkType.FS) | (t == LinkType.SS), passes.early_start[q], passes.early_finish[q]
+        )
+        gap = timeline.walls_of(target_values) - (source + network.lags[edges])
+        np.minimum.at(free, p, gap)
 
 
 def _summaries_deepest_first(tasks: tuple[Task, ...], children: list[list[int]]) -> list[int]:

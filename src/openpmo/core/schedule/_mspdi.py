@@ -58,12 +58,15 @@ class _Reader:
     def __init__(self, element: Element, where: str) -> None:
         self.element = element
         self.where = where
+        self._texts: dict[str, str | None] | None = None
 
     def text(self, name: str) -> str | None:
-        child = self.element.find(_tag(name))
-        if child is None or child.text is None:
-            return None
-        return child.text.strip()
+        if self._texts is None:
+            self._texts = {}
+            for child in self.element:
+                self._texts.setdefault(child.tag, child.text)
+        found = self._texts.get(_tag(name))
+        return None if found is None else found.strip()
 
     def integer(self, name: str, default: int | None = None) -> int | None:
         raw = self.text(name)
