@@ -1,0 +1,1 @@
+"""The REST API shell: authentication, schema, docs, error mapping. Each domain adds its routes."""

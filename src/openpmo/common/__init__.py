@@ -1,0 +1,1 @@
+"""Helpers every domain's services share: permission checks, optimistic locking, audited saves."""

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from openpmo.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("accounts/", include("openpmo.accounts.urls")),
+    path("audit/", include("openpmo.audit.urls")),
+    path("api/", include("openpmo.api.urls")),
+    path("", include("openpmo.portfolio.urls")),
+    path("", include("openpmo.web.urls")),
+]
+
+handler403 = "openpmo.web.errors.forbidden"
+handler404 = "openpmo.web.errors.not_found"
+handler500 = "openpmo.web.errors.server_error"

@@ -1,0 +1,1 @@
+"""The programme register: programme, pillars, strands, work packages and strategic priorities."""

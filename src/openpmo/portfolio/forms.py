@@ -1,0 +1,88 @@
+"""Forms of the programme register. They only shape input: the rules live in ``services.py``."""
+
+from __future__ import annotations
+
+from django import forms
+
+from openpmo.accounts.models import User
+from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, Strand, WorkPackage
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a stale save is refused, not lost."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
+        for name in ("owner", "sponsor", "lead"):
+            if name in self.fields:
+                self.fields[name].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, object]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class ProgrammeForm(VersionedForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "short_name", "organisation", "description", "start_date", "end_date"]
+        widgets = {"start_date": _DateInput(), "end_date": _DateInput()}
+
+
+class PillarForm(VersionedForm):
+    class Meta:
+        model = Pillar
+        fields = ["name", "objective", "sponsor", "order"]
+
+
+class StrandForm(VersionedForm):
+    class Meta:
+        model = Strand
+        fields = ["name", "description", "lead"]
+
+
+class WorkPackageForm(VersionedForm):
+    class Meta:
+        model = WorkPackage
+        fields = [
+            "reference", "name", "description", "strand", "owner", "stage", "rag_status",
+            "delivery_confidence", "delivery_confidence_reason", "baseline_start", "baseline_end",
+            "forecast_start", "forecast_end", "budget_envelope", "strategic_priorities",
+        ]
+        widgets = {
+            "baseline_start": _DateInput(), "baseline_end": _DateInput(),
+            "forecast_start": _DateInput(), "forecast_end": _DateInput(),
+            "strategic_priorities": forms.CheckboxSelectMultiple,
+        }
+        labels = {"budget_envelope": "Budget envelope (£)"}
+
+    def __init__(self, *args: object, programme: Programme | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            self.fields["strand"].queryset = Strand.objects.filter(pillar__programme=programme).select_related("pillar")  # type: ignore[attr-defined]
+            self.fields["strategic_priorities"].queryset = StrategicPriority.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        self.fields["strand"].label_from_instance = lambda s: f"{s.pillar.name} – {s.name}"  # type: ignore[attr-defined]
+
+
+class WorkPackageFilterForm(forms.Form):
+    search = forms.CharField(required=False, label="Name or reference")
+    pillar = forms.ModelChoiceField(queryset=Pillar.objects.all(), required=False, empty_label="All pillars")
+    stage = forms.ChoiceField(required=False)
+    rag_status = forms.ChoiceField(required=False, label="RAG status")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from openpmo.portfolio.choices import RagStatus, Stage
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["stage"].choices = [("", "All stages"), *Stage.choices]  # type: ignore[attr-defined]
+        self.fields["rag_status"].choices = [("", "Any"), *RagStatus.choices, ("none", "Not set")]  # type: ignore[attr-defined]

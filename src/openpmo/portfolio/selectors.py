@@ -1,0 +1,140 @@
+"""Reads of the programme register. Every list does a fixed number of queries, whatever its length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from openpmo.portfolio.choices import RagStatus
+from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
+
+
+def programme_list() -> QuerySet[Programme]:
+    return Programme.objects.all()
+
+
+@dataclass(frozen=True)
+class RagMix:
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    not_set: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.green + self.amber + self.red + self.not_set
+
+    def parts(self) -> list[tuple[str, str, int]]:
+        """(css class, label, count) for each part, in board order."""
+        return [("green", "Green", self.green), ("amber", "Amber", self.amber),
+                ("red", "Red", self.red), ("none", "Not set", self.not_set)]
+
+
+def _rag_annotations(path: str) -> dict[str, Count]:
+    status = f"{path}rag_status"
+    return {
+        "wp_total": Count(f"{path}id", distinct=True),
+        "wp_green": Count(f"{path}id", filter=Q(**{status: RagStatus.GREEN}), distinct=True),
+        "wp_amber": Count(f"{path}id", filter=Q(**{status: RagStatus.AMBER}), distinct=True),
+        "wp_red": Count(f"{path}id", filter=Q(**{status: RagStatus.RED}), distinct=True),
+    }
+
+
+def _mix(row: object) -> RagMix:
+    green, amber, red, total = (getattr(row, f"wp_{name}") for name in ("green", "amber", "red", "total"))
+    return RagMix(green=green, amber=amber, red=red, not_set=total - green - amber - red)
+
+
+@dataclass
+class PillarSummary:
+    pillar: Pillar
+    strand_count: int
+    rag: RagMix
+
+
+@dataclass
+class ProgrammeDashboard:
+    programme: Programme
+    pillars: list[PillarSummary] = field(default_factory=list)
+
+    @property
+    def rag(self) -> RagMix:
+        return RagMix(*(sum(getattr(p.rag, n) for p in self.pillars) for n in ("green", "amber", "red", "not_set")))
+
+    @property
+    def work_package_count(self) -> int:
+        return sum(p.rag.total for p in self.pillars)
+
+    @property
+    def strand_count(self) -> int:
+        return sum(p.strand_count for p in self.pillars)
+
+
+def programme_dashboard(programme: Programme) -> ProgrammeDashboard:
+    """Pillars with their strand and work package counts and RAG mix, in three queries."""
+    pillars = (
+        Pillar.objects.filter(programme=programme)
+        .select_related("sponsor")
+        .annotate(strand_total=Count("strands", distinct=True), **_rag_annotations("strands__work_packages__"))
+    )
+    return ProgrammeDashboard(
+        programme=programme,
+        pillars=[PillarSummary(pillar=p, strand_count=p.strand_total, rag=_mix(p)) for p in pillars],
+    )
+
+
+def pillar_list() -> QuerySet[Pillar]:
+    return Pillar.objects.select_related("programme", "sponsor").annotate(
+        strand_total=Count("strands", distinct=True), **_rag_annotations("strands__work_packages__")
+    )
+
+
+def strand_list(*, pillar: Pillar | None = None) -> QuerySet[Strand]:
+    strands = Strand.objects.select_related("pillar", "lead").annotate(**_rag_annotations("work_packages__"))
+    return strands.filter(pillar=pillar) if pillar is not None else strands
+
+
+def rag_mix_of(row: object) -> RagMix:
+    return _mix(row)
+
+
+def work_package_list(
+    *,
+    programme: Programme | int | None = None,
+    pillar: Pillar | int | None = None,
+    strand: Strand | int | None = None,
+    stage: str = "",
+    rag_status: str = "",
+    owner: int | None = None,
+    search: str = "",
+) -> QuerySet[WorkPackage]:
+    """Work packages with what a list shows fetched up front (no query per row)."""
+    packages = WorkPackage.objects.select_related("strand__pillar__programme", "owner").prefetch_related(
+        "strategic_priorities"
+    )
+    if programme:
+        packages = packages.filter(strand__pillar__programme=programme)
+    if pillar:
+        packages = packages.filter(strand__pillar=pillar)
+    if strand:
+        packages = packages.filter(strand=strand)
+    if stage:
+        packages = packages.filter(stage=stage)
+    if rag_status == "none":
+        packages = packages.filter(rag_status="")
+    elif rag_status:
+        packages = packages.filter(rag_status=rag_status)
+    if owner:
+        packages = packages.filter(owner_id=owner)
+    if search:
+        packages = packages.filter(Q(name__icontains=search) | Q(reference__icontains=search) | Q(description__icontains=search))
+    return packages
+
+
+def work_package_get(pk: int) -> WorkPackage:
+    return (
+        WorkPackage.objects.select_related("strand__pillar__programme", "owner", "strand__pillar__sponsor")
+        .prefetch_related("strategic_priorities")
+        .get(pk=pk)
+    )

@@ -1,0 +1,191 @@
+"""Pages of the programme register. Each write goes through ``services``; errors come back to the
+form (with the GOV.UK error summary) and nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from openpmo.common.services import ConflictError
+from openpmo.portfolio import selectors, services
+from openpmo.portfolio.forms import PillarForm, ProgrammeForm, StrandForm, WorkPackageFilterForm, WorkPackageForm
+from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
+
+
+def _save_form(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], models.Model],
+    template: str,
+    context: dict[str, Any],
+    success: str,
+) -> HttpResponse:
+    """Run ``save`` on valid input; show the form again with every error on refusal."""
+    if form.is_valid():
+        try:
+            obj = save(form.service_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success.format(obj=obj))
+            return redirect(obj)
+    return render(request, template, {**context, "form": form}, status=200 if not form.errors else 400)
+
+
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=pk)
+    dashboard = selectors.programme_dashboard(programme)
+    return render(request, "portfolio/programme_detail.html", {"programme": programme, "dashboard": dashboard})
+
+
+def programme_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("portfolio.add_programme"):
+        raise PermissionDenied("Only the PMO can create a programme.")
+    form = ProgrammeForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {"form": form, "title": "Create a programme"})
+    return _save_form(request, form, lambda data: services.programme_create(actor=request.user, **data),
+                      "portfolio/form.html", {"title": "Create a programme"}, "Programme {obj} created")
+
+
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=pk)
+    if not request.user.has_perm("portfolio.change_programme", programme):
+        raise PermissionDenied("Only the PMO can change the programme.")
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    context = {"title": f"Edit {programme}", "object": programme}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+    return _save_form(
+        request, form,
+        lambda data: services.programme_update(actor=request.user, programme=programme,
+                                               expected_version=form.cleaned_data.get("version"), **data),
+        "portfolio/form.html", context, "Programme {obj} saved",
+    )
+
+
+def pillar_list(request: HttpRequest) -> HttpResponse:
+    pillars = [(p, selectors.rag_mix_of(p)) for p in selectors.pillar_list()]
+    return render(request, "portfolio/pillar_list.html", {"pillars": pillars})
+
+
+def pillar_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pillar = get_object_or_404(Pillar.objects.select_related("programme", "sponsor"), pk=pk)
+    strands = [(s, selectors.rag_mix_of(s)) for s in selectors.strand_list(pillar=pillar)]
+    work_packages = selectors.work_package_list(pillar=pillar)
+    return render(request, "portfolio/pillar_detail.html",
+                  {"pillar": pillar, "strands": strands, "work_packages": work_packages})
+
+
+def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pillar = get_object_or_404(Pillar, pk=pk)
+    if not request.user.has_perm("portfolio.change_pillar", pillar):
+        raise PermissionDenied("Only the PMO or this pillar's sponsor can change it.")
+    form = PillarForm(request.POST or None, instance=pillar)
+    context = {"title": f"Edit {pillar}", "object": pillar}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+    return _save_form(
+        request, form,
+        lambda data: services.pillar_update(actor=request.user, pillar=pillar,
+                                            expected_version=form.cleaned_data.get("version"), **data),
+        "portfolio/form.html", context, "Pillar {obj} saved",
+    )
+
+
+def strand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    strand = get_object_or_404(Strand.objects.select_related("pillar", "lead"), pk=pk)
+    work_packages = selectors.work_package_list(strand=strand)
+    return render(request, "portfolio/strand_detail.html", {"strand": strand, "work_packages": work_packages})
+
+
+def strand_create(request: HttpRequest, pillar_pk: int) -> HttpResponse:
+    pillar = get_object_or_404(Pillar, pk=pillar_pk)
+    if not request.user.has_perm("portfolio.add_strand", pillar):
+        raise PermissionDenied("Only the PMO or this pillar's sponsor can add strands to it.")
+    form = StrandForm(request.POST or None)
+    context = {"title": f"Add a strand to {pillar}"}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+    return _save_form(request, form, lambda data: services.strand_create(actor=request.user, pillar=pillar, **data),
+                      "portfolio/form.html", context, "Strand {obj} created")
+
+
+def strand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    strand = get_object_or_404(Strand, pk=pk)
+    if not request.user.has_perm("portfolio.change_strand", strand):
+        raise PermissionDenied("Only the PMO or the pillar's sponsor can change this strand.")
+    form = StrandForm(request.POST or None, instance=strand)
+    context = {"title": f"Edit {strand}", "object": strand}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+    return _save_form(
+        request, form,
+        lambda data: services.strand_update(actor=request.user, strand=strand,
+                                            expected_version=form.cleaned_data.get("version"), **data),
+        "portfolio/form.html", context, "Strand {obj} saved",
+    )
+
+
+def work_package_list(request: HttpRequest) -> HttpResponse:
+    filters = WorkPackageFilterForm(request.GET or None)
+    criteria: dict[str, Any] = {}
+    if filters.is_valid():
+        criteria = {k: v for k, v in filters.cleaned_data.items() if v}
+    page = Paginator(selectors.work_package_list(**criteria), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "portfolio/work_package_list.html",
+                  {"filters": filters, "page": page, "query": query.urlencode()})
+
+
+def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        work_package = selectors.work_package_get(pk)
+    except WorkPackage.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404("No such work package") from None
+    return render(request, "portfolio/work_package_detail.html", {"work_package": work_package,
+                  "can_edit": request.user.has_perm("portfolio.change_workpackage", work_package)})
+
+
+def work_package_create(request: HttpRequest) -> HttpResponse:
+    strand = get_object_or_404(Strand.objects.select_related("pillar__programme"), pk=request.GET.get("strand") or request.POST.get("strand") or 0)
+    if not request.user.has_perm("portfolio.add_workpackage", strand):
+        raise PermissionDenied("Only the PMO or the pillar's sponsor can add work packages here.")
+    form = WorkPackageForm(request.POST or None, initial={"strand": strand.pk}, programme=strand.pillar.programme)
+    context = {"title": f"Add a work package to {strand}"}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+
+    def save(data: dict[str, Any]) -> WorkPackage:
+        target = data.pop("strand")
+        return services.work_package_create(actor=request.user, strand=target, **data)
+
+    return _save_form(request, form, save, "portfolio/form.html", context, "Work package {obj} created")
+
+
+def work_package_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    work_package = get_object_or_404(WorkPackage.objects.select_related("strand__pillar__programme"), pk=pk)
+    if not request.user.has_perm("portfolio.change_workpackage", work_package):
+        raise PermissionDenied("Only the PMO, the pillar's sponsor or the work package's manager can change it.")
+    form = WorkPackageForm(request.POST or None, instance=work_package, programme=work_package.strand.pillar.programme)
+    context = {"title": f"Edit {work_package}", "object": work_package}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+    return _save_form(
+        request, form,
+        lambda data: services.work_package_update(actor=request.user, work_package=work_package,
+                                                  expected_version=form.cleaned_data.get("version"), **data),
+        "portfolio/form.html", context, "Work package {obj} saved",
+    )
