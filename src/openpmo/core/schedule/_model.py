@@ -50,7 +50,8 @@ class Task:
 
     ``duration_minutes`` is working time (calendar time when ``elapsed``). A summary task takes
     its dates from the tasks under it (those whose ``parent`` chain leads to it). A manually
-    scheduled task (``manual``) stays at ``start``/``finish`` whatever its links say.
+    scheduled task (``manual``) stays at ``start``/``finish`` whatever its links say; other
+    tasks have no fixed dates (``start``/``finish`` are None; the engine computes them).
     """
 
     uid: int

@@ -285,6 +285,7 @@ def read_mspdi(source: bytes | str | os.PathLike[str]) -> Project:
         ):
             constraint = ConstraintType.AS_SOON_AS_POSSIBLE
         task_start, task_finish = reader.moment("Start"), reader.moment("Finish")
+        keeps_dates = manual and task_start is not None and task_finish is not None
         try:
             tasks.append(
                 Task(
@@ -294,9 +295,9 @@ def read_mspdi(source: bytes | str | os.PathLike[str]) -> Project:
                     milestone=reader.flag("Milestone"),
                     summary=summary,
                     parent=parent,
-                    manual=manual and task_start is not None and task_finish is not None,
-                    start=task_start,
-                    finish=task_finish,
+                    manual=keeps_dates,
+                    start=task_start if keeps_dates else None,
+                    finish=task_finish if keeps_dates else None,
                     constraint=constraint,
                     constraint_date=constraint_date,
                     elapsed=duration_format in _ELAPSED_FORMATS,
@@ -446,7 +447,8 @@ def write_mspdi(project: Project, *, result: ScheduleResult | None = None) -> by
     StdET.register_namespace("", NAMESPACE)
     root = StdET.Element(_tag("Project"))
     _add(root, "SaveVersion", 14)
-    _add(root, "Name", f"{project.name or 'project'}.xml")
+    file_name = project.name or "project"
+    _add(root, "Name", file_name if file_name.endswith(".xml") else f"{file_name}.xml")
     _add(root, "Title", project.name)
     _add(root, "ScheduleFromStart", True)
     _add(root, "StartDate", project.start)
