@@ -100,7 +100,7 @@ def test_external_dtd_is_refused():
         (b"<Project", "not well-formed"),
         (b"", "not well-formed"),
         (f'<Workbook xmlns="{NS}"/>'.encode(), "root element is <Workbook>"),
-        (b"<Project/>", "root element"),  # right name, no MSPDI namespace
+        (b"<Project/>", "not in the MSPDI namespace"),  # right name, no MSPDI namespace
         (f'<Project xmlns="{NS}"/>'.encode(), "no StartDate"),
     ],
 )

@@ -125,11 +125,12 @@ def _parse(data: bytes) -> Element:
         raise ParseError(f"not well-formed XML: {error}", where="MSPDI") from None
     if root.tag != _tag("Project"):
         found = root.tag.split("}")[-1]
-        raise ParseError(
-            f"not Microsoft Project XML: the root element is <{found}>, expected <Project> in "
-            f"namespace {NAMESPACE}",
-            where="MSPDI",
+        problem = (
+            f"the root element <Project> is not in the MSPDI namespace {NAMESPACE}"
+            if found == "Project"
+            else f"the root element is <{found}>, expected <Project>"
         )
+        raise ParseError(f"not Microsoft Project XML: {problem}", where="MSPDI")
     return root
 
 
@@ -227,7 +228,13 @@ def read_mspdi(source: bytes | str | os.PathLike[str]) -> Project:
     Raises :class:`~openpmo.core.errors.ParseError` for malformed or hostile XML, a root that is
     not ``<Project>``, tasks without a UID, duplicate UIDs and links to tasks that do not exist.
     """
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if isinstance(source, bytes):
+        data = source
+    else:
+        path = Path(source)
+        if path.exists() and not path.is_file():
+            raise ParseError("not a file", where=str(path))
+        data = path.read_bytes()
     root = _parse(data)
     project = _Reader(root, "project")
     start = project.moment("StartDate")

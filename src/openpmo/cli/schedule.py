@@ -1,0 +1,108 @@
+"""``openpmo schedule FILE.xml``: schedule a Microsoft Project XML file and print every task."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from openpmo.core.schedule import ScheduleResult, TaskSchedule, read_mspdi, schedule_project
+from openpmo.core.schedule import write_mspdi as _write_mspdi
+
+COLUMNS = (
+    "uid",
+    "name",
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_slack_days",
+    "free_slack_days",
+    "critical",
+)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "schedule",
+        help="schedule a Microsoft Project XML file: early/late dates, slack, critical path",
+        description="Reads a Microsoft Project XML (MSPDI) file, computes every task's early and "
+        "late dates, total and free slack and whether it is critical, as Microsoft Project "
+        "does, and prints them (times are local, ISO 8601).",
+    )
+    parser.add_argument("file", help="a Microsoft Project XML file (File > Save As > XML)")
+    parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    parser.add_argument(
+        "--export", metavar="OUT.xml", help="also write the scheduled project as MSPDI to OUT.xml"
+    )
+    parser.set_defaults(handler=handle)
+
+
+def _days(value: float) -> float | int:
+    rounded = round(value, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def as_record(entry: TaskSchedule) -> dict[str, object]:
+    return {
+        "uid": entry.uid,
+        "name": entry.name,
+        "early_start": entry.early_start.isoformat(timespec="minutes"),
+        "early_finish": entry.early_finish.isoformat(timespec="minutes"),
+        "late_start": entry.late_start.isoformat(timespec="minutes"),
+        "late_finish": entry.late_finish.isoformat(timespec="minutes"),
+        "total_slack_days": _days(entry.total_slack_days),
+        "free_slack_days": _days(entry.free_slack_days),
+        "critical": entry.critical,
+    }
+
+
+def as_json(name: str, result: ScheduleResult) -> dict[str, object]:
+    return {
+        "project": name,
+        "project_start": result.project_start.isoformat(timespec="minutes"),
+        "project_finish": result.project_finish.isoformat(timespec="minutes"),
+        "tasks": [as_record(entry) for entry in result.tasks],
+    }
+
+
+def render_table(records: list[dict[str, object]]) -> str:
+    def cell(value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    rows = [[cell(record[column]) for column in COLUMNS] for record in records]
+    header = [column.replace("_", " ") for column in COLUMNS]
+    widths = [
+        min(max(len(row[k]) for row in [header, *rows]), 40 if k == 1 else 10_000)
+        for k in range(len(COLUMNS))
+    ]
+    numeric = {0, 6, 7}
+    lines = []
+    for row in [header, *rows]:
+        cells = []
+        for k, text in enumerate(row):
+            text = text if len(text) <= widths[k] else text[: widths[k] - 1] + "…"
+            cells.append(text.rjust(widths[k]) if k in numeric else text.ljust(widths[k]))
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def handle(args: argparse.Namespace) -> int:
+    project = read_mspdi(Path(args.file))
+    result = schedule_project(project)
+    if args.export:
+        Path(args.export).write_bytes(_write_mspdi(project, result=result))
+    if args.json:
+        print(json.dumps(as_json(project.name, result), ensure_ascii=False, indent=2))
+        return 0
+    critical = sum(1 for entry in result.tasks if entry.critical and not entry.summary)
+    print(
+        f"{project.name}: {len(result.tasks)} tasks, "
+        f"{result.project_start.isoformat(timespec='minutes')} to "
+        f"{result.project_finish.isoformat(timespec='minutes')}, {critical} critical"
+    )
+    print(render_table([as_record(entry) for entry in result.tasks]))
+    return 0

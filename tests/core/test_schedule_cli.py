@@ -1,0 +1,82 @@
+"""``openpmo schedule FILE.xml [--json]`` as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from openpmo.cli import main
+from openpmo.core.schedule import read_mspdi
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
+SCHEDULES = SHARED / "data" / "schedules"
+FILE = SCHEDULES / "MPSPLIBtoMPP_2_mp_j30_a10_nr2.mspdi.xml"
+FIELDS = [
+    "uid",
+    "name",
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_slack_days",
+    "free_slack_days",
+    "critical",
+]
+
+
+def test_json_lists_every_task_with_projects_dates(capsys: pytest.CaptureFixture[str]):
+    # Given a file Microsoft Project scheduled, when it is run with --json,
+    assert main(["schedule", str(FILE), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # then each task has the nine fields, with Project's values from the expected CSV.
+    expected = {
+        int(row["uid"]): row
+        for row in csv.DictReader(
+            FILE.with_name(FILE.name.replace(".mspdi.xml", ".expected.csv")).open()
+        )
+    }
+    assert len(report["tasks"]) == len(expected) == 321
+    for task in report["tasks"]:
+        assert list(task) == FIELDS
+        row = expected[task["uid"]]
+        assert task["early_start"] == row["early_start"]
+        assert task["late_finish"] == row["late_finish"]
+        assert task["total_slack_days"] == float(row["total_slack_days"])
+        assert task["free_slack_days"] == float(row["free_slack_days"])
+        assert task["critical"] == (row["critical"] == "True")
+    assert report["project_finish"] == "2026-05-05T19:00"
+
+
+def test_table_shows_a_header_and_one_line_per_task(capsys: pytest.CaptureFixture[str]):
+    assert main(["schedule", str(SCHEDULES / "mpxj_mspdirelations.xml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "6 tasks" in lines[0] and "2006-09-25T17:00" in lines[0]
+    assert lines[1].split()[:3] == ["uid", "name", "early"]
+    # task 5 is the SF successor: finish at 08:00 of the next working day, 1 day of slack
+    task5 = next(line for line in lines if line.strip().startswith("5 "))
+    assert "2006-09-25T08:00" in task5 and task5.split()[-1] == "no"
+    assert len(lines) == 2 + 1 + 6
+
+
+def test_export_writes_a_file_that_reads_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "out.xml"
+    assert (
+        main(["schedule", str(SCHEDULES / "mpxj_sample.xml"), "--json", "--export", str(out)]) == 0
+    )
+    capsys.readouterr()
+    assert read_mspdi(out).network == read_mspdi(SCHEDULES / "mpxj_sample.xml").network
+
+
+def test_bad_files_give_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    hostile = tmp_path / "bomb.xml"
+    hostile.write_text('<!DOCTYPE Project [<!ENTITY a "aaaa">]><Project>&a;</Project>')
+    assert main(["schedule", str(hostile)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("openpmo: error: MSPDI: refused") and error.count("\n") == 1
+    assert main(["schedule", str(tmp_path / "missing.xml")]) == 2
+    assert "no such file" in capsys.readouterr().err
