@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 
 from openpmo.cli._finance_text import json_amount, money, print_json, render_table
 from openpmo.core.finance import AppraisalResult, appraise, load_appraisal_yaml
@@ -47,11 +48,14 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         print_json(as_json(result))
         return 0
-    header = ["Option", "TCO real £", "PV costs £", "PV benefits £", "NPSV £", "BCR", "Payback"]
+    nominal = any(option.tco_nominal is not None for option in result.options)
+    header = ["Option", "TCO real £", *(["TCO nominal £"] if nominal else [])]
+    header += ["PV costs £", "PV benefits £", "NPSV £", "BCR", "Payback"]
     rows = [
         [
             ("* " if option.name == result.preferred else "  ") + option.name,
             money(option.tco_real),
+            *([money(option.tco_nominal or Decimal(0))] if nominal else []),
             money(option.pv_costs),
             money(option.pv_benefits),
             money(option.npsv),
