@@ -234,9 +234,8 @@ def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> 
         reached = ordered_successors[_ranges(starts, out_pointer[frontier + 1] - starts)]
         if reached.size == 0:
             break
-        touched, hits = np.unique(reached, return_counts=True)
-        indegree[touched] -= hits
-        frontier = touched[indegree[touched] == 0]
+        np.subtract.at(indegree, reached, 1)
+        frontier = np.unique(reached[indegree[reached] == 0])
         depth += 1
     if (level < 0).any():
         raise _CycleFound(_find_cycle(level, predecessors, successors))
@@ -273,8 +272,15 @@ def run_passes(
     """Forward and backward pass over an :class:`ArrayNetwork`; dates as encoded values.
 
     Elapsed (calendar-time) durations and lags need ``timeline`` to convert to wall-clock time.
+    Work that a network does not need (finish-side links, lags, bounds, pins, manual tasks) is
+    skipped for the whole run, so the common all-FS network costs a handful of numpy calls per
+    topological level.
     """
     n = network.durations.shape[0]
+    pred = network.predecessors
+    succ = network.successors
+    if levels is None:
+        levels = topological_levels(n, pred, succ)
     elapsed = network.elapsed if timeline is not None else None
     if elapsed is not None and not elapsed.any():
         elapsed = None
@@ -282,78 +288,111 @@ def run_passes(
     wall_ef = np.zeros(n, np.int64)
     wall_ls = np.zeros(n, np.int64)
     wall_lf = np.zeros(n, np.int64)
-    pred = network.predecessors
-    succ = network.successors
-    if levels is None:
-        levels = topological_levels(n, pred, succ)
     durations = network.durations
     link_type = network.link_types
     lag = network.lags
     from_finish = (link_type == LinkType.FS) | (link_type == LinkType.FF)
     to_start = (link_type == LinkType.FS) | (link_type == LinkType.SS)
+    manual = network.manual
+
+    # what this network needs, decided once
+    finish_links = bool((~to_start).any())  # FF or SF: finish requirements going forward
+    start_sources = bool((~from_finish).any())  # SS or SF: predecessor starts matter
+    any_lag = bool(lag.any())
+    finish_bounds = bool((network.finish_bound > NEVER_BEFORE).any())
+    late_start_bounds = bool((network.late_start_bound < NEVER_AFTER).any())
+    any_pins = bool(
+        (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any()
+    )
+    any_manual = bool(manual.any())
+    elapsed_lags = None
+    if timeline is not None and network.elapsed_lags is not None and network.elapsed_lags.any():
+        elapsed_lags = network.elapsed_lags
+
+    # date arithmetic by whole columns (see _shift): for a duration d > 0, forward lands at an
+    # end (form 0) and back at a start (form 1); a zero duration keeps the date as it is.
+    positive = (durations > 0).astype(np.int64)
+    not_positive = ~positive  # -2 (clears the form bit) where d > 0, else -1 (keeps it)
+    two_span = 2 * durations
+    back_span = positive - two_span
+    loose = manual if elapsed is None else manual | elapsed
+    finish_mask = np.where((durations > 0) & ~loose, ~np.int64(1), np.int64(-1))
 
     depth = int(levels.max()) + 1 if n else 0
     node_order = np.argsort(levels * n + np.arange(n), kind="stable")
     node_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels, minlength=depth))))
+    nodes_by_level = np.split(node_order, node_pointer[1:-1]) if depth else []
+    rank = np.empty(n, np.int64)
+    rank[node_order] = np.arange(n) - node_pointer[levels[node_order]]
 
-    # forward: links sorted by (level of successor, successor)
+    # forward: links sorted by (level of successor, successor); one segment per successor
     forward = np.argsort(levels[succ] * n + succ, kind="stable")
     f_pred, f_succ = pred[forward], succ[forward]
     f_from_finish, f_to_start, f_lag = from_finish[forward], to_start[forward], lag[forward]
     f_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels[f_succ], minlength=depth))))
-    f_new = np.concatenate(([True], f_succ[1:] != f_succ[:-1])) if f_succ.size else f_succ
+    f_segments = _segments(f_succ, levels, f_pointer, depth)
+    f_bounds = f_pointer.tolist()
 
     # backward: links sorted by (level of predecessor, predecessor)
     backward = np.argsort(levels[pred] * n + pred, kind="stable")
     b_pred, b_succ = pred[backward], succ[backward]
     b_from_finish, b_to_start, b_lag = from_finish[backward], to_start[backward], lag[backward]
     b_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels[b_pred], minlength=depth))))
-    b_new = np.concatenate(([True], b_pred[1:] != b_pred[:-1])) if b_pred.size else b_pred
+    b_segments = _segments(b_pred, levels, b_pointer, depth)
+    b_starts = (
+        np.concatenate(b_segments) + np.repeat(b_pointer[:-1], [s.size for s in b_segments])
+        if depth
+        else np.zeros(0, np.int64)
+    )
+    b_where = (
+        np.split(rank[b_pred[b_starts]], np.cumsum([s.size for s in b_segments])[:-1])
+        if depth
+        else []
+    )
+    b_bounds = b_pointer.tolist()
 
-    f_elapsed_lag = None
-    b_elapsed_lag = None
-    if timeline is not None and network.elapsed_lags is not None and network.elapsed_lags.any():
-        f_elapsed_lag = network.elapsed_lags[forward]
-        b_elapsed_lag = network.elapsed_lags[backward]
-    manual = network.manual
-    positive = durations > 0
     early_start = np.zeros(n, np.int64)
     early_finish = np.zeros(n, np.int64)
-    any_pins = bool(
-        (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any()
-    )
-    any_manual = bool(manual.any())
-
     for d in range(depth):
-        nodes = node_order[node_pointer[d] : node_pointer[d + 1]]
+        nodes = nodes_by_level[d]
         start_req = network.start_bound[nodes]
-        finish_req = network.finish_bound[nodes]
-        lo, hi = int(f_pointer[d]), int(f_pointer[d + 1])
+        finish_req = network.finish_bound[nodes] if (finish_links or finish_bounds) else None
+        lo, hi = f_bounds[d], f_bounds[d + 1]
         if hi > lo:
             p = f_pred[lo:hi]
-            source = np.where(f_from_finish[lo:hi], early_finish[p], early_start[p])
-            candidate = _shift(source, f_lag[lo:hi])
-            if f_elapsed_lag is not None:
+            if start_sources:
+                source = np.where(f_from_finish[lo:hi], early_finish[p], early_start[p])
+            else:
+                source = early_finish[p]
+            candidate = _shift(source, f_lag[lo:hi]) if any_lag else source
+            if elapsed_lags is not None:
                 candidate = _elapsed_shift(
-                    timeline, candidate, source, f_lag[lo:hi], f_elapsed_lag[lo:hi]
+                    timeline, candidate, source, f_lag[lo:hi], elapsed_lags[forward][lo:hi]
                 )
-            into_start = f_to_start[lo:hi]
-            segments = np.flatnonzero(f_new[lo:hi])
-            start_req = np.maximum(
-                start_req,
-                np.maximum.reduceat(np.where(into_start, candidate, NEVER_BEFORE), segments),
-            )
-            finish_req = np.maximum(
-                finish_req,
-                np.maximum.reduceat(np.where(into_start, NEVER_BEFORE, candidate), segments),
-            )
-        span = durations[nodes]
-        start_req = np.where(positive[nodes], _as_start(start_req), start_req)
-        from_finish_req = _shift(finish_req, -span)
-        finish_drives = from_finish_req >= start_req
-        es = np.where(finish_drives, from_finish_req, start_req)
-        ef = np.where(finish_drives, finish_req, _shift(start_req, span))
+            segments = f_segments[d]
+            if finish_links:
+                into_start = f_to_start[lo:hi]
+                start_req = np.maximum(
+                    start_req,
+                    np.maximum.reduceat(np.where(into_start, candidate, NEVER_BEFORE), segments),
+                )
+                finish_req = np.maximum(
+                    finish_req,  # type: ignore[arg-type]
+                    np.maximum.reduceat(np.where(into_start, NEVER_BEFORE, candidate), segments),
+                )
+            else:
+                start_req = np.maximum(start_req, np.maximum.reduceat(candidate, segments))
+        start_req = start_req | positive[nodes]
+        finish_from_start = (start_req & not_positive[nodes]) + two_span[nodes]
+        if finish_req is not None:
+            start_from_finish = (finish_req & not_positive[nodes]) + back_span[nodes]
+            finish_drives = start_from_finish >= start_req
+            es = np.where(finish_drives, start_from_finish, start_req)
+            ef = np.where(finish_drives, finish_req, finish_from_start)
+        else:
+            es, ef = start_req, finish_from_start
         if any_pins:
+            span = durations[nodes]
             pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
             es = np.where(pin_s > NEVER_BEFORE, pin_s, es)
             ef = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), ef)
@@ -367,68 +406,91 @@ def run_passes(
             chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
             at = nodes[chosen]
             wall_es[at] = timeline.walls_of(es[chosen])
-            wall_ef[at] = wall_es[at] + span[chosen]
+            wall_ef[at] = wall_es[at] + durations[at]
+            ef = ef.copy()
             ef[chosen] = timeline.values_of(wall_ef[at], prefer_start=False)
         early_start[nodes] = es
         early_finish[nodes] = ef
 
-    project_finish = early_finish.max() if n else np.int64(1)
+    project_finish = np.int64(early_finish.max()) if n else np.int64(1)
+    late_finish_bound = np.minimum(network.late_finish_bound, project_finish)
+    start_side = start_sources or late_start_bounds
     late_start = np.zeros(n, np.int64)
     late_finish = np.zeros(n, np.int64)
     for d in range(depth - 1, -1, -1):
-        nodes = node_order[node_pointer[d] : node_pointer[d + 1]]
-        finish_req = np.minimum(network.late_finish_bound[nodes], project_finish)
-        start_req = network.late_start_bound[nodes].copy()
-        lo, hi = int(b_pointer[d]), int(b_pointer[d + 1])
+        nodes = nodes_by_level[d]
+        lf_req = late_finish_bound[nodes]
+        ls_req: IntArray | None = network.late_start_bound[nodes] if start_side else None
+        lo, hi = b_bounds[d], b_bounds[d + 1]
         if hi > lo:
             s = b_succ[lo:hi]
-            source = np.where(b_to_start[lo:hi], late_start[s], late_finish[s])
-            candidate = _shift(source, -b_lag[lo:hi])
-            if b_elapsed_lag is not None:
+            source = (
+                np.where(b_to_start[lo:hi], late_start[s], late_finish[s])
+                if finish_links
+                else late_start[s]
+            )
+            candidate = _shift(source, -b_lag[lo:hi]) if any_lag else source
+            if elapsed_lags is not None:
                 candidate = _elapsed_shift(
-                    timeline, candidate, source, -b_lag[lo:hi], b_elapsed_lag[lo:hi]
+                    timeline, candidate, source, -b_lag[lo:hi], elapsed_lags[backward][lo:hi]
                 )
-            into_finish = b_from_finish[lo:hi]
-            segments = np.flatnonzero(b_new[lo:hi])
-            where = np.searchsorted(nodes, b_pred[lo:hi][segments])
-            finish_req[where] = np.minimum(
-                finish_req[where],
-                np.minimum.reduceat(np.where(into_finish, candidate, NEVER_AFTER), segments),
-            )
-            start_req[where] = np.minimum(
-                start_req[where],
-                np.minimum.reduceat(np.where(into_finish, NEVER_AFTER, candidate), segments),
-            )
-        span = durations[nodes]
-        kept = manual[nodes]
-        if any_manual:
-            start_req = np.where(kept, NEVER_AFTER, start_req)
-        loose = kept if elapsed is None else kept | elapsed[nodes]
-        finish_req = np.where(positive[nodes] & ~loose, _as_end(finish_req), finish_req)
-        from_start_req = _shift(start_req, span)
-        start_drives = from_start_req < finish_req
-        lf = np.where(start_drives, from_start_req, finish_req)
-        ls = np.where(start_drives, start_req, _shift(finish_req, -span))
+            segments = b_segments[d]
+            where = b_where[d]
+            if start_sources:
+                into_finish = b_from_finish[lo:hi]
+                lf_req[where] = np.minimum(
+                    lf_req[where],
+                    np.minimum.reduceat(np.where(into_finish, candidate, NEVER_AFTER), segments),
+                )
+                assert ls_req is not None
+                ls_req[where] = np.minimum(
+                    ls_req[where],
+                    np.minimum.reduceat(np.where(into_finish, NEVER_AFTER, candidate), segments),
+                )
+            else:
+                lf_req[where] = np.minimum(lf_req[where], np.minimum.reduceat(candidate, segments))
+        lf_req = lf_req & finish_mask[nodes]
+        start_from_finish = (lf_req & not_positive[nodes]) + back_span[nodes]
+        if ls_req is not None:
+            if any_manual:
+                ls_req = np.where(manual[nodes], NEVER_AFTER, ls_req)
+            finish_from_start = (ls_req & not_positive[nodes]) + two_span[nodes]
+            start_drives = finish_from_start < lf_req
+            lf = np.where(start_drives, finish_from_start, lf_req)
+            ls = np.where(start_drives, ls_req, start_from_finish)
+        else:
+            lf, ls = lf_req, start_from_finish
         if any_pins:
+            span = durations[nodes]
             pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
             ls = np.where(pin_s > NEVER_BEFORE, pin_s, ls)
             lf = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), lf)
             ls = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), ls)
             lf = np.where(pin_f > NEVER_BEFORE, pin_f, lf)
         if elapsed is not None and timeline is not None and elapsed[nodes].any():
-            chosen = np.flatnonzero(elapsed[nodes] & ~kept)
+            chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
             at = nodes[chosen]
             wall_lf[at] = timeline.walls_of(lf[chosen])
-            wall_ls[at] = wall_lf[at] - span[chosen]
+            wall_ls[at] = wall_lf[at] - durations[at]
+            ls = ls.copy()
             ls[chosen] = timeline.values_of(wall_ls[at], prefer_start=True)
         late_start[nodes] = ls
         late_finish[nodes] = lf
     walls = None
     if elapsed is not None:
         walls = (wall_es, wall_ef, wall_ls, wall_lf)
-    return Passes(
-        early_start, early_finish, late_start, late_finish, np.int64(project_finish), walls
-    )
+    return Passes(early_start, early_finish, late_start, late_finish, project_finish, walls)
+
+
+def _segments(keys: IntArray, levels: IntArray, pointer: IntArray, depth: int) -> list[IntArray]:
+    """Per level, where each run of equal ``keys`` starts, relative to the level's first link."""
+    if keys.size == 0:
+        return [np.zeros(0, np.int64) for _ in range(depth)]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    level_of = levels[keys[starts]]
+    relative = starts - pointer[level_of]
+    cuts = np.searchsorted(level_of, np.arange(1, depth))
+    return np.split(relative, cuts)
 
 
 def _elapsed_shift(
