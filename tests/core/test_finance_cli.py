@@ -6,6 +6,7 @@ malformed file gets one line on standard error naming the field, exit code 2, no
 
 from __future__ import annotations
 
+import csv
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -180,3 +181,31 @@ def test_a_missing_file_or_a_folder_is_one_line_and_exit_2(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
     assert main(["reserve", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_team_cost_and_reconcile_read_xlsx_workbooks_too(tmp_path, capsys):
+    # Given Table 1 and a one-role team typed into workbooks,
+    import datetime as dt
+
+    import openpyxl
+
+    table = openpyxl.Workbook()
+    with (EXAMPLES / "table1.csv").open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.reader(handle)):
+            figures = row[1:] if number == 0 else [float(cell.replace(",", "")) for cell in row[1:]]
+            table.active.append([row[0], *figures])
+    table.save(tmp_path / "table1.xlsx")
+    team = openpyxl.Workbook()
+    team.active.title = "Roles"
+    team.active.append(["name", "fte", "annual_cost", "start", "end"])
+    team.active.append(["PMO Manager", 1, 73000, dt.datetime(2022, 4, 1), dt.datetime(2023, 3, 31)])
+    assumptions = team.create_sheet("Assumptions")
+    assumptions.append(["base_year", "2022/23"])
+    assumptions.append(["cap", 70000])
+    team.save(tmp_path / "team.xlsx")
+    # when the commands read them, then they give what the CSV and YAML give.
+    found = run_json(capsys, "reconcile", str(tmp_path / "table1.xlsx"))["discrepancies"]
+    assert [item["kind"] for item in found] == ["rounding"] * 6
+    document = run_json(capsys, "team-cost", str(tmp_path / "team.xlsx"))
+    assert document["totals"]["total"] == "73000.00"
+    assert document["headroom"] == "-3000.00"

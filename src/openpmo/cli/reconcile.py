@@ -1,11 +1,11 @@
-"""``openpmo reconcile FILE.csv``: re-add a table's total row and total column."""
+"""``openpmo reconcile FILE``: re-add a table's total row and total column (CSV or .xlsx)."""
 
 from __future__ import annotations
 
 import argparse
 
 from openpmo.cli._finance_text import discrepancies_json, print_discrepancies, print_json
-from openpmo.core.finance import read_table_csv, reconcile_table
+from openpmo.core.finance import read_table, reconcile_table
 from openpmo.core.finance._inputs import as_number
 
 
@@ -13,11 +13,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "reconcile",
         help="re-add a table's totals and list the figures that disagree",
-        description="Reads a CSV table with a header row, row labels in the first column and a "
+        description="Reads a table (CSV or .xlsx) with a header row, row labels in the first column and a "
         "row and/or column labelled Total; lists every total that disagrees with the figures "
         "it adds up, classed rounding (within the rounding unit x the number of terms) or error.",
     )
-    parser.add_argument("file", help="a CSV table")
+    parser.add_argument("file", help="a table: CSV, or the first sheet of an .xlsx workbook")
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
     parser.add_argument(
         "--rounding-unit",
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle(args: argparse.Namespace) -> int:
-    table = read_table_csv(args.file)
+    table = read_table(args.file)
     unit = None if args.rounding_unit is None else as_number(args.rounding_unit, "--rounding-unit")
     discrepancies = reconcile_table(table, rounding_unit=unit)
     if args.json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 
 from openpmo.cli._finance_text import (
     discrepancies_json,
@@ -60,10 +61,8 @@ def handle(args: argparse.Namespace) -> int:
     ledger = result.ledger
     places = _places(result)
 
-    def show(amount: object) -> str:
-        from decimal import Decimal
-
-        return bracketed(amount, places=places) if isinstance(amount, Decimal) else ""
+    def show(amount: Decimal) -> str:
+        return bracketed(amount, places=places)
 
     header = ["", *(str(entry.year) for entry in result.years), "Total"]
     after: dict[str, list[str]] = {}
@@ -89,6 +88,9 @@ def handle(args: argparse.Namespace) -> int:
             f"{'negatives' if ledger.balances_negative else 'positives'})",
         )
     )
-    print()
+    print(
+        f"\nBalances above are re-added from the {ledger.years[0]} opening balance; the "
+        "printed figures that disagree with them are listed below.\n"
+    )
     print_discrepancies(result.discrepancies)
     return 0

@@ -31,7 +31,9 @@ __all__ = [
     "DiscrepancyKind",
     "Table",
     "check_figure",
+    "read_table",
     "read_table_csv",
+    "read_table_xlsx",
     "reconcile_table",
     "table_from_rows",
 ]
@@ -263,3 +265,44 @@ def read_table_csv(path: str | Path) -> Table:
     except csv.Error as error:
         raise ParseError(f"is not valid CSV ({error})", where=str(path)) from None
     return table_from_rows(rows, source=str(path))
+
+
+def read_table_xlsx(path: str | Path, *, sheet: str | None = None) -> Table:
+    """Read a table from a sheet of an .xlsx workbook (the first sheet unless ``sheet`` names one).
+
+    The layout is the CSV's (see :func:`table_from_rows`); cells hold numbers or printed text.
+    """
+    import zipfile
+
+    import openpyxl
+
+    data = _inputs.read_bytes(path)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ParseError(f"is not an .xlsx workbook ({error})", where=str(path)) from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise ValidationError(f"has no sheet called {sheet!r}", where=str(path))
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        rows = [[_cell_text(cell) for cell in row] for row in worksheet.iter_rows(values_only=True)]
+        title = worksheet.title
+    finally:
+        workbook.close()
+    return table_from_rows(rows, source=f"{path} sheet {title}")
+
+
+def _cell_text(cell: object) -> str:
+    """A spreadsheet cell as the text a report would print (whole floats without ``.0``)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def read_table(path: str | Path) -> Table:
+    """Read a table from CSV or .xlsx, chosen by the file's extension."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return read_table_xlsx(path)
+    return read_table_csv(path)
