@@ -130,6 +130,7 @@ MALFORMED = [
         "inflation.2023/25",
     ),
     ("team-cost", "team.yaml", "roles: [\n  {name: x\n", "is not valid YAML"),
+    ("team-cost", "team.yaml", team().replace("annual_cost", "anual_cost"), "roles[0].anual_cost"),
     ("team-cost", "team.yaml", "", "must hold a YAML mapping"),
     ("team-cost", "team.xlsx", "not a workbook", "is not an .xlsx workbook"),
     ("reserve", "r.yaml", "years: [2023/24]\nlines: {}\n", "opening_balance: is missing"),

@@ -342,6 +342,11 @@ def team_model_from_mapping(document: Mapping[str, Any]) -> TeamCostModel:
     for index, raw in enumerate(raw_roles):
         where = f"roles[{index}]"
         fields = _inputs.as_mapping(raw, where)
+        for key in fields:
+            if key not in ROLE_COLUMNS:
+                raise ValidationError(
+                    f"unknown field; expected {', '.join(ROLE_COLUMNS)}", where=f"{where}.{key}"
+                )
         roles.append(_role_from_fields(fields, where, _namer(where, ".")))
     return TeamCostModel(base_year=base_year, inflation=inflation, roles=tuple(roles), cap=cap)
 
