@@ -349,3 +349,54 @@ def test_slack_is_consistent_on_any_network(case):
         assert entry.late_finish <= finish or entry.early_finish == finish
     # something is always critical: the task that finishes last.
     assert any(entry.critical for entry in result.values())
+
+
+def test_start_no_later_than_and_finish_no_earlier_than():
+    result = run(
+        [
+            Task(1, "A", 5 * DAY),
+            Task(
+                2, "B", DAY, constraint=ConstraintType.START_NO_LATER_THAN, constraint_date=at(6, 8)
+            ),
+            Task(
+                3,
+                "C",
+                DAY,
+                constraint=ConstraintType.FINISH_NO_EARLIER_THAN,
+                constraint_date=at(8, 17),
+            ),
+        ],
+    )
+    # B may start no later than Tuesday although the project runs to Friday: 1 day of slack;
+    assert result[2].late_start == at(6, 8) and result[2].total_slack_days == 1
+    # C cannot finish before Thursday 17:00, so it starts Thursday.
+    assert result[3].early_start == at(8, 8) and result[3].early_finish == at(8, 17)
+
+
+def test_a_duration_beyond_the_calendar_is_refused():
+    with pytest.raises(ValidationError, match="outside the years 1 to 9999"):
+        run([Task(1, "Forever", 10**12)])
+
+
+def test_the_public_surface_is_pinned():
+    import openpmo.core.schedule as package
+
+    assert sorted(package.__all__) == [
+        "Calendar",
+        "CalendarException",
+        "ConstraintType",
+        "Link",
+        "LinkType",
+        "Network",
+        "Project",
+        "ScheduleResult",
+        "StoredDates",
+        "Task",
+        "TaskSchedule",
+        "WorkingInterval",
+        "read_mspdi",
+        "schedule",
+        "schedule_project",
+        "write_mspdi",
+    ]
+    assert all(hasattr(package, name) for name in package.__all__)

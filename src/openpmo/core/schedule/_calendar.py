@@ -193,11 +193,29 @@ def _datetimes(wall: IntArray) -> list[datetime]:
     return [value for value in stamps]
 
 
+@dataclass(frozen=True)
+class _Span:
+    """One immutable layout of a calendar over days ``first_day`` .. ``last_day - 1``."""
+
+    first_day: int
+    last_day: int
+    starts: IntArray  # [day, k] start minute of interval k (1440 for padding)
+    ends: IntArray
+    within_start: IntArray  # [day, k] working minutes of the day before interval k
+    within_end: IntArray
+    cumulative: IntArray  # [i] working minutes from the origin to the midnight starting day i
+
+
+_FIRST_DAY = (date(1, 1, 2) - EPOCH.date()).days
+_LAST_DAY = (date(9999, 12, 30) - EPOCH.date()).days
+
+
 class _Timeline:
     """A calendar laid out over a span of days as arrays; grows when asked about a later day.
 
-    ``cumulative[i]`` is the working minutes from the origin's midnight to the midnight that
-    starts day ``first_day + i`` (days counted from 1970-01-01), negative before the origin.
+    Offsets count working minutes from midnight at the start of the origin day (negative
+    before it). Each growth builds a new immutable :class:`_Span` and swaps it in whole, so a
+    timeline shared between threads is never seen half-built.
     """
 
     _PAD_DAYS = 366
@@ -205,9 +223,16 @@ class _Timeline:
     def __init__(self, calendar: Calendar, origin: date) -> None:
         self.calendar = calendar
         self.origin_day = (origin - EPOCH.date()).days
-        self._build(self.origin_day - self._PAD_DAYS, self.origin_day + 4 * self._PAD_DAYS)
+        self._span = self._build(
+            self.origin_day - self._PAD_DAYS, self.origin_day + 4 * self._PAD_DAYS
+        )
 
-    def _build(self, first_day: int, last_day: int) -> None:
+    def _build(self, first_day: int, last_day: int) -> _Span:
+        if first_day < _FIRST_DAY or last_day > _LAST_DAY:
+            raise ValidationError(
+                "dates run outside the years 1 to 9999 (is a duration or lag far too long?)",
+                where="calendar",
+            )
         calendar = self.calendar
         days = np.arange(first_day, last_day, dtype=np.int64)
         widest = max(
@@ -238,48 +263,57 @@ class _Timeline:
             starts[lo - first_day : hi - first_day] = row_start
             ends[lo - first_day : hi - first_day] = row_end
         lengths = ends - starts
-        day_minutes = lengths.sum(axis=1)
-        cumulative = np.concatenate(([0], np.cumsum(day_minutes)))
+        cumulative = np.concatenate(([0], np.cumsum(lengths.sum(axis=1))))
         cumulative -= cumulative[self.origin_day - first_day]
-        self.first_day = first_day
-        self.last_day = last_day
-        self.starts = starts
-        self.ends = ends
-        self.within_start = np.cumsum(lengths, axis=1) - lengths  # minutes before interval k
-        self.within_end = self.within_start + lengths
-        self.cumulative = cumulative
+        within_start = np.cumsum(lengths, axis=1) - lengths
+        return _Span(
+            first_day=first_day,
+            last_day=last_day,
+            starts=starts,
+            ends=ends,
+            within_start=within_start,
+            within_end=within_start + lengths,
+            cumulative=cumulative,
+        )
 
-    def _cover_offsets(self, offsets: IntArray) -> None:
+    def _for_offsets(self, offsets: IntArray) -> _Span:
+        span = self._span
         if offsets.size == 0:
-            return
+            return span
         low, high = int(offsets.min()), int(offsets.max())
-        while low <= self.cumulative[1] or high >= self.cumulative[-2]:
-            span = self.last_day - self.first_day
-            first = self.first_day - (span if low <= self.cumulative[1] else 0)
-            last = self.last_day + (span if high >= self.cumulative[-2] else 0)
-            if span > 200_000 * 366:
-                raise ValidationError("dates run beyond the year 200000", where="calendar")
-            self._build(first, last)
+        while low <= span.cumulative[1] or high >= span.cumulative[-2]:
+            width = span.last_day - span.first_day
+            first = span.first_day - (width if low <= span.cumulative[1] else 0)
+            last = span.last_day + (width if high >= span.cumulative[-2] else 0)
+            span = self._span = self._build(max(first, _FIRST_DAY), min(last, _LAST_DAY))
+            if first < _FIRST_DAY or last > _LAST_DAY:
+                raise ValidationError(
+                    "dates run outside the years 1 to 9999 (is a duration or lag far too long?)",
+                    where="calendar",
+                )
+        return span
 
-    def _cover_days(self, days: IntArray) -> None:
+    def _for_days(self, days: IntArray) -> _Span:
+        span = self._span
         if days.size == 0:
-            return
+            return span
         low, high = int(days.min()), int(days.max())
-        if low > self.first_day and high < self.last_day - 1:
-            return
-        first = min(self.first_day, low - self._PAD_DAYS)
-        last = max(self.last_day, high + self._PAD_DAYS)
-        self._build(first, last)
+        if low > span.first_day and high < span.last_day - 1:
+            return span
+        first = min(span.first_day, low - self._PAD_DAYS)
+        last = max(span.last_day, high + self._PAD_DAYS)
+        span = self._span = self._build(max(first, _FIRST_DAY), min(last, _LAST_DAY))
+        return span
 
     def offsets_of(self, wall: IntArray) -> IntArray:
         """Working minutes from the origin to each wall-clock minute (minutes since 1970)."""
         wall = np.asarray(wall, dtype=np.int64)
         days = wall // MINUTES_PER_DAY
-        self._cover_days(days)
-        row = days - self.first_day
+        span = self._for_days(days)
+        row = days - span.first_day
         minute = (wall - days * MINUTES_PER_DAY)[:, None]
-        worked = np.clip(minute - self.starts[row], 0, self.ends[row] - self.starts[row])
-        return np.asarray(self.cumulative[row] + worked.sum(axis=1), dtype=np.int64)
+        worked = np.clip(minute - span.starts[row], 0, span.ends[row] - span.starts[row])
+        return np.asarray(span.cumulative[row] + worked.sum(axis=1), dtype=np.int64)
 
     def wall_of(self, offsets: IntArray, end_form: BoolArray) -> IntArray:
         """Wall-clock minutes (since 1970) for working offsets.
@@ -289,40 +323,40 @@ class _Timeline:
         """
         offsets = np.asarray(offsets, dtype=np.int64)
         end_form = np.asarray(end_form, dtype=np.bool_)
-        self._cover_offsets(offsets)
-        cumulative = self.cumulative
+        span = self._for_offsets(offsets)
+        cumulative = span.cumulative
         # start form: the last day whose midnight count is <= offset (it has work after it)
         row_start = np.searchsorted(cumulative, offsets, side="right") - 1
         # end form: the first day whose end-of-day count reaches the offset
         row_end = np.searchsorted(cumulative[1:], offsets, side="left")
         row = np.where(end_form, row_end, row_start)
         within = (offsets - cumulative[row])[:, None]
-        k_start = (self.within_start[row] <= within).sum(axis=1) - 1
-        k_start = np.minimum(k_start, self.starts.shape[1] - 1)
-        k_end = np.minimum((self.within_end[row] < within).sum(axis=1), self.ends.shape[1] - 1)
-        k = np.where(end_form, k_end, np.maximum(k_start, 0))[:, None]
+        widest = span.starts.shape[1] - 1
+        k_start = np.clip((span.within_start[row] <= within).sum(axis=1) - 1, 0, widest)
+        k_end = np.minimum((span.within_end[row] < within).sum(axis=1), widest)
+        k = np.where(end_form, k_end, k_start)[:, None]
         minute = np.where(
             end_form[:, None],
-            np.take_along_axis(self.ends[row], k, axis=1)
-            - (np.take_along_axis(self.within_end[row], k, axis=1) - within),
-            np.take_along_axis(self.starts[row], k, axis=1)
-            + (within - np.take_along_axis(self.within_start[row], k, axis=1)),
+            np.take_along_axis(span.ends[row], k, axis=1)
+            - (np.take_along_axis(span.within_end[row], k, axis=1) - within),
+            np.take_along_axis(span.starts[row], k, axis=1)
+            + (within - np.take_along_axis(span.within_start[row], k, axis=1)),
         )[:, 0]
-        return np.asarray((row + self.first_day) * MINUTES_PER_DAY + minute, dtype=np.int64)
+        return np.asarray((row + span.first_day) * MINUTES_PER_DAY + minute, dtype=np.int64)
 
     def is_interval_end(self, wall: IntArray) -> BoolArray:
         """True where a wall-clock minute is exactly the end of a working interval."""
         wall = np.asarray(wall, dtype=np.int64)
         days = wall // MINUTES_PER_DAY
-        self._cover_days(days)
-        row = days - self.first_day
+        span = self._for_days(days)
+        row = days - span.first_day
         minute = (wall - days * MINUTES_PER_DAY)[:, None]
-        lengths = self.ends[row] - self.starts[row]
-        hit_end = ((self.ends[row] == minute) & (lengths > 0)).any(axis=1)
+        lengths = span.ends[row] - span.starts[row]
+        hit_end = ((span.ends[row] == minute) & (lengths > 0)).any(axis=1)
         # midnight closing the previous day's last interval
-        prev = row - 1
+        before = row - 1
         at_midnight = (minute[:, 0] == 0) & (
-            (self.ends[prev] == MINUTES_PER_DAY) & (self.ends[prev] > self.starts[prev])
+            (span.ends[before] == MINUTES_PER_DAY) & (span.ends[before] > span.starts[before])
         ).any(axis=1)
         return np.asarray(hit_end | at_midnight, dtype=np.bool_)
 
@@ -330,10 +364,10 @@ class _Timeline:
         """True where a wall-clock minute lies inside (or at the start of) working time."""
         wall = np.asarray(wall, dtype=np.int64)
         days = wall // MINUTES_PER_DAY
-        self._cover_days(days)
-        row = days - self.first_day
+        span = self._for_days(days)
+        row = days - span.first_day
         minute = (wall - days * MINUTES_PER_DAY)[:, None]
-        inside = (self.starts[row] <= minute) & (minute < self.ends[row])
+        inside = (span.starts[row] <= minute) & (minute < span.ends[row])
         return np.asarray(inside.any(axis=1), dtype=np.bool_)
 
     def values_of(self, wall: IntArray, prefer_start: bool) -> IntArray:
