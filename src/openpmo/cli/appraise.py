@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "appraise",
         help="Green Book appraisal of options: PV costs and benefits, NPSV, BCR, payback",
         description="Discounts each option's costs (with optimism bias) and benefits at the "
-        "Green Book rates (3.5%% for years 1-30, then lower) and marks the highest NPSV.",
+        "Green Book rates (3.5% for years 1-30, then lower) and marks the highest NPSV.",
     )
     parser.add_argument("file", help="an appraisal in YAML")
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
