@@ -114,3 +114,21 @@ def test_vectorised_conversion_returns_working_times_unchanged(values: list[date
     strictly = inside & timeline.is_working_minute(wall - 1)
     as_ends = timeline.wall_of(offsets, np.ones(len(values), np.bool_))
     assert (as_ends[strictly] == wall[strictly]).all()
+
+
+def test_whole_columns_convert_both_ways():
+    origin = date(2026, 1, 5)  # a Monday
+    moments = np.array(
+        ["2026-01-05T09:00", "2026-01-05T19:00", "2026-01-10T12:00"], "datetime64[m]"
+    )
+    offsets = SPLIT_DAY.offsets(origin, moments)
+    # 0 at the first working minute, 480 at the end of Monday, Saturday counts as Friday's end
+    assert offsets.tolist() == [0, 480, 5 * 480]
+    starts = SPLIT_DAY.moments(origin, offsets)
+    ends = SPLIT_DAY.moments(origin, offsets, end_of_period=True)
+    assert starts.astype(str).tolist() == [
+        "2026-01-05T09:00",
+        "2026-01-06T09:00",
+        "2026-01-12T09:00",
+    ]
+    assert ends.astype(str).tolist()[1:] == ["2026-01-05T19:00", "2026-01-09T19:00"]

@@ -194,6 +194,25 @@ def test_summaries_roll_up_from_the_tasks_under_them():
     assert result[0].critical and result[0].summary
 
 
+def test_links_between_summaries_bind_every_task_under_them():
+    # Given work package 1 (two tasks) must finish before work package 2 (two tasks) starts,
+    tasks = [
+        Task(10, "Work package 1", summary=True),
+        Task(1, "Short", DAY, parent=10),
+        Task(2, "Long", 3 * DAY, parent=10),
+        Task(20, "Work package 2", summary=True),
+        Task(3, "Build", DAY, parent=20),
+        Task(4, "Test", 2 * DAY, parent=20),
+    ]
+    result = run(tasks, [Link(10, 20)])
+    # both tasks of package 2 wait for the longer task of package 1,
+    assert result[3].early_start == result[4].early_start == at(8, 8)
+    assert result[20].early_start == at(8, 8)
+    # the short task can slip until package 2 must start, and "Build" until the end.
+    assert result[1].total_slack_days == 2 and result[3].total_slack_days == 1
+    assert result[2].critical and result[4].critical
+
+
 def test_bank_holiday_is_skipped():
     calendar = Calendar.standard(exceptions=[CalendarException(date(2026, 1, 6), date(2026, 1, 6))])
     result = schedule(Network((Task(1, "A", 2 * DAY),)), calendar, MONDAY).task(1)
@@ -224,8 +243,11 @@ def test_bad_networks_are_refused_with_the_place_named():
         run([Task(2, "B")], [Link(9, 2)])
     with pytest.raises(ValidationError, match="task 1: two tasks share this UID"):
         run([Task(1, "A"), Task(1, "B")])
-    with pytest.raises(ScheduleError, match="summary task 0"):
-        run([Task(0, "Phase", summary=True), Task(1, "A", DAY, parent=0)], [Link(0, 1)])
+    with pytest.raises(ScheduleError, match="SS link from summary task 0 is not supported"):
+        run(
+            [Task(0, "Phase", summary=True), Task(1, "A", DAY, parent=0), Task(2, "B", DAY)],
+            [Link(0, 2, LinkType.SS)],
+        )
     with pytest.raises(ValidationError, match="task 5: duration cannot be negative"):
         Task(5, "Bad", -1)
     with pytest.raises(ValidationError, match="needs a constraint date"):

@@ -169,6 +169,30 @@ class Calendar:
         wall = timeline.wall_of(offset + minutes, np.array([minutes > 0]))
         return _datetimes(wall)[0]
 
+    # -- conversions by whole columns ----------------------------------------------------------
+
+    def offsets(self, origin: date, moments: npt.ArrayLike) -> IntArray:
+        """Working minutes from midnight starting ``origin`` to each moment (``datetime64``).
+
+        Moments in non-working time count the working time before them; moments before the
+        origin give negative offsets.
+        """
+        wall = np.asarray(moments, dtype="datetime64[m]").astype(np.int64)
+        return self.timeline(origin).offsets_of(wall.ravel()).reshape(wall.shape)
+
+    def moments(
+        self, origin: date, offsets: npt.ArrayLike, *, end_of_period: bool | npt.ArrayLike = False
+    ) -> npt.NDArray[np.datetime64]:
+        """The wall-clock times (``datetime64[m]``) of working-minute offsets from ``origin``.
+
+        An offset on a boundary is the start of the next working period unless
+        ``end_of_period`` (a flag, or one per offset) asks for the end of the one before.
+        """
+        values = np.asarray(offsets, dtype=np.int64)
+        ends = np.broadcast_to(np.asarray(end_of_period, dtype=np.bool_), values.shape)
+        wall = self.timeline(origin).wall_of(values.ravel(), ends.ravel())
+        return wall.reshape(values.shape).astype("datetime64[m]")
+
     def timeline(self, origin: date) -> _Timeline:
         """The calendar materialised around ``origin`` (offset 0 is midnight starting it)."""
         key = origin.toordinal()

@@ -26,12 +26,17 @@ Microsoft Project behaviours modelled here (each checked against files Project s
   never more than total slack. A task is critical when total slack is at most the critical slack
   limit (0 by default).
 * Summary tasks roll up: earliest start and latest finish of the tasks under them, early and late
-  alike; their slack follows from those dates.
+  alike; their slack follows from those dates. A link into a summary (FS, SS) holds back every
+  task under it; a link out of one (FS, FF) waits for every task under it.
+* Elapsed durations and lags (``ed``, ``eh``...) run in calendar time: such a task's dates are
+  wall-clock times (a 1-elapsed-month task from 25 March 08:00 ends 24 April 08:00) and its
+  slack is calendar time, as Project reports it.
 
-Not modelled (named as known gaps in the tests): task and resource calendars, split tasks,
-elapsed durations and lags (scheduled as calendar time, but dates that fall in non-working time
-are shown at the nearest working boundary), links to or from summary tasks (refused), levelling
-delay and progress (actual dates).
+Not modelled (named as known gaps in the tests where a shared file shows them): task and
+resource calendars (everything runs on the project calendar), split tasks, levelling delay,
+progress (actual dates), as-late-as-possible, FF/SF links into and SS/SF links out of summary
+tasks (refused). A summary that ends with an elapsed task in non-working time shows the nearest
+working boundary. Percentage lags are read from MSPDI as LinkLag / 10 percent.
 
 Performance: tasks are grouped in topological levels (Kahn's algorithm, vectorised); each level is
 one set of numpy operations over its links (``maximum.reduceat`` over links sorted by successor
@@ -40,7 +45,7 @@ going forward, by predecessor going back), so the Python loop runs once per leve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -49,7 +54,7 @@ import numpy.typing as npt
 
 from openpmo.core.errors import CycleError, ScheduleError, ValidationError
 from openpmo.core.schedule._calendar import EPOCH, Calendar, _Timeline
-from openpmo.core.schedule._model import ConstraintType, LinkType, Network, Task
+from openpmo.core.schedule._model import ConstraintType, Link, LinkType, Network, Task
 
 __all__ = ["ScheduleResult", "TaskSchedule", "schedule"]
 
@@ -605,20 +610,7 @@ def schedule(
     leaf_tasks = [tasks[position] for position in leaves]
 
     preds, succs, types, lags, elapsed_lags = [], [], [], [], []
-    for link in network.links:
-        for uid in (link.predecessor, link.successor):
-            if uid not in index:
-                raise ValidationError(
-                    f"link {link.predecessor} -> {link.successor} names task {uid}, which does "
-                    "not exist",
-                    where=f"task {link.successor}",
-                )
-            if tasks[index[uid]].summary:
-                raise ScheduleError(
-                    f"link {link.predecessor} -> {link.successor} involves summary task {uid}; "
-                    "links to or from summary tasks are not supported: link the tasks under it",
-                    where=f"task {uid}",
-                )
+    for link in _expand_summary_links(tasks, index, children, network.links):
         p = leaf_of[index[link.predecessor]]
         preds.append(p)
         succs.append(leaf_of[index[link.successor]])
@@ -782,6 +774,68 @@ def _elapsed_slack(
         )
         gap = timeline.walls_of(target_values) - (source + network.lags[edges])
         np.minimum.at(free, p, gap)
+
+
+def _expand_summary_links(
+    tasks: tuple[Task, ...],
+    index: dict[int, int],
+    children: list[list[int]],
+    links: tuple[Link, ...],
+) -> list[Link]:
+    """Replace links to and from summary tasks by links to and from the tasks under them.
+
+    Exact where Project's meaning allows it: a summary can start only when every task under it
+    can (so FS and SS into a summary bind each of them), and finishes when the last of them does
+    (so FS and FF out of a summary wait for each). Other kinds are refused.
+    """
+
+    def leaves(position: int) -> list[int]:
+        found, stack = [], [position]
+        while stack:
+            here = stack.pop()
+            if tasks[here].summary:
+                stack.extend(children[here])
+            else:
+                found.append(tasks[here].uid)
+        return found
+
+    expanded: list[Link] = []
+    for link in links:
+        for uid in (link.predecessor, link.successor):
+            if uid not in index:
+                raise ValidationError(
+                    f"link {link.predecessor} -> {link.successor} names task {uid}, which does "
+                    "not exist",
+                    where=f"task {link.successor}",
+                )
+        before, after = tasks[index[link.predecessor]], tasks[index[link.successor]]
+        if not before.summary and not after.summary:
+            expanded.append(link)
+            continue
+        where = f"task {link.successor if after.summary else link.predecessor}"
+        if before.summary and link.type not in (LinkType.FS, LinkType.FF):
+            raise ScheduleError(
+                f"a {link.type.name} link from summary task {before.uid} is not supported: "
+                "link the task under it that it should follow",
+                where=where,
+            )
+        if after.summary and link.type not in (LinkType.FS, LinkType.SS):
+            raise ScheduleError(
+                f"a {link.type.name} link into summary task {after.uid} is not supported: "
+                "link the task under it that it should hold back",
+                where=where,
+            )
+        sources = leaves(index[before.uid]) if before.summary else [before.uid]
+        targets = leaves(index[after.uid]) if after.summary else [after.uid]
+        if not sources or not targets:
+            raise ScheduleError(
+                "a link to or from a summary task with no tasks under it cannot be scheduled",
+                where=where,
+            )
+        for source in sources:
+            for target in targets:
+                expanded.append(replace(link, predecessor=source, successor=target))
+    return expanded
 
 
 def _summaries_deepest_first(tasks: tuple[Task, ...], children: list[list[int]]) -> list[int]:
