@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openpmo.core.errors import ParseError
 from openpmo.core.schedule import (
@@ -240,3 +242,54 @@ def test_export_is_mspdi_in_the_project_namespace_with_schema_order():
     positions = [task.index(tag) for tag in order]
     assert positions == sorted(positions)
     assert text.index("<Calendars>") < text.index("<Tasks>")
+
+
+@st.composite
+def projects(draw: st.DrawFn) -> Project:
+    n = draw(st.integers(1, 15))
+    names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+    tasks = [Task(0, "Programme", summary=True)]
+    for uid in range(1, n + 1):
+        manual = draw(st.booleans()) and uid % 3 == 0
+        constraint = draw(st.sampled_from(list(ConstraintType)))
+        day = datetime(2026, 3, 2, 9, 0) + timedelta(days=draw(st.integers(0, 20)))
+        tasks.append(
+            Task(
+                uid,
+                draw(names).strip(),
+                draw(st.integers(0, 10)) * 240,
+                parent=0,
+                manual=manual,
+                start=day if manual else None,
+                finish=day + timedelta(hours=4) if manual else None,
+                constraint=constraint,
+                constraint_date=None if constraint in (0, 1) else day,
+            )
+        )
+    links = []
+    for successor in range(2, n + 1):
+        for predecessor in draw(st.sets(st.integers(1, successor - 1), max_size=2)):
+            percent = draw(st.booleans())
+            links.append(
+                Link(
+                    predecessor,
+                    successor,
+                    draw(st.sampled_from(list(LinkType))),
+                    lag_minutes=0 if percent else draw(st.integers(-480, 960)),
+                    lag_percent=float(draw(st.integers(0, 100))) if percent else None,
+                )
+            )
+    return Project(
+        "Random",
+        datetime(2026, 3, 2, 9, 0),
+        Calendar.standard(),
+        Network(tuple(tasks), tuple(links)),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(projects())
+def test_any_network_survives_export_and_import(project: Project):
+    again = read_mspdi(write_mspdi(project))
+    assert again.network == project.network
+    _same_schedule(project, again)

@@ -319,8 +319,8 @@ def read_mspdi(source: bytes | str | os.PathLike[str]) -> Project:
             early_finish=reader.moment("EarlyFinish"),
             late_start=reader.moment("LateStart"),
             late_finish=reader.moment("LateFinish"),
-            total_slack_minutes=(reader.integer("TotalSlack", 0) or 0) // 10,
-            free_slack_minutes=(reader.integer("FreeSlack", 0) or 0) // 10,
+            total_slack_minutes=round((reader.integer("TotalSlack", 0) or 0) / 10),
+            free_slack_minutes=round((reader.integer("FreeSlack", 0) or 0) / 10),
             critical=reader.flag("Critical"),
         )
         for link_element in element.findall(_tag("PredecessorLink")):
@@ -391,6 +391,9 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}:00"
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _add(parent: Element, name: str, value: object) -> Element:
     child = StdET.SubElement(parent, _tag(name))
     if isinstance(value, bool):
@@ -398,7 +401,7 @@ def _add(parent: Element, name: str, value: object) -> Element:
     elif isinstance(value, datetime):
         child.text = _iso(value)
     else:
-        child.text = str(value)
+        child.text = _NOT_XML.sub("", str(value))  # characters XML 1.0 cannot carry
     return child
 
 
