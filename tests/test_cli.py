@@ -9,7 +9,9 @@ BIN = Path(sys.executable).parent
 
 
 def test_console_script_prints_its_version():
-    result = subprocess.run([str(BIN / "openpmo"), "--version"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(BIN / "openpmo"), "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == f"openpmo {__version__}"
 
 

@@ -23,7 +23,11 @@ print(json.dumps({"modules": modules, "django": sorted(m for m in sys.modules if
 def test_importing_every_core_module_loads_no_django():
     # Given a fresh interpreter, when every module of openpmo.core is imported,
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=SRC, check=True,
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=SRC,
+        check=True,
         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
     )
     report = json.loads(result.stdout)
@@ -34,9 +38,16 @@ def test_importing_every_core_module_loads_no_django():
 
 def test_the_cli_loads_no_django():
     result = subprocess.run(
-        [sys.executable, "-c", "import sys, openpmo.cli; openpmo.cli.build_parser(); "
-         "print(any(m.startswith('django') for m in sys.modules))"],
-        capture_output=True, text=True, check=True, env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+        [
+            sys.executable,
+            "-c",
+            "import sys, openpmo.cli; openpmo.cli.build_parser(); "
+            "print(any(m.startswith('django') for m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
     )
     assert result.stdout.strip() == "False"
 

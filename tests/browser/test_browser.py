@@ -3,6 +3,7 @@ and axe-core checks the pages for WCAG 2.2 A/AA failures."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -15,13 +16,19 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make browser installs it)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (make browser installs it)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
 PILLARS = [
-    "Automation and Efficiency", "Technology for Collaboration", "Citizen Engagement",
-    "Innovation and Improvement", "Platforms for Data", "Renewing our technology",
+    "Automation and Efficiency",
+    "Technology for Collaboration",
+    "Citizen Engagement",
+    "Innovation and Improvement",
+    "Platforms for Data",
+    "Renewing our technology",
 ]
 
 
@@ -33,8 +40,14 @@ def page(live_server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         yield page
@@ -47,8 +60,11 @@ def _axe_violations(page) -> list[str]:
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
     )
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} places)" for v in result["violations"]
-            if v["impact"] in {"serious", "critical"}]
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} places)"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
 
 
 def test_officer_signs_in_and_sees_the_six_pillars(page, live_server, tmp_path, settings):
@@ -57,7 +73,7 @@ def test_officer_signs_in_and_sees_the_six_pillars(page, live_server, tmp_path, 
     settings.ENV = settings.ENV.__class__(**{**settings.ENV.__dict__, "var_dir": tmp_path})
     os.environ["OPENPMO_DEMO_PASSWORD"] = "a-long-demo-passphrase-for-tests"
     try:
-        call_command("load_demo", stdout=open(os.devnull, "w"))
+        call_command("load_demo", stdout=io.StringIO())
     finally:
         del os.environ["OPENPMO_DEMO_PASSWORD"]
 
@@ -79,11 +95,16 @@ def test_officer_signs_in_and_sees_the_six_pillars(page, live_server, tmp_path, 
         assert pillar in text
     assert _axe_violations(page) == []
     # GOV.UK Frontend's stylesheet is served locally and applied
-    assert page.evaluate("getComputedStyle(document.querySelector('.govuk-header')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.govuk-header')).backgroundColor")
+        != "rgba(0, 0, 0, 0)"
+    )
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
 
-def test_work_package_edit_form_shows_errors_in_the_browser(page, live_server, role_user, programme_tree):
+def test_work_package_edit_form_shows_errors_in_the_browser(
+    page, live_server, role_user, programme_tree
+):
     pmo = role_user(Role.PMO, username="pmo-user")
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", pmo.username)

@@ -27,5 +27,12 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Each domain app's own routes (their api/urls.py), then the register's router.
+    path("", include("openpmo.finance.api.urls")),
+    path("", include("openpmo.gates.api.urls")),
+    path("", include("openpmo.benefits.api.urls")),
+    path("", include("openpmo.delivery.api.urls")),
+    path("", include("openpmo.risks.api.urls")),
+    path("", include("openpmo.reports.api.urls")),
     path("", include(router.urls)),
 ]

@@ -28,8 +28,12 @@ class AuditRecord(models.Model):
     """One change to governed data: actor, time, action code, object, before and after."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text="Empty when the system made the change (e.g. demo data load)",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system made the change (e.g. demo data load)",
     )
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=100, db_index=True, help_text="e.g. work_package.updated")
@@ -63,4 +67,8 @@ class AuditRecord(models.Model):
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+        return [
+            (key, before.get(key), after.get(key))
+            for key in keys
+            if before.get(key) != after.get(key)
+        ]

@@ -12,7 +12,9 @@ from openpmo.audit import selectors
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The whole trail, newest first, filterable by action code."""
     action = request.GET.get("action", "").strip()
-    page = Paginator(selectors.audit_list(action_prefix=action), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.audit_list(action_prefix=action), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "audit/log.html", {"page": page, "action": action})
 
 

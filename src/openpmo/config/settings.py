@@ -31,6 +31,12 @@ INSTALLED_APPS = [
     "openpmo.accounts",
     "openpmo.audit",
     "openpmo.portfolio",
+    "openpmo.finance",
+    "openpmo.gates",
+    "openpmo.benefits",
+    "openpmo.delivery",
+    "openpmo.risks",
+    "openpmo.reports",
 ]
 
 MIDDLEWARE = [

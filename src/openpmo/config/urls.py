@@ -7,6 +7,12 @@ urlpatterns = [
     path("accounts/", include("openpmo.accounts.urls")),
     path("audit/", include("openpmo.audit.urls")),
     path("api/", include("openpmo.api.urls")),
+    path("finance/", include("openpmo.finance.urls")),
+    path("gates/", include("openpmo.gates.urls")),
+    path("benefits/", include("openpmo.benefits.urls")),
+    path("delivery/", include("openpmo.delivery.urls")),
+    path("risks/", include("openpmo.risks.urls")),
+    path("reports/", include("openpmo.reports.urls")),
     path("", include("openpmo.portfolio.urls")),
     path("", include("openpmo.web.urls")),
 ]

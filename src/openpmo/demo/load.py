@@ -4,6 +4,7 @@ as it is, so running it twice adds nothing and never overwrites changes made in 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import secrets
@@ -19,10 +20,26 @@ from openpmo.accounts.services import roles_ensure, user_roles_set
 from openpmo.common.services import SYSTEM
 from openpmo.demo import etp
 from openpmo.portfolio import services
-from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, Strand, WorkPackage
+from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
 HEALTH_STRANDS = {"SCP", "CEIOT", "EDU"}
 ECONOMY_STRANDS = {"DATA", "DIGI", "SSIP", "INNOV", "CLOUD", "CONT"}
+
+
+@dataclass
+class DemoContext:
+    """What the register part of the demo made, for each domain's own ``demo.load(context)``."""
+
+    programme: Programme
+    people: dict[str, User]
+    pillars: dict[str, Pillar]
+    strands: dict[str, Strand]
+    work_packages: dict[str, WorkPackage]
+    report: LoadReport
+
+
+# Domain apps whose ``openpmo.<app>.demo`` module adds demo data, in dependency order.
+DOMAIN_DEMOS = ["finance", "gates", "benefits", "delivery", "risks", "reports"]
 
 
 @dataclass
@@ -80,12 +97,18 @@ def load_etp() -> LoadReport:
             passwords[username] = "(unchanged: set before this run)"
         people[username] = user
         if can_sign_in:
-            report.credentials.append((username, passwords[username], ", ".join(r.value for r in roles)))
+            report.credentials.append(
+                (username, passwords[username], ", ".join(r.value for r in roles))
+            )
 
     programme = Programme.objects.filter(short_name=etp.PROGRAMME["short_name"]).first()
     if programme is None:
-        data = dict(etp.PROGRAMME, start_date=_date(etp.PROGRAMME["start_date"]),
-                    end_date=_date(etp.PROGRAMME["end_date"]), source=etp.SOURCE)
+        data = dict(
+            etp.PROGRAMME,
+            start_date=_date(etp.PROGRAMME["start_date"]),
+            end_date=_date(etp.PROGRAMME["end_date"]),
+            source=etp.SOURCE,
+        )
         programme = services.programme_create(actor=SYSTEM, **data)
         report.count("programmes")
 
@@ -93,7 +116,9 @@ def load_etp() -> LoadReport:
     for title in etp.STRATEGIC_PRIORITIES:
         priority = StrategicPriority.objects.filter(programme=programme, title=title).first()
         if priority is None:
-            priority = services.strategic_priority_create(actor=SYSTEM, programme=programme, title=title)
+            priority = services.strategic_priority_create(
+                actor=SYSTEM, programme=programme, title=title
+            )
             report.count("strategic priorities")
         priorities[title] = priority
     economy, health = (priorities[t] for t in etp.STRATEGIC_PRIORITIES)
@@ -102,8 +127,15 @@ def load_etp() -> LoadReport:
     for order, (name, objective, sponsor) in enumerate(etp.PILLARS, start=1):
         pillar = Pillar.objects.filter(programme=programme, name=name).first()
         if pillar is None:
-            pillar = services.pillar_create(actor=SYSTEM, programme=programme, name=name, objective=objective,
-                                            sponsor=people[sponsor], order=order, is_illustrative=False)
+            pillar = services.pillar_create(
+                actor=SYSTEM,
+                programme=programme,
+                name=name,
+                objective=objective,
+                sponsor=people[sponsor],
+                order=order,
+                is_illustrative=False,
+            )
             report.count("pillars")
         pillars[name] = pillar
 
@@ -116,8 +148,13 @@ def load_etp() -> LoadReport:
                     "complete": "(Appendix 1: already underway; would have to complete without the ETP.)",
                     "terminate": "(Appendix 1: already underway; would stop for lack of resource without the ETP.)",
                 }[status]
-            strand = services.strand_create(actor=SYSTEM, pillar=pillars[pillar_name], name=name,
-                                            description=description, is_illustrative=False)
+            strand = services.strand_create(
+                actor=SYSTEM,
+                pillar=pillars[pillar_name],
+                name=name,
+                description=description,
+                is_illustrative=False,
+            )
             report.count("strands")
         strands[code] = strand
 
@@ -127,13 +164,45 @@ def load_etp() -> LoadReport:
         reference = f"ETP-{code}-{counters[code]:03d}"
         if WorkPackage.objects.filter(reference=reference).exists():
             continue
-        linked = ([economy] if code in ECONOMY_STRANDS else []) + ([health] if code in HEALTH_STRANDS else [])
+        linked = ([economy] if code in ECONOMY_STRANDS else []) + (
+            [health] if code in HEALTH_STRANDS else []
+        )
         services.work_package_create(
-            actor=SYSTEM, strand=strands[code], reference=reference, name=name, stage=stage,
-            rag_status=rag, delivery_confidence=confidence, owner=people[owner],
-            budget_envelope=Decimal(budget), baseline_start=_date(start), baseline_end=_date(end),
-            forecast_start=_date(start), forecast_end=_date(end), strategic_priorities=linked,
+            actor=SYSTEM,
+            strand=strands[code],
+            reference=reference,
+            name=name,
+            stage=stage,
+            rag_status=rag,
+            delivery_confidence=confidence,
+            owner=people[owner],
+            budget_envelope=Decimal(budget),
+            baseline_start=_date(start),
+            baseline_end=_date(end),
+            forecast_start=_date(start),
+            forecast_end=_date(end),
+            strategic_priorities=linked,
             is_illustrative=True,
         )
         report.count("work packages")
+
+    context = DemoContext(
+        programme=programme,
+        people=people,
+        pillars=pillars,
+        strands=strands,
+        work_packages={
+            wp.reference: wp
+            for wp in WorkPackage.objects.filter(strand__pillar__programme=programme)
+        },
+        report=report,
+    )
+    for app in DOMAIN_DEMOS:
+        try:
+            module = importlib.import_module(f"openpmo.{app}.demo")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"openpmo.{app}.demo":
+                raise
+            continue
+        module.load(context)
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from openpmo.accounts.models import User
-from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, Strand, WorkPackage
+from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
 
 class _DateInput(forms.DateInput):
@@ -55,13 +55,27 @@ class WorkPackageForm(VersionedForm):
     class Meta:
         model = WorkPackage
         fields = [
-            "reference", "name", "description", "strand", "owner", "stage", "rag_status",
-            "delivery_confidence", "delivery_confidence_reason", "baseline_start", "baseline_end",
-            "forecast_start", "forecast_end", "budget_envelope", "strategic_priorities",
+            "reference",
+            "name",
+            "description",
+            "strand",
+            "owner",
+            "stage",
+            "rag_status",
+            "delivery_confidence",
+            "delivery_confidence_reason",
+            "baseline_start",
+            "baseline_end",
+            "forecast_start",
+            "forecast_end",
+            "budget_envelope",
+            "strategic_priorities",
         ]
         widgets = {
-            "baseline_start": _DateInput(), "baseline_end": _DateInput(),
-            "forecast_start": _DateInput(), "forecast_end": _DateInput(),
+            "baseline_start": _DateInput(),
+            "baseline_end": _DateInput(),
+            "forecast_start": _DateInput(),
+            "forecast_end": _DateInput(),
             "strategic_priorities": forms.CheckboxSelectMultiple,
         }
         labels = {"budget_envelope": "Budget envelope (£)"}
@@ -69,14 +83,20 @@ class WorkPackageForm(VersionedForm):
     def __init__(self, *args: object, programme: Programme | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if programme is not None:
-            self.fields["strand"].queryset = Strand.objects.filter(pillar__programme=programme).select_related("pillar")  # type: ignore[attr-defined]
-            self.fields["strategic_priorities"].queryset = StrategicPriority.objects.filter(programme=programme)  # type: ignore[attr-defined]
+            self.fields["strand"].queryset = Strand.objects.filter(
+                pillar__programme=programme
+            ).select_related("pillar")  # type: ignore[attr-defined]
+            self.fields["strategic_priorities"].queryset = StrategicPriority.objects.filter(
+                programme=programme
+            )  # type: ignore[attr-defined]
         self.fields["strand"].label_from_instance = lambda s: f"{s.pillar.name} – {s.name}"  # type: ignore[attr-defined]
 
 
 class WorkPackageFilterForm(forms.Form):
     search = forms.CharField(required=False, label="Name or reference")
-    pillar = forms.ModelChoiceField(queryset=Pillar.objects.all(), required=False, empty_label="All pillars")
+    pillar = forms.ModelChoiceField(
+        queryset=Pillar.objects.all(), required=False, empty_label="All pillars"
+    )
     stage = forms.ChoiceField(required=False)
     rag_status = forms.ChoiceField(required=False, label="RAG status")
 

@@ -24,7 +24,9 @@ class Programme(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
                 name="programme_ends_after_start",
             )
         ]
@@ -39,7 +41,9 @@ class Programme(models.Model):
 class StrategicPriority(models.Model):
     """A priority of the council's organisational strategy that work packages serve (§4.10)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="strategic_priorities")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="strategic_priorities"
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     is_illustrative = models.BooleanField(default=False)
@@ -48,7 +52,9 @@ class StrategicPriority(models.Model):
         ordering = ["programme", "title"]
         verbose_name_plural = "strategic priorities"
         constraints = [
-            models.UniqueConstraint(fields=["programme", "title"], name="priority_title_unique_in_programme")
+            models.UniqueConstraint(
+                fields=["programme", "title"], name="priority_title_unique_in_programme"
+            )
         ]
 
     def __str__(self) -> str:
@@ -60,8 +66,12 @@ class Pillar(models.Model):
     name = models.CharField(max_length=200)
     objective = models.TextField()
     sponsor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="sponsored_pillars", help_text="The Change and Delivery Manager who owns the pillar",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsored_pillars",
+        help_text="The Change and Delivery Manager who owns the pillar",
     )
     order = models.PositiveSmallIntegerField(default=0)
     is_illustrative = models.BooleanField(default=False)
@@ -70,7 +80,9 @@ class Pillar(models.Model):
     class Meta:
         ordering = ["programme", "order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="pillar_name_unique_in_programme")
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="pillar_name_unique_in_programme"
+            )
         ]
 
     def __str__(self) -> str:
@@ -85,7 +97,11 @@ class Strand(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="led_strands"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_strands",
     )
     is_illustrative = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -109,13 +125,20 @@ class WorkPackage(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="owned_work_packages",
     )
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DISCOVERY)
-    rag_status = models.CharField("RAG status", max_length=10, choices=RagStatus.choices, blank=True)
+    rag_status = models.CharField(
+        "RAG status", max_length=10, choices=RagStatus.choices, blank=True
+    )
     delivery_confidence = models.CharField(
-        max_length=12, choices=DeliveryConfidence.choices, blank=True,
+        max_length=12,
+        choices=DeliveryConfidence.choices,
+        blank=True,
         help_text="Five-point delivery confidence assessment",
     )
     delivery_confidence_reason = models.TextField(blank=True)
@@ -124,10 +147,16 @@ class WorkPackage(models.Model):
     forecast_start = models.DateField(null=True, blank=True)
     forecast_end = models.DateField(null=True, blank=True)
     budget_envelope = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Pounds",
     )
-    strategic_priorities = models.ManyToManyField(StrategicPriority, blank=True, related_name="work_packages")
+    strategic_priorities = models.ManyToManyField(
+        StrategicPriority, blank=True, related_name="work_packages"
+    )
     is_illustrative = models.BooleanField(
         default=False, help_text="Facts the source report does not state (dates, owners, budgets)"
     )
@@ -143,12 +172,14 @@ class WorkPackage(models.Model):
                 name="work_package_budget_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(baseline_end__isnull=True) | Q(baseline_start__isnull=True)
+                condition=Q(baseline_end__isnull=True)
+                | Q(baseline_start__isnull=True)
                 | Q(baseline_end__gte=F("baseline_start")),
                 name="work_package_baseline_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(forecast_end__isnull=True) | Q(forecast_start__isnull=True)
+                condition=Q(forecast_end__isnull=True)
+                | Q(forecast_start__isnull=True)
                 | Q(forecast_end__gte=F("forecast_start")),
                 name="work_package_forecast_ends_after_start",
             ),

@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import rules
 
-from openpmo.accounts.permissions import is_pillar_sponsor, is_pmo, is_signed_in, is_work_package_manager
+from openpmo.accounts.permissions import (
+    is_pillar_sponsor,
+    is_pmo,
+    is_signed_in,
+    is_work_package_manager,
+)
 
 
 def _pillar_of(obj: object) -> object | None:
@@ -32,7 +37,11 @@ def _pillar_of(obj: object) -> object | None:
 @rules.predicate
 def sponsors_this_pillar(user: object, obj: object) -> bool:
     pillar = _pillar_of(obj)
-    return pillar is not None and pillar.sponsor_id is not None and pillar.sponsor_id == getattr(user, "pk", None)  # type: ignore[attr-defined]
+    return (
+        pillar is not None
+        and pillar.sponsor_id is not None
+        and pillar.sponsor_id == getattr(user, "pk", None)
+    )  # type: ignore[attr-defined]
 
 
 @rules.predicate

@@ -27,8 +27,12 @@ class RagMix:
 
     def parts(self) -> list[tuple[str, str, int]]:
         """(css class, label, count) for each part, in board order."""
-        return [("green", "Green", self.green), ("amber", "Amber", self.amber),
-                ("red", "Red", self.red), ("none", "Not set", self.not_set)]
+        return [
+            ("green", "Green", self.green),
+            ("amber", "Amber", self.amber),
+            ("red", "Red", self.red),
+            ("none", "Not set", self.not_set),
+        ]
 
 
 def _rag_annotations(path: str) -> dict[str, Count]:
@@ -42,7 +46,9 @@ def _rag_annotations(path: str) -> dict[str, Count]:
 
 
 def _mix(row: object) -> RagMix:
-    green, amber, red, total = (getattr(row, f"wp_{name}") for name in ("green", "amber", "red", "total"))
+    green, amber, red, total = (
+        getattr(row, f"wp_{name}") for name in ("green", "amber", "red", "total")
+    )
     return RagMix(green=green, amber=amber, red=red, not_set=total - green - amber - red)
 
 
@@ -60,7 +66,12 @@ class ProgrammeDashboard:
 
     @property
     def rag(self) -> RagMix:
-        return RagMix(*(sum(getattr(p.rag, n) for p in self.pillars) for n in ("green", "amber", "red", "not_set")))
+        return RagMix(
+            *(
+                sum(getattr(p.rag, n) for p in self.pillars)
+                for n in ("green", "amber", "red", "not_set")
+            )
+        )
 
     @property
     def work_package_count(self) -> int:
@@ -76,11 +87,16 @@ def programme_dashboard(programme: Programme) -> ProgrammeDashboard:
     pillars = (
         Pillar.objects.filter(programme=programme)
         .select_related("sponsor")
-        .annotate(strand_total=Count("strands", distinct=True), **_rag_annotations("strands__work_packages__"))
+        .annotate(
+            strand_total=Count("strands", distinct=True),
+            **_rag_annotations("strands__work_packages__"),
+        )
     )
     return ProgrammeDashboard(
         programme=programme,
-        pillars=[PillarSummary(pillar=p, strand_count=p.strand_total, rag=_mix(p)) for p in pillars],
+        pillars=[
+            PillarSummary(pillar=p, strand_count=p.strand_total, rag=_mix(p)) for p in pillars
+        ],
     )
 
 
@@ -91,7 +107,9 @@ def pillar_list() -> QuerySet[Pillar]:
 
 
 def strand_list(*, pillar: Pillar | None = None) -> QuerySet[Strand]:
-    strands = Strand.objects.select_related("pillar", "lead").annotate(**_rag_annotations("work_packages__"))
+    strands = Strand.objects.select_related("pillar", "lead").annotate(
+        **_rag_annotations("work_packages__")
+    )
     return strands.filter(pillar=pillar) if pillar is not None else strands
 
 
@@ -110,9 +128,9 @@ def work_package_list(
     search: str = "",
 ) -> QuerySet[WorkPackage]:
     """Work packages with what a list shows fetched up front (no query per row)."""
-    packages = WorkPackage.objects.select_related("strand__pillar__programme", "owner").prefetch_related(
-        "strategic_priorities"
-    )
+    packages = WorkPackage.objects.select_related(
+        "strand__pillar__programme", "owner"
+    ).prefetch_related("strategic_priorities")
     if programme:
         packages = packages.filter(strand__pillar__programme=programme)
     if pillar:
@@ -128,13 +146,19 @@ def work_package_list(
     if owner:
         packages = packages.filter(owner_id=owner)
     if search:
-        packages = packages.filter(Q(name__icontains=search) | Q(reference__icontains=search) | Q(description__icontains=search))
+        packages = packages.filter(
+            Q(name__icontains=search)
+            | Q(reference__icontains=search)
+            | Q(description__icontains=search)
+        )
     return packages
 
 
 def work_package_get(pk: int) -> WorkPackage:
     return (
-        WorkPackage.objects.select_related("strand__pillar__programme", "owner", "strand__pillar__sponsor")
+        WorkPackage.objects.select_related(
+            "strand__pillar__programme", "owner", "strand__pillar__sponsor"
+        )
         .prefetch_related("strategic_priorities")
         .get(pk=pk)
     )

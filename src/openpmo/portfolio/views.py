@@ -15,7 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from openpmo.common.services import ConflictError
 from openpmo.portfolio import selectors, services
-from openpmo.portfolio.forms import PillarForm, ProgrammeForm, StrandForm, WorkPackageFilterForm, WorkPackageForm
+from openpmo.portfolio.forms import (
+    PillarForm,
+    ProgrammeForm,
+    StrandForm,
+    WorkPackageFilterForm,
+    WorkPackageForm,
+)
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 
 
@@ -38,13 +44,17 @@ def _save_form(
         else:
             messages.success(request, success.format(obj=obj))
             return redirect(obj)
-    return render(request, template, {**context, "form": form}, status=200 if not form.errors else 400)
+    return render(
+        request, template, {**context, "form": form}, status=200 if not form.errors else 400
+    )
 
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme, pk=pk)
     dashboard = selectors.programme_dashboard(programme)
-    return render(request, "portfolio/programme_detail.html", {"programme": programme, "dashboard": dashboard})
+    return render(
+        request, "portfolio/programme_detail.html", {"programme": programme, "dashboard": dashboard}
+    )
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:
@@ -53,8 +63,14 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method != "POST":
         return render(request, "portfolio/form.html", {"form": form, "title": "Create a programme"})
-    return _save_form(request, form, lambda data: services.programme_create(actor=request.user, **data),
-                      "portfolio/form.html", {"title": "Create a programme"}, "Programme {obj} created")
+    return _save_form(
+        request,
+        form,
+        lambda data: services.programme_create(actor=request.user, **data),
+        "portfolio/form.html",
+        {"title": "Create a programme"},
+        "Programme {obj} created",
+    )
 
 
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -66,10 +82,17 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portfolio/form.html", {**context, "form": form})
     return _save_form(
-        request, form,
-        lambda data: services.programme_update(actor=request.user, programme=programme,
-                                               expected_version=form.cleaned_data.get("version"), **data),
-        "portfolio/form.html", context, "Programme {obj} saved",
+        request,
+        form,
+        lambda data: services.programme_update(
+            actor=request.user,
+            programme=programme,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        "portfolio/form.html",
+        context,
+        "Programme {obj} saved",
     )
 
 
@@ -82,8 +105,11 @@ def pillar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pillar = get_object_or_404(Pillar.objects.select_related("programme", "sponsor"), pk=pk)
     strands = [(s, selectors.rag_mix_of(s)) for s in selectors.strand_list(pillar=pillar)]
     work_packages = selectors.work_package_list(pillar=pillar)
-    return render(request, "portfolio/pillar_detail.html",
-                  {"pillar": pillar, "strands": strands, "work_packages": work_packages})
+    return render(
+        request,
+        "portfolio/pillar_detail.html",
+        {"pillar": pillar, "strands": strands, "work_packages": work_packages},
+    )
 
 
 def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -95,17 +121,26 @@ def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portfolio/form.html", {**context, "form": form})
     return _save_form(
-        request, form,
-        lambda data: services.pillar_update(actor=request.user, pillar=pillar,
-                                            expected_version=form.cleaned_data.get("version"), **data),
-        "portfolio/form.html", context, "Pillar {obj} saved",
+        request,
+        form,
+        lambda data: services.pillar_update(
+            actor=request.user,
+            pillar=pillar,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        "portfolio/form.html",
+        context,
+        "Pillar {obj} saved",
     )
 
 
 def strand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     strand = get_object_or_404(Strand.objects.select_related("pillar", "lead"), pk=pk)
     work_packages = selectors.work_package_list(strand=strand)
-    return render(request, "portfolio/strand_detail.html", {"strand": strand, "work_packages": work_packages})
+    return render(
+        request, "portfolio/strand_detail.html", {"strand": strand, "work_packages": work_packages}
+    )
 
 
 def strand_create(request: HttpRequest, pillar_pk: int) -> HttpResponse:
@@ -116,8 +151,14 @@ def strand_create(request: HttpRequest, pillar_pk: int) -> HttpResponse:
     context = {"title": f"Add a strand to {pillar}"}
     if request.method != "POST":
         return render(request, "portfolio/form.html", {**context, "form": form})
-    return _save_form(request, form, lambda data: services.strand_create(actor=request.user, pillar=pillar, **data),
-                      "portfolio/form.html", context, "Strand {obj} created")
+    return _save_form(
+        request,
+        form,
+        lambda data: services.strand_create(actor=request.user, pillar=pillar, **data),
+        "portfolio/form.html",
+        context,
+        "Strand {obj} created",
+    )
 
 
 def strand_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,10 +170,17 @@ def strand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portfolio/form.html", {**context, "form": form})
     return _save_form(
-        request, form,
-        lambda data: services.strand_update(actor=request.user, strand=strand,
-                                            expected_version=form.cleaned_data.get("version"), **data),
-        "portfolio/form.html", context, "Strand {obj} saved",
+        request,
+        form,
+        lambda data: services.strand_update(
+            actor=request.user,
+            strand=strand,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        "portfolio/form.html",
+        context,
+        "Strand {obj} saved",
     )
 
 
@@ -144,8 +192,11 @@ def work_package_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.work_package_list(**criteria), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "portfolio/work_package_list.html",
-                  {"filters": filters, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "portfolio/work_package_list.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
 
 
 def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,15 +206,26 @@ def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
         from django.http import Http404
 
         raise Http404("No such work package") from None
-    return render(request, "portfolio/work_package_detail.html", {"work_package": work_package,
-                  "can_edit": request.user.has_perm("portfolio.change_workpackage", work_package)})
+    return render(
+        request,
+        "portfolio/work_package_detail.html",
+        {
+            "work_package": work_package,
+            "can_edit": request.user.has_perm("portfolio.change_workpackage", work_package),
+        },
+    )
 
 
 def work_package_create(request: HttpRequest) -> HttpResponse:
-    strand = get_object_or_404(Strand.objects.select_related("pillar__programme"), pk=request.GET.get("strand") or request.POST.get("strand") or 0)
+    strand = get_object_or_404(
+        Strand.objects.select_related("pillar__programme"),
+        pk=request.GET.get("strand") or request.POST.get("strand") or 0,
+    )
     if not request.user.has_perm("portfolio.add_workpackage", strand):
         raise PermissionDenied("Only the PMO or the pillar's sponsor can add work packages here.")
-    form = WorkPackageForm(request.POST or None, initial={"strand": strand.pk}, programme=strand.pillar.programme)
+    form = WorkPackageForm(
+        request.POST or None, initial={"strand": strand.pk}, programme=strand.pillar.programme
+    )
     context = {"title": f"Add a work package to {strand}"}
     if request.method != "POST":
         return render(request, "portfolio/form.html", {**context, "form": form})
@@ -172,20 +234,35 @@ def work_package_create(request: HttpRequest) -> HttpResponse:
         target = data.pop("strand")
         return services.work_package_create(actor=request.user, strand=target, **data)
 
-    return _save_form(request, form, save, "portfolio/form.html", context, "Work package {obj} created")
+    return _save_form(
+        request, form, save, "portfolio/form.html", context, "Work package {obj} created"
+    )
 
 
 def work_package_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    work_package = get_object_or_404(WorkPackage.objects.select_related("strand__pillar__programme"), pk=pk)
+    work_package = get_object_or_404(
+        WorkPackage.objects.select_related("strand__pillar__programme"), pk=pk
+    )
     if not request.user.has_perm("portfolio.change_workpackage", work_package):
-        raise PermissionDenied("Only the PMO, the pillar's sponsor or the work package's manager can change it.")
-    form = WorkPackageForm(request.POST or None, instance=work_package, programme=work_package.strand.pillar.programme)
+        raise PermissionDenied(
+            "Only the PMO, the pillar's sponsor or the work package's manager can change it."
+        )
+    form = WorkPackageForm(
+        request.POST or None, instance=work_package, programme=work_package.strand.pillar.programme
+    )
     context = {"title": f"Edit {work_package}", "object": work_package}
     if request.method != "POST":
         return render(request, "portfolio/form.html", {**context, "form": form})
     return _save_form(
-        request, form,
-        lambda data: services.work_package_update(actor=request.user, work_package=work_package,
-                                                  expected_version=form.cleaned_data.get("version"), **data),
-        "portfolio/form.html", context, "Work package {obj} saved",
+        request,
+        form,
+        lambda data: services.work_package_update(
+            actor=request.user,
+            work_package=work_package,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        "portfolio/form.html",
+        context,
+        "Work package {obj} saved",
     )

@@ -1,19 +1,34 @@
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (label, URL name, path prefixes that mark it current). A section whose app has no "home" page
+# yet is left out, so the menu never links to a page that does not exist.
+_SECTIONS = [
+    ("Dashboard", "web:home", ("/programmes/",)),
+    ("Pillars", "portfolio:pillar-list", ("/pillars/", "/strands/")),
+    ("Work packages", "portfolio:work-package-list", ("/work-packages/",)),
+    ("Gates", "gates:home", ("/gates/",)),
+    ("Finance", "finance:home", ("/finance/",)),
+    ("Benefits", "benefits:home", ("/benefits/",)),
+    ("Schedule", "delivery:home", ("/delivery/",)),
+    ("Risks", "risks:home", ("/risks/",)),
+    ("Reports", "reports:home", ("/reports/",)),
+    ("Audit", "audit:log", ("/audit/",)),
+]
+
+
+def _navigation(path: str) -> list[dict[str, object]]:
+    items = []
+    for text, url_name, prefixes in _SECTIONS:
+        try:
+            href = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = path == href or any(path.startswith(prefix) for prefix in prefixes)
+        items.append({"text": text, "href": href, "active": active})
+    return items
 
 
 def service(request: HttpRequest) -> dict[str, object]:
     """The service name and the navigation shown in the GOV.UK header of every page."""
-    path = request.path
-    navigation = [
-        ("Dashboard", "/", path == "/" or path.startswith("/programmes/")),
-        ("Pillars", "/pillars/", path.startswith("/pillars/") or path.startswith("/strands/")),
-        ("Work packages", "/work-packages/", path.startswith("/work-packages/")),
-        ("Audit", "/audit/", path.startswith("/audit/")),
-        ("API", "/api/docs/", path.startswith("/api/")),
-    ]
-    return {
-        "service_name": "OpenPMO",
-        "service_navigation": [
-            {"text": text, "href": href, "active": active} for text, href, active in navigation
-        ],
-    }
+    return {"service_name": "OpenPMO", "service_navigation": _navigation(request.path)}

@@ -36,6 +36,8 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
-        if getattr(view_func, "cls", None) is not None and hasattr(view_func.cls, "permission_classes"):
+        if getattr(view_func, "cls", None) is not None and hasattr(
+            view_func.cls, "permission_classes"
+        ):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,7 +1,13 @@
 from django.db import migrations
 
 ROLES = [
-    "PMO", "Pillar sponsor", "Work package manager", "Finance", "Board member", "Decision maker", "Viewer",
+    "PMO",
+    "Pillar sponsor",
+    "Work package manager",
+    "Finance",
+    "Board member",
+    "Decision maker",
+    "Viewer",
 ]
 
 

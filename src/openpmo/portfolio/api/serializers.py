@@ -8,7 +8,9 @@ from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 class _Versioned(serializers.ModelSerializer):
     """``version`` is returned; send it back on update to refuse a stale edit (409)."""
 
-    version = serializers.IntegerField(required=False, help_text="The version you read; a mismatch is refused")
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; a mismatch is refused"
+    )
 
     def service_data(self) -> dict[str, object]:
         return {k: v for k, v in self.validated_data.items() if k != "version"}
@@ -17,15 +19,33 @@ class _Versioned(serializers.ModelSerializer):
 class ProgrammeSerializer(_Versioned):
     class Meta:
         model = Programme
-        fields = ["id", "name", "short_name", "organisation", "description", "start_date", "end_date",
-                  "is_illustrative", "version"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "organisation",
+            "description",
+            "start_date",
+            "end_date",
+            "is_illustrative",
+            "version",
+        ]
         read_only_fields = ["is_illustrative"]
 
 
 class PillarSerializer(_Versioned):
     class Meta:
         model = Pillar
-        fields = ["id", "programme", "name", "objective", "sponsor", "order", "is_illustrative", "version"]
+        fields = [
+            "id",
+            "programme",
+            "name",
+            "objective",
+            "sponsor",
+            "order",
+            "is_illustrative",
+            "version",
+        ]
         read_only_fields = ["is_illustrative"]
 
 
@@ -43,9 +63,27 @@ class WorkPackageSerializer(_Versioned):
     class Meta:
         model = WorkPackage
         fields = [
-            "id", "reference", "name", "description", "strand", "pillar", "owner", "stage", "rag_status",
-            "delivery_confidence", "delivery_confidence_rag", "delivery_confidence_reason",
-            "baseline_start", "baseline_end", "forecast_start", "forecast_end", "budget_envelope",
-            "strategic_priorities", "is_illustrative", "version", "created_at", "updated_at",
+            "id",
+            "reference",
+            "name",
+            "description",
+            "strand",
+            "pillar",
+            "owner",
+            "stage",
+            "rag_status",
+            "delivery_confidence",
+            "delivery_confidence_rag",
+            "delivery_confidence_reason",
+            "baseline_start",
+            "baseline_end",
+            "forecast_start",
+            "forecast_end",
+            "budget_envelope",
+            "strategic_priorities",
+            "is_illustrative",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["is_illustrative", "created_at", "updated_at"]

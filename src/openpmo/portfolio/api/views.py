@@ -22,7 +22,10 @@ from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 
 
 class _RegisterViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """List, read, create and update; the writes call ``create_with`` and ``update_with``."""
@@ -30,7 +33,9 @@ class _RegisterViewSet(
     def create_with(self, actor: Any, data: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def update_with(self, actor: Any, instance: Any, version: int | None, data: dict[str, Any]) -> Any:
+    def update_with(
+        self, actor: Any, instance: Any, version: int | None, data: dict[str, Any]
+    ) -> Any:
         raise NotImplementedError
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -58,8 +63,12 @@ class ProgrammeViewSet(_RegisterViewSet):
     def create_with(self, actor: Any, data: dict[str, Any]) -> Programme:
         return services.programme_create(actor=actor, **data)
 
-    def update_with(self, actor: Any, instance: Programme, version: int | None, data: dict[str, Any]) -> Programme:
-        return services.programme_update(actor=actor, programme=instance, expected_version=version, **data)
+    def update_with(
+        self, actor: Any, instance: Programme, version: int | None, data: dict[str, Any]
+    ) -> Programme:
+        return services.programme_update(
+            actor=actor, programme=instance, expected_version=version, **data
+        )
 
 
 class PillarViewSet(_RegisterViewSet):
@@ -72,12 +81,23 @@ class PillarViewSet(_RegisterViewSet):
         programme = data.pop("programme")
         return services.pillar_create(actor=actor, programme=programme, **data)
 
-    def update_with(self, actor: Any, instance: Pillar, version: int | None, data: dict[str, Any]) -> Pillar:
-        return services.pillar_update(actor=actor, pillar=instance, expected_version=version, **data)
+    def update_with(
+        self, actor: Any, instance: Pillar, version: int | None, data: dict[str, Any]
+    ) -> Pillar:
+        return services.pillar_update(
+            actor=actor, pillar=instance, expected_version=version, **data
+        )
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("pillar", OpenApiTypes.INT, description="Only the strands of this pillar")]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "pillar", OpenApiTypes.INT, description="Only the strands of this pillar"
+            )
+        ]
+    )
+)
 class StrandViewSet(_RegisterViewSet):
     serializer_class = StrandSerializer
 
@@ -90,14 +110,26 @@ class StrandViewSet(_RegisterViewSet):
         pillar = data.pop("pillar")
         return services.strand_create(actor=actor, pillar=pillar, **data)
 
-    def update_with(self, actor: Any, instance: Strand, version: int | None, data: dict[str, Any]) -> Strand:
-        return services.strand_update(actor=actor, strand=instance, expected_version=version, **data)
+    def update_with(
+        self, actor: Any, instance: Strand, version: int | None, data: dict[str, Any]
+    ) -> Strand:
+        return services.strand_update(
+            actor=actor, strand=instance, expected_version=version, **data
+        )
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("pillar", OpenApiTypes.INT, description="Only the work packages of this pillar"),
-    OpenApiParameter("strand", OpenApiTypes.INT, description="Only the work packages of this strand"),
-]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "pillar", OpenApiTypes.INT, description="Only the work packages of this pillar"
+            ),
+            OpenApiParameter(
+                "strand", OpenApiTypes.INT, description="Only the work packages of this strand"
+            ),
+        ]
+    )
+)
 class WorkPackageViewSet(_RegisterViewSet):
     serializer_class = WorkPackageSerializer
 
@@ -110,5 +142,9 @@ class WorkPackageViewSet(_RegisterViewSet):
         strand = data.pop("strand")
         return services.work_package_create(actor=actor, strand=strand, **data)
 
-    def update_with(self, actor: Any, instance: WorkPackage, version: int | None, data: dict[str, Any]) -> WorkPackage:
-        return services.work_package_update(actor=actor, work_package=instance, expected_version=version, **data)
+    def update_with(
+        self, actor: Any, instance: WorkPackage, version: int | None, data: dict[str, Any]
+    ) -> WorkPackage:
+        return services.work_package_update(
+            actor=actor, work_package=instance, expected_version=version, **data
+        )

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,119 +15,302 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('short_name', models.CharField(help_text='e.g. ETP', max_length=20, unique=True)),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, help_text='Where the facts come from', max_length=300)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("short_name", models.CharField(help_text="e.g. ETP", max_length=20, unique=True)),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Where the facts come from", max_length=300
+                    ),
+                ),
+                ("is_illustrative", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='programme_ends_after_start')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("start_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="programme_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Pillar',
+            name="Pillar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('objective', models.TextField()),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('sponsor', models.ForeignKey(blank=True, help_text='The Change and Delivery Manager who owns the pillar', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sponsored_pillars', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pillars', to='portfolio.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("objective", models.TextField()),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("is_illustrative", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "sponsor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The Change and Delivery Manager who owns the pillar",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sponsored_pillars",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pillars",
+                        to="portfolio.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'order', 'name'],
+                "ordering": ["programme", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Strand',
+            name="Strand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_strands', to=settings.AUTH_USER_MODEL)),
-                ('pillar', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='strands', to='portfolio.pillar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("is_illustrative", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_strands",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pillar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strands",
+                        to="portfolio.pillar",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pillar', 'name'],
+                "ordering": ["pillar", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StrategicPriority',
+            name="StrategicPriority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('is_illustrative', models.BooleanField(default=False)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strategic_priorities', to='portfolio.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("is_illustrative", models.BooleanField(default=False)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="strategic_priorities",
+                        to="portfolio.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'strategic priorities',
-                'ordering': ['programme', 'title'],
+                "verbose_name_plural": "strategic priorities",
+                "ordering": ["programme", "title"],
             },
         ),
         migrations.CreateModel(
-            name='WorkPackage',
+            name="WorkPackage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='e.g. ETP-DATA-001', max_length=30, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('stage', models.CharField(choices=[('discovery', 'Discovery'), ('soc', 'Strategic Outline Case'), ('obc', 'Outline Business Case'), ('fbc', 'Full Business Case'), ('delivery', 'Delivery'), ('closure', 'Closure and benefits review')], default='discovery', max_length=20)),
-                ('rag_status', models.CharField(blank=True, choices=[('green', 'Green'), ('amber', 'Amber'), ('red', 'Red')], max_length=10, verbose_name='RAG status')),
-                ('delivery_confidence', models.CharField(blank=True, choices=[('green', 'Green'), ('amber_green', 'Amber/Green'), ('amber', 'Amber'), ('amber_red', 'Amber/Red'), ('red', 'Red')], help_text='Five-point delivery confidence assessment', max_length=12)),
-                ('delivery_confidence_reason', models.TextField(blank=True)),
-                ('baseline_start', models.DateField(blank=True, null=True)),
-                ('baseline_end', models.DateField(blank=True, null=True)),
-                ('forecast_start', models.DateField(blank=True, null=True)),
-                ('forecast_end', models.DateField(blank=True, null=True)),
-                ('budget_envelope', models.DecimalField(blank=True, decimal_places=2, help_text='Pounds', max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('is_illustrative', models.BooleanField(default=False, help_text='Facts the source report does not state (dates, owners, budgets)')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_work_packages', to=settings.AUTH_USER_MODEL)),
-                ('strand', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_packages', to='portfolio.strand')),
-                ('strategic_priorities', models.ManyToManyField(blank=True, related_name='work_packages', to='portfolio.strategicpriority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(help_text="e.g. ETP-DATA-001", max_length=30, unique=True),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("discovery", "Discovery"),
+                            ("soc", "Strategic Outline Case"),
+                            ("obc", "Outline Business Case"),
+                            ("fbc", "Full Business Case"),
+                            ("delivery", "Delivery"),
+                            ("closure", "Closure and benefits review"),
+                        ],
+                        default="discovery",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rag_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")],
+                        max_length=10,
+                        verbose_name="RAG status",
+                    ),
+                ),
+                (
+                    "delivery_confidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("green", "Green"),
+                            ("amber_green", "Amber/Green"),
+                            ("amber", "Amber"),
+                            ("amber_red", "Amber/Red"),
+                            ("red", "Red"),
+                        ],
+                        help_text="Five-point delivery confidence assessment",
+                        max_length=12,
+                    ),
+                ),
+                ("delivery_confidence_reason", models.TextField(blank=True)),
+                ("baseline_start", models.DateField(blank=True, null=True)),
+                ("baseline_end", models.DateField(blank=True, null=True)),
+                ("forecast_start", models.DateField(blank=True, null=True)),
+                ("forecast_end", models.DateField(blank=True, null=True)),
+                (
+                    "budget_envelope",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Pounds",
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "is_illustrative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Facts the source report does not state (dates, owners, budgets)",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_work_packages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "strand",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="work_packages",
+                        to="portfolio.strand",
+                    ),
+                ),
+                (
+                    "strategic_priorities",
+                    models.ManyToManyField(
+                        blank=True, related_name="work_packages", to="portfolio.strategicpriority"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reference'],
+                "ordering": ["reference"],
             },
         ),
         migrations.AddConstraint(
-            model_name='pillar',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='pillar_name_unique_in_programme'),
+            model_name="pillar",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "name"), name="pillar_name_unique_in_programme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strand',
-            constraint=models.UniqueConstraint(fields=('pillar', 'name'), name='strand_name_unique_in_pillar'),
+            model_name="strand",
+            constraint=models.UniqueConstraint(
+                fields=("pillar", "name"), name="strand_name_unique_in_pillar"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategicpriority',
-            constraint=models.UniqueConstraint(fields=('programme', 'title'), name='priority_title_unique_in_programme'),
+            model_name="strategicpriority",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "title"), name="priority_title_unique_in_programme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workpackage',
-            constraint=models.CheckConstraint(condition=models.Q(('budget_envelope__isnull', True), ('budget_envelope__gte', 0), _connector='OR'), name='work_package_budget_not_negative'),
+            model_name="workpackage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("budget_envelope__isnull", True), ("budget_envelope__gte", 0), _connector="OR"
+                ),
+                name="work_package_budget_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workpackage',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_end__isnull', True), ('baseline_start__isnull', True), ('baseline_end__gte', models.F('baseline_start')), _connector='OR'), name='work_package_baseline_ends_after_start'),
+            model_name="workpackage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_end__isnull", True),
+                    ("baseline_start__isnull", True),
+                    ("baseline_end__gte", models.F("baseline_start")),
+                    _connector="OR",
+                ),
+                name="work_package_baseline_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workpackage',
-            constraint=models.CheckConstraint(condition=models.Q(('forecast_end__isnull', True), ('forecast_start__isnull', True), ('forecast_end__gte', models.F('forecast_start')), _connector='OR'), name='work_package_forecast_ends_after_start'),
+            model_name="workpackage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("forecast_end__isnull", True),
+                    ("forecast_start__isnull", True),
+                    ("forecast_end__gte", models.F("forecast_start")),
+                    _connector="OR",
+                ),
+                name="work_package_forecast_ends_after_start",
+            ),
         ),
     ]

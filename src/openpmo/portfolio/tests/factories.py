@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, Strand, WorkPackage
+from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

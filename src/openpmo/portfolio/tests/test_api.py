@@ -25,7 +25,9 @@ def _as(api, user):
 
 def test_token_is_issued_for_a_correct_password_only(api, role_user):
     user = role_user(Role.PMO, username="alice")
-    ok = api.post("/api/auth/token/", {"username": "alice", "password": "correct horse battery staple"})
+    ok = api.post(
+        "/api/auth/token/", {"username": "alice", "password": "correct horse battery staple"}
+    )
     assert ok.status_code == 200
     assert ok.json()["token"] == Token.objects.get(user=user).key
     bad = api.post("/api/auth/token/", {"username": "alice", "password": "wrong"})
@@ -43,7 +45,11 @@ def test_unauthenticated_requests_get_401(api, programme_tree):
 
 def test_list_is_paginated_and_filters_by_pillar(api, role_user, programme_tree):
     WorkPackageFactory.create_batch(3)
-    body = _as(api, role_user(Role.VIEWER)).get("/api/work-packages/", {"pillar": programme_tree.strand.pillar_id}).json()
+    body = (
+        _as(api, role_user(Role.VIEWER))
+        .get("/api/work-packages/", {"pillar": programme_tree.strand.pillar_id})
+        .json()
+    )
     assert body["count"] == 1
     assert body["results"][0]["reference"] == programme_tree.reference
     assert body["results"][0]["pillar"] == programme_tree.strand.pillar_id
@@ -52,21 +58,37 @@ def test_list_is_paginated_and_filters_by_pillar(api, role_user, programme_tree)
 
 def test_create_through_the_api_is_audited(api, role_user, programme_tree):
     pmo = role_user(Role.PMO)
-    response = _as(api, pmo).post("/api/work-packages/", {
-        "reference": "API-1", "name": "Made by API", "strand": programme_tree.strand_id,
-        "stage": "soc", "budget_envelope": "1200.50",
-    }, format="json")
+    response = _as(api, pmo).post(
+        "/api/work-packages/",
+        {
+            "reference": "API-1",
+            "name": "Made by API",
+            "strand": programme_tree.strand_id,
+            "stage": "soc",
+            "budget_envelope": "1200.50",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["budget_envelope"] == "1200.50"
     created = WorkPackage.objects.get(reference="API-1")
     assert AuditRecord.objects.for_object(created).get().actor == pmo
 
 
-def test_validation_errors_are_400_with_field_messages_and_save_nothing(api, role_user, programme_tree):
-    response = _as(api, role_user(Role.PMO)).post("/api/work-packages/", {
-        "reference": programme_tree.reference, "name": "", "strand": programme_tree.strand_id,
-        "stage": "not-a-stage", "budget_envelope": "lots",
-    }, format="json")
+def test_validation_errors_are_400_with_field_messages_and_save_nothing(
+    api, role_user, programme_tree
+):
+    response = _as(api, role_user(Role.PMO)).post(
+        "/api/work-packages/",
+        {
+            "reference": programme_tree.reference,
+            "name": "",
+            "strand": programme_tree.strand_id,
+            "stage": "not-a-stage",
+            "budget_envelope": "lots",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     errors = response.json()
     assert {"reference", "name", "stage", "budget_envelope"} <= set(errors)
@@ -75,9 +97,14 @@ def test_validation_errors_are_400_with_field_messages_and_save_nothing(api, rol
 
 
 def test_model_rules_reach_the_api_as_400(api, role_user, programme_tree):
-    response = _as(api, role_user(Role.PMO)).patch(f"/api/work-packages/{programme_tree.pk}/", {
-        "baseline_start": "2025-01-01", "baseline_end": "2024-01-01",
-    }, format="json")
+    response = _as(api, role_user(Role.PMO)).patch(
+        f"/api/work-packages/{programme_tree.pk}/",
+        {
+            "baseline_start": "2025-01-01",
+            "baseline_end": "2024-01-01",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "baseline_end" in str(response.json()) or "__all__" in response.json()
     programme_tree.refresh_from_db()
@@ -86,10 +113,15 @@ def test_model_rules_reach_the_api_as_400(api, role_user, programme_tree):
 
 def test_forbidden_is_403_and_saves_nothing(api, role_user, programme_tree):
     finance = _as(api, role_user(Role.FINANCE))
-    response = finance.patch(f"/api/work-packages/{programme_tree.pk}/", {"rag_status": "red"}, format="json")
+    response = finance.patch(
+        f"/api/work-packages/{programme_tree.pk}/", {"rag_status": "red"}, format="json"
+    )
     assert response.status_code == 403
-    response = finance.post("/api/work-packages/", {"reference": "F-1", "name": "Finance's own",
-                                                     "strand": programme_tree.strand_id}, format="json")
+    response = finance.post(
+        "/api/work-packages/",
+        {"reference": "F-1", "name": "Finance's own", "strand": programme_tree.strand_id},
+        format="json",
+    )
     assert response.status_code == 403
     programme_tree.refresh_from_db()
     assert programme_tree.rag_status == "green"
@@ -99,9 +131,13 @@ def test_forbidden_is_403_and_saves_nothing(api, role_user, programme_tree):
 
 def test_stale_version_is_409(api, role_user, programme_tree):
     client = _as(api, role_user(Role.PMO))
-    first = client.patch(f"/api/work-packages/{programme_tree.pk}/", {"name": "A", "version": 1}, format="json")
+    first = client.patch(
+        f"/api/work-packages/{programme_tree.pk}/", {"name": "A", "version": 1}, format="json"
+    )
     assert first.status_code == 200 and first.json()["version"] == 2
-    second = client.patch(f"/api/work-packages/{programme_tree.pk}/", {"name": "B", "version": 1}, format="json")
+    second = client.patch(
+        f"/api/work-packages/{programme_tree.pk}/", {"name": "B", "version": 1}, format="json"
+    )
     assert second.status_code == 409
     programme_tree.refresh_from_db()
     assert programme_tree.name == "A"
@@ -110,8 +146,14 @@ def test_stale_version_is_409(api, role_user, programme_tree):
 def test_pillars_strands_and_programmes_are_listed(api, role_user, programme_tree):
     client = _as(api, role_user(Role.VIEWER))
     assert client.get("/api/programmes/").json()["count"] == 1
-    assert client.get("/api/pillars/").json()["results"][0]["name"] == programme_tree.strand.pillar.name
-    assert client.get("/api/strands/", {"pillar": programme_tree.strand.pillar_id}).json()["count"] == 1
+    assert (
+        client.get("/api/pillars/").json()["results"][0]["name"]
+        == programme_tree.strand.pillar.name
+    )
+    assert (
+        client.get("/api/strands/", {"pillar": programme_tree.strand.pillar_id}).json()["count"]
+        == 1
+    )
 
 
 def test_schema_is_valid_openapi(tmp_path):

@@ -7,17 +7,23 @@ from django.core.management import call_command
 
 from openpmo.accounts.models import User
 from openpmo.audit.models import AuditRecord
-from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, Strand, WorkPackage
+from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
 PILLARS = [
-    "Automation and Efficiency", "Technology for Collaboration", "Citizen Engagement",
-    "Innovation and Improvement", "Platforms for Data", "Renewing our technology",
+    "Automation and Efficiency",
+    "Technology for Collaboration",
+    "Citizen Engagement",
+    "Innovation and Improvement",
+    "Platforms for Data",
+    "Renewing our technology",
 ]
 
 
 def _counts():
-    return {model.__name__: model.objects.count()
-            for model in (User, Programme, Pillar, Strand, WorkPackage, StrategicPriority, AuditRecord)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Programme, Pillar, Strand, WorkPackage, StrategicPriority, AuditRecord)
+    }
 
 
 def test_demo_load_is_idempotent_and_reproduces_the_report(db, tmp_path, settings, capsys):
@@ -31,10 +37,20 @@ def test_demo_load_is_idempotent_and_reproduces_the_report(db, tmp_path, setting
     # The six pillars of §3.7, with their objectives word for word
     assert list(Pillar.objects.order_by("order").values_list("name", flat=True)) == PILLARS
     assert Pillar.objects.get(name="Platforms for Data").objective == (
-        "To organise our information and make it accessible and useful")
+        "To organise our information and make it accessible and useful"
+    )
     # Named work of §3.1 and Appendix 1
-    for name in ["SSCP", "End User Devices", "Network and Voice", "Digital Platforms", "Data Hub",
-                 "GIS modernisation", "Future Cloud Strategy", "Office 365 roadmap", "Social Care Platform"]:
+    for name in [
+        "SSCP",
+        "End User Devices",
+        "Network and Voice",
+        "Digital Platforms",
+        "Data Hub",
+        "GIS modernisation",
+        "Future Cloud Strategy",
+        "Office 365 roadmap",
+        "Social Care Platform",
+    ]:
         assert Strand.objects.filter(name=name).exists(), name
     assert StrategicPriority.objects.count() == 2
     # Invented facts are marked as such
@@ -46,4 +62,7 @@ def test_demo_load_is_idempotent_and_reproduces_the_report(db, tmp_path, setting
         assert signers[0].username in first_output
     assert (tmp_path / "demo-credentials.json").exists()
     # The load itself is audited, as the system
-    assert AuditRecord.objects.filter(action="work_package.created", actor__isnull=True).count() == WorkPackage.objects.count()
+    assert (
+        AuditRecord.objects.filter(action="work_package.created", actor__isnull=True).count()
+        == WorkPackage.objects.count()
+    )

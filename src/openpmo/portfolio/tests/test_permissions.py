@@ -34,7 +34,9 @@ def _actor(role, relation, work_package, role_user):
 
 
 @pytest.mark.parametrize(("role", "relation", "may_create", "may_update"), MATRIX)
-def test_work_package_create_by_role(role, relation, may_create, may_update, programme_tree, role_user):
+def test_work_package_create_by_role(
+    role, relation, may_create, may_update, programme_tree, role_user
+):
     # Given a user of this role and a strand of the programme
     work_package = programme_tree
     actor = _actor(role, relation, work_package, role_user)
@@ -52,7 +54,10 @@ def test_work_package_create_by_role(role, relation, may_create, may_update, pro
     else:
         with pytest.raises(PermissionDenied):
             services.work_package_create(
-                actor=actor, strand=work_package.strand, reference="NEW-001", name="New work package"
+                actor=actor,
+                strand=work_package.strand,
+                reference="NEW-001",
+                name="New work package",
             )
         # then nothing was saved and nothing audited
         assert WorkPackage.objects.count() == packages_before
@@ -60,7 +65,9 @@ def test_work_package_create_by_role(role, relation, may_create, may_update, pro
 
 
 @pytest.mark.parametrize(("role", "relation", "may_create", "may_update"), MATRIX)
-def test_work_package_update_by_role(role, relation, may_create, may_update, programme_tree, role_user):
+def test_work_package_update_by_role(
+    role, relation, may_create, may_update, programme_tree, role_user
+):
     work_package = programme_tree
     actor = _actor(role, relation, work_package, role_user)
     audit_before = AuditRecord.objects.count()

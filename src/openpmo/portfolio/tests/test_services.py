@@ -25,7 +25,9 @@ def test_every_register_write_is_audited_with_its_action_code(pmo):
     # Given the PMO, when they build a programme from nothing,
     programme = services.programme_create(actor=pmo, name="Test programme", short_name="TP")
     services.programme_update(actor=pmo, programme=programme, description="Now described")
-    pillar = services.pillar_create(actor=pmo, programme=programme, name="Data", objective="Organise data")
+    pillar = services.pillar_create(
+        actor=pmo, programme=programme, name="Data", objective="Organise data"
+    )
     services.pillar_update(actor=pmo, pillar=pillar, objective="Organise our information")
     strand = services.strand_create(actor=pmo, pillar=pillar, name="Data Hub")
     services.strand_update(actor=pmo, strand=strand, description="A platform")
@@ -51,8 +53,12 @@ def test_invalid_work_package_is_refused_and_nothing_is_saved(pmo):
     strand = StrandFactory()
     with pytest.raises(ValidationError) as error:
         services.work_package_create(
-            actor=pmo, strand=strand, reference="X-1", name="Backwards",
-            baseline_start=dt.date(2024, 1, 1), baseline_end=dt.date(2023, 1, 1),
+            actor=pmo,
+            strand=strand,
+            reference="X-1",
+            name="Backwards",
+            baseline_start=dt.date(2024, 1, 1),
+            baseline_end=dt.date(2023, 1, 1),
             budget_envelope=Decimal("-5"),
         )
     assert "budget_envelope" in error.value.message_dict
@@ -62,8 +68,9 @@ def test_invalid_work_package_is_refused_and_nothing_is_saved(pmo):
 
 def test_duplicate_reference_is_refused_with_the_field_named(pmo, programme_tree):
     with pytest.raises(ValidationError) as error:
-        services.work_package_create(actor=pmo, strand=programme_tree.strand,
-                                     reference=programme_tree.reference, name="Copy")
+        services.work_package_create(
+            actor=pmo, strand=programme_tree.strand, reference=programme_tree.reference, name="Copy"
+        )
     assert "reference" in error.value.message_dict
     assert WorkPackage.objects.count() == 1
 
@@ -76,7 +83,9 @@ def test_a_stale_edit_is_refused_and_the_first_save_survives(pmo, programme_tree
     services.work_package_update(actor=pmo, work_package=wp, expected_version=seen, name="First")
     # and the second saves on top of what they saw,
     with pytest.raises(ConflictError, match="changed by someone else"):
-        services.work_package_update(actor=pmo, work_package=wp, expected_version=seen, name="Second")
+        services.work_package_update(
+            actor=pmo, work_package=wp, expected_version=seen, name="Second"
+        )
     # then the first change stands and only it was audited.
     wp.refresh_from_db()
     assert (wp.name, wp.version) == ("First", seen + 1)
@@ -112,7 +121,9 @@ def test_pillar_sponsor_edits_own_pillar_but_pmo_alone_adds_pillars(role_user):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.pillar_create(actor=sponsor, programme=ProgrammeFactory(), name="Mine", objective="x")
+        services.pillar_create(
+            actor=sponsor, programme=ProgrammeFactory(), name="Mine", objective="x"
+        )
     assert Pillar.objects.count() == 1
     strand = services.strand_create(actor=sponsor, pillar=pillar, name="Sponsored strand")
     assert Strand.objects.get(pk=strand.pk).pillar == pillar

@@ -26,7 +26,9 @@ def test_dashboard_shows_pillars_with_counts_and_rag_mix(pmo_client, programme_t
     assert response.status_code == 200
     assert programme_tree.strand.pillar.name in html
     # The data table behind the RAG bars: pillar row has 1 green, 0 amber, 1 red, 0 not set, 2 total
-    row = html.split(f'<th scope="row" class="govuk-table__header">{programme_tree.strand.pillar.name}</th>')[1]
+    row = html.split(
+        f'<th scope="row" class="govuk-table__header">{programme_tree.strand.pillar.name}</th>'
+    )[1]
     cells = [c.split("</td>")[0] for c in row.split('govuk-table__cell--numeric">')[1:6]]
     assert cells == ["1", "0", "1", "0", "2"]
 
@@ -47,8 +49,17 @@ def test_work_package_list_filters_by_pillar_and_rag(pmo_client, programme_tree)
     assert programme_tree.name in html and "Elsewhere entirely" not in html
 
 
-@pytest.mark.parametrize("url", ["/work-packages/", "/pillars/", "/programmes/{programme}/", "/pillars/{pillar}/",
-                                 "/strands/{strand}/", "/audit/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/work-packages/",
+        "/pillars/",
+        "/programmes/{programme}/",
+        "/pillars/{pillar}/",
+        "/strands/{strand}/",
+        "/audit/",
+    ],
+)
 def test_list_pages_do_a_fixed_number_of_queries(pmo_client, programme_tree, url):
     strand = programme_tree.strand
     ids = {"programme": strand.pillar.programme.pk, "pillar": strand.pillar.pk, "strand": strand.pk}
@@ -68,9 +79,16 @@ def test_edit_form_saves_and_records_history(pmo_client, programme_tree):
     form = pmo_client.get(f"/work-packages/{wp.pk}/edit/")
     assert form.status_code == 200
     data = {
-        "reference": wp.reference, "name": "Renamed package", "strand": wp.strand.pk, "stage": "obc",
-        "rag_status": "amber", "owner": wp.owner.pk, "budget_envelope": "250000", "version": wp.version,
-        "baseline_start": "2023-04-01", "baseline_end": "2024-03-31",
+        "reference": wp.reference,
+        "name": "Renamed package",
+        "strand": wp.strand.pk,
+        "stage": "obc",
+        "rag_status": "amber",
+        "owner": wp.owner.pk,
+        "budget_envelope": "250000",
+        "version": wp.version,
+        "baseline_start": "2023-04-01",
+        "baseline_end": "2024-03-31",
     }
     response = pmo_client.post(f"/work-packages/{wp.pk}/edit/", data)
     assert response.status_code == 302
@@ -82,8 +100,15 @@ def test_edit_form_saves_and_records_history(pmo_client, programme_tree):
 
 def test_edit_form_shows_the_error_summary_and_saves_nothing(pmo_client, programme_tree):
     wp = programme_tree
-    data = {"reference": wp.reference, "name": "", "strand": wp.strand.pk, "stage": "obc",
-            "baseline_start": "2024-04-01", "baseline_end": "2023-03-31", "version": wp.version}
+    data = {
+        "reference": wp.reference,
+        "name": "",
+        "strand": wp.strand.pk,
+        "stage": "obc",
+        "baseline_start": "2024-04-01",
+        "baseline_end": "2023-03-31",
+        "version": wp.version,
+    }
     response = pmo_client.post(f"/work-packages/{wp.pk}/edit/", data)
     html = response.content.decode()
     assert response.status_code == 400
@@ -96,8 +121,13 @@ def test_edit_form_shows_the_error_summary_and_saves_nothing(pmo_client, program
 
 def test_a_stale_form_is_refused_with_a_message(pmo_client, programme_tree):
     wp = programme_tree
-    data = {"reference": wp.reference, "name": "Mine", "strand": wp.strand.pk, "stage": "discovery",
-            "version": wp.version - 1 if wp.version > 1 else 99}
+    data = {
+        "reference": wp.reference,
+        "name": "Mine",
+        "strand": wp.strand.pk,
+        "stage": "discovery",
+        "version": wp.version - 1 if wp.version > 1 else 99,
+    }
     response = pmo_client.post(f"/work-packages/{wp.pk}/edit/", data)
     assert response.status_code == 400
     assert "changed by someone else" in response.content.decode()
@@ -119,8 +149,10 @@ def test_sponsor_creates_a_work_package_from_the_strand_page(client, programme_t
     sponsor = programme_tree.strand.pillar.sponsor
     client.force_login(sponsor)
     strand = programme_tree.strand
-    response = client.post(f"/work-packages/new/?strand={strand.pk}",
-                           {"reference": "NEW-9", "name": "Fresh", "strand": strand.pk, "stage": "discovery"})
+    response = client.post(
+        f"/work-packages/new/?strand={strand.pk}",
+        {"reference": "NEW-9", "name": "Fresh", "strand": strand.pk, "stage": "discovery"},
+    )
     assert response.status_code == 302
     created = WorkPackage.objects.get(reference="NEW-9")
     assert AuditRecord.objects.for_object(created).get().actor == sponsor
@@ -129,8 +161,11 @@ def test_sponsor_creates_a_work_package_from_the_strand_page(client, programme_t
 def test_history_page_lists_changes(pmo_client, programme_tree):
     from openpmo.portfolio import services
 
-    services.work_package_update(actor=pmo_client.session and programme_tree.strand.pillar.sponsor,
-                                 work_package=programme_tree, rag_status="amber")
+    services.work_package_update(
+        actor=pmo_client.session and programme_tree.strand.pillar.sponsor,
+        work_package=programme_tree,
+        rag_status="amber",
+    )
     response = pmo_client.get(f"/audit/portfolio/workpackage/{programme_tree.pk}/")
     html = response.content.decode()
     assert response.status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -14,7 +16,9 @@ def test_healthz_answers_ok_without_login(client):
     assert response.content == b"ok"
 
 
-@pytest.mark.parametrize("url", ["/", "/pillars/", "/work-packages/", "/audit/", "/work-packages/1/edit/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/pillars/", "/work-packages/", "/audit/", "/work-packages/1/edit/"]
+)
 def test_pages_need_a_login(client, db, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -27,7 +31,9 @@ def test_login_page_is_open_and_signs_in(client, role_user):
     assert page.status_code == 200 and "Sign in to OpenPMO" in page.content.decode()
     wrong = client.post("/accounts/login/", {"username": "val", "password": "nope"})
     assert "There is a problem" in wrong.content.decode()
-    right = client.post("/accounts/login/", {"username": "val", "password": "correct horse battery staple"})
+    right = client.post(
+        "/accounts/login/", {"username": "val", "password": "correct horse battery staple"}
+    )
     assert right.status_code == 302
 
 
@@ -49,13 +55,19 @@ def test_govuk_frontend_is_served_locally(client, db):
 
 def test_home_page_after_sign_in_shows_the_six_pillars(client, db, tmp_path, settings):
     settings.ENV = settings.ENV.__class__(**{**settings.ENV.__dict__, "var_dir": tmp_path})
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     from openpmo.accounts.models import User
 
     client.force_login(User.objects.get(username="viewer"))
     html = client.get("/", follow=True).content.decode()
-    for pillar in ["Automation and Efficiency", "Technology for Collaboration", "Citizen Engagement",
-                   "Innovation and Improvement", "Platforms for Data", "Renewing our technology"]:
+    for pillar in [
+        "Automation and Efficiency",
+        "Technology for Collaboration",
+        "Citizen Engagement",
+        "Innovation and Improvement",
+        "Platforms for Data",
+        "Renewing our technology",
+    ]:
         assert pillar in html
 
 
@@ -68,10 +80,25 @@ def test_deploy_checks_pass_in_production_settings(monkeypatch):
     import subprocess
     import sys
 
-    env = {"OPENPMO_ENV": "production", "SECRET_KEY": "x" * 60 + "unique-enough-for-the-check-0123456789",
-           "PATH": "/usr/bin:/bin", "ALLOWED_HOSTS": "pmo.example.org"}
+    env = {
+        "OPENPMO_ENV": "production",
+        "SECRET_KEY": "x" * 60 + "unique-enough-for-the-check-0123456789",
+        "PATH": "/usr/bin:/bin",
+        "ALLOWED_HOSTS": "pmo.example.org",
+    }
     from openpmo.config.env import REPO_ROOT
 
-    result = subprocess.run([sys.executable, str(REPO_ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-                            capture_output=True, text=True, env={**env, "DATABASE_URL": "sqlite:///:memory:"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "manage.py"),
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        capture_output=True,
+        text=True,
+        env={**env, "DATABASE_URL": "sqlite:///:memory:"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr

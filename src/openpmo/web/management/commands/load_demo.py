@@ -13,7 +13,9 @@ class Command(BaseCommand):
             self.stdout.write(f"ETP demo data loaded: {made}.")
         else:
             self.stdout.write("ETP demo data already loaded: nothing to add.")
-        self.stdout.write("\nDemo sign-in details (demo data only; kept in var/demo-credentials.json):")
+        self.stdout.write(
+            "\nDemo sign-in details (demo data only; kept in var/demo-credentials.json):"
+        )
         width = max(len(username) for username, _, _ in report.credentials)
         for username, password, roles in report.credentials:
             self.stdout.write(f"  {username:<{width}}  {password:<18}  {roles}")

@@ -1,0 +1,1 @@
+"""Benefits realisation and carbon: the benefits register, profiles, actuals and the benefits tracker."""

@@ -1,0 +1,1 @@
+"""Who may change benefits data (django-rules), checked inside ``services.py``."""

@@ -1,0 +1,1 @@
+"""Delivery: schedules (CPM, Microsoft Project exchange), milestones and interdependencies between work packages."""

@@ -1,0 +1,1 @@
+"""Who may change delivery data (django-rules), checked inside ``services.py``."""

@@ -1,0 +1,1 @@
+"""Who may change finance data (django-rules), checked inside ``services.py``."""

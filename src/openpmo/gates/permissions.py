@@ -1,0 +1,1 @@
+"""Who may change gates data (django-rules), checked inside ``services.py``."""

@@ -1,0 +1,1 @@
+"""Governed reporting: highlight reports, the investment board pack, Cabinet Member updates and reviews."""

@@ -1,0 +1,1 @@
+"""Who may change reports data (django-rules), checked inside ``services.py``."""

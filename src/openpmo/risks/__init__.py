@@ -1,0 +1,1 @@
+"""RAID register (risks, assumptions, issues, dependencies, decisions) and quantitative risk (Monte Carlo)."""

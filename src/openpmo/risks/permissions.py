@@ -1,0 +1,1 @@
+"""Who may change risks data (django-rules), checked inside ``services.py``."""
