@@ -9,7 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         report = load_etp()
         if report.created:
-            made = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
+            made = ", ".join(f"{kind} {count}" for kind, count in report.created.items())
             self.stdout.write(f"ETP demo data loaded: {made}.")
         else:
             self.stdout.write("ETP demo data already loaded: nothing to add.")
