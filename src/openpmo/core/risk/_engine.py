@@ -195,39 +195,40 @@ def pert_parameters(low: Array, likely: Array, high: Array) -> tuple[Array, Arra
 
 
 class _ThreePoints:
-    """The estimates of several rows, ready to draw ``(rows, BLOCK)`` samples at once."""
+    """The estimates of several rows, ready to draw ``(rows, columns)`` samples at once.
+
+    Triangular rows are drawn as uniforms through the inverse CDF; PERT rows with
+    ``Generator.beta``, or through the exact inverse Beta CDF when the uniforms are given
+    (correlated rows: exact but much slower).
+    """
 
     def __init__(self, estimates: Sequence[Estimate | CostEstimate]) -> None:
         self.count = len(estimates)
-        self.low = np.array([float(e.low) for e in estimates], dtype=np.float64)[:, None]
-        self.likely = np.array([float(e.likely) for e in estimates], dtype=np.float64)[:, None]
-        self.high = np.array([float(e.high) for e in estimates], dtype=np.float64)[:, None]
-        self.pert = np.array([e.shape is Shape.PERT for e in estimates], dtype=bool)
-        self.pert_rows = np.flatnonzero(self.pert)
-        width = self.high - self.low
+        low = np.array([float(e.low) for e in estimates], dtype=np.float64)[:, None]
+        likely = np.array([float(e.likely) for e in estimates], dtype=np.float64)[:, None]
+        high = np.array([float(e.high) for e in estimates], dtype=np.float64)[:, None]
+        self.likely = likely
+        pert = np.array([e.shape is Shape.PERT for e in estimates], dtype=bool)
+        self.pert_rows = np.flatnonzero(pert)
+        self.triangular_rows = np.flatnonzero(~pert)
+        tri = self.triangular_rows
+        width = high[tri] - low[tri]
+        self.low = low[tri]
+        self.high = high[tri]
         self.split = np.where(
-            width > 0, (self.likely - self.low) / np.where(width > 0, width, 1), 0
+            width > 0, (likely[tri] - low[tri]) / np.where(width > 0, width, 1), 0
         )
-        self.rise = width * (self.likely - self.low)
-        self.fall = width * (self.high - self.likely)
+        self.rise = width * (likely[tri] - low[tri])
+        self.fall = width * (high[tri] - likely[tri])
+        self.pert_low = low[self.pert_rows]
         self.alpha, self.beta, self.width = pert_parameters(
-            self.low[self.pert_rows], self.likely[self.pert_rows], self.high[self.pert_rows]
+            self.pert_low, likely[self.pert_rows], high[self.pert_rows]
         )
 
-    def mean(self) -> Array:
-        tri = (self.low + self.likely + self.high) / 3
-        pert = (self.low + 4 * self.likely + self.high) / 6
-        result: Array = np.where(self.pert[:, None], pert, tri)[:, 0]
-        return result
-
-    def draw(self, rng: np.random.Generator, columns: int, uniform: Array | None = None) -> Array:
-        """Samples for every row. With ``uniform`` given, PERT rows are read through the exact
-        inverse CDF (slow, used for correlated rows); otherwise PERT rows use ``rng.beta``."""
-        u = rng.random((self.count, columns)) if uniform is None else uniform
-        out = np.empty_like(u)
-        # the triangular inverse CDF, a tile of rows at a time (to stay in cache):
-        # low + sqrt(u * rise) below the mode, high - sqrt((1 - u) * fall) above it
-        for a in range(0, self.count, _TILE):
+    def _triangular(self, u: Array, out: Array) -> None:
+        """The triangular inverse CDF into ``out``, a tile of rows at a time (to stay in
+        cache): low + sqrt(u * rise) below the mode, high - sqrt((1 - u) * fall) above it."""
+        for a in range(0, u.shape[0], _TILE):
             b = a + _TILE
             tile = u[a:b]
             left = tile * self.rise[a:b]
@@ -239,13 +240,31 @@ class _ThreePoints:
             np.sqrt(right, out=right)
             np.subtract(self.high[a:b], right, out=right)
             np.copyto(right, left, where=tile < self.split[a:b])
-        if self.pert_rows.size:
-            if uniform is None:
-                x = rng.beta(self.alpha, self.beta, size=(self.pert_rows.size, columns))
-            else:
-                x = special.betaincinv(self.alpha, self.beta, u[self.pert_rows])
-            out[self.pert_rows] = self.low[self.pert_rows] + self.width * x
-        return out
+
+    def draw(self, rng: np.random.Generator, columns: int, uniform: Array | None = None) -> Array:
+        """Samples for every row, drawn in a fixed order (triangular rows, then PERT rows)."""
+        tri, pert = self.triangular_rows, self.pert_rows
+        if not pert.size:
+            u = rng.random((self.count, columns)) if uniform is None else uniform
+            out = np.empty_like(u)
+            self._triangular(u, out)
+            return out
+        out = np.empty((self.count, columns), dtype=np.float64)
+        if tri.size:
+            u = rng.random((tri.size, columns)) if uniform is None else uniform[tri]
+            part = np.empty_like(u)
+            self._triangular(u, part)
+            out[tri] = part
+        if uniform is None:
+            x = rng.beta(self.alpha, self.beta, size=(pert.size, columns))
+        else:
+            x = special.betaincinv(self.alpha, self.beta, uniform[pert])
+        x *= self.width
+        x += self.pert_low
+        if tri.size:
+            out[pert] = x
+            return out
+        return x
 
 
 @dataclass
