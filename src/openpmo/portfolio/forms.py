@@ -39,6 +39,12 @@ class ProgrammeForm(VersionedForm):
         widgets = {"start_date": _DateInput(), "end_date": _DateInput()}
 
 
+class StrategicPriorityForm(VersionedForm):
+    class Meta:
+        model = StrategicPriority
+        fields = ["title", "description"]
+
+
 class PillarForm(VersionedForm):
     class Meta:
         model = Pillar

@@ -7,6 +7,12 @@ urlpatterns = [
     path("programmes/new/", views.programme_create, name="programme-create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme-edit"),
+    path("programmes/<int:programme_pk>/pillars/new/", views.pillar_create, name="pillar-create"),
+    path(
+        "programmes/<int:programme_pk>/priorities/new/",
+        views.strategic_priority_create,
+        name="strategic-priority-create",
+    ),
     path("pillars/", views.pillar_list, name="pillar-list"),
     path("pillars/<int:pk>/", views.pillar_detail, name="pillar-detail"),
     path("pillars/<int:pk>/edit/", views.pillar_edit, name="pillar-edit"),

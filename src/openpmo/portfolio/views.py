@@ -19,6 +19,7 @@ from openpmo.portfolio.forms import (
     PillarForm,
     ProgrammeForm,
     StrandForm,
+    StrategicPriorityForm,
     WorkPackageFilterForm,
     WorkPackageForm,
 )
@@ -93,6 +94,42 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "portfolio/form.html",
         context,
         "Programme {obj} saved",
+    )
+
+
+def pillar_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=programme_pk)
+    if not request.user.has_perm("portfolio.add_pillar", programme):
+        raise PermissionDenied("Only the PMO can add pillars.")
+    form = PillarForm(request.POST or None)
+    context = {"title": f"Add a pillar to {programme}", "object": programme}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.pillar_create(actor=request.user, programme=programme, **data),
+        "portfolio/form.html",
+        context,
+        "Pillar {obj} created",
+    )
+
+
+def strategic_priority_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=programme_pk)
+    if not request.user.has_perm("portfolio.add_strategicpriority", programme):
+        raise PermissionDenied("Only the PMO can add strategic priorities.")
+    form = StrategicPriorityForm(request.POST or None)
+    context = {"title": f"Add a strategic priority to {programme}", "object": programme}
+    if request.method != "POST":
+        return render(request, "portfolio/form.html", {**context, "form": form})
+
+    def save(data: dict[str, Any]) -> Programme:
+        services.strategic_priority_create(actor=request.user, programme=programme, **data)
+        return programme
+
+    return _save_form(
+        request, form, save, "portfolio/form.html", context, "Strategic priority added to {obj}"
     )
 
 

@@ -170,3 +170,29 @@ def test_history_page_lists_changes(pmo_client, programme_tree):
     html = response.content.decode()
     assert response.status_code == 200
     assert "work_package.updated" in html and "green → amber" in html
+
+
+def test_pmo_adds_a_pillar_and_a_priority_but_a_sponsor_cannot(client, role_user, programme_tree):
+    from openpmo.portfolio.models import Pillar, StrategicPriority
+
+    programme = programme_tree.strand.pillar.programme
+    client.force_login(programme_tree.strand.pillar.sponsor)
+    refused = client.post(
+        f"/programmes/{programme.pk}/pillars/new/", {"name": "Mine", "objective": "x"}
+    )
+    assert refused.status_code == 403
+    assert not Pillar.objects.filter(name="Mine").exists()
+    client.force_login(role_user(Role.PMO))
+    made = client.post(
+        f"/programmes/{programme.pk}/pillars/new/",
+        {"name": "Net zero", "objective": "Cut carbon", "order": 7},
+    )
+    assert made.status_code == 302
+    assert Pillar.objects.get(name="Net zero").programme == programme
+    client.post(
+        f"/programmes/{programme.pk}/priorities/new/", {"title": "A high quality environment"}
+    )
+    assert StrategicPriority.objects.filter(
+        programme=programme, title="A high quality environment"
+    ).exists()
+    assert AuditRecord.objects.filter(action="strategic_priority.created").count() == 1
