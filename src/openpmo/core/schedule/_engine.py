@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -277,6 +277,55 @@ def run_passes(
     """Forward and backward pass over an :class:`ArrayNetwork`; dates as encoded values.
 
     Elapsed (calendar-time) durations and lags need ``timeline`` to convert to wall-clock time.
+    Tasks are first renumbered in level order so that each level is a contiguous slice.
+    """
+    n = network.durations.shape[0]
+    if levels is None:
+        levels = topological_levels(n, network.predecessors, network.successors)
+    order = np.argsort(levels, kind="stable")
+    position = np.empty(n, np.int64)
+    position[order] = np.arange(n)
+
+    def nodes(values: npt.NDArray[Any] | None) -> npt.NDArray[Any] | None:
+        return None if values is None else values[order]
+
+    renumbered = ArrayNetwork(
+        durations=network.durations[order],
+        predecessors=position[network.predecessors],
+        successors=position[network.successors],
+        link_types=network.link_types,
+        lags=network.lags,
+        start_bound=network.start_bound[order],
+        finish_bound=network.finish_bound[order],
+        late_start_bound=network.late_start_bound[order],
+        late_finish_bound=network.late_finish_bound[order],
+        manual=network.manual[order],
+        manual_start=network.manual_start[order],
+        manual_finish=network.manual_finish[order],
+        pin_start=network.pin_start[order],
+        pin_finish=network.pin_finish[order],
+        elapsed=nodes(network.elapsed),
+        elapsed_lags=network.elapsed_lags,
+    )
+    inner = _passes_in_level_order(renumbered, levels[order], timeline)
+    walls = None
+    if inner.walls is not None:
+        walls = tuple(w[position] for w in inner.walls)
+    return Passes(
+        inner.early_start[position],
+        inner.early_finish[position],
+        inner.late_start[position],
+        inner.late_finish[position],
+        inner.project_finish,
+        walls,  # type: ignore[arg-type]
+    )
+
+
+def _passes_in_level_order(
+    network: ArrayNetwork, levels: IntArray, timeline: _Timeline | None
+) -> Passes:
+    """The passes, for tasks numbered so that levels are consecutive (``levels`` ascending).
+
     Work that a network does not need (finish-side links, lags, bounds, pins, manual tasks) is
     skipped for the whole run, so the common all-FS network costs a handful of numpy calls per
     topological level.
@@ -284,8 +333,6 @@ def run_passes(
     n = network.durations.shape[0]
     pred = network.predecessors
     succ = network.successors
-    if levels is None:
-        levels = topological_levels(n, pred, succ)
     elapsed = network.elapsed if timeline is not None else None
     if elapsed is not None and not elapsed.any():
         elapsed = None
@@ -323,43 +370,37 @@ def run_passes(
     loose = manual if elapsed is None else manual | elapsed
     finish_mask = np.where((durations > 0) & ~loose, ~np.int64(1), np.int64(-1))
 
-    depth = int(levels.max()) + 1 if n else 0
-    node_order = np.argsort(levels * n + np.arange(n), kind="stable")
+    depth = int(levels[-1]) + 1 if n else 0
     node_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels, minlength=depth))))
-    nodes_by_level = np.split(node_order, node_pointer[1:-1]) if depth else []
-    rank = np.empty(n, np.int64)
-    rank[node_order] = np.arange(n) - node_pointer[levels[node_order]]
+    node_bounds = node_pointer.tolist()
 
-    # forward: links sorted by (level of successor, successor); one segment per successor
-    forward = np.argsort(levels[succ] * n + succ, kind="stable")
+    # forward: links sorted by successor (so by its level); one segment per successor
+    forward = np.argsort(succ, kind="stable")
     f_pred, f_succ = pred[forward], succ[forward]
     f_from_finish, f_to_start, f_lag = from_finish[forward], to_start[forward], lag[forward]
-    f_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels[f_succ], minlength=depth))))
-    f_segments = _segments(f_succ, levels, f_pointer, depth)
+    f_elapsed_lag = None if elapsed_lags is None else elapsed_lags[forward]
+    f_pointer = np.searchsorted(f_succ, node_pointer)
     f_bounds = f_pointer.tolist()
+    f_segments = _segments(f_succ, levels, f_pointer, depth)
 
-    # backward: links sorted by (level of predecessor, predecessor)
-    backward = np.argsort(levels[pred] * n + pred, kind="stable")
+    # backward: links sorted by predecessor (so by its level)
+    backward = np.argsort(pred, kind="stable")
     b_pred, b_succ = pred[backward], succ[backward]
     b_from_finish, b_to_start, b_lag = from_finish[backward], to_start[backward], lag[backward]
-    b_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels[b_pred], minlength=depth))))
-    b_segments = _segments(b_pred, levels, b_pointer, depth)
-    b_starts = (
-        np.concatenate(b_segments) + np.repeat(b_pointer[:-1], [s.size for s in b_segments])
-        if depth
-        else np.zeros(0, np.int64)
-    )
-    b_where = (
-        np.split(rank[b_pred[b_starts]], np.cumsum([s.size for s in b_segments])[:-1])
-        if depth
-        else []
-    )
+    b_elapsed_lag = None if elapsed_lags is None else elapsed_lags[backward]
+    b_pointer = np.searchsorted(b_pred, node_pointer)
     b_bounds = b_pointer.tolist()
+    b_segments = _segments(b_pred, levels, b_pointer, depth)
+    b_where = [
+        b_pred[lo + segments] - first
+        for lo, first, segments in zip(b_bounds, node_bounds, b_segments, strict=False)
+    ]
 
     early_start = np.zeros(n, np.int64)
     early_finish = np.zeros(n, np.int64)
     for d in range(depth):
-        nodes = nodes_by_level[d]
+        first = node_bounds[d]
+        nodes = slice(first, node_bounds[d + 1])
         start_req = network.start_bound[nodes]
         finish_req = network.finish_bound[nodes] if (finish_links or finish_bounds) else None
         lo, hi = f_bounds[d], f_bounds[d + 1]
@@ -370,9 +411,9 @@ def run_passes(
             else:
                 source = early_finish[p]
             candidate = _shift(source, f_lag[lo:hi]) if any_lag else source
-            if elapsed_lags is not None:
+            if f_elapsed_lag is not None:
                 candidate = _elapsed_shift(
-                    timeline, candidate, source, f_lag[lo:hi], elapsed_lags[forward][lo:hi]
+                    timeline, candidate, source, f_lag[lo:hi], f_elapsed_lag[lo:hi]
                 )
             segments = f_segments[d]
             if finish_links:
@@ -409,7 +450,7 @@ def run_passes(
             ef = np.where(kept, network.manual_finish[nodes], ef)
         if elapsed is not None and timeline is not None and elapsed[nodes].any():
             chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
-            at = nodes[chosen]
+            at = first + chosen
             wall_es[at] = timeline.walls_of(es[chosen])
             wall_ef[at] = wall_es[at] + durations[at]
             ef = ef.copy()
@@ -423,9 +464,10 @@ def run_passes(
     late_start = np.zeros(n, np.int64)
     late_finish = np.zeros(n, np.int64)
     for d in range(depth - 1, -1, -1):
-        nodes = nodes_by_level[d]
-        lf_req = late_finish_bound[nodes]
-        ls_req: IntArray | None = network.late_start_bound[nodes] if start_side else None
+        first = node_bounds[d]
+        nodes = slice(first, node_bounds[d + 1])
+        lf_req = late_finish_bound[nodes]  # a view of a scratch array; each level owns its slice
+        ls_req: IntArray | None = network.late_start_bound[nodes].copy() if start_side else None
         lo, hi = b_bounds[d], b_bounds[d + 1]
         if hi > lo:
             s = b_succ[lo:hi]
@@ -435,9 +477,9 @@ def run_passes(
                 else late_start[s]
             )
             candidate = _shift(source, -b_lag[lo:hi]) if any_lag else source
-            if elapsed_lags is not None:
+            if b_elapsed_lag is not None:
                 candidate = _elapsed_shift(
-                    timeline, candidate, source, -b_lag[lo:hi], elapsed_lags[backward][lo:hi]
+                    timeline, candidate, source, -b_lag[lo:hi], b_elapsed_lag[lo:hi]
                 )
             segments = b_segments[d]
             where = b_where[d]
@@ -474,7 +516,7 @@ def run_passes(
             lf = np.where(pin_f > NEVER_BEFORE, pin_f, lf)
         if elapsed is not None and timeline is not None and elapsed[nodes].any():
             chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
-            at = nodes[chosen]
+            at = first + chosen
             wall_lf[at] = timeline.walls_of(lf[chosen])
             wall_ls[at] = wall_lf[at] - durations[at]
             ls = ls.copy()
@@ -494,8 +536,8 @@ def _segments(keys: IntArray, levels: IntArray, pointer: IntArray, depth: int) -
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     level_of = levels[keys[starts]]
     relative = starts - pointer[level_of]
-    cuts = np.searchsorted(level_of, np.arange(1, depth))
-    return np.split(relative, cuts)
+    cuts = np.searchsorted(level_of, np.arange(depth + 1)).tolist()
+    return [relative[cuts[d] : cuts[d + 1]] for d in range(depth)]
 
 
 def _elapsed_shift(
