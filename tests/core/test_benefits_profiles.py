@@ -148,3 +148,34 @@ def test_generators_refuse_bad_input() -> None:
         generate_profile("zigzag", Decimal(10), Month(2024, 4), Month(2024, 5))
     with pytest.raises(ValidationError):
         allocate(Decimal(10), [0, 0])
+
+
+def test_the_public_names_of_the_benefits_engine_are_pinned() -> None:
+    import openpmo.core.benefits as benefits
+
+    assert sorted(benefits.__all__) == [
+        "Benefit",
+        "BenefitBook",
+        "BenefitCategory",
+        "BenefitPosition",
+        "CurvePoint",
+        "GroupBy",
+        "Month",
+        "ProfileShape",
+        "Rag",
+        "RagThresholds",
+        "RollUp",
+        "allocate",
+        "by_financial_year",
+        "generate_profile",
+        "linear_ramp",
+        "return_on_investment",
+        "roll_up",
+        "rounded_percent",
+        "s_curve",
+        "shape_weights",
+        "step",
+        "track",
+        "track_benefit",
+    ]
+    assert all(hasattr(benefits, name) for name in benefits.__all__)

@@ -377,3 +377,30 @@ def test_simulate_refuses_bad_arguments() -> None:
         simulate(network, iterations=10, seed=1, rng=np.random.default_rng())
     with pytest.raises(ValidationError, match="seed"):
         simulate(network, iterations=10, seed=-4)
+
+
+def test_s_curves_tornado_and_progress_describe_the_same_run() -> None:
+    seen: list[int] = []
+    result = simulate(
+        rich_network(), iterations=1500, seed=8, chunk_size=512, top=3, progress=seen.append
+    )
+    # progress is reported after each chunk, up to the last iteration
+    assert seen == [512, 1024, 1500]
+    # the S-curves rise, and their midpoints are the P50s
+    finish = [point.value for point in result.finish_curve]
+    assert finish == sorted(finish)
+    halfway = next(p for p in result.finish_curve if p.probability == 0.5)
+    assert halfway.value == result.finish.p50
+    costs = [point.value for point in result.cost_curve]
+    assert costs == sorted(costs) and all(isinstance(c, Decimal) for c in costs)
+    # the tornado keeps the strongest drivers, strongest first
+    assert len(result.schedule_drivers) == 3
+    strengths = [abs(d.correlation) for d in result.schedule_drivers]
+    assert strengths == sorted(strengths, reverse=True)
+    everything = simulate(rich_network(), iterations=1500, seed=8, top=100)
+    assert {(d.id, d.kind) for d in result.schedule_drivers} <= {
+        (d.id, d.kind) for d in everything.schedule_drivers
+    }
+    # D is fixed, but R1 hits it, so its duration varies; a task nothing varies has no cruciality
+    fixed = simulate(chain([Estimate.fixed(2), Estimate(1, 2, 3)]), iterations=300, seed=1)
+    assert fixed.tasks[0].cruciality is None and fixed.tasks[1].cruciality == pytest.approx(1.0)

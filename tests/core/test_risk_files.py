@@ -188,3 +188,30 @@ def test_bad_input_exits_2_with_one_line(
     assert main(["simulate", str(path), "--seed", "1", *extra]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_public_names_of_the_risk_engine_are_pinned() -> None:
+    import openpmo.core.risk as risk
+
+    assert sorted(risk.__all__) == [
+        "BLOCK",
+        "CostDistribution",
+        "CostEstimate",
+        "CurvePoint",
+        "Driver",
+        "Estimate",
+        "FinishDistribution",
+        "RiskEvent",
+        "RiskNetwork",
+        "Shape",
+        "SimTask",
+        "SimulationResult",
+        "TaskStatistics",
+        "network_from_data",
+        "network_from_project",
+        "pert_parameters",
+        "read_network_yaml",
+        "simulate",
+        "triangular_ppf",
+    ]
+    assert all(hasattr(risk, name) for name in risk.__all__)
