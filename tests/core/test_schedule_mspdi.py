@@ -21,6 +21,7 @@ from openpmo.core.schedule import (
     Network,
     Project,
     Task,
+    WorkingInterval,
     read_mspdi,
     schedule_project,
     write_mspdi,
@@ -293,3 +294,38 @@ def test_any_network_survives_export_and_import(project: Project):
     again = read_mspdi(write_mspdi(project))
     assert again.network == project.network
     _same_schedule(project, again)
+
+
+def test_calendars_read_exceptions_in_both_forms_and_inherit_from_their_base():
+    # Given a base calendar with a DayType-0 holiday, and the project's calendar derived from it
+    # with a Project 2007-style <Exceptions> entry and a Saturday worked until midnight,
+    data = f"""<?xml version="1.0"?><Project xmlns="{NS}">
+      <StartDate>2026-05-01T08:00:00</StartDate><CalendarUID>2</CalendarUID>
+      <Calendars>
+        <Calendar><UID>1</UID><Name>Base</Name><IsBaseCalendar>1</IsBaseCalendar>
+          <BaseCalendarUID>-1</BaseCalendarUID><WeekDays>
+            <WeekDay><DayType>1</DayType><DayWorking>0</DayWorking></WeekDay>
+            <WeekDay><DayType>0</DayType><DayWorking>0</DayWorking>
+              <TimePeriod><FromDate>2026-05-04T00:00:00</FromDate>
+              <ToDate>2026-05-04T23:59:00</ToDate></TimePeriod></WeekDay>
+          </WeekDays></Calendar>
+        <Calendar><UID>2</UID><Name>Team</Name><IsBaseCalendar>0</IsBaseCalendar>
+          <BaseCalendarUID>1</BaseCalendarUID><WeekDays>
+            <WeekDay><DayType>7</DayType><DayWorking>1</DayWorking><WorkingTimes>
+              <WorkingTime><FromTime>18:00:00</FromTime><ToTime>00:00:00</ToTime></WorkingTime>
+            </WorkingTimes></WeekDay></WeekDays>
+          <Exceptions><Exception><TimePeriod><FromDate>2026-05-25T00:00:00</FromDate>
+            <ToDate>2026-05-25T23:59:00</ToDate></TimePeriod><Name>Spring bank holiday</Name>
+            <DayWorking>0</DayWorking></Exception></Exceptions></Calendar>
+      </Calendars><Tasks><Task><UID>1</UID><Name>A</Name><Duration>PT8H0M0S</Duration></Task>
+      </Tasks></Project>""".encode()
+    calendar = read_mspdi(data).calendar
+    assert calendar.name == "Team"
+    # the base's holiday and the derived calendar's own are both days off,
+    assert not calendar.is_working_day(datetime(2026, 5, 4).date())
+    assert not calendar.is_working_day(datetime(2026, 5, 25).date())
+    assert [e.name for e in calendar.exceptions] == ["", "Spring bank holiday"]
+    # weekdays the derived calendar leaves out come from the base (here Project's default),
+    assert calendar.week[0] == Calendar.standard().week[0]
+    # and Saturday runs 18:00 to midnight.
+    assert calendar.week[5] == (WorkingInterval(18 * 60, 24 * 60),)
