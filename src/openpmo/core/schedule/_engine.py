@@ -74,14 +74,6 @@ def _shift(values: IntArray, minutes: IntArray) -> IntArray:
     return np.where(minutes == 0, values, moved)
 
 
-def _as_start(values: IntArray) -> IntArray:
-    return values | 1
-
-
-def _as_end(values: IntArray) -> IntArray:
-    return values & ~np.int64(1)
-
-
 @dataclass(frozen=True)
 class TaskSchedule:
     """The computed schedule of one task (local wall-clock times, as Project shows them)."""
@@ -145,7 +137,7 @@ class ScheduleResult:
 
 
 class Passes(NamedTuple):
-    """What the array engine returns: dates as encoded int64 values, slack in minutes."""
+    """What the array engine returns: dates as encoded int64 values (see ``NEVER_BEFORE``)."""
 
     early_start: IntArray
     early_finish: IntArray
@@ -224,7 +216,8 @@ def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
 def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> IntArray:
     """Each task's level: 0 without predecessors, else 1 + the highest predecessor level.
 
-    Raises :class:`CycleError` (naming task indices) when the links form a cycle.
+    Raises ``_CycleFound`` (holding the indices of the tasks on one cycle, in link order) when
+    the links form a cycle; :func:`schedule` turns that into a :class:`CycleError` with names.
     """
     indegree = np.bincount(successors, minlength=n).astype(np.int64)
     by_predecessor = np.argsort(predecessors, kind="stable")
