@@ -714,6 +714,8 @@ def schedule(
         passes = run_passes(arrays, timeline=timeline)
     except _CycleFound as found:
         raise CycleError([_label(leaf_tasks[k]) for k in found.indices]) from None
+    if not leaves:  # nothing to schedule: the project finishes where it starts
+        passes = passes._replace(project_finish=np.int64(start_value))
     total = total_slack(passes)
     free = free_slack(arrays, passes)
     if passes.walls is not None and arrays.elapsed is not None:
