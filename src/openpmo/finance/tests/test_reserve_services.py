@@ -1,0 +1,294 @@
+"""The reserve ledger's one write path: drawdowns never take the reserve past zero unless a
+Decision maker says why; every entry is audited; the balance is always the sum of the entries."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, transaction
+from django.db.models import Sum
+
+from openpmo.accounts.roles import Role
+from openpmo.audit.models import AuditRecord
+from openpmo.common.services import ConflictError
+from openpmo.finance import services
+from openpmo.finance.models import Reserve, ReserveEntry
+from openpmo.finance.tests.factories import ReserveFactory
+
+
+@pytest.fixture
+def finance(role_user):
+    return role_user(Role.FINANCE)
+
+
+@pytest.fixture
+def decision_maker(role_user):
+    return role_user(Role.DECISION_MAKER)
+
+
+@pytest.fixture
+def reserve(db):
+    return ReserveFactory()
+
+
+def _state(reserve):
+    """What a user could notice: the balance, the entries and the audit trail."""
+    reserve.refresh_from_db()
+    return (
+        reserve.balance,
+        reserve.version,
+        ReserveEntry.objects.count(),
+        AuditRecord.objects.count(),
+    )
+
+
+def _sum_is_balance(reserve):
+    reserve.refresh_from_db()
+    total = reserve.entries.aggregate(s=Sum("ledger_amount"))["s"] or Decimal(0)
+    return reserve.balance == reserve.opening_balance + total
+
+
+def test_a_drawdown_within_the_reserve_is_recorded_and_audited(finance, reserve, programme_tree):
+    # Given a reserve holding £100,000, when Finance draws £40,000 for a work package
+    entry = services.reserve_drawdown_record(
+        actor=finance,
+        reserve=reserve,
+        year="2023/24",
+        amount=Decimal("40000"),
+        source=programme_tree,
+        reason="Discovery funding",
+    )
+    # then the balance is £60,000 (held as -60,000), the entry names its source and work package,
+    reserve.refresh_from_db()
+    assert reserve.balance == Decimal("-60000.00")
+    assert entry.source == programme_tree and entry.work_package == programme_tree
+    assert entry.ledger_amount == Decimal("40000.00") and entry.recorded_by == finance
+    # and both the entry and the balance change are in the audit trail under Finance's name.
+    actions = set(AuditRecord.objects.values_list("action", "actor"))
+    assert actions == {("reserve.drawdown", finance.pk), ("reserve.balance_changed", finance.pk)}
+    assert _sum_is_balance(reserve)
+
+
+def test_a_drawdown_past_zero_is_refused_and_changes_nothing(finance, reserve):
+    before = _state(reserve)
+    with pytest.raises(ConflictError, match="past zero in 2023/24"):
+        services.reserve_drawdown_record(
+            actor=finance, reserve=reserve, year="2023/24", amount="100000.01", reason="Too much"
+        )
+    assert _state(reserve) == before
+
+
+def test_the_whole_balance_may_be_drawn(finance, reserve):
+    services.reserve_drawdown_record(
+        actor=finance, reserve=reserve, year="2025/26", amount="100000", reason="All of it"
+    )
+    reserve.refresh_from_db()
+    assert reserve.balance == 0
+
+
+def test_a_drawdown_is_refused_when_a_later_year_would_go_past_zero(finance, reserve):
+    # Given £70,000 already committed in 2025/26
+    services.reserve_withdrawal_record(
+        actor=finance, reserve=reserve, year="2025/26", amount="70000", reason="Approved programme"
+    )
+    before = _state(reserve)
+    # when £40,000 is asked for in 2023/24 (affordable that year, not by 2025/26)
+    with pytest.raises(ConflictError, match="past zero in 2025/26"):
+        services.reserve_drawdown_record(
+            actor=finance, reserve=reserve, year="2023/24", amount="40000", reason="Early"
+        )
+    assert _state(reserve) == before
+
+
+def test_finance_cannot_override_only_a_decision_maker_can(finance, decision_maker, reserve):
+    before = _state(reserve)
+    with pytest.raises(PermissionDenied, match="Decision maker"):
+        services.reserve_drawdown_record(
+            actor=finance,
+            reserve=reserve,
+            year="2023/24",
+            amount="150000",
+            reason="Urgent",
+            override_reason="I say so",
+        )
+    assert _state(reserve) == before
+    entry = services.reserve_drawdown_record(
+        actor=decision_maker,
+        reserve=reserve,
+        year="2023/24",
+        amount="150000",
+        reason="Urgent",
+        override_reason="Cabinet agreed to borrow against next year's contribution",
+    )
+    assert entry.override_reason.startswith("Cabinet agreed")
+    assert AuditRecord.objects.filter(action="reserve.drawdown_overridden").count() == 1
+    reserve.refresh_from_db()
+    assert reserve.balance == Decimal("50000.00")  # past zero, shown as a positive figure
+    assert _sum_is_balance(reserve)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.FINANCE, True),
+        (Role.DECISION_MAKER, True),
+        (Role.PMO, False),
+        (Role.PILLAR_SPONSOR, False),
+        (Role.WORK_PACKAGE_MANAGER, False),
+        (Role.BOARD_MEMBER, False),
+        (Role.VIEWER, False),
+    ],
+)
+def test_only_finance_and_decision_makers_change_the_ledger(role, allowed, role_user, reserve):
+    actor = role_user(role)
+    before = _state(reserve)
+    for record in (
+        lambda: services.reserve_drawdown_record(
+            actor=actor, reserve=reserve, year="2023/24", amount="10", reason="x"
+        ),
+        lambda: services.reserve_contribution_record(
+            actor=actor, reserve=reserve, year="2023/24", amount="10", reason="x"
+        ),
+        lambda: services.reserve_return_record(
+            actor=actor, reserve=reserve, year="2023/24", amount="10", reason="x"
+        ),
+    ):
+        if allowed:
+            record()
+        else:
+            with pytest.raises(PermissionDenied):
+                record()
+    if not allowed:
+        assert _state(reserve) == before
+    else:
+        assert ReserveEntry.objects.count() == 3
+    assert _sum_is_balance(reserve)
+
+
+@pytest.mark.parametrize(
+    ("year", "amount", "reason", "field"),
+    [
+        ("2030/31", "10", "x", "year"),
+        ("2023-2025", "10", "x", "year"),
+        ("2023/24", "0", "x", "amount"),
+        ("2023/24", "-5", "x", "amount"),
+        ("2023/24", "lots", "x", "amount"),
+        ("2023/24", "1.001", "x", "amount"),
+        ("2023/24", "10", "  ", "reason"),
+    ],
+)
+def test_bad_entries_are_refused_naming_the_field(finance, reserve, year, amount, reason, field):
+    before = _state(reserve)
+    with pytest.raises(ValidationError) as error:
+        services.reserve_drawdown_record(
+            actor=finance, reserve=reserve, year=year, amount=amount, reason=reason
+        )
+    assert field in error.value.message_dict
+    assert _state(reserve) == before
+
+
+def test_a_return_cannot_exceed_what_was_drawn_for_its_source(finance, reserve, programme_tree):
+    services.reserve_drawdown_record(
+        actor=finance,
+        reserve=reserve,
+        year="2023/24",
+        amount="30000",
+        source=programme_tree,
+        reason="Stage funding",
+    )
+    services.reserve_return_record(
+        actor=finance,
+        reserve=reserve,
+        year="2024/25",
+        amount="10000",
+        source=programme_tree,
+        reason="Unspent",
+    )
+    before = _state(reserve)
+    with pytest.raises(ValidationError, match="20,000.00"):
+        services.reserve_return_record(
+            actor=finance,
+            reserve=reserve,
+            year="2024/25",
+            amount="20000.01",
+            source=programme_tree,
+            reason="Too much",
+        )
+    assert _state(reserve) == before
+    reserve.refresh_from_db()
+    assert reserve.balance == Decimal("-80000.00")
+
+
+def test_the_balance_is_always_the_sum_of_the_entries(finance, decision_maker, reserve):
+    # Given a long run of random entries, some of them refused,
+    rng = random.Random(20221124)
+    kinds = ["contribution", "withdrawal", "drawdown", "return"]
+    refused = 0
+    for _ in range(60):
+        kind = rng.choice(kinds)
+        actor = rng.choice([finance, decision_maker])
+        try:
+            services.reserve_entry_record(
+                actor=actor,
+                reserve=reserve,
+                kind=kind,
+                year=rng.choice(["2023/24", "2024/25", "2025/26"]),
+                amount=Decimal(rng.randint(1, 6000000)) / 100,
+                reason="random",
+                override_reason=rng.choice(["", "", "Agreed by Cabinet"]),
+            )
+        except (ConflictError, PermissionDenied):
+            refused += 1
+        # then after every step the balance is the opening balance plus every entry.
+        assert _sum_is_balance(reserve)
+    assert 0 < refused < 60
+
+
+def test_inside_a_callers_transaction_the_drawdown_goes_or_stays_with_it(finance, reserve):
+    # Given a caller (the gates app approving a gate) that records a drawdown and then fails,
+    class GateFailed(Exception):
+        pass
+
+    with pytest.raises(GateFailed), transaction.atomic():
+        services.reserve_drawdown_record(
+            actor=finance, reserve=reserve, year="2023/24", amount="5000", reason="Gate 2"
+        )
+        raise GateFailed
+    # then nothing of the drawdown is left;
+    assert _state(reserve)[:3] == (Decimal("-100000.00"), 1, 0)
+    # and when the caller succeeds, the drawdown is kept with its work.
+    with transaction.atomic():
+        services.reserve_drawdown_record(
+            actor=finance, reserve=reserve, year="2023/24", amount="5000", reason="Gate 2"
+        )
+    assert ReserveEntry.objects.count() == 1 and _sum_is_balance(reserve)
+
+
+def test_a_source_naming_a_work_package_links_the_drawdown_to_it(finance, reserve, programme_tree):
+    # A gate decision (from the gates app) is any saved record with a ``work_package``.
+    decision = Reserve.objects.get(pk=reserve.pk)  # any saved model will do as the source
+    decision.work_package = programme_tree
+    entry = services.reserve_drawdown_record(
+        actor=finance, reserve=reserve, year="2023/24", amount="100", source=decision, reason="x"
+    )
+    assert entry.work_package == programme_tree
+    assert entry.source == reserve
+
+
+def test_a_locked_database_is_a_clean_refusal(finance, reserve):
+    # SQLite answers "database is locked" when another writer holds it past the timeout.
+    with (
+        mock.patch(
+            "openpmo.finance.services.lock_for_update",
+            side_effect=OperationalError("database is locked"),
+        ),
+        pytest.raises(ConflictError, match="busy"),
+    ):
+        services.reserve_drawdown_record(
+            actor=finance, reserve=reserve, year="2023/24", amount="10", reason="x"
+        )
+    assert _state(reserve)[2] == 0
