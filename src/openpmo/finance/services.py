@@ -38,13 +38,30 @@ from openpmo.core.money import FinancialYear
 from openpmo.finance import core_adapters
 from openpmo.finance.choices import SIGN, EntryKind, StatedFigureKind
 from openpmo.finance.models import (
+    Appraisal,
+    AppraisalAmount,
+    AppraisalDeflator,
+    AppraisalLine,
+    AppraisalOption,
+    InflationRate,
     Reserve,
     ReserveEntry,
     ReserveStatedFigure,
+    TeamCostPlan,
+    TeamRole,
+    WorkPackageForecast,
+    WorkPackageSpend,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
 
 __all__ = [
+    "appraisal_create",
+    "forecast_record",
+    "spend_import",
+    "spend_record",
+    "team_cost_plan_create",
+    "team_plan_flex",
+    "team_role_create",
     "reserve_contribution_record",
     "reserve_create",
     "reserve_drawdown_record",
@@ -388,5 +405,387 @@ def reserve_entry_record(
     )
 
 
-def _first_of_month(value: dt.date) -> dt.date:
-    return value.replace(day=1)
+# --- team cost model --------------------------------------------------------------------------
+
+
+def _check_team_model(plan: TeamCostPlan, **kwargs: Any) -> None:
+    """Let the engine refuse what it cannot cost (a year without inflation, a role before the
+    base year); its message names the role and the field."""
+    try:
+        core_adapters.team_cost(plan, **kwargs)
+    except InputError as error:
+        raise core_adapters.as_django_error(error) from None
+
+
+@transaction.atomic
+def team_cost_plan_create(
+    *,
+    actor: Any,
+    programme: Programme,
+    inflation: dict[str, Decimal] | None = None,
+    **data: Any,
+) -> TeamCostPlan:
+    """A team cost plan with its inflation rates by financial year (``{"2023/24": 0.05}``)."""
+    require(actor, "finance.add_teamcostplan", programme)
+    plan = TeamCostPlan(programme=programme)
+    apply_fields(plan, data)
+    save_validated(plan)
+    for year, rate in (inflation or {}).items():
+        save_validated(InflationRate(plan=plan, year=str(year), rate=Decimal(str(rate))))
+    _check_team_model(plan)
+    after = snapshot(plan)
+    after["inflation"] = {str(y): str(r) for y, r in (inflation or {}).items()}
+    audit_record(actor=actor, action="team_cost_plan.created", obj=plan, before=None, after=after)
+    return plan
+
+
+@transaction.atomic
+def team_role_create(*, actor: Any, plan: TeamCostPlan, **data: Any) -> TeamRole:
+    plan = lock_for_update(TeamCostPlan, plan.pk)
+    require(actor, "finance.change_teamcostplan", plan)
+    role = TeamRole(plan=plan)
+    apply_fields(role, data)
+    save_validated(role)
+    _check_team_model(plan)
+    plan.version += 1
+    plan.save(update_fields=["version"])
+    audit_record(
+        actor=actor, action="team_role.created", obj=role, before=None, after=snapshot(role)
+    )
+    return role
+
+
+FLEXIBLE_FIELDS = ("fte", "start", "end")
+
+
+@transaction.atomic
+def team_plan_flex(
+    *,
+    actor: Any,
+    plan: TeamCostPlan,
+    changes: dict[int, dict[str, Any]],
+    expected_version: int | None = None,
+) -> TeamCostPlan:
+    """Flex the team (§6.1.2): new FTE and dates for some roles, saved together or not at all.
+
+    ``changes`` maps role ids to ``{"fte": ..., "start": ..., "end": ...}``. Each changed role is
+    audited with its before and after; ``expected_version`` refuses a save over someone else's.
+    """
+    locked = lock_for_update(TeamCostPlan, plan.pk, expected_version=expected_version)
+    require(actor, "finance.change_teamcostplan", locked)
+    roles = {role.pk: role for role in locked.roles.select_for_update()}
+    unknown = set(changes) - set(roles)
+    if unknown:
+        raise ValidationError(f"Role {sorted(unknown)[0]} is not in {locked}.")
+    changed: list[tuple[TeamRole, dict[str, Any]]] = []
+    for role_id, fields in changes.items():
+        role = roles[role_id]
+        extra = set(fields) - set(FLEXIBLE_FIELDS)
+        if extra:
+            raise ValidationError(f"Only FTE and dates can be flexed, not {sorted(extra)[0]}.")
+        before = snapshot(role)
+        apply_fields(role, fields)
+        try:
+            role.full_clean()
+        except ValidationError as error:
+            raise ValidationError(
+                {f"{role.name}: {k}": v for k, v in error.message_dict.items()}
+            ) from None
+        if snapshot(role) != before:
+            changed.append((role, before))
+    _check_team_model(locked, roles=list(roles.values()))
+    for role, before in changed:
+        role.version += 1
+        role.save()
+        after = snapshot(role)
+        audit_record(actor=actor, action="team_role.flexed", obj=role, before=before, after=after)
+    if changed:
+        locked.version += 1
+        locked.save(update_fields=["version"])
+    plan.version = locked.version
+    return locked
+
+
+# --- Green Book appraisal ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def appraisal_create(
+    *,
+    actor: Any,
+    programme: Programme,
+    name: str,
+    document: dict[str, Any],
+    description: str = "",
+    work_package: WorkPackage | None = None,
+    is_illustrative: bool = False,
+) -> Appraisal:
+    """Store an appraisal from the YAML shape ``openpmo appraise`` reads (already parsed).
+
+    The engine reads the document first (naming any bad field); optimism bias given as a project
+    type is kept as the rate it comes to.
+    """
+    from openpmo.core.finance import appraisal_from_mapping
+
+    require(actor, "finance.add_appraisal", programme)
+    if not isinstance(document, dict):
+        raise ValidationError({"document": "The appraisal must be a mapping (field: value)."})
+    try:
+        parsed = appraisal_from_mapping(document)
+        if parsed.prices != "real":
+            raise ValidationError(
+                {"document": "Enter amounts in real base-year prices (prices: real)."}
+            )
+    except InputError as error:
+        raise core_adapters.as_django_error(error, "document") from None
+    appraisal = Appraisal(
+        programme=programme,
+        work_package=work_package,
+        name=name,
+        base_year=str(parsed.base_year),
+        description=description,
+        created_by=_actor_or_none(actor),
+        is_illustrative=is_illustrative,
+    )
+    save_validated(appraisal)
+    for year, index in (parsed.gdp_deflator or {}).items():
+        AppraisalDeflator.objects.create(appraisal=appraisal, year=str(year), index=index)
+    for order, option in enumerate(parsed.options):
+        row = AppraisalOption.objects.create(appraisal=appraisal, name=option.name, order=order)
+        for group, lines in (("cost", option.costs), ("benefit", option.benefits)):
+            for line_name, amounts in lines.items():
+                line = AppraisalLine.objects.create(
+                    option=row,
+                    group=group,
+                    name=line_name,
+                    optimism_bias=option.optimism_bias.get(line_name) if group == "cost" else None,
+                )
+                AppraisalAmount.objects.bulk_create(
+                    AppraisalAmount(line=line, year=str(year), amount=_pence(amount, line_name))
+                    for year, amount in amounts.items()
+                )
+    after = snapshot(appraisal)
+    after["document"] = _jsonable(document)
+    audit_record(actor=actor, action="appraisal.created", obj=appraisal, before=None, after=after)
+    return appraisal
+
+
+def _pence(amount: Decimal, where: str) -> Decimal:
+    if amount != amount.quantize(Decimal("0.01")) or abs(amount) >= Decimal("1e12"):
+        raise ValidationError(
+            {"document": f"{where}: {amount} is not an amount in pounds and pence."}
+        )
+    return amount
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+# --- work package money -----------------------------------------------------------------------
+
+
+def _month(value: object, field: str = "month") -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    text = str(value).strip()
+    for form in ("%Y-%m", "%Y-%m-%d", "%m/%Y", "%d/%m/%Y", "%b %Y", "%B %Y"):
+        try:
+            return dt.datetime.strptime(text, form).date().replace(day=1)
+        except ValueError:
+            continue
+    raise ValidationError({field: f"{text!r} is not a month; write it like 2023-04."})
+
+
+def _money(value: object, field: str = "amount") -> Decimal:
+    from openpmo.core.money import parse_money
+
+    try:
+        amount = parse_money(value if not isinstance(value, float) else str(value))
+    except InputError:
+        raise ValidationError({field: f"{value!r} is not an amount of money."}) from None
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: "Enter the amount in pounds and pence (two places)."})
+    if abs(amount) >= Decimal("1e12"):
+        raise ValidationError({field: "The amount is too large."})
+    return amount
+
+
+def _spend_upsert(
+    *,
+    actor: Any,
+    work_package: WorkPackage,
+    month: dt.date,
+    spend_type: str,
+    amount: Decimal,
+    entered_as: str,
+    is_illustrative: bool = False,
+) -> WorkPackageSpend:
+    row = (
+        WorkPackageSpend.objects.select_for_update()
+        .filter(work_package=work_package, month=month, spend_type=spend_type)
+        .first()
+    )
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = WorkPackageSpend(work_package=work_package, month=month, spend_type=spend_type)
+    row.amount = amount
+    row.entered_as = entered_as
+    row.recorded_by = _actor_or_none(actor)
+    row.is_illustrative = is_illustrative
+    save_validated(row)
+    after = snapshot(row)
+    if before is None or before["amount"] != after["amount"]:
+        audit_record(
+            actor=actor,
+            action="spend.recorded" if entered_as == "entered" else "spend.imported",
+            obj=row,
+            before=before,
+            after=after,
+        )
+    return row
+
+
+@transaction.atomic
+def spend_record(
+    *,
+    actor: Any,
+    work_package: WorkPackage,
+    month: object,
+    spend_type: str,
+    amount: object,
+    is_illustrative: bool = False,
+) -> WorkPackageSpend:
+    """The actual spend of a work package in a month (replacing what was there). Finance only."""
+    require(actor, "finance.add_workpackagespend", work_package)
+    return _spend_upsert(
+        actor=actor,
+        work_package=work_package,
+        month=_month(month),
+        spend_type=spend_type,
+        amount=_money(amount),
+        entered_as="entered",
+        is_illustrative=is_illustrative,
+    )
+
+
+SPEND_COLUMNS = {
+    "work_package": ("work package", "work_package", "reference", "project", "project code"),
+    "month": ("month", "period", "date", "posting date"),
+    "spend_type": ("type", "spend type", "spend_type", "capital/revenue", "cap/rev"),
+    "amount": ("amount", "value", "actual", "net amount", "amount £"),
+}
+
+
+def spend_import(*, actor: Any, rows: list[list[str]], source: str = "file") -> int:
+    """Import a finance-system export: a header row, then one row per posting.
+
+    Columns (any order, names as most finance systems export them): work package reference,
+    month, capital or revenue, amount. Postings of the same work package, month and type are
+    added together and replace that month's actual. Every row is checked first; on any error
+    nothing is saved and ``ValidationError`` lists each bad row.
+    """
+    require(actor, "finance.add_workpackagespend", None)
+    rows = [row for row in rows if any(str(cell).strip() for cell in row)]
+    if len(rows) < 2:
+        raise ValidationError(f"{source} needs a header row and at least one row of spend.")
+    header = [str(cell).strip().lower() for cell in rows[0]]
+    columns: dict[str, int] = {}
+    for name, aliases in SPEND_COLUMNS.items():
+        for index, title in enumerate(header):
+            if title in aliases:
+                columns[name] = index
+                break
+        else:
+            raise ValidationError(
+                f"{source} row 1: no column for {name.replace('_', ' ')} "
+                f"(expected one of: {', '.join(aliases)})."
+            )
+    references = {
+        wp.reference.lower(): wp
+        for wp in WorkPackage.objects.all().only("id", "reference", "strand_id", "owner_id")
+    }
+    errors: list[str] = []
+    totals: dict[tuple[int, dt.date, str], Decimal] = {}
+    packages: dict[int, WorkPackage] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [str(cell).strip() for cell in row] + [""] * len(header)
+        problems = []
+        reference = cells[columns["work_package"]]
+        wp = references.get(reference.lower())
+        if wp is None:
+            problems.append(f"no work package with reference {reference!r}")
+        values: dict[str, Any] = {}
+        for name, convert in (("month", _month), ("amount", _money)):
+            try:
+                values[name] = convert(cells[columns[name]])
+            except ValidationError as error:
+                problems.extend(
+                    error.message_dict[name] if hasattr(error, "error_dict") else error.messages
+                )
+        spend_type = cells[columns["spend_type"]].lower()
+        spend_type = {"cap": "capital", "rev": "revenue"}.get(spend_type, spend_type)
+        if spend_type not in ("capital", "revenue"):
+            problems.append(f"{cells[columns['spend_type']]!r} is neither capital nor revenue")
+        if problems:
+            errors.append(f"Row {number}: " + "; ".join(problems) + ".")
+            continue
+        assert wp is not None
+        key = (wp.pk, values["month"], spend_type)
+        totals[key] = totals.get(key, Decimal(0)) + values["amount"]
+        packages[wp.pk] = wp
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for (wp_id, month, spend_type), amount in sorted(totals.items(), key=str):
+            _spend_upsert(
+                actor=actor,
+                work_package=packages[wp_id],
+                month=month,
+                spend_type=spend_type,
+                amount=amount,
+                entered_as="imported",
+            )
+    return len(totals)
+
+
+@transaction.atomic
+def forecast_record(
+    *,
+    actor: Any,
+    work_package: WorkPackage,
+    year: object,
+    spend_type: str,
+    amount: object,
+    is_illustrative: bool = False,
+) -> WorkPackageForecast:
+    """Spend still expected in a financial year (replacing the previous forecast for it)."""
+    require(actor, "finance.change_workpackageforecast", work_package)
+    financial_year = str(_financial_year(year))
+    value = _money(amount)
+    row = (
+        WorkPackageForecast.objects.select_for_update()
+        .filter(work_package=work_package, year=financial_year, spend_type=spend_type)
+        .first()
+    )
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = WorkPackageForecast(
+            work_package=work_package, year=financial_year, spend_type=spend_type
+        )
+    row.amount = value
+    row.recorded_by = _actor_or_none(actor)
+    row.is_illustrative = is_illustrative
+    save_validated(row)
+    after = snapshot(row)
+    if before is None or before["amount"] != after["amount"]:
+        audit_record(actor=actor, action="forecast.recorded", obj=row, before=before, after=after)
+    return row

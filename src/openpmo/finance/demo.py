@@ -1,0 +1,224 @@
+"""The ETP's money as demo data: the core team of Table 1, the reserve of Table 2 with the core
+team's drawdown linked to the team cost plan that released it, an illustrative appraisal and some
+illustrative spend. Idempotent: what exists (matched by name) is left as it is.
+
+The figures come from the shipped examples (``examples/etp/team.yaml``, ``reserve.yaml``,
+``appraisal.yaml``), so the pages show what ``openpmo team-cost`` and ``openpmo reserve`` print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+
+from openpmo.common.services import SYSTEM
+from openpmo.core.finance import load_reserve_yaml, load_team_yaml
+from openpmo.finance import services
+from openpmo.finance.choices import EntryKind, StatedFigureKind
+from openpmo.finance.models import Appraisal, Reserve, TeamCostPlan, WorkPackageSpend
+
+TEAM_PLAN = "ETP Core Programme Team"
+RESERVE = "Technology and Digitisation Reserve"
+APPRAISAL = "Resourcing the programme: delivery options (illustrative)"
+THOUSAND = Decimal(1000)
+
+
+def _examples() -> Path:
+    return Path(settings.BASE_DIR) / "examples" / "etp"
+
+
+def load(context: Any) -> None:
+    programme = context.programme
+    plan = _team_plan(context, programme)
+    _reserve(context, programme, plan)
+    _appraisal(context, programme)
+    _spend(context)
+
+
+def _team_plan(context: Any, programme: Any) -> TeamCostPlan:
+    plan = TeamCostPlan.objects.filter(programme=programme, name=TEAM_PLAN).first()
+    if plan is not None:
+        return plan
+    model = load_team_yaml(_examples() / "team.yaml")
+    plan = services.team_cost_plan_create(
+        actor=SYSTEM,
+        programme=programme,
+        name=TEAM_PLAN,
+        base_year=str(model.base_year),
+        cap=model.cap,
+        inflation={str(year): rate for year, rate in model.inflation.items()},
+        description=(
+            "The roles of Table 1 (§6.1.1-6.1.2) in 2022/23 prices with 5% inflation for 2023/24 "
+            "and 2% after; the cap is the £2.304m requested."
+        ),
+        source="Roles and FTE: Table 1. Dates and costs: illustrative, chosen to reproduce Table 1.",
+        is_illustrative=True,
+    )
+    for order, role in enumerate(model.roles, start=1):
+        services.team_role_create(
+            actor=SYSTEM,
+            plan=plan,
+            name=role.name,
+            fte=role.fte,
+            annual_cost=role.annual_cost,
+            salary=role.salary,
+            on_cost_rate=role.on_cost_rate,
+            fixed_on_costs=role.fixed_on_costs,
+            start=role.start,
+            end=role.end,
+            order=order,
+            is_illustrative=True,
+        )
+    context.report.count("team cost plans")
+    return plan
+
+
+_LINE_KINDS = {
+    "Planned MTFS Contributions": EntryKind.CONTRIBUTION,
+    "Approved Net Withdrawals": EntryKind.WITHDRAWAL,
+    "Drawdown to fund the ETP Core Team": EntryKind.DRAWDOWN,
+}
+_REASONS = {
+    EntryKind.CONTRIBUTION: "Planned MTFS contribution (Table 2)",
+    EntryKind.WITHDRAWAL: "Withdrawals approved for programmes already in progress (Table 2)",
+    EntryKind.DRAWDOWN: "Drawdown to fund the ETP Core Team, profiled as Table 1 (recommendation 2.1)",
+}
+
+
+def _reserve(context: Any, programme: Any, plan: TeamCostPlan) -> None:
+    if Reserve.objects.filter(programme=programme, name=RESERVE).exists():
+        return
+    ledger = load_reserve_yaml(_examples() / "reserve.yaml")
+    reserve = services.reserve_create(
+        actor=SYSTEM,
+        programme=programme,
+        name=RESERVE,
+        first_year=str(ledger.years[0]),
+        last_year=str(ledger.years[-1]),
+        opening_balance=ledger.opening_balance * THOUSAND,
+        reporting_unit=THOUSAND,
+        opening_label=ledger.opening_label,
+        subtotal_label="Current Planned Balance to support the ETP",
+        closing_label=ledger.closing_label,
+        source="Table 2 of the report, as printed (£'000 there, pounds here).",
+    )
+    # Money in first, then what is taken out, so every check sees the year's contributions.
+    for line in sorted(ledger.lines, key=lambda line: list(_LINE_KINDS).index(line.name)):
+        kind = _LINE_KINDS[line.name]
+        for year, amount in sorted(line.amounts.items()):
+            if amount == 0:
+                continue
+            services.reserve_entry_record(
+                actor=SYSTEM,
+                reserve=reserve,
+                kind=kind,
+                year=str(year),
+                amount=abs(amount) * THOUSAND,
+                reason=_REASONS[kind],
+                source=plan if kind == EntryKind.DRAWDOWN else None,
+            )
+            context.report.count("reserve entries")
+    stated = ledger.stated
+    figures: list[tuple[str, str, str, Decimal, str, Decimal | None]] = []
+    for kind, values in (
+        (StatedFigureKind.OPENING_BALANCE, stated.opening_balance),
+        (StatedFigureKind.CLOSING_BALANCE, stated.closing_balance),
+        *((StatedFigureKind.SUBTOTAL, v) for v in stated.subtotals.values()),
+    ):
+        for year, amount in values.items():
+            figures.append((kind, str(year), "", amount, "Table 2", None))
+    for name, amount in stated.totals.items():
+        figures.append(
+            (StatedFigureKind.LINE_TOTAL, "", _LINE_KINDS[name], amount, "Table 2", None)
+        )
+    for quote in stated.quoted:
+        figures.append(
+            (
+                StatedFigureKind.QUOTED_TOTAL,
+                "",
+                _LINE_KINDS[quote.line],
+                quote.amount,
+                quote.source,
+                quote.rounding_unit * THOUSAND,
+            )
+        )
+    for kind, year, line, amount, source, unit in figures:
+        services.reserve_stated_figure_record(
+            actor=SYSTEM,
+            reserve=reserve,
+            figure=kind,
+            year=year,
+            line=line,
+            amount=amount * THOUSAND,
+            source=source,
+            rounding_unit=unit,
+        )
+    context.report.count("reserves")
+
+
+def _appraisal(context: Any, programme: Any) -> None:
+    if Appraisal.objects.filter(programme=programme, name=APPRAISAL).exists():
+        return
+    document = yaml.safe_load((_examples() / "appraisal.yaml").read_text(encoding="utf-8"))
+    services.appraisal_create(
+        actor=SYSTEM,
+        programme=programme,
+        name=APPRAISAL,
+        document=document,
+        description="Options of §5 with made-up figures, to show the comparison.",
+        is_illustrative=True,
+    )
+    context.report.count("appraisals")
+
+
+# Illustrative actual spend (monthly) and forecasts for a few work packages.
+_SPEND = [
+    # reference, first month, months, capital a month, revenue a month
+    ("ETP-CONT-001", dt.date(2022, 11, 1), 8, Decimal("0"), Decimal("38000")),
+    ("ETP-SSCP-001", dt.date(2023, 1, 1), 15, Decimal("52000"), Decimal("18000")),
+]
+_FORECAST = [
+    ("ETP-SSCP-001", "2024/25", "capital", Decimal("180000")),
+    ("ETP-SSCP-001", "2024/25", "revenue", Decimal("95000")),
+    ("ETP-CONT-002", "2023/24", "revenue", Decimal("210000")),
+]
+
+
+def _spend(context: Any) -> None:
+    packages = context.work_packages
+    if WorkPackageSpend.objects.filter(work_package__in=packages.values()).exists():
+        return
+    for reference, first, months, capital, revenue in _SPEND:
+        wp = packages.get(reference)
+        if wp is None:
+            continue
+        month = first
+        for _ in range(months):
+            for spend_type, amount in (("capital", capital), ("revenue", revenue)):
+                if amount:
+                    services.spend_record(
+                        actor=SYSTEM,
+                        work_package=wp,
+                        month=month,
+                        spend_type=spend_type,
+                        amount=amount,
+                        is_illustrative=True,
+                    )
+                    context.report.count("months of spend")
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    for reference, year, spend_type, amount in _FORECAST:
+        wp = packages.get(reference)
+        if wp is not None:
+            services.forecast_record(
+                actor=SYSTEM,
+                work_package=wp,
+                year=year,
+                spend_type=spend_type,
+                amount=amount,
+                is_illustrative=True,
+            )
