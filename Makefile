@@ -62,6 +62,7 @@ format: setup ## Format the code with ruff
 	$(BIN)/ruff check --fix src tests
 
 bench: setup ## Run the benchmarks and print their figures (ratios against a baseline run beside them)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks
 
 clean: ## Remove the virtual environment, node_modules and the local database

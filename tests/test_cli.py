@@ -23,3 +23,22 @@ def test_help_lists_the_commands(capsys):
     out = capsys.readouterr().out
     assert "usage: openpmo" in out
     assert "commands" in out
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    # Given a long output (far more than a pipe holds) piped into a reader that stops at once
+    import os
+
+    repo = Path(__file__).resolve().parents[1]
+    shared = Path(os.environ.get("OPENPMO_SHARED", repo.parent / "shared"))
+    example = shared / "data" / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
+    result = subprocess.run(
+        f"'{BIN / 'openpmo'}' schedule '{example}' --json | head -c 1",
+        shell=True,  # noqa: S602 (our own command, a fixed path)
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # then the reader got its line and no traceback reached the terminal
+    assert result.stdout in {"{", "["}
+    assert "Traceback" not in result.stderr
