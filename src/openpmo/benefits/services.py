@@ -1,0 +1,451 @@
+"""Every write to benefits data. Pages, the API, the Excel import and the demo loader call these.
+
+Each function checks the actor's permission, validates, saves and writes the audit record in one
+transaction: a refusal (``PermissionDenied``, ``ValidationError``, ``ConflictError``) changes
+nothing in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from openpmo.audit.services import audit_record, snapshot
+from openpmo.benefits.choices import GENERATED_SHAPES, ProfileMethod
+from openpmo.benefits.core_adapters import quantum_for
+from openpmo.benefits.models import (
+    Benefit,
+    BenefitActual,
+    BenefitProfile,
+    ProfileMonth,
+    SavingsLine,
+    ShortfallExplanation,
+    TrackerSettings,
+)
+from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
+from openpmo.core.benefits import Month, generate_profile
+from openpmo.core.errors import ValidationError as CoreValidationError
+from openpmo.portfolio.models import Pillar, Programme
+
+ATTACHMENT_TYPES = {
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".xlsx",
+    ".xls",
+    ".csv",
+    ".docx",
+    ".doc",
+    ".txt",
+    ".msg",
+    ".eml",
+    ".odt",
+    ".ods",
+}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _substance(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in {"version", "updated_at", "recorded_at"}}
+
+
+def _day(month: Month) -> dt.date:
+    return month.first_day
+
+
+def _as_month(value: Month | dt.date | str) -> Month:
+    if isinstance(value, Month):
+        return value
+    if isinstance(value, dt.date):
+        return Month.of(value)
+    try:
+        return Month.parse(value)
+    except CoreValidationError as error:
+        raise ValidationError({"month": error.message}) from None
+
+
+def _check_links(benefit: Benefit, work_packages: Any) -> None:
+    """Work packages belong to the benefit's pillar; the objective to its programme."""
+    errors = {}
+    if work_packages is not None:
+        strays = [
+            wp.reference
+            for wp in work_packages
+            if wp.strand.pillar_id != benefit.pillar_id  # type: ignore[union-attr]
+        ]
+        if strays:
+            errors["work_packages"] = (
+                f"{', '.join(strays)} {'is' if len(strays) == 1 else 'are'} not in the pillar "
+                f"{benefit.pillar}; link work packages of the benefit's own pillar."
+            )
+    objective = benefit.strategic_objective
+    if objective is not None and objective.programme_id != benefit.pillar.programme_id:
+        errors["strategic_objective"] = "Choose a strategic objective of this programme."
+    if errors:
+        raise ValidationError(errors)
+
+
+# -- the register ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def benefit_create(*, actor: Any, pillar: Pillar, **data: Any) -> Benefit:
+    require(actor, "benefits.add_benefit", pillar)
+    benefit = Benefit(pillar=pillar)
+    many_to_many = apply_fields(benefit, data)
+    _check_links(benefit, many_to_many.get("work_packages"))
+    save_validated(benefit, many_to_many=many_to_many)
+    audit_record(
+        actor=actor, action="benefit.created", obj=benefit, before=None, after=snapshot(benefit)
+    )
+    return benefit
+
+
+@transaction.atomic
+def benefit_update(
+    *, actor: Any, benefit: Benefit, expected_version: int | None = None, **data: Any
+) -> Benefit:
+    instance = lock_for_update(Benefit, benefit.pk, expected_version=expected_version)
+    require(actor, "benefits.change_benefit", instance)
+    before = snapshot(instance)
+    many_to_many = apply_fields(instance, data)
+    require(
+        actor,
+        "benefits.change_benefit",
+        instance,
+        message="You cannot move a benefit to a pillar you do not manage.",
+    )
+    links = many_to_many.get("work_packages")
+    if links is None and "pillar" in data:
+        links = list(instance.work_packages.select_related("strand"))
+    _check_links(instance, links)
+    save_validated(instance, many_to_many=many_to_many)
+    after = snapshot(instance)
+    if _substance(before) != _substance(after):
+        audit_record(
+            actor=actor, action="benefit.updated", obj=instance, before=before, after=after
+        )
+    return instance
+
+
+# -- profiles ---------------------------------------------------------------------------------
+
+
+def _profile_data(profile: BenefitProfile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "number": profile.number,
+        "method": profile.method,
+        "reason": profile.reason,
+        "months": {
+            f"{row.month:%Y-%m}": str(row.value) for row in profile.months.order_by("month")
+        },
+    }
+
+
+@transaction.atomic
+def profile_set(
+    *,
+    actor: Any,
+    benefit: Benefit,
+    months: Mapping[Month, Decimal],
+    method: str,
+    reason: str = "",
+    is_illustrative: bool = False,
+) -> BenefitProfile:
+    """Give ``benefit`` a new current profile. The first is the original baseline; each later one
+    is a re-baseline, which needs a reason, and every earlier version is kept for comparison."""
+    locked = lock_for_update(Benefit, benefit.pk)
+    require(actor, "benefits.change_benefitprofile", locked)
+    if method not in ProfileMethod.values:
+        raise ValidationError({"method": f"“{method}” is not a way of making a profile."})
+    if not months:
+        raise ValidationError({"months": "Give a planned value for at least one month."})
+    previous = BenefitProfile.objects.filter(benefit=locked, is_current=True).first()
+    if previous is not None and not reason.strip():
+        raise ValidationError(
+            {"reason": "Say why the profile is being re-baselined (the original is kept)."}
+        )
+    profile = BenefitProfile(
+        benefit=locked,
+        number=(previous.number + 1) if previous else 1,
+        method=method,
+        reason=reason.strip(),
+        is_current=True,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        is_illustrative=is_illustrative,
+    )
+    rows = [ProfileMonth(month=_day(month), value=value) for month, value in sorted(months.items())]
+    errors = []
+    for row in rows:
+        try:
+            row.full_clean(exclude=["profile"])
+        except ValidationError as error:
+            errors.append(f"{row.month:%Y-%m}: {' '.join(error.messages)}")
+    if errors:
+        raise ValidationError({"months": errors})
+    before = _profile_data(previous)
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    profile.full_clean()
+    profile.save()
+    for row in rows:
+        row.profile = profile
+    ProfileMonth.objects.bulk_create(rows)
+    audit_record(
+        actor=actor,
+        action="benefit_profile.rebaselined" if previous else "benefit_profile.created",
+        obj=locked,
+        before=before,
+        after=_profile_data(profile),
+    )
+    return profile
+
+
+def profile_generate(
+    *,
+    actor: Any,
+    benefit: Benefit,
+    shape: str,
+    total: Decimal,
+    first: Month,
+    last: Month,
+    reason: str = "",
+    is_illustrative: bool = False,
+) -> BenefitProfile:
+    """A linear ramp, S-curve or step of ``total`` from ``first`` to ``last`` (the engine's
+    generators: the months add up to ``total`` exactly)."""
+    if shape not in {str(s) for s in GENERATED_SHAPES}:
+        raise ValidationError({"shape": f"“{shape}” is not a profile shape."})
+    if total < 0:
+        raise ValidationError({"total": "The total is positive, for a dis-benefit too."})
+    try:
+        months = generate_profile(shape, total, first, last, quantum=quantum_for(benefit.unit))
+    except CoreValidationError as error:
+        field = {"last": "last", "target": "total", "shape": "shape"}.get(
+            error.where or "", "total"
+        )
+        raise ValidationError({field: error.message}) from None
+    return profile_set(
+        actor=actor,
+        benefit=benefit,
+        months=months,
+        method=shape,
+        reason=reason,
+        is_illustrative=is_illustrative,
+    )
+
+
+# -- actuals and explanations -----------------------------------------------------------------
+
+
+def _actual_snapshot(actual: BenefitActual) -> dict[str, Any]:
+    data = snapshot(actual, exclude=("attachment",))
+    data["attachment"] = actual.attachment.name or ""
+    return data
+
+
+def _check_attachment(attachment: UploadedFile | None) -> None:
+    if attachment is None:
+        return
+    suffix = PurePath(attachment.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            {
+                "attachment": "Attach a document, spreadsheet, image or email ("
+                + ", ".join(sorted(ATTACHMENT_TYPES))
+                + ")."
+            }
+        )
+    if attachment.size is not None and attachment.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"attachment": "The attachment must be smaller than 10 MB."})
+
+
+@transaction.atomic
+def actual_record(
+    *,
+    actor: Any,
+    benefit: Benefit,
+    month: Month | dt.date | str,
+    value: Decimal,
+    evidence: str,
+    attachment: UploadedFile | None = None,
+    expected_version: int | None = None,
+    is_illustrative: bool = False,
+    today: dt.date | None = None,
+) -> BenefitActual:
+    """Record (or correct) what ``benefit`` delivered in ``month``. A month cannot be recorded
+    before it has begun; a correction keeps the earlier figure in the audit trail."""
+    locked = lock_for_update(Benefit, benefit.pk)
+    require(
+        actor,
+        "benefits.record_actual",
+        locked,
+        message="Only the benefit's owner (or the PMO) can record its actuals.",
+    )
+    chosen = _as_month(month)
+    if chosen > Month.of(today or timezone.localdate()):
+        raise ValidationError({"month": f"{chosen} has not started yet: record it once it has."})
+    _check_attachment(attachment)
+    actual = BenefitActual.objects.filter(benefit=locked, month=_day(chosen)).first()
+    if actual is not None and expected_version is not None and actual.version != expected_version:
+        from openpmo.common.services import ConflictError
+
+        raise ConflictError(
+            f"The {chosen} actual of {locked.reference} was changed by someone else while you "
+            "were editing it. Reload the page to see it, then make your change again."
+        )
+    before = _actual_snapshot(actual) if actual is not None else None
+    if actual is None:
+        actual = BenefitActual(benefit=locked, month=_day(chosen))
+    actual.value = value
+    actual.evidence = evidence
+    actual.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    actual.is_illustrative = is_illustrative
+    actual.recorded_at = timezone.now()
+    if attachment is not None:
+        actual.attachment = attachment
+    actual.full_clean(exclude=["attachment"])
+    if before is not None:
+        actual.version += 1
+    actual.save()
+    after = _actual_snapshot(actual)
+    if before is None or _substance(before) != _substance(after):
+        audit_record(
+            actor=actor,
+            action="benefit_actual.corrected" if before else "benefit_actual.recorded",
+            obj=actual,
+            before=before,
+            after=after,
+        )
+    return actual
+
+
+@transaction.atomic
+def shortfall_explain(
+    *,
+    actor: Any,
+    benefit: Benefit,
+    month: Month | dt.date | str,
+    explanation: str,
+    recovery_action: str = "",
+    is_illustrative: bool = False,
+) -> ShortfallExplanation:
+    """The owner's explanation of a shortfall (Amber or Red) in ``month``; a second explanation
+    for the same month replaces the first, which stays in the audit trail."""
+    locked = lock_for_update(Benefit, benefit.pk)
+    require(
+        actor,
+        "benefits.explain_shortfall",
+        locked,
+        message="Only the benefit's owner (or the PMO) can explain its shortfall.",
+    )
+    chosen = _as_month(month)
+    record = ShortfallExplanation.objects.filter(benefit=locked, month=_day(chosen)).first()
+    before = snapshot(record) if record is not None else None
+    if record is None:
+        record = ShortfallExplanation(benefit=locked, month=_day(chosen))
+    record.explanation = explanation.strip()
+    record.recovery_action = recovery_action.strip()
+    record.given_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.is_illustrative = is_illustrative
+    if before is not None:
+        record.version += 1
+    record.full_clean()
+    record.save()
+    after = snapshot(record)
+    if before is None or _substance(before) != _substance(after):
+        audit_record(
+            actor=actor,
+            action="shortfall_explanation.updated" if before else "shortfall_explanation.given",
+            obj=record,
+            before=before,
+            after=after,
+        )
+    return record
+
+
+# -- programme settings -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def tracker_settings_update(
+    *, actor: Any, programme: Programme, expected_version: int | None = None, **data: Any
+) -> TrackerSettings:
+    """Change a programme's RAG thresholds, grace for late actuals or carbon target."""
+    require(actor, "benefits.change_trackersettings", programme)
+    existing = TrackerSettings.objects.filter(programme=programme).first()
+    if existing is None:
+        settings = TrackerSettings(programme=programme)
+        apply_fields(settings, data)
+        save_validated(settings)
+        audit_record(
+            actor=actor,
+            action="tracker_settings.created",
+            obj=settings,
+            before=None,
+            after=snapshot(settings),
+        )
+        return settings
+    settings = lock_for_update(TrackerSettings, existing.pk, expected_version=expected_version)
+    before = snapshot(settings)
+    apply_fields(settings, data)
+    save_validated(settings)
+    after = snapshot(settings)
+    if _substance(before) != _substance(after):
+        audit_record(
+            actor=actor, action="tracker_settings.updated", obj=settings, before=before, after=after
+        )
+    return settings
+
+
+@transaction.atomic
+def savings_line_set(
+    *,
+    actor: Any,
+    programme: Programme,
+    financial_year: str,
+    planned_savings: Decimal,
+    is_illustrative: bool = False,
+) -> SavingsLine:
+    """Set the cashable savings put into the MTFS for one financial year."""
+    require(actor, "benefits.change_savingsline", programme)
+    line = SavingsLine(programme=programme, financial_year=financial_year)
+    try:
+        line.clean()
+    except ValidationError:
+        line.planned_savings = planned_savings
+        save_validated(line)  # raises with the field named
+        raise
+    existing = (
+        SavingsLine.objects.select_for_update()
+        .filter(programme=programme, financial_year=line.financial_year)
+        .first()
+    )
+    before = snapshot(existing) if existing is not None else None
+    if existing is not None:
+        line = existing
+    line.planned_savings = planned_savings
+    line.is_illustrative = is_illustrative
+    save_validated(line)
+    after = snapshot(line)
+    if before is None or _substance(before) != _substance(after):
+        audit_record(
+            actor=actor,
+            action="savings_line.updated" if before else "savings_line.created",
+            obj=line,
+            before=before,
+            after=after,
+        )
+    return line
