@@ -8,6 +8,7 @@
 | ``OPENPMO_DEBUG`` | ``1`` to show Django's debug pages | ``0`` |
 | ``ALLOWED_HOSTS`` | comma-separated host names | ``127.0.0.1,localhost`` |
 | ``CSRF_TRUSTED_ORIGINS`` | comma-separated origins behind a proxy | empty |
+| ``OPENPMO_TASKS`` | ``immediate`` runs background tasks inline instead of queueing them | ``database`` |
 | ``OPENPMO_VAR_DIR`` | where the SQLite database and the development key live | ``<repo>/var`` |
 """
 
@@ -43,6 +44,7 @@ class Environment:
     allowed_hosts: list[str]
     csrf_trusted_origins: list[str]
     var_dir: Path
+    tasks_immediate: bool
 
 
 def _development_secret_key(var_dir: Path) -> str:
@@ -76,4 +78,5 @@ def read() -> Environment:
         allowed_hosts=_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"),
         csrf_trusted_origins=_list("CSRF_TRUSTED_ORIGINS", ""),
         var_dir=var_dir,
+        tasks_immediate=os.environ.get("OPENPMO_TASKS", "database").strip().lower() == "immediate",
     )

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "openpmo.web",
     "openpmo.accounts",
     "openpmo.audit",
@@ -151,6 +153,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Background work (Monte Carlo runs, board packs) through django-tasks with its database backend:
+# no broker to run; `manage.py db_worker` executes the queue. OPENPMO_TASKS=immediate runs tasks
+# inline (tests, single-process demos).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if ENV.tasks_immediate
+        else "django_tasks_db.DatabaseBackend"
+    }
 }
 
 LOGGING = {
