@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -84,7 +85,7 @@ class ReserveEntryForm(forms.Form):
     year = forms.ChoiceField(label="Financial year")
     amount = forms.DecimalField(
         label="Amount (£)",
-        min_value=0.01,
+        min_value=Decimal("0.01"),
         max_digits=14,
         decimal_places=2,
         help_text="Pounds paid in or taken out, more than zero",

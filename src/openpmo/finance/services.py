@@ -491,8 +491,10 @@ def team_plan_flex(
             raise ValidationError(
                 {f"{role.name}: {k}": v for k, v in error.message_dict.items()}
             ) from None
+        role.fte = Decimal(role.fte).quantize(Decimal("0.01"))  # as the database holds it
         if snapshot(role) != before:
             changed.append((role, before))
+    before_total = core_adapters.team_cost(locked).total
     _check_team_model(locked, roles=list(roles.values()))
     for role, before in changed:
         role.version += 1
@@ -500,8 +502,20 @@ def team_plan_flex(
         after = snapshot(role)
         audit_record(actor=actor, action="team_role.flexed", obj=role, before=before, after=after)
     if changed:
+        plan_before = snapshot(locked)
         locked.version += 1
         locked.save(update_fields=["version"])
+        plan_after = snapshot(locked)
+        plan_before["total"] = str(before_total.quantize(Decimal("0.01")))
+        plan_after["total"] = str(core_adapters.team_cost(locked).total.quantize(Decimal("0.01")))
+        plan_after["flexed"] = sorted(role.name for role, _ in changed)
+        audit_record(
+            actor=actor,
+            action="team_cost_plan.flexed",
+            obj=locked,
+            before=plan_before,
+            after=plan_after,
+        )
     plan.version = locked.version
     return locked
 

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from openpmo.accounts.roles import Role
+
+
+@dataclass
+class _Report:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+@dataclass
+class _Context:
+    programme: object
+    work_packages: dict = field(default_factory=dict)
+    report: _Report = field(default_factory=_Report)
+
+
+@pytest.fixture
+def etp_plan(programme_tree):
+    """The ETP's team cost plan (Table 1), loaded as the demo loads it."""
+    from openpmo.finance import demo
+
+    context = _Context(programme=programme_tree.strand.pillar.programme)
+    plan = demo._team_plan(context, context.programme)
+    plan.refresh_from_db()
+    return plan
+
+
+@pytest.fixture
+def etp(programme_tree):
+    """The ETP's team plan (Table 1) and reserve (Table 2) loaded as the demo loads them."""
+    from openpmo.finance import demo
+
+    context = _Context(programme=programme_tree.strand.pillar.programme)
+    plan = demo._team_plan(context, context.programme)
+    demo._reserve(context, context.programme, plan)
+    plan.refresh_from_db()
+    from openpmo.finance.models import Reserve
+
+    return plan, Reserve.objects.get(name=demo.RESERVE)
+
+
+@pytest.fixture
+def finance_client(client, role_user):
+    client.force_login(role_user(Role.FINANCE, username="finance-officer"))
+    return client
