@@ -12,9 +12,7 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     wanted = argv[0] if argv else ""
     here = Path(__file__).parent
-    names = sorted(
-        m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_")
-    )
+    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     names = [name for name in names if wanted in name]
     if not names:
         print(f"no benchmark matches {wanted!r}")
