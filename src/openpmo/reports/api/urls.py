@@ -1,3 +1,14 @@
 """API routes of the reports app, mounted under /api/ (see openpmo.api.urls)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from openpmo.reports.api import views
+
+router = SimpleRouter()
+router.register("reports", views.ReportViewSet, basename="report")
+
+urlpatterns = [
+    path("reports/board-pack/", views.BoardPackView.as_view(), name="report-board-pack"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from openpmo.portfolio.choices import DeliveryConfidence
+from openpmo.reports.choices import Rag, ReportKind, ReportStatus
+from openpmo.reports.models import Report
+
+
+def _values(choices: type) -> str:
+    return "One of: " + ", ".join(choices.values) + " (empty when not set)."
+
+
+class ReportListSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="month", read_only=True, help_text="YYYY-MM")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # Plain strings (values listed in the help) rather than enums: these choice sets share their
+    # field names with other apps' and would collide in the schema's component names.
+    kind = serializers.CharField(read_only=True, help_text=_values(ReportKind))
+    status = serializers.CharField(read_only=True, help_text=_values(ReportStatus))
+    overall_rag = serializers.CharField(read_only=True, help_text=_values(Rag))
+    delivery_confidence = serializers.CharField(
+        read_only=True, help_text=_values(DeliveryConfidence)
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "period",
+            "status",
+            "status_label",
+            "programme",
+            "pillar",
+            "work_package",
+            "overall_rag",
+            "delivery_confidence",
+            "snapshot_sha256",
+            "snapshot_taken_at",
+            "submitted_by",
+            "submitted_at",
+            "decided_by",
+            "approved_at",
+            "is_illustrative",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ReportSerializer(ReportListSerializer):
+    """One report with its narrative and the snapshot of figures (frozen once approved)."""
+
+    snapshot = serializers.JSONField(read_only=True)
+
+    class Meta(ReportListSerializer.Meta):
+        fields = [
+            *ReportListSerializer.Meta.fields,
+            "confidence_reason",
+            "progress_this_period",
+            "next_period",
+            "decisions_needed",
+            "narrative",
+            "return_comments",
+            "decided_at",
+            "snapshot",
+        ]
+        read_only_fields = fields
+
+
+class TransitionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; a mismatch is refused (409)"
+    )
+
+
+class ReturnSerializer(TransitionSerializer):
+    comments = serializers.CharField(help_text="What the author should change")

@@ -1,0 +1,165 @@
+"""API of governed reporting: the same services (permissions, states, audit) as the pages.
+
+Refusals: 400 names what is missing, 403 when the role may not (or approving one's own
+submission), 409 when the state forbids it (an approved report is frozen) or the version is
+stale. Nothing is saved in any of these cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from openpmo.reports import exports, selectors, services
+from openpmo.reports.api.serializers import (
+    ReportListSerializer,
+    ReportSerializer,
+    ReturnSerializer,
+    TransitionSerializer,
+)
+from openpmo.reports.choices import ReportKind, ReportStatus
+from openpmo.reports.models import Report
+from openpmo.reports.views import CONTENT_TYPES
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("period", OpenApiTypes.STR, description="A month, YYYY-MM"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=ReportKind.values),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ReportStatus.values),
+            OpenApiParameter("pillar", OpenApiTypes.INT),
+        ]
+    )
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self) -> type:
+        if self.action == "list":
+            return ReportListSerializer
+        if self.action == "return_":
+            return ReturnSerializer
+        if self.action in ("submit", "approve"):
+            return TransitionSerializer
+        return ReportSerializer
+
+    def get_queryset(self) -> QuerySet[Report]:
+        params = self.request.query_params
+        if self.action != "list":
+            return Report.objects.select_related("decided_by", "submitted_by")
+        period = params.get("period")
+        if period and selectors.parse_period(period) is None:
+            raise ValidationError({"period": "Give the month like 2024-03."})
+        pillar = params.get("pillar", "")
+        return selectors.report_list(
+            period=selectors.parse_period(period),
+            kind=params.get("kind", ""),
+            status=params.get("status", ""),
+            pillar=int(pillar) if pillar.isdigit() else None,
+        )
+
+    def _transition(self, request: Request, run: Any) -> Response:
+        report = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        done = run(report=report, expected_version=version, actor=request.user, **data)
+        return Response(ReportSerializer(done).data)
+
+    @extend_schema(request=TransitionSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Submit a draft or returned report for approval (its figures are taken afresh)."""
+        return self._transition(request, services.report_submit)
+
+    @extend_schema(request=TransitionSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve a submitted report: from now on its snapshot is frozen."""
+        return self._transition(request, services.report_approve)
+
+    @extend_schema(request=ReturnSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        """Return a submitted report to its author with comments."""
+        return self._transition(request, services.report_return)
+
+
+class _AnyFormat(BaseContentNegotiation):
+    """``format`` here names the document (html, pdf, xlsx), not a DRF renderer."""
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+class BoardPackView(APIView):
+    content_negotiation_class = _AnyFormat
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", OpenApiTypes.STR, required=True, description="YYYY-MM"),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["html", "pdf", "xlsx"], description="Default html"
+            ),
+        ],
+        responses={
+            (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="Printable page"),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            (200, CONTENT_TYPES["xlsx"]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Excel workbook"
+            ),
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        """The month's investment board pack: the governed (frozen once approved) report when one
+        exists, else a live preview."""
+        period = selectors.parse_period(request.query_params.get("period"))
+        if period is None:
+            raise ValidationError({"period": "Give the month like 2024-03."})
+        fmt = request.query_params.get("format", "html")
+        if fmt not in ("html", "pdf", "xlsx"):
+            raise ValidationError({"format": "Choose html, pdf or xlsx."})
+        programme = selectors.programme_default()
+        if programme is None:
+            raise NotFound("No programme yet.")
+        document = selectors.board_pack_document(programme, period)
+        meta = exports.report_meta(document.report, document.snapshot)
+        if fmt == "html":
+            response = HttpResponse(
+                exports.print_html(document.snapshot, meta), content_type="text/html; charset=utf-8"
+            )
+        elif fmt == "pdf":
+            response = HttpResponse(
+                exports.pdf_bytes(document.snapshot, meta), content_type=CONTENT_TYPES["pdf"]
+            )
+        else:
+            response = HttpResponse(
+                exports.xlsx_bytes(document.snapshot, meta), content_type=CONTENT_TYPES["xlsx"]
+            )
+        if fmt != "html":
+            response["Content-Disposition"] = (
+                f'attachment; filename="board-pack-{period:%Y-%m}.{fmt}"'
+            )
+        response["X-Report-Status"] = document.report.status if document.report else "live"
+        return response

@@ -1,0 +1,202 @@
+"""Illustrative reports for the ETP demo, so the calendar and the board pack have content.
+
+The seed report states no highlight report, board pack or review: every narrative and RAG here is
+invented (marked ``is_illustrative`` and saying so in its text). The figures in each snapshot are
+the demo data's own, taken when the demo loads. Idempotent: a report that already exists for its
+month and scope is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from openpmo.common.services import SYSTEM
+from openpmo.reports import services
+from openpmo.reports.choices import ReportKind, ReportStatus
+from openpmo.reports.models import Report
+
+NOTE = "(Illustrative demonstration text, not from the source report.) "
+
+MONTHS = [dt.date(2023, 12, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)]
+
+# Each pillar's overall RAG and five-point confidence, month by month (invented).
+PILLAR_RAG = {
+    "Automation and Efficiency": [
+        ("amber", "amber"),
+        ("amber", "amber"),
+        ("amber", "amber"),
+        ("green", "amber_green"),
+    ],
+    "Technology for Collaboration": [("green", "amber_green")] * 4,
+    "Citizen Engagement": [
+        ("amber", "amber"),
+        ("amber", "amber"),
+        ("red", "amber_red"),
+        ("amber", "amber"),
+    ],
+    "Innovation and Improvement": [
+        ("green", "green"),
+        ("green", "amber_green"),
+        ("amber", "amber"),
+        ("amber", "amber"),
+    ],
+    "Platforms for Data": [
+        ("red", "amber_red"),
+        ("amber", "amber_red"),
+        ("amber", "amber"),
+        ("amber", "amber"),
+    ],
+    "Renewing our technology": [
+        ("amber", "amber"),
+        ("red", "amber_red"),
+        ("red", "amber_red"),
+        ("amber", "amber"),
+    ],
+}
+# In the last month two pillars are still in the workflow: one submitted, one a draft.
+LAST_MONTH_STATE = {
+    "Innovation and Improvement": ReportStatus.SUBMITTED,
+    "Renewing our technology": ReportStatus.DRAFT,
+}
+
+
+def _pillar_text(name: str, month: dt.date, rag: str) -> dict[str, str]:
+    when = f"{month:%B %Y}"
+    return {
+        "confidence_reason": NOTE
+        + {
+            "green": f"{name} delivered its {when} milestones and spend is within budget.",
+            "amber": f"{name} is broadly on track in {when}; one work package is behind its "
+            "baseline and is being re-planned with the supplier.",
+            "red": f"{name} has a critical work package more than a month late in {when}; the "
+            "recovery plan needs a decision on extra partner capacity.",
+        }[rag],
+        "progress_this_period": NOTE
+        + f"Work packages in {name} reported progress against their plans for {when}; "
+        "benefit actuals were recorded for the month.",
+        "next_period": NOTE + "Complete the next gate submissions and update the benefit profiles.",
+        "decisions_needed": NOTE + "None this month."
+        if rag != "red"
+        else NOTE + "Approve two extra partner days a week for the recovery plan.",
+    }
+
+
+def _ensure(
+    context: Any, *, kind: str, period: dt.date, state: str, text: dict[str, str], **scope: Any
+) -> Report | None:
+    lookup = {"kind": kind, "period": period, "programme": context.programme}
+    if "pillar" in scope:
+        lookup["pillar"] = scope["pillar"]
+    if "work_package" in scope:
+        lookup["work_package"] = scope["work_package"]
+    if Report.objects.filter(**lookup).exists():
+        return None
+    report = services.report_create(
+        actor=SYSTEM,
+        kind=kind,
+        programme=context.programme,
+        period=period,
+        is_illustrative=True,
+        **scope,
+        **text,
+    )
+    if state in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        report = services.report_submit(actor=SYSTEM, report=report)
+    if state == ReportStatus.APPROVED:
+        report = services.report_approve(actor=SYSTEM, report=report)
+    context.report.count("reports")
+    return report
+
+
+def load(context: Any) -> None:
+    for index, month in enumerate(MONTHS):
+        last = index == len(MONTHS) - 1
+        for name, rags in PILLAR_RAG.items():
+            pillar = context.pillars.get(name)
+            if pillar is None:
+                continue
+            rag, confidence = rags[index]
+            state = (
+                LAST_MONTH_STATE.get(name, ReportStatus.APPROVED) if last else ReportStatus.APPROVED
+            )
+            _ensure(
+                context,
+                kind=ReportKind.PILLAR_HIGHLIGHT,
+                period=month,
+                state=state,
+                pillar=pillar,
+                text={
+                    "overall_rag": rag,
+                    "delivery_confidence": confidence,
+                    **_pillar_text(name, month, rag),
+                },
+            )
+    end_user_devices = next(
+        (wp for ref, wp in sorted(context.work_packages.items()) if ref.startswith("ETP-EUD-")),
+        None,
+    )
+    if end_user_devices is not None:
+        _ensure(
+            context,
+            kind=ReportKind.WORK_PACKAGE_HIGHLIGHT,
+            period=MONTHS[-1],
+            state=ReportStatus.SUBMITTED,
+            work_package=end_user_devices,
+            text={
+                "overall_rag": "amber",
+                "delivery_confidence": "amber",
+                "confidence_reason": NOTE + "Device deliveries are two weeks behind plan.",
+                "progress_this_period": NOTE + "1,200 devices rolled out this month.",
+                "next_period": NOTE + "Complete the rollout to the second wave of sites.",
+            },
+        )
+    _ensure(
+        context,
+        kind=ReportKind.TWELVE_MONTH_REVIEW,
+        period=dt.date(2023, 10, 1),
+        state=ReportStatus.APPROVED,
+        text={
+            "narrative": NOTE
+            + "Twelve months on (§2.2): the core team is in post and functioning; the PMO runs the "
+            "monthly reporting cycle and gated approvals. Team costs are within the Table 1 "
+            "envelope; the first benefits are being realised and tracked monthly."
+        },
+    )
+    _ensure(
+        context,
+        kind=ReportKind.CABINET_UPDATE,
+        period=MONTHS[2],
+        state=ReportStatus.APPROVED,
+        text={
+            "narrative": NOTE
+            + "The programme is amber overall: four of six pillars are on track; Citizen "
+            "Engagement and Renewing our technology have recovery plans. Drawdowns are within the "
+            "reserve's profile and cashable savings are tracking the MTFS line."
+        },
+    )
+    _ensure(
+        context,
+        kind=ReportKind.BOARD_PACK,
+        period=MONTHS[2],
+        state=ReportStatus.APPROVED,
+        text={"narrative": NOTE + "The PMO's summary for the investment board, February 2024."},
+    )
+    _ensure(
+        context,
+        kind=ReportKind.BOARD_PACK,
+        period=MONTHS[3],
+        state=ReportStatus.DRAFT,
+        text={"narrative": NOTE + "Draft summary for the investment board, March 2024."},
+    )
+    _ensure(
+        context,
+        kind=ReportKind.HALFWAY_REVIEW,
+        period=MONTHS[3],
+        state=ReportStatus.DRAFT,
+        text={
+            "narrative": NOTE
+            + "Halfway review (§3.23), in draft: the effectiveness and value of the delivery model, "
+            "its costs and risks, and the plan for transition to steady state."
+        },
+    )

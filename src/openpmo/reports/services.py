@@ -1,0 +1,277 @@
+"""Every write to reports. Pages, the API and the demo loader all call these.
+
+The workflow::
+
+    draft ──submit──▶ submitted ──approve──▶ approved (frozen)
+      ▲                   │
+      └──── returned ◀────┘ return (with comments); edit, refresh, submit again
+
+Each function checks the actor's permission, the report's state and version, saves and writes
+the audit record in one transaction, so a refusal (``PermissionDenied``, ``ValidationError``,
+``ConflictError``) changes nothing. The figures are a snapshot taken when the draft is made and
+again on "refresh" and on submission, so the approver approves exactly what was submitted; an
+approved report is never written again (the model and the database refuse it too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.services import ConflictError, lock_for_update, require, save_validated
+from openpmo.portfolio.models import Pillar, Programme, WorkPackage
+from openpmo.reports.choices import (
+    EDITABLE,
+    PILLAR_KINDS,
+    PROGRAMME_KINDS,
+    WORK_PACKAGE_KINDS,
+    ReportKind,
+    ReportStatus,
+)
+from openpmo.reports.models import Report, snapshot_digest
+from openpmo.reports.snapshots import build_snapshot
+
+NARRATIVE_FIELDS = (
+    "title",
+    "overall_rag",
+    "delivery_confidence",
+    "confidence_reason",
+    "progress_this_period",
+    "next_period",
+    "decisions_needed",
+    "narrative",
+)
+
+
+def _audit_view(report: Report) -> dict[str, Any]:
+    """The report as the audit trail keeps it: every field but the (large) snapshot itself,
+    whose SHA-256 fingerprint stands for it."""
+    return snapshot(report, exclude=("snapshot",))
+
+
+def _month(period: dt.date) -> dt.date:
+    return period.replace(day=1)
+
+
+def _take_snapshot(report: Report, *, now: dt.datetime | None = None) -> None:
+    taken = now or timezone.now()
+    report.snapshot = build_snapshot(
+        kind=report.kind,
+        programme=report.programme,
+        period=report.period,
+        pillar=report.pillar,
+        work_package=report.work_package,
+        title=report.title,
+        now=taken,
+    )
+    report.snapshot_sha256 = snapshot_digest(report.snapshot)
+    report.snapshot_taken_at = taken
+
+
+def _scope_object(kind: str, pillar: Pillar | None, work_package: WorkPackage | None) -> object:
+    if kind in WORK_PACKAGE_KINDS:
+        return work_package
+    if kind in PILLAR_KINDS:
+        return pillar
+    return None
+
+
+@transaction.atomic
+def report_create(
+    *,
+    actor: Any,
+    kind: str,
+    programme: Programme,
+    period: dt.date,
+    pillar: Pillar | None = None,
+    work_package: WorkPackage | None = None,
+    is_illustrative: bool = False,
+    **narrative: Any,
+) -> Report:
+    """A draft report with its figures pre-filled from live data; the author writes the rest."""
+    kind = ReportKind(kind)
+    if kind in WORK_PACKAGE_KINDS and work_package is None:
+        raise ValidationError({"work_package": "Choose the work package this report is about."})
+    if kind in PILLAR_KINDS and pillar is None:
+        raise ValidationError({"pillar": "Choose the pillar this report is about."})
+    if kind in PROGRAMME_KINDS:
+        pillar = work_package = None
+    if kind in WORK_PACKAGE_KINDS:
+        pillar = None
+    require(
+        actor,
+        "reports.add_report",
+        _scope_object(kind, pillar, work_package),
+        message="Your role does not allow you to write this report.",
+    )
+    unknown = set(narrative) - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown report fields: {', '.join(sorted(unknown))}")
+    report = Report(
+        programme=programme,
+        kind=kind,
+        period=_month(period),
+        pillar=pillar,
+        work_package=work_package,
+        status=ReportStatus.DRAFT,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        is_illustrative=is_illustrative,
+    )
+    from openpmo.reports.snapshots import default_title
+
+    report.title = narrative.pop("title", "") or default_title(
+        kind, programme, report.period, pillar, work_package
+    )
+    _take_snapshot(report)
+    for name, value in report.snapshot.get("prefill", {}).items():
+        setattr(report, name, value or "")
+    for name, value in narrative.items():
+        setattr(report, name, value)
+    save_validated(report)
+    audit_record(
+        actor=actor, action="report.created", obj=report, before=None, after=_audit_view(report)
+    )
+    return report
+
+
+def _locked_editable(
+    report: Report, actor: Any, expected_version: int | None, doing: str
+) -> Report:
+    locked = lock_for_update(Report, report.pk, expected_version=expected_version)
+    require(
+        actor,
+        "reports.change_report",
+        locked,
+        message=f"Your role does not allow you to {doing} this report.",
+    )
+    if locked.status not in EDITABLE:
+        raise ConflictError(
+            f"This report is {locked.get_status_display().lower()}: it cannot be changed"
+            + (" (approved reports are frozen)." if locked.is_frozen else ".")
+        )
+    return locked
+
+
+@transaction.atomic
+def report_update(
+    *, actor: Any, report: Report, expected_version: int | None = None, **narrative: Any
+) -> Report:
+    """Change the author's narrative of a draft or returned report."""
+    locked = _locked_editable(report, actor, expected_version, "edit")
+    unknown = set(narrative) - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown report fields: {', '.join(sorted(unknown))}")
+    before = _audit_view(locked)
+    for name, value in narrative.items():
+        setattr(locked, name, value)
+    save_validated(locked)
+    after = _audit_view(locked)
+    if {k: v for k, v in before.items() if k != "version"} != {
+        k: v for k, v in after.items() if k != "version"
+    }:
+        audit_record(actor=actor, action="report.updated", obj=locked, before=before, after=after)
+    return locked
+
+
+@transaction.atomic
+def report_refresh(*, actor: Any, report: Report, expected_version: int | None = None) -> Report:
+    """Take the figures again from live data (a draft or returned report only)."""
+    locked = _locked_editable(report, actor, expected_version, "refresh")
+    before = _audit_view(locked)
+    _take_snapshot(locked)
+    save_validated(locked)
+    audit_record(
+        actor=actor, action="report.refreshed", obj=locked, before=before, after=_audit_view(locked)
+    )
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, report: Report, expected_version: int | None = None) -> Report:
+    """Send for approval, with the figures taken afresh: the approver sees what is submitted."""
+    locked = _locked_editable(report, actor, expected_version, "submit")
+    if locked.kind in (ReportKind.PILLAR_HIGHLIGHT, ReportKind.WORK_PACKAGE_HIGHLIGHT):
+        missing = {
+            name: "Give this before you submit the report."
+            for name in ("overall_rag", "progress_this_period", "next_period")
+            if not getattr(locked, name)
+        }
+        if missing:
+            raise ValidationError(missing)
+    elif not locked.narrative:
+        raise ValidationError({"narrative": "Write the update before you submit it."})
+    before = _audit_view(locked)
+    _take_snapshot(locked)
+    locked.status = ReportStatus.SUBMITTED
+    locked.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.submitted_at = timezone.now()
+    save_validated(locked)
+    audit_record(
+        actor=actor, action="report.submitted", obj=locked, before=before, after=_audit_view(locked)
+    )
+    return locked
+
+
+def _locked_submitted(
+    report: Report, actor: Any, expected_version: int | None, doing: str
+) -> Report:
+    locked = lock_for_update(Report, report.pk, expected_version=expected_version)
+    require(
+        actor,
+        "reports.approve_report",
+        locked,
+        message=f"Only the PMO or the pillar's sponsor can {doing} this report.",
+    )
+    if locked.status != ReportStatus.SUBMITTED:
+        raise ConflictError(
+            f"Only a submitted report can be {doing}d; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    if locked.submitted_by_id is not None and locked.submitted_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied(f"You submitted this report, so someone else must {doing} it.")
+    return locked
+
+
+@transaction.atomic
+def report_approve(*, actor: Any, report: Report, expected_version: int | None = None) -> Report:
+    """Approve a submitted report. From now on it is a frozen snapshot."""
+    locked = _locked_submitted(report, actor, expected_version, "approve")
+    before = _audit_view(locked)
+    if snapshot_digest(locked.snapshot) != locked.snapshot_sha256:
+        raise ConflictError("The report's figures do not match their fingerprint; refresh it.")
+    now = timezone.now()
+    locked.status = ReportStatus.APPROVED
+    locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.decided_at = now
+    locked.approved_at = now
+    locked.return_comments = ""
+    save_validated(locked)
+    audit_record(
+        actor=actor, action="report.approved", obj=locked, before=before, after=_audit_view(locked)
+    )
+    return locked
+
+
+@transaction.atomic
+def report_return(
+    *, actor: Any, report: Report, comments: str, expected_version: int | None = None
+) -> Report:
+    """Send a submitted report back to its author, saying what to change."""
+    locked = _locked_submitted(report, actor, expected_version, "return")
+    if not (comments or "").strip():
+        raise ValidationError({"comments": "Say what the author should change."})
+    before = _audit_view(locked)
+    locked.status = ReportStatus.RETURNED
+    locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.decided_at = timezone.now()
+    locked.return_comments = comments.strip()
+    save_validated(locked)
+    audit_record(
+        actor=actor, action="report.returned", obj=locked, before=before, after=_audit_view(locked)
+    )
+    return locked

@@ -1,0 +1,257 @@
+"""Pages of governed reporting. Every write goes through ``services``; a refusal comes back to
+the page with the GOV.UK error summary (400, or 409 for a clash of states) and saves nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from openpmo.common.services import ConflictError
+from openpmo.portfolio.models import Programme
+from openpmo.reports import exports, selectors, services
+from openpmo.reports.choices import ReportKind, ReportStatus
+from openpmo.reports.forms import ReportCreateForm, ReportNarrativeForm, ReturnForm
+from openpmo.reports.models import Report
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _programme(request: HttpRequest) -> Programme:
+    programme = selectors.programme_default()
+    if programme is None:
+        raise Http404("No programme yet")
+    return programme
+
+
+def _period(request: HttpRequest, default: dt.date) -> dt.date:
+    return selectors.parse_period(request.GET.get("period")) or default
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The reporting calendar: which reports are due for a month, overdue, submitted, approved."""
+    programme = _programme(request)
+    today = dt.date.today()
+    default = today.replace(day=1)
+    if programme.end_date and default > programme.end_date:
+        default = selectors.latest_period(programme) or programme.end_date.replace(day=1)
+    period = _period(request, default)
+    calendar = selectors.reporting_calendar(programme, period, today=today)
+    return render(
+        request,
+        "reports/calendar.html",
+        {
+            "programme": programme,
+            "calendar": calendar,
+            "can_start": request.user.has_perm("reports.add_report"),
+        },
+    )
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    reports = selectors.report_list(
+        programme=programme,
+        kind=request.GET.get("kind", ""),
+        status=request.GET.get("status", ""),
+    )
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "reports": reports,
+            "kinds": ReportKind.choices,
+            "statuses": ReportStatus.choices,
+            "chosen": request.GET,
+        },
+    )
+
+
+def report_create(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    form = ReportCreateForm(request.POST or None, initial=request.GET.dict())
+    context = {"title": "Start a report", "form": form}
+    if request.method != "POST":
+        return render(request, "reports/form.html", context)
+    if form.is_valid():
+        data = form.service_data()
+        try:
+            report = services.report_create(actor=request.user, programme=programme, **data)
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft “{report}” started, with its figures pre-filled")
+            return redirect(report)
+    return render(request, "reports/form.html", context, status=400)
+
+
+def _document_response(document: selectors.Document, fmt: str) -> HttpResponse:
+    meta = exports.report_meta(document.report, document.snapshot)
+    name = slugify(document.snapshot.get("title", "report"))[:80] or "report"
+    if fmt == "pdf":
+        body = exports.pdf_bytes(document.snapshot, meta)
+    elif fmt == "xlsx":
+        body = exports.xlsx_bytes(document.snapshot, meta)
+    else:
+        raise Http404("Unknown format")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _detail_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+    user = request.user
+    can_change = report.is_editable and user.has_perm("reports.change_report", report)
+    can_decide = (
+        report.status == ReportStatus.SUBMITTED
+        and user.has_perm("reports.approve_report", report)
+        and report.submitted_by_id != user.pk
+    )
+    return {
+        "report": report,
+        "snapshot": report.snapshot,
+        "meta": exports.report_meta(report, report.snapshot),
+        "can_change": can_change,
+        "can_decide": can_decide,
+        "return_form": ReturnForm(initial={"version": report.version}),
+    }
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        report = selectors.report_get(pk)
+    except Report.DoesNotExist:
+        raise Http404("No such report") from None
+    fmt = request.GET.get("format", "html")
+    if fmt != "html":
+        return _document_response(selectors.report_document(report), fmt)
+    return render(request, "reports/report_detail.html", _detail_context(request, report))
+
+
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    if not request.user.has_perm("reports.change_report", report):
+        raise PermissionDenied(
+            "Only the report's author, its pillar's sponsor or the PMO can edit it."
+        )
+    if not report.is_editable:
+        messages.error(request, "This report is not a draft: it cannot be changed.")
+        return redirect(report)
+    form = ReportNarrativeForm(request.POST or None, instance=report)
+    context = {"title": f"Edit {report}", "form": form, "object": report}
+    if request.method != "POST":
+        return render(request, "reports/form.html", context)
+    if form.is_valid():
+        try:
+            saved = services.report_update(
+                actor=request.user,
+                report=report,
+                expected_version=form.cleaned_data.get("version"),
+                **form.service_data(),
+            )
+        except (ValidationError, ConflictError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, "Report saved")
+            return redirect(saved)
+    return render(request, "reports/form.html", context, status=400)
+
+
+def _action(
+    request: HttpRequest, pk: int, run: Callable[[Report, int | None], Report], done: str
+) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    version = request.POST.get("version")
+    expected = int(version) if version and version.isdigit() else None
+    try:
+        saved = run(report, expected)
+    except ValidationError as error:
+        status, errors = 400, error.messages
+    except ConflictError as error:
+        status, errors = 409, [str(error)]
+    else:
+        messages.success(request, done)
+        return redirect(saved)
+    report = selectors.report_get(pk)
+    context = _detail_context(request, report) | {"action_errors": errors}
+    return render(request, "reports/report_detail.html", context, status=status)
+
+
+@require_POST
+def report_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        lambda r, v: services.report_refresh(actor=request.user, report=r, expected_version=v),
+        "Figures refreshed from live data",
+    )
+
+
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        lambda r, v: services.report_submit(actor=request.user, report=r, expected_version=v),
+        "Report submitted for approval",
+    )
+
+
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        lambda r, v: services.report_approve(actor=request.user, report=r, expected_version=v),
+        "Report approved: its figures are now frozen",
+    )
+
+
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        lambda r, v: services.report_return(
+            actor=request.user,
+            report=r,
+            comments=request.POST.get("comments", ""),
+            expected_version=v,
+        ),
+        "Report returned to its author with your comments",
+    )
+
+
+def board_pack(request: HttpRequest) -> HttpResponse:
+    """The investment board pack for a month, as a page, a PDF or a workbook."""
+    programme = _programme(request)
+    default = selectors.latest_period(programme) or dt.date.today().replace(day=1)
+    period = _period(request, default)
+    fmt = request.GET.get("format", "html")
+    document = selectors.board_pack_document(programme, period)
+    if fmt != "html":
+        return _document_response(document, fmt)
+    if document.report is not None:
+        return redirect(document.report)
+    return render(
+        request,
+        "reports/board_pack_preview.html",
+        {
+            "snapshot": document.snapshot,
+            "meta": exports.report_meta(None, document.snapshot),
+            "period": period,
+            "can_start": request.user.has_perm("reports.add_report"),
+        },
+    )
