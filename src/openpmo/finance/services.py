@@ -649,22 +649,23 @@ def _spend_upsert(
         .first()
     )
     before = snapshot(row) if row is not None else None
+    unchanged = row is not None and row.amount == amount
+    if unchanged:
+        return row  # the same figure again: nothing to save or audit
     if row is None:
         row = WorkPackageSpend(work_package=work_package, month=month, spend_type=spend_type)
-    row.amount = amount
+    row.amount = amount.quantize(Decimal("0.01"))
     row.entered_as = entered_as
     row.recorded_by = _actor_or_none(actor)
     row.is_illustrative = is_illustrative
     save_validated(row)
-    after = snapshot(row)
-    if before is None or before["amount"] != after["amount"]:
-        audit_record(
-            actor=actor,
-            action="spend.recorded" if entered_as == "entered" else "spend.imported",
-            obj=row,
-            before=before,
-            after=after,
-        )
+    audit_record(
+        actor=actor,
+        action="spend.recorded" if entered_as == "entered" else "spend.imported",
+        obj=row,
+        before=before,
+        after=snapshot(row),
+    )
     return row
 
 
@@ -791,15 +792,18 @@ def forecast_record(
         .first()
     )
     before = snapshot(row) if row is not None else None
+    unchanged = row is not None and row.amount == value
+    if unchanged:
+        return row
     if row is None:
         row = WorkPackageForecast(
             work_package=work_package, year=financial_year, spend_type=spend_type
         )
-    row.amount = value
+    row.amount = value.quantize(Decimal("0.01"))
     row.recorded_by = _actor_or_none(actor)
     row.is_illustrative = is_illustrative
     save_validated(row)
-    after = snapshot(row)
-    if before is None or before["amount"] != after["amount"]:
-        audit_record(actor=actor, action="forecast.recorded", obj=row, before=before, after=after)
+    audit_record(
+        actor=actor, action="forecast.recorded", obj=row, before=before, after=snapshot(row)
+    )
     return row

@@ -1,0 +1,236 @@
+"""The finance API: the same services, permissions and audit as the pages; clear 4xx refusals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from openpmo.accounts.roles import Role
+from openpmo.audit.models import AuditRecord
+from openpmo.finance.models import Appraisal, ReserveEntry, TeamRole, WorkPackageSpend
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _as(api, user):
+    token, _ = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+def _state(reserve):
+    reserve.refresh_from_db()
+    return reserve.balance, ReserveEntry.objects.count(), AuditRecord.objects.count()
+
+
+def test_the_ledger_needs_a_signed_in_user(api, etp):
+    assert api.get("/api/reserve/ledger/").status_code == 401
+
+
+def test_the_ledger_by_year_with_drawdowns_and_discrepancies(api, role_user, etp):
+    plan, reserve = etp
+    body = _as(api, role_user(Role.VIEWER)).get("/api/reserve/ledger/").json()
+    assert [y["year"] for y in body["years"]] == [
+        "2021/22",
+        "2022/23",
+        "2023/24",
+        "2024/25",
+        "2025/26",
+    ]
+    first, second = body["years"][:2]
+    assert first["opening"] == "-8749000.00" and first["drawdowns"] == []
+    assert second["opening"] == first["closing"] == "-10640000.00"
+    assert second["lines"]["Drawdowns"] == "369000.00"
+    (drawdown,) = second["drawdowns"]
+    assert drawdown["source"] == {"type": "finance.teamcostplan", "id": plan.pk, "name": plan.name}
+    assert body["years"][-1]["closing_printed"] == "(13,031)"
+    errors = [d for d in body["discrepancies"] if d["kind"] == "error"]
+    assert {(d["year"], d["difference"]) for d in errors} == {
+        ("2021/22", "-1000000.00"),
+        ("Total", "-25000.00"),
+    }
+
+
+def test_recording_an_entry_through_the_api_is_audited(api, role_user, etp, programme_tree):
+    _, reserve = etp
+    finance = role_user(Role.FINANCE)
+    response = _as(api, finance).post(
+        f"/api/reserves/{reserve.pk}/entries/",
+        {
+            "kind": "drawdown",
+            "year": "2024/25",
+            "amount": "250000.00",
+            "reason": "OBC",
+            "work_package": programme_tree.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    entry = ReserveEntry.objects.get(pk=response.json()["id"])
+    assert entry.work_package == programme_tree and entry.recorded_by == finance
+    assert AuditRecord.objects.for_object(entry).get().action == "reserve.drawdown"
+    listed = _as(api, finance).get(f"/api/reserves/{reserve.pk}/entries/").json()
+    assert listed[-1]["id"] == entry.pk or entry.pk in [e["id"] for e in listed]
+
+
+def test_api_refusals_are_403_409_400_and_change_nothing(api, role_user, etp):
+    _, reserve = etp
+    url = f"/api/reserves/{reserve.pk}/entries/"
+    before = _state(reserve)
+    viewer = _as(APIClient(), role_user(Role.VIEWER))
+    ok = {"kind": "drawdown", "year": "2024/25", "amount": "10.00", "reason": "x"}
+    assert viewer.post(url, ok, format="json").status_code == 403
+    finance = _as(api, role_user(Role.FINANCE))
+    too_much = finance.post(url, ok | {"amount": "50000000.00"}, format="json")
+    assert too_much.status_code == 409 and "past zero" in too_much.json()["detail"]
+    bad = finance.post(url, {"kind": "gift", "year": "2099/00", "amount": "-1"}, format="json")
+    assert bad.status_code == 400 and {"kind", "amount", "reason"} <= set(bad.json())
+    outside = finance.post(url, ok | {"year": "2030/31"}, format="json")
+    assert outside.status_code == 400 and "year" in outside.json()
+    assert _state(reserve) == before
+
+
+def test_team_cost_plan_profile_and_flex(api, role_user, etp_plan):
+    plan = etp_plan
+    viewer = _as(APIClient(), role_user(Role.VIEWER))
+    body = viewer.get(f"/api/team-cost-plans/{plan.pk}/").json()
+    assert body["inflation"] == {"2023/24": "0.0500", "2024/25": "0.0200", "2025/26": "0.0200"}
+    assert body["profile"]["totals"]["total"] == "2303646.05"
+    assert body["profile"]["headroom"] == "353.95"
+    role = TeamRole.objects.get(plan=plan, name="PMO Manager")
+    change = {"roles": [{"id": role.pk, "fte": "0.5"}], "version": plan.version}
+    assert (
+        viewer.post(f"/api/team-cost-plans/{plan.pk}/flex/", change, format="json").status_code
+        == 403
+    )
+    finance = _as(api, role_user(Role.FINANCE))
+    preview = finance.post(
+        f"/api/team-cost-plans/{plan.pk}/flex/", change | {"preview": True}, format="json"
+    ).json()
+    assert Decimal(preview["profile"]["totals"]["total"]) < Decimal("2303646.05")
+    role.refresh_from_db()
+    assert role.fte == 1 and not AuditRecord.objects.filter(action="team_role.flexed").exists()
+    saved = finance.post(f"/api/team-cost-plans/{plan.pk}/flex/", change, format="json")
+    assert saved.status_code == 200 and saved.json()["version"] == plan.version + 1
+    stale = finance.post(f"/api/team-cost-plans/{plan.pk}/flex/", change, format="json")
+    assert stale.status_code == 409
+    role.refresh_from_db()
+    assert role.fte == Decimal("0.50")
+
+
+APPRAISAL = {
+    "base_year": "2023/24",
+    "options": [
+        {"name": "Do nothing", "costs": {"run": {"2023/24": 120000, "2024/25": 120000}}},
+        {
+            "name": "Hybrid delivery",
+            "optimism_bias": {"capital": 0.25},
+            "costs": {"capital": {"2023/24": 400000}, "run": {"2024/25": 60000}},
+            "benefits": {"cashable": {"2024/25": 150000, "2025/26": 180000}},
+        },
+    ],
+}
+
+
+def test_appraisal_run_pins_the_green_book_discounting(api, role_user, db):
+    client = _as(api, role_user(Role.VIEWER))
+    one_pound = {
+        "base_year": "2023/24",
+        "options": [{"name": "A", "costs": {"x": {"2024/25": 1000, "2033/34": 1000}}}],
+    }
+    body = client.post("/api/appraisals/run/", {"document": one_pound}, format="json").json()
+    # £1,000 in year 1 is £966 today and in year 10 £709
+    assert Decimal(body["options"][0]["pv_costs"]).quantize(Decimal(1)) == 966 + 709
+    assert not Appraisal.objects.exists()
+    bad = client.post("/api/appraisals/run/", {"document": {"base_year": "2023/24"}}, format="json")
+    assert bad.status_code == 400 and "options" in str(bad.json())
+
+
+def test_appraisal_create_stores_and_compares(api, role_user, programme_tree):
+    programme = programme_tree.strand.pillar.programme
+    data = {"name": "Options", "programme": programme.pk, "document": APPRAISAL}
+    assert (
+        _as(APIClient(), role_user(Role.VIEWER))
+        .post("/api/appraisals/", data, format="json")
+        .status_code
+        == 403
+    )
+    analyst = role_user(Role.WORK_PACKAGE_MANAGER)
+    response = _as(api, analyst).post("/api/appraisals/", data, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["result"]["preferred"] in {"Do nothing", "Hybrid delivery"}
+    appraisal = Appraisal.objects.get()
+    assert AuditRecord.objects.for_object(appraisal).get().actor == analyst
+    again = api.get(f"/api/appraisals/{appraisal.pk}/").json()
+    assert again["result"] == body["result"]
+
+
+def test_spend_and_forecast_through_the_api(api, role_user, programme_tree):
+    finance = _as(api, role_user(Role.FINANCE))
+    response = finance.post(
+        "/api/spend/",
+        {
+            "work_package": programme_tree.pk,
+            "month": "2023-05",
+            "spend_type": "capital",
+            "amount": "1250.50",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["month"] == "2023-05"
+    forecast = finance.post(
+        "/api/forecasts/",
+        {
+            "work_package": programme_tree.pk,
+            "year": "2024/25",
+            "spend_type": "revenue",
+            "amount": "5000",
+        },
+        format="json",
+    )
+    assert forecast.status_code == 201, forecast.json()
+    money = finance.get(f"/api/finance/work-packages/{programme_tree.pk}/money/").json()
+    assert money["actual"] == "1250.50" and money["forecast"] == "5000.00"
+    assert money["variance"] == "93749.50"  # £100,000 budget less £6,250.50 at completion
+    bad = finance.post(
+        "/api/spend/",
+        {"work_package": programme_tree.pk, "month": "May", "spend_type": "capital", "amount": "1"},
+        format="json",
+    )
+    assert bad.status_code == 400 and "month" in bad.json()
+    viewer = _as(APIClient(), role_user(Role.VIEWER))
+    refused = viewer.post(
+        "/api/spend/",
+        {
+            "work_package": programme_tree.pk,
+            "month": "2023-06",
+            "spend_type": "capital",
+            "amount": "1",
+        },
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert WorkPackageSpend.objects.count() == 1
+
+
+def test_schema_documents_the_finance_api(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    text = target.read_text()
+    for path in (
+        "/api/reserve/ledger/",
+        "/api/reserves/{id}/entries/",
+        "/api/team-cost-plans/{id}/flex/",
+        "/api/appraisals/run/",
+    ):
+        assert path in text

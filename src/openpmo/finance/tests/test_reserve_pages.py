@@ -1,0 +1,172 @@
+"""The reserve ledger and reconciliation pages, as Finance and a Decision maker use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from openpmo.accounts.roles import Role
+from openpmo.audit.models import AuditRecord
+from openpmo.finance import services
+from openpmo.finance.models import ReserveEntry
+
+
+def _state(reserve):
+    reserve.refresh_from_db()
+    return reserve.balance, ReserveEntry.objects.count(), AuditRecord.objects.count()
+
+
+def test_the_ledger_prints_table_2_and_finds_its_error(finance_client, etp):
+    plan, reserve = etp
+    html = finance_client.get(reserve.get_absolute_url()).content.decode()
+    # Balances in brackets in £'000, as the report prints them
+    assert "(8,749)" in html and "(35,000)" in html and "28,414" in html
+    # the 2021/22 balance printed as (11,640) that re-adds to (10,640): an error of £1m;
+    row = html.split("2021/22</td>")[1].split("</tr>")[0]
+    assert "(11,640)" in row and "(10,640)" in row and "Error" in row
+    # §6.1.5's £2.279m against the £2.304m drawn: also an error;
+    assert "as quoted in §6.1.5" in html
+    # and the core team's drawdowns name the team cost plan that released them.
+    assert f'href="{plan.get_absolute_url()}"' in html
+
+
+def test_reconciliation_page_lists_the_ledger_errors(finance_client, etp):
+    html = finance_client.get("/finance/reconcile/").content.decode()
+    assert html.count("govuk-tag--red") == 2
+    assert "Current Planned Balance to support the ETP" in html
+
+
+def test_an_uploaded_table_1_shows_rounding_only_and_saves_nothing(finance_client, etp):
+    _, reserve = etp
+    before = _state(reserve)
+    path = Path(settings.BASE_DIR) / "examples" / "etp" / "table1.csv"
+    upload = SimpleUploadedFile("table1.csv", path.read_bytes(), content_type="text/csv")
+    response = finance_client.post("/finance/reconcile/", {"upload": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    tables = html.split("The table's totals")[1]
+    assert "Rounding" in tables and "govuk-tag--red" not in tables
+    assert _state(reserve) == before
+
+
+def test_a_typed_table_with_an_error_is_listed(finance_client, db):
+    text = "Line,2023/24,2024/25,Total\nA,10,20,30\nB,5,5,13\nTotal,15,25,43\n"
+    html = finance_client.post("/finance/reconcile/", {"text": text}).content.decode()
+    # B's total 13 against 10: more than a rounding unit of 1 for each of its 2 terms
+    found = html.split("The table's totals")[1]
+    assert found.count("govuk-tag--red") == 2 and "(3)" not in found and ">3<" in found
+
+
+def test_a_malformed_table_names_its_row_and_column(finance_client, db):
+    text = "Line,2023/24,Total\nA,ten,10\nTotal,10,10\n"
+    response = finance_client.post("/finance/reconcile/", {"text": text})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html and "row 2, column &#x27;2023/24&#x27;" in html
+
+
+def test_a_file_that_is_not_a_table_is_refused(finance_client, db):
+    upload = SimpleUploadedFile("notes.xlsx", b"not a workbook")
+    response = finance_client.post("/finance/reconcile/", {"upload": upload})
+    assert response.status_code == 400
+    assert "not an .xlsx workbook" in response.content.decode()
+
+
+def test_a_drawdown_past_zero_comes_back_to_the_form(finance_client, etp):
+    _, reserve = etp
+    before = _state(reserve)
+    response = finance_client.post(
+        f"/finance/reserves/{reserve.pk}/entries/new/",
+        {"kind": "drawdown", "year": "2023/24", "amount": "20000000", "reason": "Everything"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html and "past zero" in html
+    assert _state(reserve) == before
+
+
+def test_a_decision_maker_overrides_with_a_reason(client, role_user, etp, programme_tree):
+    _, reserve = etp
+    client.force_login(role_user(Role.DECISION_MAKER))
+    response = client.post(
+        f"/finance/reserves/{reserve.pk}/entries/new/",
+        {
+            "kind": "drawdown",
+            "year": "2025/26",
+            "amount": "20000000",
+            "reason": "Bridge to next MTFS",
+            "override_reason": "Cabinet decision 12/2025",
+            "work_package": programme_tree.pk,
+        },
+    )
+    assert response.status_code == 302
+    entry = ReserveEntry.objects.get(override_reason="Cabinet decision 12/2025")
+    assert entry.work_package == programme_tree
+    html = client.get(reserve.get_absolute_url()).content.decode()
+    assert "Override" in html and "Cabinet decision 12/2025" in html
+
+
+@pytest.mark.parametrize("role", [Role.PMO, Role.VIEWER, Role.BOARD_MEMBER, Role.PILLAR_SPONSOR])
+def test_others_cannot_record_entries(client, role_user, etp, role):
+    _, reserve = etp
+    client.force_login(role_user(role))
+    before = _state(reserve)
+    url = f"/finance/reserves/{reserve.pk}/entries/new/"
+    assert client.get(url).status_code == 403
+    data = {"kind": "contribution", "year": "2023/24", "amount": "1", "reason": "x"}
+    assert client.post(url, data).status_code == 403
+    assert _state(reserve) == before
+    assert "Record an entry" not in client.get(reserve.get_absolute_url()).content.decode()
+
+
+def test_the_ledger_page_does_a_fixed_number_of_queries(
+    finance_client, role_user, etp, programme_tree
+):
+    _, reserve = etp
+    url = reserve.get_absolute_url()
+    finance = role_user(Role.FINANCE)
+    services.reserve_drawdown_record(
+        actor=finance,
+        reserve=reserve,
+        year="2024/25",
+        amount="10",
+        source=programme_tree,
+        reason="Stage",
+    )
+    finance_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert finance_client.get(url).status_code == 200
+    for _ in range(5):
+        services.reserve_contribution_record(
+            actor=finance, reserve=reserve, year="2024/25", amount="1000", reason="More"
+        )
+        services.reserve_drawdown_record(
+            actor=finance,
+            reserve=reserve,
+            year="2024/25",
+            amount="10",
+            source=programme_tree,
+            reason="Stage",
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert finance_client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_landing_page_links_to_everything(finance_client, etp):
+    plan, reserve = etp
+    html = finance_client.get("/finance/").content.decode()
+    for href in (
+        plan.get_absolute_url(),
+        reserve.get_absolute_url(),
+        "/finance/reconcile/",
+        "/finance/appraisals/",
+        "/finance/work-packages/",
+    ):
+        assert f'href="{href}"' in html
+    assert 'href="/finance/"' in html  # in the site menu
