@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from openpmo.delivery.choices import Constraint, LinkType, TaskKind
+from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
+from openpmo.portfolio.choices import Stage
+
+
+class _Versioned(serializers.ModelSerializer):
+    """``version`` is returned; send it back on update to refuse a stale edit (409)."""
+
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; a mismatch is refused"
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.validated_data.items() if k != "version"}
+
+
+class InterdependencySerializer(_Versioned):
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Interdependency
+        fields = [
+            "id",
+            "reference",
+            "type",
+            "from_work_package",
+            "from_milestone",
+            "to_work_package",
+            "to_task",
+            "description",
+            "owner",
+            "need_by",
+            "status",
+            "lag_days",
+            "is_illustrative",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_illustrative", "created_at", "updated_at"]
+        # The model's clean() checks the pair; the service refuses duplicates and loops.
+        validators: list[Any] = []
+
+
+_KINDS = ", ".join(TaskKind.values)
+_STAGES = ", ".join(Stage.values)
+_LINKS = ", ".join(LinkType.values)
+
+
+class ScheduleTaskInputSerializer(_Versioned):
+    """A task or milestone to add or change (dates are computed; send them only for manual tasks)."""
+
+    # Plain strings in the schema (checked by the model): the choice sets share names with
+    # other apps' fields, which would make the schema's enum names collide.
+    kind = serializers.CharField(required=False, help_text=f"One of {_KINDS}")
+    gate_stage = serializers.CharField(
+        required=False, allow_blank=True, help_text=f"For a stage-gate milestone: one of {_STAGES}"
+    )
+
+    class Meta:
+        model = ScheduleTask
+        fields = [
+            "id",
+            "uid",
+            "parent",
+            "position",
+            "name",
+            "kind",
+            "duration_minutes",
+            "elapsed",
+            "manual",
+            "start",
+            "finish",
+            "constraint",
+            "constraint_date",
+            "gate_stage",
+            "version",
+        ]
+        extra_kwargs = {"uid": {"required": False}, "position": {"required": False}}
+        validators: list[Any] = []
+
+
+class ScheduleLinkInputSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(required=False, help_text=f"One of {_LINKS}")
+
+    class Meta:
+        model = ScheduleLink
+        fields = [
+            "id",
+            "predecessor",
+            "successor",
+            "type",
+            "lag_minutes",
+            "lag_percent",
+            "lag_elapsed",
+        ]
+        validators: list[Any] = []
+
+
+class ComputedTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uid = serializers.IntegerField()
+    parent_uid = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text=f"One of {_KINDS}")
+    duration_minutes = serializers.IntegerField()
+    duration_days = serializers.DecimalField(max_digits=12, decimal_places=2)
+    manual = serializers.BooleanField()
+    constraint = serializers.ChoiceField(choices=Constraint.choices)
+    constraint_date = serializers.DateField(allow_null=True)
+    gate_stage = serializers.CharField(allow_blank=True)
+    early_start = serializers.DateTimeField(allow_null=True, help_text="Local time, no zone")
+    early_finish = serializers.DateTimeField(allow_null=True)
+    late_start = serializers.DateTimeField(allow_null=True)
+    late_finish = serializers.DateTimeField(allow_null=True)
+    total_slack_days = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    free_slack_days = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    critical = serializers.BooleanField()
+    version = serializers.IntegerField()
+
+
+class ComputedLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    predecessor_uid = serializers.IntegerField()
+    successor_uid = serializers.IntegerField()
+    type = serializers.CharField(help_text=f"One of {_LINKS}")
+    lag_minutes = serializers.IntegerField()
+    lag_percent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    lag_elapsed = serializers.BooleanField()
+
+
+class WorkPackageScheduleSerializer(serializers.Serializer):
+    work_package = serializers.IntegerField()
+    reference = serializers.CharField()
+    start = serializers.DateField(allow_null=True, help_text="The schedule's start day")
+    finish = serializers.DateTimeField(allow_null=True, help_text="Computed finish, local time")
+    minutes_per_day = serializers.IntegerField()
+    source = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    tasks = ComputedTaskSerializer(many=True)
+    links = ComputedLinkSerializer(many=True)
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Microsoft Project XML (MSPDI)")
+    version = serializers.IntegerField(required=False, help_text="The schedule version you read")
+
+
+class ProgrammeRowSerializer(serializers.Serializer):
+    work_package = serializers.IntegerField()
+    reference = serializers.CharField()
+    name = serializers.CharField()
+    start = serializers.DateTimeField()
+    finish = serializers.DateTimeField()
+    late_start = serializers.DateTimeField()
+    late_finish = serializers.DateTimeField()
+    total_slack_days = serializers.DecimalField(max_digits=12, decimal_places=2)
+    critical = serializers.BooleanField()
+    stand_in = serializers.BooleanField(help_text="No tasks: scheduled from register dates")
+
+
+class ProgrammeScheduleSerializer(serializers.Serializer):
+    programme = serializers.IntegerField()
+    start = serializers.DateTimeField(allow_null=True)
+    finish = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    work_packages = ProgrammeRowSerializer(many=True)
+    critical_path = serializers.ListField(
+        child=serializers.CharField(), help_text="References of the critical work packages"
+    )
+
+
+class MovementSerializer(serializers.Serializer):
+    work_package = serializers.IntegerField()
+    reference = serializers.CharField()
+    old_start = serializers.DateTimeField()
+    new_start = serializers.DateTimeField()
+    old_finish = serializers.DateTimeField()
+    new_finish = serializers.DateTimeField()
+    working_days = serializers.DecimalField(max_digits=12, decimal_places=2)
+    calendar_days = serializers.IntegerField()
+
+
+class GateMovementSerializer(serializers.Serializer):
+    work_package = serializers.IntegerField()
+    milestone = serializers.CharField()
+    gate = serializers.CharField()
+    old_date = serializers.DateField()
+    new_date = serializers.DateField()
+    working_days = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class BenefitImpactSerializer(serializers.Serializer):
+    benefit = serializers.IntegerField()
+    reference = serializers.CharField()
+    work_package = serializers.IntegerField()
+    profile_start = serializers.DateField()
+    new_finish = serializers.DateField()
+    value_at_risk = serializers.DecimalField(max_digits=16, decimal_places=2)
+    unit = serializers.CharField()
+
+
+class SlippageImpactSerializer(serializers.Serializer):
+    work_package = serializers.IntegerField()
+    weeks = serializers.IntegerField()
+    slipped = MovementSerializer(allow_null=True)
+    moved = MovementSerializer(many=True)
+    gates = GateMovementSerializer(many=True)
+    benefits = BenefitImpactSerializer(many=True, allow_null=True)
+    programme_finish_before = serializers.DateTimeField(allow_null=True)
+    programme_finish_after = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)

@@ -1,0 +1,404 @@
+"""API of schedules and the interdependency register: the same services (permissions,
+validation, audit) and selectors (computed dates) as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from openpmo.delivery import selectors, services
+from openpmo.delivery.api.serializers import (
+    ImportSerializer,
+    InterdependencySerializer,
+    ProgrammeScheduleSerializer,
+    ScheduleLinkInputSerializer,
+    ScheduleTaskInputSerializer,
+    SlippageImpactSerializer,
+    WorkPackageScheduleSerializer,
+)
+from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
+from openpmo.portfolio.models import Programme, WorkPackage
+
+
+def _work_package(pk: int) -> WorkPackage:
+    return get_object_or_404(WorkPackage.objects.select_related("strand__pillar__programme"), pk=pk)
+
+
+def schedule_data(work_package: WorkPackage) -> dict[str, Any]:
+    view = selectors.work_package_schedule(work_package)
+    uid_of = {row.task.pk: row.task.uid for row in view.rows}
+    tasks = []
+    for row in view.rows:
+        task, computed = row.task, row.computed
+        tasks.append(
+            {
+                "id": task.pk,
+                "uid": task.uid,
+                "parent_uid": uid_of.get(task.parent_id) if task.parent_id else None,
+                "name": task.name,
+                "kind": task.kind,
+                "duration_minutes": task.duration_minutes,
+                "duration_days": row.duration_days,
+                "manual": task.manual,
+                "constraint": task.constraint,
+                "constraint_date": task.constraint_date,
+                "gate_stage": task.gate_stage,
+                "early_start": computed.early_start if computed else None,
+                "early_finish": computed.early_finish if computed else None,
+                "late_start": computed.late_start if computed else None,
+                "late_finish": computed.late_finish if computed else None,
+                "total_slack_days": row.total_slack_days,
+                "free_slack_days": row.free_slack_days,
+                "critical": row.critical,
+                "version": task.version,
+            }
+        )
+    links = [
+        {
+            "id": link.pk,
+            "predecessor_uid": uid_of[link.predecessor_id],
+            "successor_uid": uid_of[link.successor_id],
+            "type": link.type,
+            "lag_minutes": link.lag_minutes,
+            "lag_percent": link.lag_percent,
+            "lag_elapsed": link.lag_elapsed,
+        }
+        for link in view.links
+    ]
+    return WorkPackageScheduleSerializer(
+        {
+            "work_package": work_package.pk,
+            "reference": work_package.reference,
+            "start": view.schedule.start if view.schedule else None,
+            "finish": view.finish,
+            "minutes_per_day": view.spec.minutes_per_day,
+            "source": view.schedule.source if view.schedule else "",
+            "version": view.schedule.version if view.schedule else None,
+            "error": view.error,
+            "tasks": tasks,
+            "links": links,
+        }
+    ).data
+
+
+class WorkPackageScheduleView(APIView):
+    """A work package's schedule: tasks, milestones and links with their computed dates."""
+
+    @extend_schema(responses=WorkPackageScheduleSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(schedule_data(_work_package(pk)))
+
+
+class ScheduleImportView(APIView):
+    """Replace the schedule with a Microsoft Project XML file (all or nothing: 400 and nothing
+    saved when the file is malformed, hostile or cannot be scheduled)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=ImportSerializer, responses=WorkPackageScheduleSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        work_package = _work_package(pk)
+        serializer = ImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        services.schedule_import_mspdi(
+            actor=request.user,
+            work_package=work_package,
+            data=upload.read(),
+            file_name=upload.name,
+            expected_version=serializer.validated_data.get("version"),
+        )
+        return Response(schedule_data(work_package))
+
+
+class ScheduleExportView(APIView):
+    """The schedule as Microsoft Project XML (MSPDI), with computed dates."""
+
+    @extend_schema(
+        responses={(200, "application/xml"): OpenApiResponse(response=OpenApiTypes.BINARY)}
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        work_package = _work_package(pk)
+        response = HttpResponse(
+            selectors.export_work_package_mspdi(work_package), content_type="application/xml"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{work_package.reference}-schedule.xml"'
+        )
+        return response
+
+
+class ScheduleTaskCreateView(APIView):
+    """Add a task or milestone to a work package's schedule."""
+
+    @extend_schema(
+        request=ScheduleTaskInputSerializer, responses={201: ScheduleTaskInputSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        work_package = _work_package(pk)
+        serializer = ScheduleTaskInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task = services.schedule_task_create(
+            actor=request.user, work_package=work_package, **serializer.service_data()
+        )
+        return Response(ScheduleTaskInputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class ScheduleTaskViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Change or remove one task of a schedule."""
+
+    serializer_class = ScheduleTaskInputSerializer
+
+    def get_queryset(self) -> QuerySet[ScheduleTask]:
+        return ScheduleTask.objects.select_related("schedule__work_package__strand__pillar")
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        task = self.get_object()
+        serializer = self.get_serializer(task, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        updated = services.schedule_task_update(
+            actor=request.user,
+            task=task,
+            expected_version=serializer.validated_data.get("version"),
+            **serializer.service_data(),
+        )
+        return Response(self.get_serializer(updated).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.schedule_task_delete(actor=request.user, task=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScheduleLinkCreateView(APIView):
+    """Link two tasks of a work package's schedule (a loop is refused, naming its tasks)."""
+
+    @extend_schema(
+        request=ScheduleLinkInputSerializer, responses={201: ScheduleLinkInputSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        _work_package(pk)
+        serializer = ScheduleLinkInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data["predecessor"].schedule.work_package_id != int(pk):
+            raise ApiValidationError({"predecessor": ["Not a task of this work package."]})
+        link = services.schedule_link_create(actor=request.user, **data)
+        return Response(ScheduleLinkInputSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+class ScheduleLinkViewSet(
+    mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Read or remove one link."""
+
+    serializer_class = ScheduleLinkInputSerializer
+
+    def get_queryset(self) -> QuerySet[ScheduleLink]:
+        return ScheduleLink.objects.select_related("schedule__work_package__strand__pillar")
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.schedule_link_delete(actor=request.user, link=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("programme", OpenApiTypes.INT, description="Only this programme"),
+            OpenApiParameter(
+                "work_package", OpenApiTypes.INT, description="Either side is this work package"
+            ),
+            OpenApiParameter("status", OpenApiTypes.STR, description="open, at_risk, met, closed"),
+        ]
+    )
+)
+class InterdependencyViewSet(viewsets.ModelViewSet):
+    """The interdependency register (RAID's dependencies). Writes: PMO and pillar sponsors."""
+
+    serializer_class = InterdependencySerializer
+
+    def get_queryset(self) -> QuerySet[Interdependency]:
+        params = self.request.query_params
+        criteria: dict[str, Any] = {
+            k: int(params[k]) for k in ("programme", "work_package") if params.get(k, "").isdigit()
+        }
+        if params.get("status"):
+            criteria["status"] = params["status"]
+        return selectors.interdependency_list(**criteria)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.interdependency_create(actor=request.user, **serializer.service_data())
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        updated = services.interdependency_update(
+            actor=request.user,
+            interdependency=instance,
+            expected_version=serializer.validated_data.get("version"),
+            **serializer.service_data(),
+        )
+        return Response(self.get_serializer(updated).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.interdependency_delete(actor=request.user, interdependency=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _programme_from(request: Request) -> Programme:
+    pk = request.query_params.get("programme", "")
+    if pk.isdigit():
+        return get_object_or_404(Programme, pk=pk)
+    programme = selectors.programme_default()
+    if programme is None:
+        from django.http import Http404
+
+        raise Http404("No programme yet")
+    return programme
+
+
+class ProgrammeScheduleView(APIView):
+    """Every work package scheduled together, interdependencies included, and the critical path."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("programme", OpenApiTypes.INT, description="Default: the first")
+        ],
+        responses=ProgrammeScheduleSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        programme = _programme_from(request)
+        view = selectors.programme_schedule(programme)
+        return Response(
+            ProgrammeScheduleSerializer(
+                {
+                    "programme": programme.pk,
+                    "start": view.start,
+                    "finish": view.finish,
+                    "error": view.error,
+                    "work_packages": [
+                        {
+                            "work_package": row.work_package.pk,
+                            "reference": row.work_package.reference,
+                            "name": row.work_package.name,
+                            "start": row.start,
+                            "finish": row.finish,
+                            "late_start": row.late_start,
+                            "late_finish": row.late_finish,
+                            "total_slack_days": row.total_slack_days,
+                            "critical": row.critical,
+                            "stand_in": row.stand_in,
+                        }
+                        for row in view.rows
+                    ],
+                    "critical_path": [row.work_package.reference for row in view.critical_path],
+                }
+            ).data
+        )
+
+
+def _movement(m: selectors.Movement | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {
+        "work_package": m.work_package.pk,
+        "reference": m.work_package.reference,
+        "old_start": m.old_start,
+        "new_start": m.new_start,
+        "old_finish": m.old_finish,
+        "new_finish": m.new_finish,
+        "working_days": m.working_days,
+        "calendar_days": m.calendar_days,
+    }
+
+
+class SlippageImpactView(APIView):
+    """If a work package finishes N weeks later: which others move, by how much, which gate dates
+    and benefit profiles are affected. Computed by rescheduling the programme and comparing."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("work_package", OpenApiTypes.INT, required=True),
+            OpenApiParameter("weeks", OpenApiTypes.INT, required=True, description="1 to 260"),
+        ],
+        responses=SlippageImpactSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        errors = {}
+        if not params.get("work_package", "").isdigit():
+            errors["work_package"] = ["Give the id of a work package."]
+        weeks_text = params.get("weeks", "")
+        if not weeks_text.isdigit() or not 1 <= int(weeks_text) <= 260:
+            errors["weeks"] = ["Give a whole number of weeks from 1 to 260."]
+        if errors:
+            raise ApiValidationError(errors)
+        work_package = _work_package(int(params["work_package"]))
+        impact = selectors.slippage_impact(
+            work_package.strand.pillar.programme, work_package, int(weeks_text)
+        )
+        return Response(
+            SlippageImpactSerializer(
+                {
+                    "work_package": work_package.pk,
+                    "weeks": impact.weeks,
+                    "slipped": _movement(impact.slipped),
+                    "moved": [_movement(m) for m in impact.moved],
+                    "gates": [
+                        {
+                            "work_package": g.work_package.pk,
+                            "milestone": g.milestone.name,
+                            "gate": g.stage_label,
+                            "old_date": g.old_date,
+                            "new_date": g.new_date,
+                            "working_days": g.working_days,
+                        }
+                        for g in impact.gates
+                    ],
+                    "benefits": None
+                    if impact.benefits is None
+                    else [
+                        {
+                            "benefit": b.benefit.pk,
+                            "reference": b.benefit.reference,
+                            "work_package": b.work_package.pk,
+                            "profile_start": b.profile_start,
+                            "new_finish": b.new_finish,
+                            "value_at_risk": b.value_at_risk,
+                            "unit": b.benefit.unit,
+                        }
+                        for b in impact.benefits
+                    ],
+                    "programme_finish_before": impact.old_finish,
+                    "programme_finish_after": impact.new_finish,
+                    "error": impact.error,
+                }
+            ).data
+        )

@@ -1,0 +1,457 @@
+"""ORM rows <-> ``openpmo.core.schedule`` dataclasses, in one place.
+
+* ``calendar_of`` turns the programme calendar into the engine's :class:`Calendar`.
+* ``work_package_project`` builds one work package's schedule as an engine :class:`Project`
+  (UIDs as stored, so export and import keep them).
+* ``programme_network`` builds the whole programme as one network: each work package is a
+  summary task over its own tasks, held back by a start milestone at its schedule start, and each
+  interdependency that is not closed is a finish-to-start link into the dependent work package's
+  summary (the engine binds every task under it), or into the one task it names. A work package with no tasks stands in as one
+  task spanning its register dates. ``slip`` makes one work package start N calendar weeks later
+  than it otherwise could (an elapsed lag on its start milestone and on every interdependency
+  into it), so all of it, its milestones included, slips: the slippage impact compares this with
+  the programme as it stands.
+* ``rows_from_project`` turns a file read by ``read_mspdi`` into field values for the models.
+
+No scheduling arithmetic happens here: dates come from the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from openpmo.core.schedule import (
+    Calendar,
+    CalendarException,
+    ConstraintType,
+    Link,
+    LinkType,
+    Network,
+    Project,
+    Task,
+)
+from openpmo.delivery.choices import FINISH_CONSTRAINTS, Constraint, TaskKind
+from openpmo.delivery.choices import LinkType as LinkChoice
+
+CONSTRAINTS = {
+    Constraint.AS_SOON_AS_POSSIBLE: ConstraintType.AS_SOON_AS_POSSIBLE,
+    Constraint.START_NO_EARLIER_THAN: ConstraintType.START_NO_EARLIER_THAN,
+    Constraint.START_NO_LATER_THAN: ConstraintType.START_NO_LATER_THAN,
+    Constraint.FINISH_NO_EARLIER_THAN: ConstraintType.FINISH_NO_EARLIER_THAN,
+    Constraint.FINISH_NO_LATER_THAN: ConstraintType.FINISH_NO_LATER_THAN,
+    Constraint.MUST_START_ON: ConstraintType.MUST_START_ON,
+    Constraint.MUST_FINISH_ON: ConstraintType.MUST_FINISH_ON,
+}
+# As late as possible is scheduled as soon as possible by the engine (see its docstring).
+CONSTRAINT_CHOICES = {v: k for k, v in CONSTRAINTS.items()} | {
+    ConstraintType.AS_LATE_AS_POSSIBLE: Constraint.AS_SOON_AS_POSSIBLE
+}
+LINK_TYPES = {choice.value: LinkType[choice.value] for choice in LinkChoice}
+
+WEEK_MINUTES = 7 * 24 * 60
+
+
+def _minute(moment: dt.time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """What the programme calendar row holds (so a default works with no row saved yet)."""
+
+    name: str
+    working_days: tuple[int, ...]
+    periods: tuple[tuple[dt.time, dt.time], ...]
+    exceptions: tuple[tuple[str, dt.date, dt.date], ...] = ()
+
+    @property
+    def minutes_per_day(self) -> int:
+        return sum(_minute(end) - _minute(start) for start, end in self.periods)
+
+    @property
+    def minutes_per_week(self) -> int:
+        return self.minutes_per_day * len(self.working_days)
+
+    def day_start(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, self.periods[0][0])
+
+    def day_end(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, self.periods[-1][1])
+
+
+def calendar_spec(row: Any, exceptions: Iterable[Any] = ()) -> CalendarSpec:
+    """The spec of a ``ProgrammeCalendar`` row and its ``CalendarException`` rows."""
+    return CalendarSpec(
+        name=row.name,
+        working_days=tuple(sorted(row.working_days)),
+        periods=tuple(row.periods),
+        exceptions=tuple((e.name, e.first, e.last) for e in exceptions),
+    )
+
+
+def calendar_of(spec: CalendarSpec) -> Calendar:
+    return Calendar.standard(
+        hours=spec.periods,
+        working_days=spec.working_days,
+        exceptions=[
+            CalendarException(first=first, last=last, name=name)
+            for name, first, last in spec.exceptions
+        ],
+        name=spec.name,
+    )
+
+
+def _constraint_moment(spec: CalendarSpec, row: Any) -> dt.datetime | None:
+    if row.constraint == Constraint.AS_SOON_AS_POSSIBLE or row.constraint_date is None:
+        return None
+    if row.constraint in FINISH_CONSTRAINTS:
+        return spec.day_end(row.constraint_date)
+    return spec.day_start(row.constraint_date)
+
+
+def task_of(row: Any, spec: CalendarSpec, *, uid: int, parent: int | None) -> Task:
+    """The engine's task for a ``ScheduleTask`` row (``uid``/``parent`` as the network numbers them)."""
+    manual = bool(row.manual) and row.kind != TaskKind.SUMMARY
+    return Task(
+        uid=uid,
+        name=row.name,
+        duration_minutes=0 if row.kind == TaskKind.SUMMARY else row.duration_minutes,
+        milestone=row.kind == TaskKind.MILESTONE,
+        summary=row.kind == TaskKind.SUMMARY,
+        parent=parent,
+        manual=manual,
+        start=spec.day_start(row.start) if manual else None,
+        finish=(
+            spec.day_start(row.finish)
+            if manual and row.kind == TaskKind.MILESTONE
+            else spec.day_end(row.finish)
+            if manual
+            else None
+        ),
+        constraint=CONSTRAINTS[Constraint(row.constraint)],
+        constraint_date=_constraint_moment(spec, row),
+        elapsed=bool(row.elapsed),
+    )
+
+
+def link_of(row: Any, *, predecessor: int, successor: int) -> Link:
+    return Link(
+        predecessor=predecessor,
+        successor=successor,
+        type=LINK_TYPES[row.type],
+        lag_minutes=row.lag_minutes,
+        lag_percent=float(row.lag_percent) if row.lag_percent is not None else None,
+        lag_elapsed=bool(row.lag_elapsed),
+    )
+
+
+def _network_of(tasks: Sequence[Any], links: Sequence[Any], spec: CalendarSpec) -> Network:
+    uid_of = {row.pk: row.uid for row in tasks}
+    return Network(
+        tasks=tuple(
+            task_of(
+                row, spec, uid=row.uid, parent=uid_of.get(row.parent_id) if row.parent_id else None
+            )
+            for row in tasks
+        ),
+        links=tuple(
+            link_of(
+                row,
+                predecessor=uid_of[row.predecessor_id],
+                successor=uid_of[row.successor_id],
+            )
+            for row in links
+        ),
+    )
+
+
+def work_package_project(
+    *,
+    name: str,
+    start: dt.date,
+    tasks: Sequence[Any],
+    links: Sequence[Any],
+    spec: CalendarSpec,
+) -> Project:
+    """One work package's schedule as an engine project (tasks in outline order)."""
+    minutes_per_day = spec.minutes_per_day
+    return Project(
+        name=name,
+        start=spec.day_start(start),
+        calendar=calendar_of(spec),
+        network=_network_of(tasks, links, spec),
+        minutes_per_day=minutes_per_day,
+        minutes_per_week=spec.minutes_per_week,
+    )
+
+
+# -- the programme as one network ----------------------------------------------------------------
+
+
+@dataclass
+class Slip:
+    """``work_package_id`` starts ``weeks`` calendar weeks later than it otherwise could."""
+
+    work_package_id: int
+    weeks: int
+
+
+@dataclass
+class WorkPackagePlan:
+    """What the programme network needs of one work package."""
+
+    work_package: Any
+    start: dt.date | None
+    finish: dt.date | None = None
+    tasks: list[Any] = field(default_factory=list)
+    links: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class ProgrammeNetwork:
+    network: Network
+    start: dt.datetime
+    summary_uid: dict[int, int]
+    """work package id -> the uid of its summary task"""
+    task_uid: dict[int, int]
+    """ScheduleTask pk -> uid"""
+    anchors: set[int]
+    stand_ins: dict[int, int]
+    """work package id -> uid of the task standing in for a work package with no tasks"""
+    interdependency_links: dict[int, Link]
+    unscheduled: list[Any]
+    """work packages with neither tasks nor register dates: left out"""
+    skipped_interdependencies: list[Any]
+
+
+def programme_network(
+    plans: Sequence[WorkPackagePlan],
+    interdependencies: Sequence[Any],
+    spec: CalendarSpec,
+    *,
+    project_start: dt.date | None = None,
+    slip: Slip | None = None,
+) -> ProgrammeNetwork:
+    calendar = calendar_of(spec)
+    minutes_per_day = spec.minutes_per_day
+    next_uid = 1
+    tasks: list[Task] = []
+    links: list[Link] = []
+    summary_uid: dict[int, int] = {}
+    task_uid: dict[int, int] = {}
+    anchors: set[int] = set()
+    stand_ins: dict[int, int] = {}
+    unscheduled: list[Any] = []
+    leaves_of: dict[int, list[int]] = {}
+    starts = [plan.start for plan in plans if plan.start is not None]
+    if project_start is not None:
+        starts.append(project_start)
+    start = spec.day_start(min(starts)) if starts else spec.day_start(dt.date.today())
+    delay = slip.weeks * WEEK_MINUTES if slip is not None else 0
+
+    for plan in plans:
+        wp = plan.work_package
+        has_work = any(row.kind != TaskKind.SUMMARY for row in plan.tasks)
+        if plan.start is None or (not has_work and plan.finish is None):
+            unscheduled.append(wp)
+            continue
+        anchor = next_uid
+        summary = next_uid + 1
+        next_uid += 2
+        anchors.add(anchor)
+        summary_uid[wp.pk] = summary
+        tasks.append(
+            Task(
+                uid=anchor,
+                name=f"{wp.reference} may start",
+                milestone=True,
+                constraint=ConstraintType.START_NO_EARLIER_THAN,
+                constraint_date=spec.day_start(plan.start),
+            )
+        )
+        tasks.append(Task(uid=summary, name=f"{wp.reference} {wp.name}", summary=True))
+        if slip is not None and slip.work_package_id == wp.pk:
+            links.append(
+                Link(predecessor=anchor, successor=summary, lag_minutes=delay, lag_elapsed=True)
+            )
+        else:
+            links.append(Link(predecessor=anchor, successor=summary))
+        leaves: list[int] = []
+        if has_work:
+            for row in plan.tasks:
+                task_uid[row.pk] = next_uid
+                next_uid += 1
+            for row in plan.tasks:
+                uid = task_uid[row.pk]
+                parent = task_uid[row.parent_id] if row.parent_id else summary
+                tasks.append(task_of(row, spec, uid=uid, parent=parent))
+                if row.kind != TaskKind.SUMMARY:
+                    leaves.append(uid)
+            links.extend(
+                link_of(
+                    row,
+                    predecessor=task_uid[row.predecessor_id],
+                    successor=task_uid[row.successor_id],
+                )
+                for row in plan.links
+            )
+        else:
+            assert plan.finish is not None
+            minutes = max(
+                calendar.working_minutes_between(
+                    spec.day_start(plan.start), spec.day_end(plan.finish)
+                ),
+                0,
+            )
+            uid = next_uid
+            next_uid += 1
+            stand_ins[wp.pk] = uid
+            tasks.append(
+                Task(
+                    uid=uid,
+                    name=f"{wp.reference} (register dates, no detailed schedule)",
+                    duration_minutes=minutes,
+                    parent=summary,
+                )
+            )
+            leaves.append(uid)
+        leaves_of[wp.pk] = leaves
+
+    interdependency_links: dict[int, Link] = {}
+    skipped: list[Any] = []
+    for dependency in interdependencies:
+        if dependency.to_task_id is not None:
+            target = task_uid.get(dependency.to_task_id)
+        else:
+            target = summary_uid.get(dependency.to_work_package_id)
+        if dependency.from_milestone_id is not None:
+            source = task_uid.get(dependency.from_milestone_id)
+        else:
+            source = summary_uid.get(dependency.from_work_package_id)
+        if source is None or target is None:
+            skipped.append(dependency)
+            continue
+        link = Link(
+            predecessor=source,
+            successor=target,
+            type=LinkType.FS,
+            lag_minutes=dependency.lag_days * minutes_per_day,
+        )
+        interdependency_links[dependency.pk] = link
+        if slip is not None and slip.work_package_id == dependency.to_work_package_id and delay:
+            # The slipped work package waits N more calendar weeks for what it needs: through a
+            # milestone, as one link cannot carry a working-time and a calendar-time lag at once.
+            via = next_uid
+            next_uid += 1
+            tasks.append(Task(uid=via, name=f"DEP-{dependency.pk:03d} ready", milestone=True))
+            links.append(replace(link, successor=via))
+            links.append(
+                Link(predecessor=via, successor=target, lag_minutes=delay, lag_elapsed=True)
+            )
+        else:
+            links.append(link)
+
+    return ProgrammeNetwork(
+        network=Network(tasks=tuple(tasks), links=tuple(links)),
+        start=start,
+        summary_uid=summary_uid,
+        task_uid=task_uid,
+        anchors=anchors,
+        stand_ins=stand_ins,
+        interdependency_links=interdependency_links,
+        unscheduled=unscheduled,
+        skipped_interdependencies=skipped,
+    )
+
+
+# -- a file read by read_mspdi, as model field values --------------------------------------------
+
+
+@dataclass
+class ImportedSchedule:
+    start: dt.date
+    tasks: list[dict[str, Any]]
+    """field values per task, in file order; ``parent_uid`` names the summary"""
+    links: list[dict[str, Any]]
+    """field values per link; ``predecessor_uid``/``successor_uid`` name the tasks"""
+    scaled: bool
+    """durations were converted from the file's day length to the programme's"""
+
+
+def rows_from_project(project: Project, spec: CalendarSpec) -> ImportedSchedule:
+    """Field values for a file's tasks and links, on the programme calendar.
+
+    Durations and lags in working time are kept in working *days*: a 5-day task in a file with
+    8-hour days is a 5-day task on the programme's calendar. The project summary task (UID 0) is
+    left out: the work package is the summary. ``As late as possible`` becomes ``as soon as
+    possible`` (the engine schedules it so).
+    """
+    factor = Decimal(spec.minutes_per_day) / Decimal(project.minutes_per_day or 480)
+
+    def scale(minutes: int) -> int:
+        return int((Decimal(minutes) * factor).to_integral_value())
+
+    dropped = {
+        task.uid
+        for task in project.network.tasks
+        if task.uid == 0 and task.summary and task.parent is None
+    }
+    tasks = []
+    for position, task in enumerate(project.network.tasks):
+        if task.uid in dropped:
+            continue
+        kind = (
+            TaskKind.SUMMARY
+            if task.summary
+            else TaskKind.MILESTONE
+            if task.milestone
+            else TaskKind.TASK
+        )
+        constraint = CONSTRAINT_CHOICES[task.constraint]
+        tasks.append(
+            {
+                "uid": task.uid,
+                "parent_uid": None if task.parent in dropped else task.parent,
+                "position": position,
+                "name": task.name[:300] or f"Task {task.uid}",
+                "kind": kind,
+                "duration_minutes": (
+                    0
+                    if task.summary
+                    else task.duration_minutes
+                    if task.elapsed
+                    else scale(task.duration_minutes)
+                ),
+                "elapsed": task.elapsed,
+                "manual": task.manual,
+                "start": task.start.date() if task.manual and task.start else None,
+                "finish": task.finish.date() if task.manual and task.finish else None,
+                "constraint": constraint,
+                "constraint_date": (
+                    task.constraint_date.date()
+                    if constraint != Constraint.AS_SOON_AS_POSSIBLE and task.constraint_date
+                    else None
+                ),
+            }
+        )
+    links = [
+        {
+            "predecessor_uid": link.predecessor,
+            "successor_uid": link.successor,
+            "type": link.type.name,
+            "lag_minutes": link.lag_minutes if link.lag_elapsed else scale(link.lag_minutes),
+            "lag_percent": (
+                Decimal(str(round(link.lag_percent, 1))) if link.lag_percent is not None else None
+            ),
+            "lag_elapsed": link.lag_elapsed,
+        }
+        for link in project.network.links
+        if link.predecessor not in dropped and link.successor not in dropped
+    ]
+    return ImportedSchedule(
+        start=project.start.date(), tasks=tasks, links=links, scaled=factor != 1
+    )

@@ -1,0 +1,574 @@
+"""Every write to schedules, the programme calendar and the interdependency register.
+
+Each function checks the actor's permission, validates (the engine schedules the result, so a
+cycle or an impossible link is refused before anything is saved), saves and writes the audit
+record in one transaction: a refusal (``PermissionDenied``, ``ValidationError``,
+``ConflictError``) changes nothing. Updates take ``expected_version`` so that two people saving
+the same record at once cannot silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+
+from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
+from openpmo.core.errors import OpenPMOError
+from openpmo.core.schedule import read_mspdi
+from openpmo.delivery import core_adapters, selectors
+from openpmo.delivery.bank_holidays import ENGLAND_AND_WALES
+from openpmo.delivery.choices import TaskKind
+from openpmo.delivery.models import (
+    CalendarException,
+    Interdependency,
+    ProgrammeCalendar,
+    ScheduleLink,
+    ScheduleTask,
+    WorkPackageSchedule,
+)
+from openpmo.portfolio.models import Programme, WorkPackage
+
+_BOOKKEEPING = {"version", "updated_at", "created_at"}
+
+
+def _substance(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in _BOOKKEEPING}
+
+
+def _refuse(error: OpenPMOError, prefix: str = "") -> ValidationError:
+    return ValidationError(f"{prefix}{error}")
+
+
+# -- the programme calendar ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_ensure(*, actor: Any, programme: Programme) -> ProgrammeCalendar:
+    """The programme's calendar, created with the UK default (and England and Wales bank
+    holidays) the first time it is needed."""
+    found = ProgrammeCalendar.objects.filter(programme=programme).first()
+    if found is not None:
+        return found
+    require(actor, "delivery.change_calendar", programme)
+    calendar = save_validated(ProgrammeCalendar(programme=programme))
+    CalendarException.objects.bulk_create(
+        CalendarException(calendar=calendar, name=name, first=day, last=day)
+        for name, day in ENGLAND_AND_WALES
+    )
+    after = snapshot(calendar)
+    after["exceptions"] = len(ENGLAND_AND_WALES)
+    audit_record(actor=actor, action="calendar.created", obj=calendar, before=None, after=after)
+    return calendar
+
+
+@transaction.atomic
+def calendar_update(
+    *, actor: Any, calendar: ProgrammeCalendar, expected_version: int | None = None, **data: Any
+) -> ProgrammeCalendar:
+    calendar = lock_for_update(ProgrammeCalendar, calendar.pk, expected_version=expected_version)
+    require(actor, "delivery.change_calendar", calendar.programme)
+    before = snapshot(calendar)
+    apply_fields(calendar, data)
+    save_validated(calendar)
+    _check_programme_schedules(calendar.programme)
+    after = snapshot(calendar)
+    if _substance(before) != _substance(after):
+        audit_record(
+            actor=actor, action="calendar.updated", obj=calendar, before=before, after=after
+        )
+    return calendar
+
+
+@transaction.atomic
+def calendar_save(
+    *, actor: Any, programme: Programme, expected_version: int | None = None, **data: Any
+) -> ProgrammeCalendar:
+    """Create the programme's calendar if need be and change it, in one transaction."""
+    require(actor, "delivery.change_calendar", programme)
+    calendar = calendar_ensure(actor=actor, programme=programme)
+    return calendar_update(
+        actor=actor, calendar=calendar, expected_version=expected_version, **data
+    )
+
+
+@transaction.atomic
+def calendar_exception_add(
+    *, actor: Any, programme: Programme, name: str, first: dt.date, last: dt.date
+) -> CalendarException:
+    """Add days off (a closure, a bank holiday) to the programme calendar."""
+    require(actor, "delivery.change_calendar", programme)
+    calendar = calendar_ensure(actor=actor, programme=programme)
+    exception = save_validated(
+        CalendarException(calendar=calendar, name=name, first=first, last=last)
+    )
+    _check_programme_schedules(programme)
+    audit_record(
+        actor=actor,
+        action="calendar.exception_added",
+        obj=calendar,
+        before=None,
+        after=snapshot(exception),
+    )
+    return exception
+
+
+@transaction.atomic
+def calendar_exception_remove(*, actor: Any, exception: CalendarException) -> None:
+    exception = lock_for_update(CalendarException, exception.pk)
+    calendar = exception.calendar
+    require(actor, "delivery.change_calendar", calendar.programme)
+    before = snapshot(exception)
+    exception.delete()
+    _check_programme_schedules(calendar.programme)
+    audit_record(
+        actor=actor, action="calendar.exception_removed", obj=calendar, before=before, after=None
+    )
+
+
+def _check_programme_schedules(programme: Programme) -> None:
+    try:
+        selectors.check_programme(programme)
+    except OpenPMOError as error:
+        raise _refuse(error, "The programme could not be scheduled: ") from None
+
+
+# -- a work package's schedule ---------------------------------------------------------------------
+
+
+def _programme_of(work_package: WorkPackage) -> Programme:
+    return work_package.strand.pillar.programme
+
+
+@transaction.atomic
+def schedule_ensure(
+    *, actor: Any, work_package: WorkPackage, start: dt.date | None = None
+) -> WorkPackageSchedule:
+    """The work package's schedule, created (starting at its forecast or baseline start) the
+    first time a task is added or a file imported."""
+    found = WorkPackageSchedule.objects.filter(work_package=work_package).first()
+    if found is not None:
+        return found
+    require(actor, "delivery.change_schedule", work_package)
+    begin = (
+        start
+        or work_package.forecast_start
+        or work_package.baseline_start
+        or _programme_of(work_package).start_date
+        or dt.date.today()
+    )
+    schedule = save_validated(
+        WorkPackageSchedule(
+            work_package=work_package, start=begin, is_illustrative=work_package.is_illustrative
+        )
+    )
+    audit_record(
+        actor=actor, action="schedule.created", obj=schedule, before=None, after=snapshot(schedule)
+    )
+    return schedule
+
+
+@transaction.atomic
+def schedule_update(
+    *,
+    actor: Any,
+    schedule: WorkPackageSchedule,
+    expected_version: int | None = None,
+    **data: Any,
+) -> WorkPackageSchedule:
+    schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
+    require(actor, "delivery.change_schedule", schedule)
+    before = snapshot(schedule)
+    apply_fields(schedule, data)
+    save_validated(schedule)
+    _verify(schedule)
+    after = snapshot(schedule)
+    if _substance(before) != _substance(after):
+        audit_record(
+            actor=actor, action="schedule.updated", obj=schedule, before=before, after=after
+        )
+    return schedule
+
+
+def _verify(schedule: WorkPackageSchedule) -> None:
+    """Schedule the work package and then the programme; refuse (roll back) if either fails."""
+    work_package = schedule.work_package
+    spec = selectors.calendar_spec_for(_programme_of(work_package))
+    tasks = list(ScheduleTask.objects.filter(schedule=schedule))
+    links = list(ScheduleLink.objects.filter(schedule=schedule))
+    try:
+        selectors.run_project(
+            selectors.work_package_project(work_package, schedule, tasks, links, spec)
+        )
+    except OpenPMOError as error:
+        raise _refuse(error, "The schedule could not be computed: ") from None
+    # Only interdependencies tie a work package's schedule to others': without any, the
+    # programme schedules whenever the work package does.
+    if Interdependency.objects.filter(
+        Q(from_work_package=work_package) | Q(to_work_package=work_package)
+    ).exists():
+        _check_programme_schedules(_programme_of(work_package))
+
+
+def _bump(schedule: WorkPackageSchedule) -> None:
+    WorkPackageSchedule.objects.filter(pk=schedule.pk).update(version=schedule.version + 1)
+    schedule.version += 1
+
+
+@transaction.atomic
+def schedule_task_create(*, actor: Any, work_package: WorkPackage, **data: Any) -> ScheduleTask:
+    """Add a task, milestone or summary task (``uid`` and ``position`` default to the next free)."""
+    require(actor, "delivery.change_schedule", work_package)
+    schedule = schedule_ensure(actor=actor, work_package=work_package)
+    schedule = lock_for_update(WorkPackageSchedule, schedule.pk)
+    taken = ScheduleTask.objects.filter(schedule=schedule).aggregate(
+        uid=Max("uid"), position=Max("position")
+    )
+    task = ScheduleTask(schedule=schedule)
+    data.setdefault("uid", (taken["uid"] or 0) + 1)
+    data.setdefault("position", (taken["position"] or 0) + 1)
+    apply_fields(task, data)
+    try:
+        save_validated(task)
+    except ValidationError as error:
+        if "__all__" in getattr(error, "message_dict", {}) and "uid" in str(error).lower():
+            raise ValidationError({"uid": "Another task of this schedule has this UID."}) from None
+        raise
+    _verify(schedule)
+    _bump(schedule)
+    audit_record(
+        actor=actor, action="schedule_task.created", obj=task, before=None, after=snapshot(task)
+    )
+    return task
+
+
+@transaction.atomic
+def schedule_task_update(
+    *, actor: Any, task: ScheduleTask, expected_version: int | None = None, **data: Any
+) -> ScheduleTask:
+    task = lock_for_update(ScheduleTask, task.pk, expected_version=expected_version)
+    require(actor, "delivery.change_schedule", task)
+    before = snapshot(task)
+    apply_fields(task, data)
+    if task.kind != TaskKind.MILESTONE and task.interdependencies.exists():
+        raise ValidationError(
+            {"kind": "An interdependency needs this milestone: it must stay a milestone."}
+        )
+    if task.kind != TaskKind.SUMMARY and task.children.exists():
+        raise ValidationError({"kind": "Tasks sit under this one: it must stay a summary task."})
+    save_validated(task)
+    _verify(task.schedule)
+    _bump(task.schedule)
+    after = snapshot(task)
+    if _substance(before) != _substance(after):
+        audit_record(
+            actor=actor, action="schedule_task.updated", obj=task, before=before, after=after
+        )
+    return task
+
+
+@transaction.atomic
+def schedule_task_delete(
+    *, actor: Any, task: ScheduleTask, expected_version: int | None = None
+) -> None:
+    """Remove a task and its links. Refused while tasks sit under it or an interdependency
+    needs it (change those first)."""
+    task = lock_for_update(ScheduleTask, task.pk, expected_version=expected_version)
+    require(actor, "delivery.change_schedule", task)
+    if task.children.exists():
+        raise ValidationError("Move or remove the tasks under this summary task first.")
+    needed = list(task.interdependencies.all()) + list(task.needs.all())
+    if needed:
+        names = ", ".join(d.reference for d in needed)
+        raise ValidationError(
+            f"The interdependency {names} needs this milestone: change or close it first."
+        )
+    schedule = task.schedule
+    before = snapshot(task)
+    before["links"] = [
+        str(link)
+        for link in ScheduleLink.objects.filter(predecessor=task).select_related(
+            "predecessor", "successor"
+        )
+    ] + [
+        str(link)
+        for link in ScheduleLink.objects.filter(successor=task).select_related(
+            "predecessor", "successor"
+        )
+    ]
+    audit_record(actor=actor, action="schedule_task.deleted", obj=task, before=before, after=None)
+    task.delete()
+    _verify(schedule)
+    _bump(schedule)
+
+
+@transaction.atomic
+def schedule_link_create(
+    *,
+    actor: Any,
+    predecessor: ScheduleTask,
+    successor: ScheduleTask,
+    **data: Any,
+) -> ScheduleLink:
+    """Link two tasks of one schedule; a link that closes a loop is refused, naming the loop."""
+    schedule = predecessor.schedule
+    require(actor, "delivery.change_schedule", schedule)
+    if successor.schedule_id != schedule.pk:
+        raise ValidationError(
+            {"successor": "Both tasks must be in the same work package's schedule."}
+        )
+    if ScheduleLink.objects.filter(predecessor=predecessor, successor=successor).exists():
+        raise ValidationError({"successor": "These tasks are already linked."})
+    link = ScheduleLink(schedule=schedule, predecessor=predecessor, successor=successor)
+    apply_fields(link, data)
+    save_validated(link)
+    _verify(schedule)
+    _bump(schedule)
+    audit_record(
+        actor=actor, action="schedule_link.created", obj=link, before=None, after=snapshot(link)
+    )
+    return link
+
+
+@transaction.atomic
+def schedule_link_delete(*, actor: Any, link: ScheduleLink) -> None:
+    link = lock_for_update(ScheduleLink, link.pk)
+    require(actor, "delivery.change_schedule", link)
+    schedule = link.schedule
+    audit_record(
+        actor=actor, action="schedule_link.deleted", obj=link, before=snapshot(link), after=None
+    )
+    link.delete()
+    _verify(schedule)
+    _bump(schedule)
+
+
+@transaction.atomic
+def schedule_import_mspdi(
+    *,
+    actor: Any,
+    work_package: WorkPackage,
+    data: bytes,
+    file_name: str = "",
+    expected_version: int | None = None,
+) -> WorkPackageSchedule:
+    """Replace the work package's schedule with a Microsoft Project XML file, all or nothing.
+
+    The file is read with defusedxml (document type declarations, entity expansion and external
+    entities refused); a malformed or hostile file, a wrong root, a task without a UID, a link to
+    an unknown task, a loop or a link the engine cannot schedule is refused with the engine's
+    message and nothing is saved. Durations keep their working *days* on the programme calendar.
+    Interdependencies that named a milestone keep it when the file has a milestone of the same
+    UID; otherwise they fall back to the whole work package (and that change is audited).
+    """
+    require(actor, "delivery.change_schedule", work_package)
+    try:
+        project = read_mspdi(data)
+    except OpenPMOError as error:
+        raise _refuse(error, "The file could not be imported: ") from None
+    spec = selectors.calendar_spec_for(_programme_of(work_package))
+    imported = core_adapters.rows_from_project(project, spec)
+    schedule = schedule_ensure(actor=actor, work_package=work_package, start=imported.start)
+    schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
+    before = snapshot(schedule)
+    before["tasks"] = ScheduleTask.objects.filter(schedule=schedule).count()
+    before["links"] = ScheduleLink.objects.filter(schedule=schedule).count()
+    # Interdependencies that name a task of this schedule, by the task's UID (kept when the file
+    # has a task of the same UID and kind).
+    needed = [
+        (d.pk, "from_milestone", d.from_milestone.uid)
+        for d in Interdependency.objects.filter(from_milestone__schedule=schedule).select_related(
+            "from_milestone"
+        )
+    ] + [
+        (d.pk, "to_task", d.to_task.uid)
+        for d in Interdependency.objects.filter(to_task__schedule=schedule).select_related(
+            "to_task"
+        )
+    ]
+    ScheduleLink.objects.filter(schedule=schedule).delete()
+    # Children before parents, so no summary is deleted while tasks still sit under it.
+    ScheduleTask.objects.filter(schedule=schedule, parent__isnull=False).update(parent=None)
+    ScheduleTask.objects.filter(schedule=schedule).delete()
+
+    by_uid: dict[int, ScheduleTask] = {}
+    problems: dict[str, list[str]] = {}
+    for values in imported.tasks:
+        fields = {k: v for k, v in values.items() if k != "parent_uid"}
+        task = ScheduleTask(schedule=schedule, is_illustrative=schedule.is_illustrative, **fields)
+        try:
+            task.full_clean(
+                exclude=["parent", "schedule"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            problems[f"task {values['uid']}"] = error.messages
+        by_uid[task.uid] = task
+    if problems:
+        raise ValidationError(
+            "The file could not be imported: "
+            + "; ".join(f"{where}: {' '.join(msgs)}" for where, msgs in problems.items())
+        )
+    ScheduleTask.objects.bulk_create(by_uid.values())
+    by_uid = {t.uid: t for t in ScheduleTask.objects.filter(schedule=schedule)}
+    parented = []
+    for values in imported.tasks:
+        if values["parent_uid"] is not None:
+            task = by_uid[values["uid"]]
+            task.parent = by_uid[values["parent_uid"]]
+            parented.append(task)
+    ScheduleTask.objects.bulk_update(parented, ["parent"])
+    ScheduleLink.objects.bulk_create(
+        ScheduleLink(
+            schedule=schedule,
+            predecessor=by_uid[values["predecessor_uid"]],
+            successor=by_uid[values["successor_uid"]],
+            type=values["type"],
+            lag_minutes=values["lag_minutes"],
+            lag_percent=values["lag_percent"],
+            lag_elapsed=values["lag_elapsed"],
+        )
+        for values in _unique_links(imported.links)
+    )
+    for dependency_pk, side, uid in needed:
+        dependency = Interdependency.objects.get(pk=dependency_pk)
+        task = by_uid.get(uid)
+        fits = task is not None and (
+            task.kind == TaskKind.MILESTONE
+            if side == "from_milestone"
+            else task.kind != TaskKind.MILESTONE
+        )
+        if fits:
+            setattr(dependency, side, task)
+            dependency.save(update_fields=[side])
+            continue
+        dep_before = snapshot(dependency)
+        setattr(dependency, side, None)
+        dependency.version += 1
+        dependency.save(update_fields=[side, "version"])
+        audit_record(
+            actor=actor,
+            action="interdependency.updated",
+            obj=dependency,
+            before=dep_before,
+            after=snapshot(dependency),
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    schedule.start = imported.start
+    schedule.source = (
+        f"Imported from {file_name or 'a Microsoft Project file'} "
+        f"({len(imported.tasks)} tasks, {len(imported.links)} links)"
+    )[:300]
+    save_validated(schedule)
+    _verify(schedule)
+    after = snapshot(schedule)
+    after.update(
+        tasks=len(imported.tasks),
+        links=len(imported.links),
+        file_name=file_name,
+        sha256=digest,
+        durations_rescaled=imported.scaled,
+    )
+    audit_record(actor=actor, action="schedule.imported", obj=schedule, before=before, after=after)
+    return schedule
+
+
+def _unique_links(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One link per pair of tasks (Project allows one; a repeated pair keeps the first)."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for values in links:
+        pair = (values["predecessor_uid"], values["successor_uid"])
+        if pair in seen or pair[0] == pair[1]:
+            continue
+        seen.add(pair)
+        kept.append(values)
+    return kept
+
+
+# -- the interdependency register ------------------------------------------------------------------
+
+
+def _programme_of_dependency(dependency: Interdependency) -> Programme:
+    return dependency.from_work_package.strand.pillar.programme
+
+
+@transaction.atomic
+def interdependency_create(*, actor: Any, **data: Any) -> Interdependency:
+    """Record that one work package needs another. It feeds the programme schedule at once; one
+    that would make the programme loop is refused, naming the loop."""
+    dependency = Interdependency()
+    apply_fields(dependency, data)
+    require(
+        actor,
+        "delivery.change_interdependency",
+        dependency,
+        message="Only the PMO or the sponsor of either work package's pillar can record this.",
+    )
+    save_validated(dependency)
+    _check_programme_schedules(_programme_of_dependency(dependency))
+    audit_record(
+        actor=actor,
+        action="interdependency.created",
+        obj=dependency,
+        before=None,
+        after=snapshot(dependency),
+    )
+    return dependency
+
+
+@transaction.atomic
+def interdependency_update(
+    *,
+    actor: Any,
+    interdependency: Interdependency,
+    expected_version: int | None = None,
+    **data: Any,
+) -> Interdependency:
+    dependency = lock_for_update(
+        Interdependency, interdependency.pk, expected_version=expected_version
+    )
+    require(actor, "delivery.change_interdependency", dependency)
+    before = snapshot(dependency)
+    apply_fields(dependency, data)
+    require(
+        actor,
+        "delivery.change_interdependency",
+        dependency,
+        message="You cannot move this to work packages whose pillars you do not sponsor.",
+    )
+    save_validated(dependency)
+    _check_programme_schedules(_programme_of_dependency(dependency))
+    after = snapshot(dependency)
+    if _substance(before) != _substance(after):
+        audit_record(
+            actor=actor,
+            action="interdependency.updated",
+            obj=dependency,
+            before=before,
+            after=after,
+        )
+    return dependency
+
+
+@transaction.atomic
+def interdependency_delete(
+    *, actor: Any, interdependency: Interdependency, expected_version: int | None = None
+) -> None:
+    """Remove a record entered in error (to end one that no longer applies, close it)."""
+    dependency = lock_for_update(
+        Interdependency, interdependency.pk, expected_version=expected_version
+    )
+    require(actor, "delivery.change_interdependency", dependency)
+    audit_record(
+        actor=actor,
+        action="interdependency.deleted",
+        obj=dependency,
+        before=snapshot(dependency),
+        after=None,
+    )
+    dependency.delete()

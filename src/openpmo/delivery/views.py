@@ -1,0 +1,629 @@
+"""Pages of the delivery app: the programme schedule (Gantt chart, table, critical path,
+slippage impact), each work package's schedule, the calendar and the interdependency register.
+Each write goes through ``services``; errors come back to the form (with the GOV.UK error
+summary) and nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from openpmo.common.services import ConflictError
+from openpmo.delivery import selectors, services
+from openpmo.delivery.charts import GanttArrow, GanttMilestone, GanttRow, gantt_svg
+from openpmo.delivery.choices import TaskKind
+from openpmo.delivery.forms import (
+    CalendarExceptionForm,
+    CalendarForm,
+    ImportForm,
+    InterdependencyFilterForm,
+    InterdependencyForm,
+    LinkForm,
+    ScheduleStartForm,
+    SlippageForm,
+    TaskForm,
+)
+from openpmo.delivery.models import (
+    WEEKDAYS,
+    CalendarException,
+    Interdependency,
+    ProgrammeCalendar,
+    ScheduleLink,
+    ScheduleTask,
+)
+from openpmo.portfolio.models import Programme, WorkPackage
+
+FORM = "delivery/form.html"
+
+
+def _save_form(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], models.Model],
+    template: str,
+    context: dict[str, Any],
+    success: str,
+) -> HttpResponse:
+    """Run ``save`` on valid input; show the form again with every error on refusal."""
+    if form.is_valid():
+        try:
+            obj = save(form.service_data())
+        except ValidationError as error:
+            _add_errors(form, error)
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success.format(obj=obj))
+            return redirect(obj)
+    return render(
+        request, template, {**context, "form": form}, status=200 if not form.errors else 400
+    )
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+def _programme(request: HttpRequest) -> Programme:
+    pk = request.GET.get("programme", "")
+    if pk.isdigit():
+        return get_object_or_404(Programme, pk=pk)
+    programme = selectors.programme_default()
+    if programme is None:
+        raise Http404("No programme yet")
+    return programme
+
+
+def _work_package(pk: int) -> WorkPackage:
+    return get_object_or_404(
+        WorkPackage.objects.select_related("strand__pillar__programme", "owner"), pk=pk
+    )
+
+
+# -- the programme schedule ------------------------------------------------------------------------
+
+
+def _programme_gantt(view: selectors.ProgrammeSchedule) -> Any:
+    rows = []
+    index = {}
+    for position, row in enumerate(view.rows):
+        index[row.work_package.pk] = position
+        rows.append(
+            GanttRow(
+                label=f"{row.work_package.reference} {row.work_package.name}",
+                start=row.start,
+                finish=row.finish,
+                critical=row.critical,
+                detail=f"slack {row.total_slack_days} working days",
+                milestones=[
+                    GanttMilestone(
+                        when=view.spec.day_end(m.date), label=m.task.name, critical=m.critical
+                    )
+                    for m in row.milestones
+                ],
+            )
+        )
+    arrows = []
+    for dependency in view.interdependencies:
+        check = view.checks.get(dependency.pk)
+        target = index.get(dependency.to_work_package_id)
+        source = index.get(dependency.from_work_package_id)
+        if check is None or target is None or source is None:
+            continue
+        arrows.append(
+            GanttArrow(
+                source=source,
+                target=target,
+                when_from=check.ready,
+                when_to=check.needed_at,
+                label=f"{dependency.reference}: {dependency.to_work_package.name} needs "
+                f"{dependency.from_work_package.name}",
+            )
+        )
+    count = len(rows)
+    critical = sum(1 for r in view.rows if r.critical)
+    return gantt_svg(
+        rows,
+        title=f"Gantt chart of the {view.programme.short_name} programme",
+        description=(
+            f"{count} work packages from {view.start:%d %B %Y} to {view.finish:%d %B %Y}; "
+            f"{critical} on the critical path (hatched, outlined and labelled critical). "
+            "Diamonds are milestones; dashed arrows are interdependencies. "
+            "The table after the chart holds the same dates."
+        )
+        if view.start and view.finish
+        else "No work is scheduled yet.",
+        arrows=arrows,
+        chart_id="programme-gantt",
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The programme schedule: Gantt chart, table, critical path and the slippage question."""
+    programme = _programme(request)
+    view = selectors.programme_schedule(programme)
+    return render(
+        request,
+        "delivery/programme_schedule.html",
+        {
+            "programme": programme,
+            "view": view,
+            "gantt": _programme_gantt(view) if not view.error else "",
+            "slippage_form": SlippageForm(programme=programme),
+            "can_manage_interdependencies": request.user.has_perm("delivery.add_interdependency"),
+        },
+    )
+
+
+def slippage(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    form = SlippageForm(request.GET or None, programme=programme)
+    impact = None
+    if form.is_valid():
+        impact = selectors.slippage_impact(
+            programme, form.cleaned_data["work_package"], form.cleaned_data["weeks"]
+        )
+    return render(
+        request,
+        "delivery/slippage.html",
+        {"programme": programme, "form": form, "impact": impact},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _xml_download(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def programme_export(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    try:
+        data = selectors.export_programme_mspdi(programme)
+    except Exception as error:  # an engine refusal: say so instead of a server error
+        from openpmo.core.errors import OpenPMOError
+
+        if not isinstance(error, OpenPMOError):
+            raise
+        messages.error(request, f"The programme could not be exported: {error}")
+        return redirect("delivery:home")
+    return _xml_download(data, f"{programme.short_name}-programme-schedule.xml")
+
+
+# -- the calendar ------------------------------------------------------------------------------------
+
+
+def _calendar_context(programme: Programme, **extra: Any) -> dict[str, Any]:
+    spec = selectors.calendar_spec_for(programme)
+    hours = ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in spec.periods)
+    return {
+        "programme": programme,
+        "calendar": selectors.calendar_get(programme),
+        "spec": spec,
+        "spec_lines": [
+            (name, hours if day in spec.working_days else "not working")
+            for day, name in enumerate(WEEKDAYS)
+        ],
+        "exception_form": CalendarExceptionForm(),
+        **extra,
+    }
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    row = selectors.calendar_get(programme)
+    can_edit = request.user.has_perm("delivery.change_calendar", programme)
+    form = CalendarForm(
+        request.POST or None, instance=row or ProgrammeCalendar(programme=programme)
+    )
+    context = _calendar_context(programme, can_edit=can_edit)
+    if request.method != "POST":
+        return render(request, "delivery/calendar.html", {**context, "form": form})
+    if not can_edit:
+        raise PermissionDenied("Only the PMO can change the programme calendar.")
+    return _save_form(
+        request,
+        form,
+        lambda data: services.calendar_save(
+            actor=request.user,
+            programme=programme,
+            expected_version=form.cleaned_data.get("version") if row else None,
+            **data,
+        ),
+        "delivery/calendar.html",
+        context,
+        "Calendar saved",
+    )
+
+
+@require_POST
+def calendar_exception_add(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    if not request.user.has_perm("delivery.change_calendar", programme):
+        raise PermissionDenied("Only the PMO can change the programme calendar.")
+    form = CalendarExceptionForm(request.POST)
+    row = selectors.calendar_get(programme)
+    context = _calendar_context(
+        programme,
+        can_edit=True,
+        form=CalendarForm(instance=row or ProgrammeCalendar(programme=programme)),
+    )
+    if form.is_valid():
+        try:
+            added = services.calendar_exception_add(
+                actor=request.user, programme=programme, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Day off {added} added")
+            return redirect("delivery:calendar")
+    context["exception_form"] = form
+    return render(request, "delivery/calendar.html", context, status=400)
+
+
+@require_POST
+def calendar_exception_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    exception = get_object_or_404(CalendarException.objects.select_related("calendar"), pk=pk)
+    if not request.user.has_perm("delivery.change_calendar", exception.calendar.programme):
+        raise PermissionDenied("Only the PMO can change the programme calendar.")
+    try:
+        services.calendar_exception_remove(actor=request.user, exception=exception)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{exception} removed")
+    return redirect("delivery:calendar")
+
+
+# -- a work package's schedule -------------------------------------------------------------------
+
+
+def _work_package_gantt(view: selectors.WorkPackageScheduleView) -> Any:
+    rows = [
+        GanttRow(
+            label=row.task.name,
+            start=row.computed.early_start,
+            finish=row.computed.early_finish,
+            critical=row.critical and row.task.kind != TaskKind.SUMMARY,
+            milestone=row.task.kind == TaskKind.MILESTONE,
+            summary=row.task.kind == TaskKind.SUMMARY,
+            depth=min(row.depth, 4),
+            detail=f"slack {row.total_slack_days} working days",
+        )
+        for row in view.rows
+        if row.computed is not None
+    ]
+    wp = view.work_package
+    return gantt_svg(
+        rows,
+        title=f"Gantt chart of {wp.reference} {wp.name}",
+        description=(
+            f"{len(rows)} tasks and milestones"
+            + (f" from {view.start:%d %B %Y} to {view.finish:%d %B %Y}" if view.finish else "")
+            + ". Critical tasks are hatched, outlined and labelled critical; diamonds are "
+            "milestones. The table after the chart holds the same dates."
+        ),
+        chart_id="work-package-gantt",
+    )
+
+
+def work_package_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    wp = _work_package(pk)
+    view = selectors.work_package_schedule(wp)
+    return render(
+        request,
+        "delivery/work_package_schedule.html",
+        {
+            "work_package": wp,
+            "view": view,
+            "gantt": _work_package_gantt(view) if view.rows and not view.error else "",
+            "interdependencies": selectors.interdependency_list(work_package=wp),
+            "can_edit": request.user.has_perm("delivery.change_schedule", wp),
+        },
+    )
+
+
+def _require_schedule_editor(request: HttpRequest, wp: WorkPackage) -> None:
+    if not request.user.has_perm("delivery.change_schedule", wp):
+        raise PermissionDenied(
+            "Only the PMO, the pillar's sponsor or the work package's manager can change its "
+            "schedule."
+        )
+
+
+def schedule_start_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    wp = _work_package(pk)
+    _require_schedule_editor(request, wp)
+    schedule = selectors.schedule_get(wp)
+    form = ScheduleStartForm(request.POST or None, instance=schedule)
+    context = {"title": f"When the schedule of {wp.reference} starts", "back": _wp_url(wp)}
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+
+    def save(data: dict[str, Any]) -> Any:
+        if schedule is None:
+            return services.schedule_ensure(
+                actor=request.user, work_package=wp, start=data["start"]
+            )
+        return services.schedule_update(
+            actor=request.user,
+            schedule=schedule,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        )
+
+    return _save_form(request, form, save, FORM, context, "Schedule start saved")
+
+
+def _wp_url(wp: WorkPackage) -> str:
+    return reverse("delivery:work-package-schedule", args=[wp.pk])
+
+
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    wp = _work_package(pk)
+    _require_schedule_editor(request, wp)
+    spec = selectors.calendar_spec_for(wp.strand.pillar.programme)
+    kind = request.GET.get("kind", "task")
+    schedule = selectors.schedule_get(wp)
+    form = TaskForm(
+        request.POST or None,
+        instance=ScheduleTask(schedule=schedule) if schedule else None,
+        minutes_per_day=spec.minutes_per_day,
+        schedule=schedule,
+        initial={"kind": kind if kind in TaskKind.values else "task"},
+    )
+    context = {"title": f"Add a task or milestone to {wp.reference}", "back": _wp_url(wp)}
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.schedule_task_create(actor=request.user, work_package=wp, **data),
+        FORM,
+        context,
+        "{obj} added",
+    )
+
+
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(
+        ScheduleTask.objects.select_related("schedule__work_package__strand__pillar__programme"),
+        pk=pk,
+    )
+    wp = task.schedule.work_package
+    _require_schedule_editor(request, wp)
+    spec = selectors.calendar_spec_for(wp.strand.pillar.programme)
+    form = TaskForm(
+        request.POST or None,
+        instance=task,
+        minutes_per_day=spec.minutes_per_day,
+        schedule=task.schedule,
+    )
+    context = {"title": f"Edit {task.name}", "back": _wp_url(wp), "delete_task": task}
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.schedule_task_update(
+            actor=request.user,
+            task=task,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        FORM,
+        context,
+        "{obj} saved",
+    )
+
+
+@require_POST
+def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(ScheduleTask.objects.select_related("schedule__work_package"), pk=pk)
+    wp = task.schedule.work_package
+    _require_schedule_editor(request, wp)
+    try:
+        services.schedule_task_delete(actor=request.user, task=task)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{task.name} removed")
+    return redirect(_wp_url(wp))
+
+
+def link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    wp = _work_package(pk)
+    _require_schedule_editor(request, wp)
+    spec = selectors.calendar_spec_for(wp.strand.pillar.programme)
+    form = LinkForm(
+        request.POST or None,
+        schedule=selectors.schedule_get(wp),
+        minutes_per_day=spec.minutes_per_day,
+    )
+    context = {"title": f"Link two tasks of {wp.reference}", "back": _wp_url(wp)}
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.schedule_link_create(actor=request.user, **data),
+        FORM,
+        context,
+        "Link {obj} added",
+    )
+
+
+@require_POST
+def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        ScheduleLink.objects.select_related("schedule__work_package", "predecessor", "successor"),
+        pk=pk,
+    )
+    wp = link.schedule.work_package
+    _require_schedule_editor(request, wp)
+    try:
+        services.schedule_link_delete(actor=request.user, link=link)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Link {link} removed")
+    return redirect(_wp_url(wp))
+
+
+def schedule_import(request: HttpRequest, pk: int) -> HttpResponse:
+    wp = _work_package(pk)
+    _require_schedule_editor(request, wp)
+    schedule = selectors.schedule_get(wp)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"version": schedule.version if schedule else None},
+    )
+    context = {
+        "title": f"Import a Microsoft Project file into {wp.reference}",
+        "back": _wp_url(wp),
+        "multipart": True,
+        "replaces": schedule is not None and schedule.tasks.exists(),
+    }
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+
+    def save(data: dict[str, Any]) -> Any:
+        upload = data["file"]
+        imported = services.schedule_import_mspdi(
+            actor=request.user,
+            work_package=wp,
+            data=upload.read(),
+            file_name=upload.name,
+            expected_version=data.get("version"),
+        )
+        return imported
+
+    form.service_data = lambda: form.cleaned_data  # type: ignore[method-assign]
+    return _save_form(request, form, save, FORM, context, "{obj.source}")
+
+
+def schedule_export(request: HttpRequest, pk: int) -> HttpResponse:
+    wp = _work_package(pk)
+    try:
+        data = selectors.export_work_package_mspdi(wp)
+    except Exception as error:
+        from openpmo.core.errors import OpenPMOError
+
+        if not isinstance(error, OpenPMOError):
+            raise
+        messages.error(request, f"The schedule could not be exported: {error}")
+        return redirect(_wp_url(wp))
+    return _xml_download(data, f"{wp.reference}-schedule.xml")
+
+
+# -- the interdependency register ------------------------------------------------------------------
+
+
+def interdependency_list(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    filters = InterdependencyFilterForm(request.GET or None)
+    criteria: dict[str, Any] = {}
+    if filters.is_valid():
+        criteria = {k: v for k, v in filters.cleaned_data.items() if v}
+    view = selectors.programme_schedule(programme)
+    rows = [
+        (d, view.checks.get(d.pk))
+        for d in selectors.interdependency_list(programme=programme, **criteria)
+    ]
+    return render(
+        request,
+        "delivery/interdependency_list.html",
+        {
+            "programme": programme,
+            "filters": filters,
+            "rows": rows,
+            "can_add": request.user.has_perm("delivery.add_interdependency"),
+        },
+    )
+
+
+def interdependency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        dependency = selectors.interdependency_get(pk)
+    except Interdependency.DoesNotExist:
+        raise Http404("No such interdependency") from None
+    view = selectors.programme_schedule(dependency.from_work_package.strand.pillar.programme)
+    return render(
+        request,
+        "delivery/interdependency_detail.html",
+        {
+            "dependency": dependency,
+            "check": view.checks.get(dependency.pk),
+            "can_edit": request.user.has_perm("delivery.change_interdependency", dependency),
+        },
+    )
+
+
+def interdependency_create(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    if not request.user.has_perm("delivery.add_interdependency"):
+        raise PermissionDenied("Only the PMO and pillar sponsors record interdependencies.")
+    form = InterdependencyForm(request.POST or None, programme=programme)
+    context = {
+        "title": "Record an interdependency",
+        "back": reverse("delivery:interdependency-list"),
+    }
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.interdependency_create(actor=request.user, **data),
+        FORM,
+        context,
+        "{obj} recorded",
+    )
+
+
+def interdependency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    dependency = get_object_or_404(
+        Interdependency.objects.select_related(
+            "from_work_package__strand__pillar__programme", "to_work_package__strand__pillar"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("delivery.change_interdependency", dependency):
+        raise PermissionDenied(
+            "Only the PMO or the sponsor of either work package's pillar can change this."
+        )
+    form = InterdependencyForm(
+        request.POST or None,
+        instance=dependency,
+        programme=dependency.from_work_package.strand.pillar.programme,
+    )
+    context = {"title": f"Edit {dependency.reference}", "back": dependency.get_absolute_url()}
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.interdependency_update(
+            actor=request.user,
+            interdependency=dependency,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        FORM,
+        context,
+        "{obj} saved",
+    )
