@@ -516,20 +516,21 @@ def _load_actuals(context: Any, benefit: Benefit, spec: dict[str, Any]) -> None:
     skipped = {Month.parse(m) for m in spec.get("missing", [])}
     factor = Decimal(spec["factor"])
     start = min(planned)
+    returns = {}
     for index, month in enumerate(Month.span(FIRST_ACTUAL, LAST_ACTUAL)):
         if month < start or month in recorded or month in skipped:
             continue
         # After a profile ends the owner still returns the month (nothing, once dual running
         # stops): an actual of zero is a figure; a missing one is not.
-        services.actual_record(
-            actor=SYSTEM,
-            benefit=benefit,
-            month=month,
-            value=_actual_value(planned.get(month, Decimal(0)), factor, index, benefit.unit),
-            evidence=f"Illustrative monthly return for {month}: {benefit.evidence_required}",
-            is_illustrative=True,
+        value = _actual_value(planned.get(month, Decimal(0)), factor, index, benefit.unit)
+        evidence = f"Illustrative monthly return for {month}: {benefit.evidence_required}"
+        returns[month] = (value, evidence)
+    if returns:
+        services.actuals_record_many(
+            actor=SYSTEM, benefit=benefit, values=returns, is_illustrative=True
         )
-        context.report.count("benefit actuals")
+        for _month in returns:
+            context.report.count("benefit actuals")
 
 
 def _load_explanations(context: Any) -> None:

@@ -73,8 +73,24 @@ def _as_month(value: Month | dt.date | str) -> Month:
         raise ValidationError({"month": error.message}) from None
 
 
+def _check(benefit: Benefit, work_packages: Any) -> None:
+    """Every error of the register entry at once: its own rules, and its links (work packages
+    belong to the benefit's pillar; the objective to its programme)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        benefit.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        _check_links(benefit, work_packages)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_links(benefit: Benefit, work_packages: Any) -> None:
-    """Work packages belong to the benefit's pillar; the objective to its programme."""
     errors = {}
     if work_packages is not None:
         strays = [
@@ -102,8 +118,9 @@ def benefit_create(*, actor: Any, pillar: Pillar, **data: Any) -> Benefit:
     require(actor, "benefits.add_benefit", pillar)
     benefit = Benefit(pillar=pillar)
     many_to_many = apply_fields(benefit, data)
-    _check_links(benefit, many_to_many.get("work_packages"))
+    _check(benefit, many_to_many.get("work_packages"))
     save_validated(benefit, many_to_many=many_to_many)
+    benefit.refresh_from_db()  # values as stored (Decimal places), for the audit record
     audit_record(
         actor=actor, action="benefit.created", obj=benefit, before=None, after=snapshot(benefit)
     )
@@ -127,8 +144,9 @@ def benefit_update(
     links = many_to_many.get("work_packages")
     if links is None and "pillar" in data:
         links = list(instance.work_packages.select_related("strand"))
-    _check_links(instance, links)
+    _check(instance, links)
     save_validated(instance, many_to_many=many_to_many)
+    instance.refresh_from_db()
     after = snapshot(instance)
     if _substance(before) != _substance(after):
         audit_record(
@@ -189,7 +207,8 @@ def profile_set(
     errors = []
     for row in rows:
         try:
-            row.full_clean(exclude=["profile"])
+            # Months are the keys of a mapping, so unique; the value rules are field validators.
+            row.full_clean(exclude=["profile"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors.append(f"{row.month:%Y-%m}: {' '.join(error.messages)}")
     if errors:
@@ -320,6 +339,7 @@ def actual_record(
     if before is not None:
         actual.version += 1
     actual.save()
+    actual.refresh_from_db()
     after = _actual_snapshot(actual)
     if before is None or _substance(before) != _substance(after):
         audit_record(
@@ -330,6 +350,64 @@ def actual_record(
             after=after,
         )
     return actual
+
+
+@transaction.atomic
+def actuals_record_many(
+    *,
+    actor: Any,
+    benefit: Benefit,
+    values: Mapping[Month, tuple[Decimal, str]],
+    is_illustrative: bool = False,
+    today: dt.date | None = None,
+) -> list[BenefitActual]:
+    """Record several months' actuals of one benefit at once (a year's returns, demo data):
+    the same rules as ``actual_record`` for months not yet recorded, one audit record each.
+    A month already recorded is refused (correct it with ``actual_record``)."""
+    locked = lock_for_update(Benefit, benefit.pk)
+    require(
+        actor,
+        "benefits.record_actual",
+        locked,
+        message="Only the benefit's owner (or the PMO) can record its actuals.",
+    )
+    current = Month.of(today or timezone.localdate())
+    taken = {Month.of(d) for d in locked.actuals.values_list("month", flat=True)}
+    recorder = actor if getattr(actor, "is_authenticated", False) else None
+    rows, errors = [], []
+    for month, (value, evidence) in sorted(values.items()):
+        if month > current:
+            errors.append(f"{month} has not started yet: record it once it has.")
+        elif month in taken:
+            errors.append(f"{month} is already recorded; correct it on its own.")
+        row = BenefitActual(
+            benefit=locked,
+            month=_day(month),
+            value=value,
+            evidence=evidence,
+            recorded_by=recorder,
+            recorded_at=timezone.now(),
+            is_illustrative=is_illustrative,
+        )
+        try:
+            row.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors.extend(f"{month}: {message}" for message in error.messages)
+        rows.append(row)
+    if errors:
+        raise ValidationError({"month": errors})
+    created = BenefitActual.objects.bulk_create(rows)
+    for actual in BenefitActual.objects.filter(
+        benefit=locked, month__in=[row.month for row in created]
+    ).order_by("month"):
+        audit_record(
+            actor=actor,
+            action="benefit_actual.recorded",
+            obj=actual,
+            before=None,
+            after=_actual_snapshot(actual),
+        )
+    return created
 
 
 @transaction.atomic
@@ -390,6 +468,7 @@ def tracker_settings_update(
         settings = TrackerSettings(programme=programme)
         apply_fields(settings, data)
         save_validated(settings)
+        settings.refresh_from_db()
         audit_record(
             actor=actor,
             action="tracker_settings.created",
@@ -402,6 +481,7 @@ def tracker_settings_update(
     before = snapshot(settings)
     apply_fields(settings, data)
     save_validated(settings)
+    settings.refresh_from_db()
     after = snapshot(settings)
     if _substance(before) != _substance(after):
         audit_record(
@@ -439,6 +519,7 @@ def savings_line_set(
     line.planned_savings = planned_savings
     line.is_illustrative = is_illustrative
     save_validated(line)
+    line.refresh_from_db()
     after = snapshot(line)
     if before is None or _substance(before) != _substance(after):
         audit_record(

@@ -1,0 +1,187 @@
+"""The tracker as a board member reads it: totals that add up, dis-benefits against the total,
+missing actuals shown as missing, thresholds the programme sets, and a fixed number of queries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from openpmo.accounts.roles import Role
+from openpmo.benefits import selectors
+from openpmo.benefits.models import TrackerSettings
+from openpmo.benefits.tests.factories import BenefitFactory, give_actuals, give_profile
+from openpmo.core.benefits import Month, Rag
+from openpmo.portfolio.tests.factories import PillarFactory, WorkPackageFactory
+
+
+@pytest.fixture
+def register(programme_tree):
+    """Pillar A: a cashable saving (May's actual missing) and a dis-benefit; pillar B: hours."""
+    pillar_a = programme_tree.strand.pillar
+    pillar_b = PillarFactory(programme=pillar_a.programme, name="B pillar", order=2)
+    saving = BenefitFactory(
+        reference="A-SAVE",
+        pillar=pillar_a,
+        owner=programme_tree.owner,
+        work_packages=[programme_tree],
+    )
+    give_profile(saving, {"2024-04": "100", "2024-05": "100", "2024-06": "100"})
+    give_actuals(saving, {"2024-04": "90", "2024-06": "120"})
+    harm = BenefitFactory(
+        reference="A-HARM",
+        pillar=pillar_a,
+        category="dis-benefit",
+        owner=programme_tree.owner,
+        work_packages=[programme_tree],
+    )
+    give_profile(harm, {"2024-04": "50"})
+    give_actuals(harm, {"2024-04": "60", "2024-05": "0", "2024-06": "0"})
+    hours = BenefitFactory(
+        reference="B-HOURS",
+        pillar=pillar_b,
+        unit="hours",
+        category="non-cashable",
+        owner=programme_tree.owner,
+    )
+    give_profile(hours, {"2024-05": "10", "2024-06": "10"})
+    give_actuals(hours, {"2024-05": "10", "2024-06": "10"})
+    return pillar_a, pillar_b
+
+
+def test_pillar_totals_net_off_dis_benefits_and_missing_months_stay_missing(register):
+    pillar_a, _pillar_b = register
+    view = selectors.tracker(pillar_a.programme, as_of=Month(2024, 6))
+    by_reference = {line.benefit.reference: line for line in view.benefits}
+    saving = by_reference["A-SAVE"].position
+    # The saving: May has no actual, so it is missing (and late by June), never zero.
+    assert saving.missing_months == (Month(2024, 5),)
+    assert saving.late_months == (Month(2024, 5),)
+    assert (saving.planned_cumulative, saving.actual_cumulative) == (Decimal(300), Decimal(210))
+    # Pillar A in £: 300 planned less the 50 of planned harm; 210 realised less 60 of harm.
+    pounds = next(g.roll_up for g in view.by_pillar if g.pillar == pillar_a)
+    assert pounds.unit == "£"
+    assert (pounds.planned_cumulative, pounds.actual_cumulative) == (Decimal(250), Decimal(150))
+    assert pounds.variance == Decimal(-100)
+    assert pounds.rag is Rag.RED  # 150 / 250 = 60%
+    assert (pounds.missing, pounds.late) == (1, 1)
+    # Units are never mixed: the programme has one £ total and one hours total.
+    totals = {g.roll_up.unit: g.roll_up for g in view.programme_totals}
+    assert set(totals) == {"£", "hours"}
+    assert totals["hours"].actual_cumulative == Decimal(20)
+    # A month in the middle: the in-month figures of May.
+    may = selectors.tracker(pillar_a.programme, as_of=Month(2024, 5))
+    line = next(b for b in may.benefits if b.benefit.reference == "A-SAVE")
+    assert line.position.actual_in_month is None and line.in_month_state == "missing"
+
+
+def test_thresholds_are_the_programmes_own(register):
+    pillar_a, _ = register
+    TrackerSettings.objects.create(
+        programme=pillar_a.programme,
+        green_threshold=Decimal("0.5"),
+        amber_threshold=Decimal("0.3"),
+        grace_months=2,
+    )
+    view = selectors.tracker(pillar_a.programme, as_of=Month(2024, 6))
+    pounds = next(g.roll_up for g in view.by_pillar if g.pillar == pillar_a)
+    assert pounds.rag is Rag.GREEN  # 60% of plan clears a 50% Green threshold
+    saving = next(b for b in view.benefits if b.benefit.reference == "A-SAVE").position
+    assert saving.late_months == ()  # May is missing but not late with two months' grace
+
+
+def test_work_package_rows_and_the_pillar_filter(register):
+    pillar_a, pillar_b = register
+    view = selectors.tracker(pillar_a.programme, as_of=Month(2024, 6), pillar=pillar_b)
+    assert [line.benefit.reference for line in view.benefits] == ["B-HOURS"]
+    assert [g.pillar for g in view.by_pillar] == [pillar_b]
+    assert [g.label for g in view.by_work_package] == ["(no work package)"]
+    # Programme totals still cover the whole programme.
+    assert {g.roll_up.unit for g in view.programme_totals} == {"£", "hours"}
+
+
+def test_a_benefit_shared_by_two_work_packages_is_counted_once(register, programme_tree):
+    pillar_a, _ = register
+    second = WorkPackageFactory(strand=programme_tree.strand)
+    shared = BenefitFactory(
+        reference="A-SHARED",
+        pillar=pillar_a,
+        owner=programme_tree.owner,
+        work_packages=[programme_tree, second],
+    )
+    give_profile(shared, {"2024-06": "40"})
+    view = selectors.tracker(pillar_a.programme, as_of=Month(2024, 6))
+    rows = {g.label: g.roll_up for g in view.by_work_package if g.roll_up.unit == "£"}
+    joint = f"{programme_tree.reference} + {second.reference}"
+    assert rows[joint].planned_cumulative == Decimal(40)
+    pillar_total = next(g.roll_up for g in view.by_pillar if g.pillar == pillar_a)
+    assert sum(r.planned_cumulative for r in rows.values()) == pillar_total.planned_cumulative
+
+
+def test_cashable_savings_against_the_mtfs_line_and_roi_without_a_ledger(register):
+    pillar_a, _ = register
+    from openpmo.benefits.models import SavingsLine
+
+    SavingsLine.objects.create(
+        programme=pillar_a.programme, financial_year="2024/25", planned_savings=Decimal(250)
+    )
+    view = selectors.tracker(pillar_a.programme, as_of=Month(2024, 6))
+    (year,) = view.savings
+    assert (str(year.year), year.mtfs, year.planned, year.realised) == (
+        "2024/25",
+        Decimal(250),
+        Decimal(300),
+        Decimal(210),
+    )
+    assert year.against_mtfs == Decimal(-40)
+    assert view.cashable_realised == Decimal(210)
+    assert view.drawn is None and view.roi is None  # no reserve ledger: no made-up ROI
+
+
+def test_roi_is_cashable_realised_over_money_drawn(register, monkeypatch):
+    pillar_a, _ = register
+    from openpmo.benefits import funding
+
+    monkeypatch.setattr(funding, "money_drawn", lambda programme, as_of: Decimal(420))
+    view = selectors.tracker(pillar_a.programme, as_of=Month(2024, 6))
+    assert view.roi == Decimal(210) / Decimal(420)
+
+
+def test_the_tracker_page_does_a_fixed_number_of_queries(client, role_user, register):
+    pillar_a, _ = register
+    client.force_login(role_user(Role.VIEWER))
+    client.get("/benefits/?as_of=2024-06")  # warm per-process caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/benefits/?as_of=2024-06").status_code == 200
+    for number in range(12):
+        extra = BenefitFactory(pillar=pillar_a, work_packages=[WorkPackageFactory()])
+        give_profile(extra, {"2024-04": "10", "2024-05": "10"})
+        give_actuals(extra, {"2024-04": str(number)})
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/benefits/?as_of=2024-06").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/benefits/register/", "/benefits/carbon/", "/api/benefits/"])
+def test_lists_do_a_fixed_number_of_queries(client, role_user, register, url):
+    pillar_a, _ = register
+    client.force_login(role_user(Role.VIEWER))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _number in range(8):
+        extra = BenefitFactory(
+            pillar=pillar_a,
+            unit="tCO2e",
+            category="non-financial",
+            carbon_scope="scope-2",
+            carbon_method="metered",
+            work_packages=[WorkPackageFactory()],
+        )
+        give_profile(extra, {"2024-04": "10"})
+        give_actuals(extra, {"2024-04": "9"})
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
