@@ -104,7 +104,16 @@ def gantt_svg(
     def y(index: int) -> float:
         return TOP + ROW_HEIGHT * index
 
-    parts: list[SafeString] = []
+    # Stripes behind alternate rows first, so the month lines show through them.
+    parts: list[SafeString] = [
+        format_html(
+            '<rect x="0" y="{}" width="{}" height="{}" fill="#f3f2f1"/>',
+            y(index),
+            width,
+            ROW_HEIGHT,
+        )
+        for index in range(1, len(rows), 2)
+    ]
     for tick in _ticks(first.date(), last.date()):
         tx = x(dt.datetime.combine(tick, dt.time()))
         parts.append(
@@ -127,15 +136,6 @@ def gantt_svg(
         label = row.label if len(row.label) <= MAX_LABEL else row.label[: MAX_LABEL - 1] + "…"
         if row.critical:
             label += " (critical)"
-        if index % 2:
-            parts.append(
-                format_html(
-                    '<rect x="0" y="{}" width="{}" height="{}" fill="#f3f2f1"/>',
-                    top,
-                    width,
-                    ROW_HEIGHT,
-                )
-            )
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="12" fill="#0b0c0c"{}>{}</text>',

@@ -92,6 +92,10 @@ def _work_package(pk: int) -> WorkPackage:
     )
 
 
+def _long(moment: Any) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
 # -- the programme schedule ------------------------------------------------------------------------
 
 
@@ -138,7 +142,7 @@ def _programme_gantt(view: selectors.ProgrammeSchedule) -> Any:
         rows,
         title=f"Gantt chart of the {view.programme.short_name} programme",
         description=(
-            f"{count} work packages from {view.start:%d %B %Y} to {view.finish:%d %B %Y}; "
+            f"{count} work packages from {_long(view.start)} to {_long(view.finish)}; "
             f"{critical} on the critical path (hatched, outlined and labelled critical). "
             "Diamonds are milestones; dashed arrows are interdependencies. "
             "The table after the chart holds the same dates."
@@ -313,7 +317,7 @@ def _work_package_gantt(view: selectors.WorkPackageScheduleView) -> Any:
         title=f"Gantt chart of {wp.reference} {wp.name}",
         description=(
             f"{len(rows)} tasks and milestones"
-            + (f" from {view.start:%d %B %Y} to {view.finish:%d %B %Y}" if view.finish else "")
+            + (f" from {_long(view.start)} to {_long(view.finish)}" if view.finish else "")
             + ". Critical tasks are hatched, outlined and labelled critical; diamonds are "
             "milestones. The table after the chart holds the same dates."
         ),

@@ -240,3 +240,30 @@ def test_only_the_pmo_edits_the_calendar(client, programme_tree):
     response = client.post("/delivery/calendar/", {"name": "Mine", "working_days": ["0"]})
     assert response.status_code == 403
     assert not AuditRecord.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["register", "work package", "slippage", "api"])
+def test_other_pages_do_a_fixed_number_of_queries(pmo_client, pmo, linked, page):
+    provider, _dependent = linked
+    url = {
+        "register": "/delivery/interdependencies/",
+        "work package": f"/delivery/work-packages/{provider.pk}/",
+        "slippage": f"/delivery/slippage/?work_package={provider.pk}&weeks=2",
+        "api": f"/api/work-packages/{provider.pk}/schedule/",
+    }[page]
+    pmo_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert pmo_client.get(url).status_code == 200
+    programme = provider.strand.pillar.programme
+    schedule = provider.schedule
+    for index in range(5):
+        wp = WorkPackageFactory(strand__pillar__programme=programme, reference=f"MORE-{index}")
+        chain(wp, 3, 0)
+        services.interdependency_create(actor=pmo, from_work_package=provider, to_work_package=wp)
+        extra = ScheduleTask.objects.create(
+            schedule=schedule, uid=100 + index, position=100 + index, name=f"Extra {index}"
+        )
+        assert extra.pk
+    with CaptureQueriesContext(connection) as many:
+        assert pmo_client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
