@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
 from openpmo.common.services import SYSTEM, ConflictError
-from openpmo.portfolio.tests.factories import PillarFactory, WorkPackageFactory
+from openpmo.portfolio.tests.factories import PillarFactory
 from openpmo.risks import selectors, services
 from openpmo.risks.models import Escalation, RaidAction, RaidItem, RiskAppetite, RiskMatrix
 from openpmo.risks.tests.factories import RaidItemFactory
