@@ -7,6 +7,12 @@ import pytest
 from openpmo.accounts.roles import Role
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Users made by the factories get a cheap password hash: these tests are not about it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class _Report:
     created: dict[str, int] = field(default_factory=dict)
