@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db.models import Prefetch, QuerySet
@@ -357,6 +357,19 @@ class ProgrammeSchedule:
         return None
 
 
+class _LinkRow(NamedTuple):
+    """What the programme network needs of a ``ScheduleLink``."""
+
+    pk: int
+    schedule_id: int
+    predecessor_id: int
+    successor_id: int
+    type: str
+    lag_minutes: int
+    lag_percent: Decimal | None
+    lag_elapsed: bool
+
+
 @dataclass
 class _Loaded:
     programme: Programme
@@ -388,10 +401,12 @@ def _load(programme: Programme) -> _Loaded:
     ):
         tasks_by_schedule.setdefault(task.schedule_id, []).append(task)
         all_tasks[task.pk] = task
-    links_by_schedule: dict[int, list[ScheduleLink]] = {}
-    for link in ScheduleLink.objects.filter(
+    links_by_schedule: dict[int, list[Any]] = {}
+    # Plain rows, not model instances: a large programme has thousands of links.
+    for values in ScheduleLink.objects.filter(
         schedule__work_package__strand__pillar__programme=programme
-    ):
+    ).values_list(*_LinkRow._fields):
+        link = _LinkRow(*values)
         links_by_schedule.setdefault(link.schedule_id, []).append(link)
     interdependencies = list(
         interdependency_list(programme=programme).filter(status__in=SCHEDULED_STATUSES)
