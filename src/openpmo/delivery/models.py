@@ -248,10 +248,23 @@ class ScheduleTask(models.Model):
                 errors["parent"] = "The summary task must be in the same schedule."
             elif self.parent.kind != TaskKind.SUMMARY:
                 errors["parent"] = "Tasks can only sit under a summary task."
+            elif self.pk is not None and self._under_itself():
+                errors["parent"] = "A summary task cannot sit under a task that is under it."
         if self.gate_stage and self.kind != TaskKind.MILESTONE:
             errors["gate_stage"] = "Only a milestone marks a stage gate."
         if errors:
             raise ValidationError(errors)
+
+    def _under_itself(self) -> bool:
+        """Whether following the parents up from the new parent leads back to this task."""
+        seen: set[int] = set()
+        node = self.parent
+        while node is not None and node.pk not in seen:
+            if node.pk == self.pk:
+                return True
+            seen.add(node.pk)
+            node = node.parent
+        return node is not None
 
     @property
     def is_milestone(self) -> bool:

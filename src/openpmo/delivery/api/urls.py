@@ -38,6 +38,11 @@ urlpatterns = [
         name="work-package-schedule-links",
     ),
     path("programme-schedule/", views.ProgrammeScheduleView.as_view(), name="programme-schedule"),
+    path(
+        "programme-schedule/export/",
+        views.ProgrammeScheduleExportView.as_view(),
+        name="programme-schedule-export",
+    ),
     path("slippage-impact/", views.SlippageImpactView.as_view(), name="slippage-impact"),
     path("", include(router.urls)),
 ]

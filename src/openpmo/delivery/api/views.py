@@ -324,6 +324,26 @@ class ProgrammeScheduleView(APIView):
         )
 
 
+class ProgrammeScheduleExportView(APIView):
+    """The whole programme as one Microsoft Project XML file (a summary task per work package)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("programme", OpenApiTypes.INT, description="Default: the first")
+        ],
+        responses={(200, "application/xml"): OpenApiResponse(response=OpenApiTypes.BINARY)},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        programme = _programme_from(request)
+        response = HttpResponse(
+            selectors.export_programme_mspdi(programme), content_type="application/xml"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{programme.short_name}-programme-schedule.xml"'
+        )
+        return response
+
+
 def _movement(m: selectors.Movement | None) -> dict[str, Any] | None:
     if m is None:
         return None

@@ -206,5 +206,8 @@ def test_programme_schedule_and_slippage_impact(pmo, role_user, two_packages):
     assert dt.date.fromisoformat(
         impact.json()["programme_finish_after"][:10]
     ) > dt.date.fromisoformat(impact.json()["programme_finish_before"][:10])
+    exported = api.get("/api/programme-schedule/export/")
+    assert exported.status_code == 200 and exported["Content-Type"] == "application/xml"
+    assert f"{dependent.reference} {dependent.name}".encode() in exported.content
     bad = api.get("/api/slippage-impact/", {"work_package": provider.pk, "weeks": "lots"})
     assert bad.status_code == 400 and "weeks" in bad.json()

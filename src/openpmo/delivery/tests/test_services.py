@@ -277,3 +277,20 @@ def test_who_may_change_a_schedule(role, relation, allowed, role_user, programme
         assert task.name != "Renamed"
         assert ScheduleTask.objects.count() == 1
         assert not AuditRecord.objects.exists()
+
+
+def test_a_summary_cannot_be_put_under_a_task_that_is_under_it(pmo, programme_tree):
+    outer = services.schedule_task_create(
+        actor=pmo, work_package=programme_tree, name="Outer", kind="summary"
+    )
+    inner = services.schedule_task_create(
+        actor=pmo, work_package=programme_tree, name="Inner", kind="summary", parent=outer
+    )
+    services.schedule_task_create(
+        actor=pmo, work_package=programme_tree, name="Work", parent=inner, duration_minutes=DAY
+    )
+    with pytest.raises(ValidationError) as error:
+        services.schedule_task_update(actor=pmo, task=outer, parent=inner)
+    assert "parent" in error.value.message_dict
+    outer.refresh_from_db()
+    assert outer.parent is None
