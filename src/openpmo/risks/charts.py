@@ -67,7 +67,7 @@ def histogram(
     return _svg(
         title,
         f"Histogram of {sum(int(b['count']) for b in bins)} iterations from {_fmt(first, money)} "  # type: ignore[call-overload]
-        f"to {_fmt(last, money)}; the table below gives every bar.",
+        f"to {_fmt(last, money)}; the table beside it gives every bar.",
         body,
     )
 
@@ -105,7 +105,7 @@ def s_curve(
     return _svg(
         title,
         f"Cumulative probability from {_fmt(low, money)} to {_fmt(high, money)}; "
-        "the table below gives the points.",
+        "the table beside it gives the points.",
         body,
     )
 
@@ -144,4 +144,4 @@ def bars(
                 11,
             )
         )
-    return _svg(title, f"{len(rows)} bars; the table below gives each value.", body, height)
+    return _svg(title, f"{len(rows)} bars; the table below it gives each value.", body, height)

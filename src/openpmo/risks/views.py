@@ -442,6 +442,9 @@ def simulation_list(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "runs": selectors.simulation_run_list(programme=programme)[:100],
             "quantified": selectors.quantified_risks(programme),
+            "work_packages": WorkPackage.objects.filter(strand__pillar__programme=programme).only(
+                "pk", "reference", "name"
+            ),
             "can_simulate": request.user.has_perm("risks.run_programme_simulation", programme),
         },
     )
