@@ -18,6 +18,7 @@ from openpmo.gates.models import (
     ConditionAction,
     Decision,
     DelegatedAuthority,
+    FundingRelease,
     Gate,
     GateRequest,
 )
@@ -144,6 +145,12 @@ class Pipeline:
     def largest_total(self) -> Decimal:
         return max((q.requested_total for q in self.queues), default=Decimal(0))
 
+    @property
+    def requests(self) -> list[GateRequest]:
+        """Every waiting request, the longest waiting first."""
+        waiting = [r for q in self.queues for r in q.requests]
+        return sorted(waiting, key=lambda r: (r.submitted_at, r.pk))
+
 
 def pipeline(programme: Programme, *, now: dt.datetime | None = None) -> Pipeline:
     """What waits at which gate, since when, for how much: two queries."""
@@ -186,7 +193,7 @@ def decision_get(pk: int) -> Decision:
             "corrects",
         )
         .prefetch_related(
-            "releases",
+            Prefetch("releases", queryset=FundingRelease.objects.select_related("reserve_entry")),
             Prefetch("actions", queryset=ConditionAction.objects.select_related("owner")),
         )
         .get(pk=pk)

@@ -220,3 +220,21 @@ def test_conditions_and_corrections_through_the_api(gated, reserve, board_member
 def test_lists_are_open_to_every_signed_in_user(gated, role_user, url):
     assessment(gated.strand.pillar.programme)
     assert _as(role_user(Role.VIEWER)).get(url).status_code == 200
+
+
+def test_a_busy_database_is_409_not_500(gated, reserve, decision_maker):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    request = forwarded_request(gated)
+    before = state(gated)
+    with mock.patch(
+        "openpmo.gates.services._decision_record",
+        side_effect=OperationalError("database is locked"),
+    ):
+        response = _as(decision_maker).post(
+            f"/api/gate-requests/{request.pk}/decision/", {"outcome": "approved"}, format="json"
+        )
+    assert response.status_code == 409 and "busy" in response.json()["detail"]
+    assert state(gated) == before

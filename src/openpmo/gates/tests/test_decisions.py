@@ -461,3 +461,53 @@ def test_a_busy_database_is_a_clean_refusal(gated, reserve, decision_maker):
     ):
         services.decision_record(actor=decision_maker, gate_request=request, outcome="approved")
     assert state(gated) == before
+
+
+def test_every_step_of_a_cycle_leaves_its_audit_record(gated, reserve, pmo, decision_maker):
+    # Given a sponsor's case, when it goes all the way to a conditional approval with money
+    sponsor = gated.strand.pillar.sponsor
+    from openpmo.gates.tests.conftest import ready_case
+
+    start = AuditRecord.objects.order_by("-id").first().id
+    case = ready_case(gated, actor=sponsor)
+    services.business_case_update(actor=sponsor, business_case=case, risks="Supplier capacity")
+    request = services.gate_request_submit(
+        actor=sponsor, work_package=gated, gate=case.gate, business_case=case
+    )
+    services.gate_request_quality_assure(actor=pmo, gate_request=request, forward=True)
+    decision = services.decision_record(
+        actor=decision_maker,
+        gate_request=request,
+        outcome="approved_with_conditions",
+        released={YEAR_1: "150000.00"},
+        conditions=[{"description": "Name a benefit owner", "owner": gated.owner, "due_on": TODAY}],
+        **S151,
+    )
+    services.condition_action_complete(actor=gated.owner, action=decision.actions.get())
+    # then the trail names who did each step, in order
+    trail = [
+        (action, actor)
+        for action, actor in AuditRecord.objects.filter(id__gt=start)
+        .order_by("id")
+        .values_list("action", "actor")
+        if not action.startswith(
+            ("equality_assessment.", "reserve.balance", "work_package.updated")
+        )
+    ]
+    assert trail == [
+        ("business_case.created", sponsor.pk),
+        ("business_case.updated", sponsor.pk),
+        ("business_case.submitted", sponsor.pk),
+        ("gate_request.submitted", sponsor.pk),
+        ("gate_request.forwarded", pmo.pk),
+        ("reserve.drawdown", decision_maker.pk),
+        ("gate.approved_with_conditions", decision_maker.pk),
+        ("gate.condition_action_created", decision_maker.pk),
+        ("gate_request.decided", decision_maker.pk),
+        ("gate.stage_moved", decision_maker.pk),
+        ("gate.condition_action_completed", gated.owner.pk),
+    ]
+    # and the portfolio's own record of the stage change is the system's, beside ours
+    assert (
+        AuditRecord.objects.filter(action="work_package.updated", actor__isnull=True).count() == 1
+    )

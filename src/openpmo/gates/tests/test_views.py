@@ -92,7 +92,7 @@ def test_the_whole_cycle_in_the_browser(client, gated, reserve, pmo, decision_ma
     log = client.get("/gates/decisions/").content.decode()
     assert "FP/200/01/24" in log and "£60,000" in log
     page = client.get(f"/gates/decisions/{decision.pk}/").content.decode()
-    assert "Entry" in page and "Cabinet Member" in page
+    assert "(entry " in page and "Drawdown" in page and "Cabinet Member" in page
 
 
 def test_a_form_refusal_shows_the_error_summary_and_saves_nothing(
