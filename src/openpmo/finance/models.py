@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from openpmo.common.services import ConflictError
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.core.money import FinancialYear
 from openpmo.finance.choices import (
@@ -286,6 +287,14 @@ class ReserveEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} £{self.amount:,.2f}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ConflictError("A reserve entry is never changed: record a return or a new entry.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ConflictError("A reserve entry is never removed: record a return or a new entry.")
 
 
 class ReserveStatedFigure(models.Model):

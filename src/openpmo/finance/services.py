@@ -192,6 +192,7 @@ def _record_entry(
     source: models.Model | None,
     override_reason: str = "",
     is_illustrative: bool = False,
+    work_package: WorkPackage | None = None,
 ) -> ReserveEntry:
     with _busy_is_a_conflict(), transaction.atomic():
         locked = lock_for_update(Reserve, reserve.pk)
@@ -238,7 +239,7 @@ def _record_entry(
             amount=value,
             ledger_amount=SIGN[kind] * value,
             reason=reason.strip(),
-            work_package=_work_package_of(source),
+            work_package=work_package or _work_package_of(source),
             override_reason=override_reason if overridden else "",
             recorded_by=_actor_or_none(actor),
             recorded_at=timezone.now(),
@@ -295,11 +296,14 @@ def reserve_drawdown_record(
     source: models.Model | None = None,
     reason: str,
     override_reason: str = "",
+    work_package: WorkPackage | None = None,
 ) -> ReserveEntry:
     """Draw ``amount`` (pounds, more than zero) from ``reserve`` in ``year`` (``"2023/24"``).
 
-    ``source`` is what released the money (a gate decision, a work package, a team cost plan);
-    the work package it names is kept with the entry. Refused with ``ConflictError`` when the
+    ``source`` is what released the money (a gate decision, a work package, a team cost plan).
+    The money counts as released to ``work_package`` when given, else to the source when it is a
+    work package, else to the source's own ``work_package`` attribute (a gate decision naming
+    one); ``selectors.released_by_work_package`` reads it from there. Refused with ``ConflictError`` when the
     drawdown would take the balance past zero in that year or any later one, unless the actor is
     a Decision maker and gives ``override_reason``. Finance and Decision makers only. Safe to
     call inside the caller's own ``transaction.atomic`` block.
@@ -313,6 +317,7 @@ def reserve_drawdown_record(
         reason=reason,
         source=source,
         override_reason=override_reason,
+        work_package=work_package,
     )
 
 

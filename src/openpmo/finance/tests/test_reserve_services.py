@@ -292,3 +292,31 @@ def test_a_locked_database_is_a_clean_refusal(finance, reserve):
             actor=finance, reserve=reserve, year="2023/24", amount="10", reason="x"
         )
     assert _state(reserve)[2] == 0
+
+
+def test_entries_are_never_changed_or_removed(finance, reserve):
+    entry = services.reserve_drawdown_record(
+        actor=finance, reserve=reserve, year="2023/24", amount="10", reason="x"
+    )
+    entry.amount = Decimal("1")
+    with pytest.raises(ConflictError):
+        entry.save()
+    with pytest.raises(ConflictError):
+        entry.delete()
+    assert ReserveEntry.objects.get().amount == Decimal("10.00") and _sum_is_balance(reserve)
+
+
+def test_an_explicit_work_package_is_where_the_money_is_released(finance, reserve, programme_tree):
+    from openpmo.finance import selectors
+
+    entry = services.reserve_drawdown_record(
+        actor=finance,
+        reserve=reserve,
+        year="2023/24",
+        amount="2500",
+        source=reserve,  # e.g. a gate decision that does not itself name a work package
+        work_package=programme_tree,
+        reason="Gate 3",
+    )
+    assert entry.work_package == programme_tree
+    assert selectors.work_package_released(programme_tree) == Decimal("2500")
