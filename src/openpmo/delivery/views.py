@@ -337,6 +337,7 @@ def work_package_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "gantt": _work_package_gantt(view) if view.rows and not view.error else "",
             "interdependencies": selectors.interdependency_list(work_package=wp),
             "can_edit": request.user.has_perm("delivery.change_schedule", wp),
+            "can_add_interdependency": request.user.has_perm("delivery.add_interdependency"),
         },
     )
 
@@ -582,7 +583,12 @@ def interdependency_create(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     if not request.user.has_perm("delivery.add_interdependency"):
         raise PermissionDenied("Only the PMO and pillar sponsors record interdependencies.")
-    form = InterdependencyForm(request.POST or None, programme=programme)
+    initial = {
+        name: request.GET[name]
+        for name in ("from_work_package", "to_work_package")
+        if request.GET.get(name, "").isdigit()
+    }
+    form = InterdependencyForm(request.POST or None, programme=programme, initial=initial)
     context = {
         "title": "Record an interdependency",
         "back": reverse("delivery:interdependency-list"),

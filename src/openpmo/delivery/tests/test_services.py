@@ -294,3 +294,24 @@ def test_a_summary_cannot_be_put_under_a_task_that_is_under_it(pmo, programme_tr
     assert "parent" in error.value.message_dict
     outer.refresh_from_db()
     assert outer.parent is None
+
+
+def test_the_milestone_and_task_must_belong_to_their_work_packages(pmo, two_packages):
+    provider, dependent = two_packages
+    _s, (work, milestone) = chain(provider, 5, 0)
+    _s, (their_work,) = chain(dependent, 5)
+    with pytest.raises(ValidationError) as error:
+        services.interdependency_create(
+            actor=pmo,
+            from_work_package=dependent,
+            from_milestone=milestone,
+            to_work_package=provider,
+        )
+    assert "from_milestone" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.interdependency_create(
+            actor=pmo, from_work_package=provider, to_work_package=dependent, to_task=work
+        )
+    assert "to_task" in error.value.message_dict
+    assert not Interdependency.objects.exists()
+    assert not AuditRecord.objects.exists()
