@@ -981,40 +981,65 @@ def decisions_section(
 # -- risks and issues ------------------------------------------------------------------------------
 
 
-@section("risks", "Top risks and issues", ("risks", "top_risks"))
-def risks_section(scope: Scope, top_risks: Callable[..., Any]) -> Section:
-    kwargs: dict[str, Any] = {"programme": scope.programme}
-    if scope.work_package is not None:
-        kwargs["work_package"] = scope.work_package
-    elif scope.pillar is not None:
-        kwargs["pillar"] = scope.pillar
-    rows = []
-    for item in top_risks(**kwargs):
-        rows.append(
-            [
-                str(getattr(item, "reference", "") or getattr(item, "pk", "")),
-                str(getattr(item, "title", item)),
-                str(getattr(item, "get_kind_display", lambda: "")() or ""),
-                getattr(item, "score", None),
-                str(getattr(item, "owner", "") or ""),
-                str(getattr(item, "mitigation", "") or ""),
-            ]
-        )
+TOP = 10
+
+
+@section("risks", "Top risks and issues", ("risks", "top_items"))
+def risks_section(scope: Scope, top_items: Callable[..., Any]) -> Section:
+    """The open risks and issues with the highest current scores, in this report's scope."""
+    pillar_of = {wp.pk: wp.strand.pillar_id for wp in scope.work_packages()}
+
+    def in_scope(item: Any) -> bool:
+        if scope.pillar_id is None:
+            return True
+        if scope.work_package is not None:
+            return item.work_package_id == scope.work_package.pk
+        pillars = {
+            item.pillar_id,
+            item.strand.pillar_id if item.strand_id else None,
+            pillar_of.get(item.work_package_id),
+        }
+        return scope.pillar_id in pillars
+
+    assessed = [a for a in top_items(scope.programme, limit=10_000) if in_scope(a.item)]
+    rows = [
+        [
+            a.item.reference,
+            a.item.title,
+            a.item.get_kind_display(),
+            a.item.get_category_display(),
+            a.score,
+            a.band.label if a.band else "",
+            "Yes" if a.outside_appetite else "No",
+            str(a.item.owner) if a.item.owner_id else "",
+            a.item.mitigation,
+            a.item.get_trend_display(),
+        ]
+        for a in assessed[:TOP]
+    ]
     return _section(
         "risks",
         "Top risks and issues",
-        facts=[fact("Top risks and issues", len(rows), "int")],
+        note="" if rows else "No open risk or issue in this scope.",
+        facts=[
+            fact("Open risks and issues", len(assessed), "int"),
+            fact("Outside appetite", sum(1 for a in assessed if a.outside_appetite), "int"),
+        ],
         tables=[
             table(
                 "risks",
-                "Top risks and issues by score",
+                f"Top {TOP} open risks and issues by current score",
                 [
                     column("Reference"),
                     column("Risk or issue"),
                     column("Kind"),
+                    column("Category"),
                     column("Score", "int"),
+                    column("Band"),
+                    column("Outside appetite"),
                     column("Owner"),
-                    column("Mitigation"),
+                    column("Response plan"),
+                    column("Trend"),
                 ],
                 rows,
             )

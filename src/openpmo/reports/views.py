@@ -47,15 +47,11 @@ def home(request: HttpRequest) -> HttpResponse:
         default = selectors.latest_period(programme) or programme.end_date.replace(day=1)
     period = _period(request, default)
     calendar = selectors.reporting_calendar(programme, period, today=today)
-    return render(
-        request,
-        "reports/calendar.html",
-        {
-            "programme": programme,
-            "calendar": calendar,
-            "can_start": request.user.has_perm("reports.add_report"),
-        },
-    )
+    for item in calendar.items:
+        item.can_start = item.report is None and request.user.has_perm(  # type: ignore[attr-defined]
+            "reports.add_report", item.work_package or item.pillar
+        )
+    return render(request, "reports/calendar.html", {"programme": programme, "calendar": calendar})
 
 
 def report_list(request: HttpRequest) -> HttpResponse:

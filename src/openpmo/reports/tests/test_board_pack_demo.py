@@ -1,0 +1,137 @@
+"""On the ETP demo data: a month's investment board pack as a page, a PDF and a workbook, whose
+figures are the live figures when it was approved and stay so when the live data changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+from django.core.management import call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from rest_framework.test import APIClient
+
+from openpmo.accounts.models import User
+from openpmo.finance.selectors import programme_money
+from openpmo.portfolio import services as portfolio
+from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.reports import services
+from openpmo.reports.models import Report
+from openpmo.reports.snapshots import build_snapshot, section_of
+
+MARCH = dt.date(2024, 3, 1)
+
+
+def _fact(snapshot: dict, section: str, label: str):
+    return next(f["value"] for f in section_of(snapshot, section)["facts"] if f["label"] == label)
+
+
+def _sheet_value(book, sheet: str, label: str):
+    for row in book[sheet].iter_rows():
+        if row[0].value == label:
+            return row[1]
+    raise AssertionError(f"{label} not on {sheet}")
+
+
+def test_the_board_pack_is_frozen_at_approval_and_prints_as_page_pdf_and_workbook(
+    db, tmp_path, settings
+):
+    settings.ENV = settings.ENV.__class__(**{**settings.ENV.__dict__, "var_dir": tmp_path})
+    call_command("load_demo", stdout=io.StringIO())
+    reports = Report.objects.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert Report.objects.count() == reports  # the demo adds nothing the second time
+    assert Report.objects.filter(status="approved", is_illustrative=True).count() >= 20
+    programme = Programme.objects.get(short_name="ETP")
+
+    # Given the demo's draft board pack for March 2024, submitted by one PMO officer
+    pack = Report.objects.get(kind="board_pack", period=MARCH)
+    pmo, support = User.objects.get(username="pmo"), User.objects.get(username="support-officer")
+    services.report_submit(actor=pmo, report=pack)
+    # when the other approves it
+    pack = services.report_approve(actor=support, report=pack)
+    live = build_snapshot(kind="board_pack", programme=programme, period=MARCH)
+    # then every section's figures are the live figures at that moment
+    assert pack.snapshot["sections"] == live["sections"]
+    money = programme_money(programme).total
+    assert _fact(pack.snapshot, "finance", "Budget") == str(money.budget.quantize(Decimal("0.01")))
+    assert _fact(pack.snapshot, "finance", "Spent to date") == str(
+        money.actual.quantize(Decimal("0.01"))
+    )
+    pillars = section_of(pack.snapshot, "pillar_summaries")
+    assert _fact(pack.snapshot, "pillar_summaries", "Approved highlight reports") == 4
+    assert {r[2] for r in pillars["tables"][0]["rows"]} == {
+        "Approved (frozen)",
+        "Submitted for approval",
+        "Draft",
+    }
+    budget = Decimal(_fact(pack.snapshot, "finance", "Budget"))
+
+    # When the live data changes afterwards
+    wp = WorkPackage.objects.get(reference="ETP-DATA-001")
+    portfolio.work_package_update(
+        actor=pmo, work_package=wp, budget_envelope=wp.budget_envelope + 1_000_000, rag_status="red"
+    )
+    assert programme_money(programme).total.budget == budget + 1_000_000
+
+    api = APIClient()
+    api.force_authenticate(User.objects.get(username="viewer"))
+    url = "/api/reports/board-pack/"
+    # then the page still prints the approved figures, with its marking and charts beside tables
+    page = api.get(url, {"period": "2024-03", "format": "html"})
+    assert page.status_code == 200 and page["X-Report-Status"] == "approved"
+    html = page.content.decode()
+    assert f"£{budget:,.0f}" in html and f"£{budget + 1_000_000:,.0f}" not in html
+    assert "OFFICIAL" in html and programme.name in html
+    assert html.count("<svg") == 3  # RAG trend, benefits curve, reserve balance by year
+    assert html.count('class="openpmo-chart-with-table"') == 3
+    risks = section_of(pack.snapshot, "risks")
+    if risks["available"]:  # the RAID register's top items, when the risks module has them
+        assert risks["tables"][0]["rows"][0][0] in html
+    else:
+        assert risks["note"] in html
+
+    # the workbook: one sheet per section, real numbers with number formats
+    workbook = api.get(url, {"period": "2024-03", "format": "xlsx"})
+    assert workbook.status_code == 200
+    book = load_workbook(io.BytesIO(workbook.content))
+    assert book.sheetnames[:4] == ["Report", "Programme summary", "RAG trend", "Pillar summaries"]
+    assert "Finance" in book.sheetnames and "Reserve position and drawdowns" in book.sheetnames
+    cell = _sheet_value(book, "Finance", "Budget")
+    assert cell.value == budget and cell.number_format.startswith('"£"#,##0.00')
+    assert _sheet_value(book, "Report", "Status").value == "Approved (frozen)"
+    assert _sheet_value(book, "Report", "Fingerprint (SHA-256)").value == pack.snapshot_sha256
+
+    # the PDF: several A4 pages, text extractable, page numbers, programme name and marking
+    pdf = api.get(url, {"period": "2024-03", "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    pages = len(reader.pages)
+    assert pages >= 5
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    assert "OFFICIAL" in first and programme.name in first
+    assert f"Page 1 of {pages}" in first and f"Page {pages} of {pages}" in last
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert f"£{budget:,.0f}" in text and "Benefits curve" in text
+
+    # LibreOffice opens the workbook too, when it is installed
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        source = tmp_path / "pack.xlsx"
+        source.write_bytes(workbook.content)
+        subprocess.run(  # noqa: S603 (fixed arguments, our own file)
+            [soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(source)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        assert (tmp_path / "pack.csv").read_text().startswith("Marking,OFFICIAL")
+
+    # and the stored snapshot is byte for byte what was approved
+    assert Report.objects.get(pk=pack.pk).snapshot == pack.snapshot
+    # while the live preview of the same month has moved on
+    moved = build_snapshot(kind="board_pack", programme=programme, period=MARCH)
+    assert Decimal(_fact(moved, "finance", "Budget")) == budget + 1_000_000

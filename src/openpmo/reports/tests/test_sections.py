@@ -1,0 +1,100 @@
+"""Each section shows what its module has, and says plainly when a module has nothing yet."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import DatabaseError
+
+from openpmo.reports import sections
+from openpmo.reports.models import Report
+from openpmo.reports.snapshots import KIND_SECTIONS, build_snapshot, section_of
+from openpmo.reports.tests.conftest import MONTH
+
+
+def test_a_missing_selector_gives_a_section_not_yet_available(monkeypatch, programme_tree):
+    # Given a finance module without the selector the finance section reads
+    real = sections._selector
+    monkeypatch.setattr(
+        sections,
+        "_selector",
+        lambda app, name: (
+            None if (app, name) == ("finance", "programme_money") else real(app, name)
+        ),
+    )
+    snapshot = build_snapshot(
+        kind="pillar_highlight",
+        programme=programme_tree.strand.pillar.programme,
+        period=MONTH,
+        pillar=programme_tree.strand.pillar,
+    )
+    finance = section_of(snapshot, "finance")
+    # then the report is still made, the section saying what is missing
+    assert finance["available"] is False
+    assert finance["note"] == (
+        "Section not yet available: the finance module has no “programme_money” selector yet."
+    )
+    assert section_of(snapshot, "status")["available"] is True
+    assert [s["key"] for s in snapshot["sections"]] == KIND_SECTIONS["pillar_highlight"]
+
+
+def test_an_unreadable_module_does_not_spoil_the_report(monkeypatch, programme_tree):
+    # Given a module whose tables cannot be read (not migrated yet, say)
+    def broken(*args, **kwargs):
+        raise DatabaseError("no such table: finance_reserveentry")
+
+    real = sections._selector
+    monkeypatch.setattr(
+        sections, "_selector", lambda app, name: broken if app == "finance" else real(app, name)
+    )
+    snapshot = build_snapshot(
+        kind="board_pack", programme=programme_tree.strand.pillar.programme, period=MONTH
+    )
+    finance = section_of(snapshot, "finance")
+    assert finance["available"] is False
+    assert finance["note"] == (
+        "Section not available: the finance data could not be read (DatabaseError)."
+    )
+    assert section_of(snapshot, "programme")["available"] is True
+    # and the transaction is still usable afterwards
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", list(KIND_SECTIONS))
+def test_every_kind_of_snapshot_is_plain_json(programme_tree, kind):
+    wp = programme_tree
+    snapshot = build_snapshot(
+        kind=kind,
+        programme=wp.strand.pillar.programme,
+        period=MONTH,
+        pillar=wp.strand.pillar if kind == "pillar_highlight" else None,
+        work_package=wp if kind == "work_package_highlight" else None,
+    )
+    assert json.loads(json.dumps(snapshot)) == snapshot
+    for section in snapshot["sections"]:
+        assert set(section) >= {"key", "title", "available", "note", "facts", "tables"}
+        for table in section["tables"]:
+            for row in table["rows"]:
+                assert len(row) == len(table["columns"])
+                for cell in row:
+                    assert cell is None or isinstance(cell, str | int)  # never a float
+
+
+def test_prefill_weights_the_register_by_budget(programme_tree):
+    from decimal import Decimal
+
+    from openpmo.portfolio.tests.factories import WorkPackageFactory
+
+    # Given a small green package and a large red one
+    WorkPackageFactory(
+        strand=programme_tree.strand, rag_status="red", budget_envelope=Decimal("900000")
+    )
+    scope = sections.Scope(
+        programme=programme_tree.strand.pillar.programme,
+        period=MONTH,
+        pillar=programme_tree.strand.pillar,
+    )
+    # then the pillar's pre-filled RAG leans to the money: red
+    assert sections.prefill(scope)["overall_rag"] == "red"
+    assert "2 work packages (1 green, 1 red)" in sections.prefill(scope)["confidence_reason"]
