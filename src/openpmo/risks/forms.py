@@ -60,6 +60,7 @@ ITEM_FIELDS = [
     "residual_impact",
     "response",
     "mitigation",
+    "decision",
     "chance",
     "cost_min",
     "cost_likely",
@@ -136,6 +137,15 @@ class RaidItemForm(VersionedForm):
                 self.fields.pop("hits")
         if self.instance.pk is None:
             self.fields.pop("status")
+        if "decision" in self.fields:
+            from openpmo.gates.models import Decision
+
+            self.fields["decision"].queryset = Decision.objects.filter(  # type: ignore[attr-defined]
+                programme_id=self.instance.programme_id
+            ).order_by("-decided_on", "-id")
+            self.fields[
+                "decision"
+            ].help_text = "The decision in the gate decision log that settled it"
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()

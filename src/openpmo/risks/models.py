@@ -290,6 +290,8 @@ class RaidItem(models.Model):
             errors["chance"] = "Give the probability (0 to 1) that the risk happens."
         if self.raised_from_id is not None and self.kind != ItemKind.ISSUE:
             errors["raised_from"] = "Only an issue is raised from a risk."
+        if self.decision_id is not None and self.decision.programme_id != self.programme_id:
+            errors["decision"] = "Choose a decision of this programme."
         if self.closed_on and self.closed_on < self.raised_on:
             errors["closed_on"] = "It cannot close before it was raised."
         if errors:

@@ -344,3 +344,29 @@ def test_heat_map_counts_open_risks_in_their_cells(programme_tree):
 def test_factory_item_is_valid(programme_tree):
     item = RaidItemFactory(work_package=programme_tree)
     item.full_clean()
+
+
+def test_an_item_links_to_a_decision_of_its_own_programme_only(role_user, programme_tree):
+    from django.utils import timezone
+
+    from openpmo.gates.models import Decision
+    from openpmo.portfolio.tests.factories import ProgrammeFactory
+
+    def decision(programme):
+        return Decision.objects.create(
+            programme=programme,
+            subject="Fund the core team",
+            outcome="approved",
+            decided_by=role_user(Role.DECISION_MAKER),
+            authority_role="Decision maker",
+            decided_on=dt.date(2022, 10, 1),
+            recorded_at=timezone.now(),
+        )
+
+    item = _risk(SYSTEM, programme_tree)
+    with pytest.raises(ValidationError) as error:
+        services.raid_item_update(actor=SYSTEM, item=item, decision=decision(ProgrammeFactory()))
+    assert "decision" in error.value.message_dict
+    ours = decision(programme_tree.strand.pillar.programme)
+    item = services.raid_item_update(actor=SYSTEM, item=item, decision=ours)
+    assert list(ours.raid_items.all()) == [item]
