@@ -306,6 +306,10 @@ class MilestoneRow:
     critical: bool
     gate: str
 
+    @property
+    def gate_label(self) -> str:
+        return str(Stage(self.gate).label) if self.gate else ""
+
 
 @dataclass
 class WorkPackageRow:
@@ -349,6 +353,12 @@ class ProgrammeSchedule:
     @property
     def critical_path(self) -> list[WorkPackageRow]:
         return [row for row in self.rows if row.critical]
+
+    @property
+    def milestones(self) -> list[tuple[WorkPackage, MilestoneRow]]:
+        """Every milestone of the programme, by date (the diamonds of the Gantt chart)."""
+        found = [(row.work_package, m) for row in self.rows for m in row.milestones]
+        return sorted(found, key=lambda pair: (pair[1].date, pair[0].reference))
 
     def row_for(self, work_package_id: int) -> WorkPackageRow | None:
         for row in self.rows:

@@ -50,6 +50,9 @@ def test_the_programme_page_has_an_accessible_gantt_chart_and_its_table(pmo_clie
     # The table beside it, and the critical path in words
     assert "<caption" in html and "Slack (working days)" in html
     assert "3 May 2024" in html and "Critical path" in html
+    # the milestones drawn as diamonds are in a table too, with the gate they mark
+    milestones = html.split('id="milestones"')[1].split("</table>")[0]
+    assert "Platform live" in milestones and "Full Business Case" in milestones
     assert 'href="/delivery/interdependencies/?programme=' in html
     assert 'action="/delivery/slippage/"' in html
 
