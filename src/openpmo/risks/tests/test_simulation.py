@@ -223,3 +223,15 @@ def test_programme_inputs_hold_each_package_to_its_start_and_link_dependencies()
     result = simulate(core_adapters.network_of(inputs.to_json()), iterations=256, seed=1)
     assert result.deterministic_finish == 17  # A's 10 days, 2 days' lag, then B's 5
     assert inputs.start == dt.date(2024, 1, 1)
+
+
+def test_the_engine_reports_progress_in_chunks_without_changing_the_answer(package):
+    inputs = services.simulation_inputs(
+        programme=package.strand.pillar.programme, work_package=package
+    )
+    network = core_adapters.network_of(inputs.to_json())
+    done: list[int] = []
+    chunked = core_adapters.simulate(network, iterations=5000, seed=4, progress=done.append)
+    assert len(done) == 5 and done[-1] == 5000  # 1,024 iterations a chunk
+    whole = simulate(network, iterations=5000, seed=4)
+    assert chunked.to_json() == whole.to_json()
