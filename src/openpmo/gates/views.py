@@ -463,9 +463,12 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.has_perm("gates.add_decision", gate_request):
         raise PermissionDenied("Only someone with delegated authority can decide at a gate.")
+    authority = selectors.authority_limit_for(request.user, gate_request.gate.programme)
+    covered = authority is not None and authority.covers(gate_request.requested_total)
     initial = {
         "decided_on": timezone.localdate(),
-        "released": funding_text(gate_request.requested),
+        # What was asked, when the decider may release it; otherwise stage progress only.
+        "released": funding_text(gate_request.requested) if covered else "",
         "decision_maker_title": ", ".join(
             p for p in (request.user.get_full_name(), getattr(request.user, "job_title", "")) if p
         ),
@@ -475,7 +478,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "title": f"Decide: {gate_request}",
         "object": gate_request,
         "gate_request": gate_request,
-        "authority": selectors.authority_limit_for(request.user, gate_request.gate.programme),
+        "authority": authority,
     }
     if request.method != "POST":
         return render(request, "gates/form.html", {**context, "form": form})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -156,8 +158,14 @@ class GateRequestCreateSerializer(serializers.Serializer):
         required=False, help_text=FUNDING_HELP + "; default: the business case's"
     )
     checklist_answers = serializers.JSONField(
-        required=False, help_text=ANSWERS_HELP + "; default: the business case's"
+        required=False,
+        help_text=ANSWERS_HELP + "; default: the business case's (also accepted as ``checklist``)",
     )
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "get") and "checklist" in data and "checklist_answers" not in data:
+            data = {**data, "checklist_answers": data["checklist"]}
+        return super().to_internal_value(data)
 
 
 class FundingReleaseSerializer(serializers.ModelSerializer):
