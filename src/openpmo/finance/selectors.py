@@ -222,8 +222,27 @@ class ReserveLedgerView:
         return bars
 
 
-def reserve_ledger_view(reserve: Reserve) -> ReserveLedgerView:
-    """The ledger by year as the report prints it, its entries, and what does not add up."""
+def reserve_entries(
+    reserve: Reserve, *, kinds: Iterable[str] | None = None
+) -> QuerySet[ReserveEntry]:
+    entries = reserve.entries.select_related("work_package", "recorded_by", "source_type")
+    if kinds is not None:
+        entries = entries.filter(kind__in=list(kinds))
+    return entries.order_by("year", "id")
+
+
+def with_sources(entries: Iterable[ReserveEntry]) -> list[ReserveEntry]:
+    """The entries, each with its source fetched (one query per kind of source)."""
+    rows = list(entries)
+    _attach_sources(rows)
+    return rows
+
+
+def reserve_ledger_view(
+    reserve: Reserve, *, entry_kinds: Iterable[str] | None = None, with_entries: bool = True
+) -> ReserveLedgerView:
+    """The ledger by year as the report prints it, what does not add up, and (unless
+    ``with_entries`` is false) its entries of ``entry_kinds`` (all kinds by default)."""
     result = core_adapters.reserve_result(reserve)
     years = [entry.year for entry in result.years]
     rows = [LedgerRow(reserve.opening_label, [y.opening for y in result.years], kind="balance")]
@@ -247,12 +266,7 @@ def reserve_ledger_view(reserve: Reserve) -> ReserveLedgerView:
             kind="balance",
         )
     )
-    entries = list(
-        reserve.entries.select_related("work_package", "recorded_by", "source_type").order_by(
-            "year", "id"
-        )
-    )
-    _attach_sources(entries)
+    entries = with_sources(reserve_entries(reserve, kinds=entry_kinds)) if with_entries else []
     return ReserveLedgerView(
         reserve=reserve,
         result=result,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -154,12 +155,15 @@ def _reserve_or_404(pk: int) -> Reserve:
 
 def reserve_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reserve = _reserve_or_404(pk)
+    page = Paginator(selectors.reserve_entries(reserve), 100).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_sources(page.object_list)
     return render(
         request,
         "finance/reserve_detail.html",
         {
             "reserve": reserve,
-            "view": selectors.reserve_ledger_view(reserve),
+            "view": selectors.reserve_ledger_view(reserve, with_entries=False),
+            "page": page,
             "can_record": request.user.has_perm("finance.add_reserveentry", reserve),
         },
     )
@@ -194,7 +198,10 @@ def reserve_entry_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def reconcile(request: HttpRequest) -> HttpResponse:
     """The ledgers' discrepancies, and any table uploaded or typed in re-added (nothing saved)."""
-    ledgers = [selectors.reserve_ledger_view(reserve) for reserve in selectors.reserve_list()]
+    ledgers = [
+        selectors.reserve_ledger_view(reserve, with_entries=False)
+        for reserve in selectors.reserve_list()
+    ]
     form = ReconcileForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"ledgers": ledgers, "form": form, "table": None}
     if request.method == "POST" and form.is_valid():

@@ -29,6 +29,7 @@ from openpmo.finance.api.serializers import (
     TeamCostPlanSerializer,
     TeamFlexSerializer,
 )
+from openpmo.finance.choices import EntryKind
 from openpmo.finance.models import (
     Appraisal,
     Reserve,
@@ -108,7 +109,8 @@ class ReserveLedgerView(APIView):
             reserve = selectors.reserve_default()
             if reserve is None:
                 return Response({"detail": "There is no reserve yet."}, status=404)
-        return Response(selectors.ledger_as_json(selectors.reserve_ledger_view(reserve)))
+        view = selectors.reserve_ledger_view(reserve, entry_kinds=[EntryKind.DRAWDOWN])
+        return Response(selectors.ledger_as_json(view))
 
 
 class ReserveViewSet(viewsets.ReadOnlyModelViewSet):
