@@ -296,3 +296,29 @@ def test_programme_simulation_list_dependencies_and_decisions_pages(
         "/risks/matrix/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_register_filters_by_kind_and_shows_what_is_outside_appetite(
+    signed_in, role_user, programme_tree
+):
+    programme = programme_tree.strand.pillar.programme
+    services.risk_appetite_set(actor=SYSTEM, programme=programme, category="delivery", max_score=9)
+    RaidItemFactory(
+        work_package=programme_tree, title="Big risk", inherent_probability=4, inherent_impact=5
+    )
+    RaidItemFactory(
+        work_package=programme_tree, title="Small risk", inherent_probability=1, inherent_impact=2
+    )
+    RaidItemFactory(
+        work_package=programme_tree,
+        title="An issue",
+        kind="issue",
+        reference="I-001",
+        inherent_probability=5,
+        inherent_impact=1,
+    )
+    client = signed_in(role_user(Role.VIEWER))
+    issues = client.get("/risks/", {"kind": "issue"}).content.decode()
+    assert "An issue" in issues and "Big risk" not in issues
+    outside = client.get("/risks/", {"outside": "1"}).content.decode()
+    assert "Big risk" in outside and "Small risk" not in outside and "An issue" not in outside
