@@ -8,7 +8,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from openpmo.accounts.models import User
-from openpmo.gates.choices import AssessmentOutcome, Outcome
+from openpmo.gates.choices import (
+    ActionStatus,
+    AssessmentOutcome,
+    BusinessCaseStatus,
+    Outcome,
+    RequestStatus,
+)
 from openpmo.gates.models import (
     BusinessCase,
     BusinessCaseOption,
@@ -49,7 +55,13 @@ class GateSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_field({"type": "string", "enum": AssessmentOutcome.values})
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "One of: " + ", ".join(AssessmentOutcome.values),
+        "pattern": "^(" + "|".join(AssessmentOutcome.values) + ")$",
+    }
+)
 class AssessmentOutcomeField(serializers.ChoiceField):
     """The assessment's outcome (its enum kept apart from a decision's ``outcome``)."""
 
@@ -58,6 +70,17 @@ class AssessmentOutcomeField(serializers.ChoiceField):
 
 
 @extend_schema_field({"type": "string", "enum": Outcome.values})
+def _read_only_choice(choices: type, help_text: str) -> serializers.ChoiceField:
+    """A read-only choice whose enum is named after its serializer, not just its field name
+    (several models of the project have a ``status`` with different choices)."""
+
+    @extend_schema_field({"type": "string", "enum": list(choices.values)})  # type: ignore[attr-defined]
+    class Field(serializers.ChoiceField):
+        pass
+
+    return Field(choices=choices.choices, read_only=True, help_text=help_text)  # type: ignore[attr-defined]
+
+
 class DecisionOutcomeField(serializers.ChoiceField):
     """A decision's outcome: approved, approved_with_conditions, deferred, rejected."""
 
@@ -109,6 +132,7 @@ class OptionSerializer(serializers.ModelSerializer):
 
 class BusinessCaseSerializer(serializers.ModelSerializer):
     options = OptionSerializer(many=True, read_only=True)
+    status = _read_only_choice(BusinessCaseStatus, "draft, or submitted (frozen)")
     requested_funding = serializers.JSONField(required=False, help_text=FUNDING_HELP)
     checklist_answers = serializers.JSONField(required=False, help_text=ANSWERS_HELP)
     version = serializers.IntegerField(
@@ -177,6 +201,8 @@ class FundingReleaseSerializer(serializers.ModelSerializer):
 
 
 class ConditionActionSerializer(serializers.ModelSerializer):
+    status = _read_only_choice(ActionStatus, "open or done")
+
     class Meta:
         model = ConditionAction
         fields = [
@@ -244,6 +270,10 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class GateRequestSerializer(serializers.ModelSerializer):
     decisions = DecisionSerializer(many=True, read_only=True)
+    status = _read_only_choice(
+        RequestStatus,
+        "submitted (awaiting the PMO), returned, forwarded (awaiting decision), decided",
+    )
 
     class Meta:
         model = GateRequest
