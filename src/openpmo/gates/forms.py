@@ -364,3 +364,21 @@ class ChecklistItemForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+
+class GateForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Gate name")
+    stage = forms.ChoiceField(label="The stage it closes")
+    purpose = forms.CharField(max_length=500, required=False, label="The question it answers")
+    requires_equality_assessment = forms.BooleanField(
+        required=False, initial=True, label="Needs an equality impact assessment"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from openpmo.portfolio.choices import Stage
+
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = Stage.choices  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

@@ -238,6 +238,74 @@ def gates_create_defaults(*, actor: Any, programme: Programme) -> list[Gate]:
     return gates
 
 
+def _check_sequence(programme: Programme) -> None:
+    """Gates in order must close stages in order, so no gate can be reached out of turn."""
+    stages = [
+        selectors.STAGE_INDEX[stage]
+        for stage in Gate.objects.filter(programme=programme)
+        .order_by("order")
+        .values_list("stage", flat=True)
+    ]
+    if stages != sorted(stages):
+        raise ValidationError(
+            {"order": "Gates must follow the stages in order: Discovery first, Closure last."}
+        )
+
+
+@_refuse_when_busy
+@transaction.atomic
+def gate_create(
+    *,
+    actor: Any,
+    programme: Programme,
+    stage: str,
+    name: str,
+    order: int | None = None,
+    purpose: str = "",
+    requires_equality_assessment: bool = True,
+) -> Gate:
+    """Add a gate at the end of ``stage`` (e.g. put back a gate a programme left out)."""
+    require(actor, "gates.change_gate", programme)
+    Programme.objects.select_for_update().get(pk=programme.pk)
+    if order is None:
+        order = (
+            Gate.objects.filter(programme=programme)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+            or 0
+        ) + 1
+    gate = save_validated(
+        Gate(
+            programme=programme,
+            stage=stage,
+            name=name,
+            order=order,
+            purpose=purpose,
+            requires_equality_assessment=requires_equality_assessment,
+        )
+    )
+    _check_sequence(programme)
+    audit_record(actor=actor, action="gate.created", obj=gate, before=None, after=snapshot(gate))
+    return gate
+
+
+@_refuse_when_busy
+@transaction.atomic
+def gate_remove(*, actor: Any, gate: Gate) -> None:
+    """Take a gate out of the programme's sequence; refused once any request has used it."""
+    instance = lock_for_update(Gate, gate.pk)
+    require(actor, "gates.change_gate", instance)
+    if instance.requests.exists() or instance.business_cases.exists():
+        raise ConflictError(
+            f"The {instance} has business cases or requests, so it stays in the record."
+        )
+    before = snapshot(instance)
+    audit_record(actor=actor, action="gate.removed", obj=instance, before=before, after=None)
+    instance.checklist.all().delete()
+    instance.delete()
+
+
 @_refuse_when_busy
 @transaction.atomic
 def gate_update(

@@ -38,6 +38,8 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("settings/defaults/", views.gates_defaults, name="gates-defaults"),
     path("settings/authority/", views.authority_set, name="authority-set"),
+    path("settings/gates/", views.gate_add, name="gate-add"),
+    path("settings/gates/<int:pk>/remove/", views.gate_delete, name="gate-remove"),
     path("settings/gates/<int:gate_pk>/items/", views.checklist_item_add, name="checklist-add"),
     path("settings/items/<int:pk>/toggle/", views.checklist_item_toggle, name="checklist-toggle"),
 ]

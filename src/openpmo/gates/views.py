@@ -24,6 +24,7 @@ from openpmo.gates.forms import (
     CorrectionForm,
     DecisionForm,
     EqualityAssessmentForm,
+    GateForm,
     GateRequestForm,
     OptionForm,
     QualityAssuranceForm,
@@ -565,6 +566,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "can_configure": can_configure,
             "authority_form": AuthorityForm(),
             "item_form": ChecklistItemForm(),
+            "gate_form": GateForm(),
         },
     )
 
@@ -640,3 +642,33 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"“{item.text}” is now {'optional' if item.mandatory else 'mandatory'}"
     )
     return _back(item.gate.programme)
+
+
+@require_POST
+def gate_add(request: HttpRequest) -> HttpResponse:
+    programme = _configure(request)
+    form = GateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.gate_create(actor=request.user, programme=programme, **form.service_data())
+        except (ValidationError, ConflictError) as error:
+            messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, "Gate added")
+    else:
+        messages.error(request, "Give the gate a name and the stage it closes.")
+    return _back(programme)
+
+
+@require_POST
+def gate_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    gate = get_object_or_404(Gate.objects.select_related("programme"), pk=pk)
+    if not request.user.has_perm("gates.change_gate", gate):
+        raise PermissionDenied("Only the PMO configures the gates.")
+    try:
+        services.gate_remove(actor=request.user, gate=gate)
+    except ConflictError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The {gate} was removed")
+    return _back(gate.programme)

@@ -337,3 +337,33 @@ def test_options_must_be_unique_and_do_nothing_is_one_per_case(gated):
         services.business_case_option_save(actor=SYSTEM, business_case=case, name="Do nothing")
     assert BusinessCaseOption.objects.filter(business_case=case).count() == 1
     assert next_gate_for(gated) == case.gate
+
+
+def test_a_programme_configures_its_own_gate_sequence(gated, pmo, board_member):
+    from openpmo.gates.models import Gate
+
+    programme = gated.strand.pillar.programme
+    obc = gate_of(gated, "obc")
+    with pytest.raises(PermissionDenied):
+        services.gate_remove(actor=gated.strand.pillar.sponsor, gate=obc)
+    # Given a programme that leaves out the Outline Business Case gate
+    services.gate_remove(actor=pmo, gate=obc)
+    assert AuditRecord.objects.filter(action="gate.removed", actor=pmo).count() == 1
+    # when a work package passes Discovery and the Strategic Outline Case
+    from openpmo.gates.tests.conftest import forwarded_request
+
+    for _ in range(2):
+        request = forwarded_request(gated, requested={})
+        services.decision_record(actor=board_member, gate_request=request, outcome="approved")
+    # then it goes from SOC straight to the Full Business Case stage, whose gate is next
+    gated.refresh_from_db()
+    assert gated.stage == "fbc" and next_gate_for(gated).stage == "fbc"
+    # A gate that has been used stays; a gate out of stage order is refused
+    with pytest.raises(ConflictError):
+        services.gate_remove(actor=pmo, gate=gate_of(gated, "soc"))
+    with pytest.raises(ValidationError):
+        services.gate_create(actor=pmo, programme=programme, stage="obc", name="OBC", order=99)
+    assert not Gate.objects.filter(programme=programme, stage="obc").exists()
+    # and the PMO can change a gate's wording
+    services.gate_update(actor=pmo, gate=gate_of(gated, "closure"), purpose="Benefits review")
+    assert gate_of(gated, "closure").purpose == "Benefits review"
