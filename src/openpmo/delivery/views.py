@@ -296,6 +296,9 @@ def calendar_exception_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # -- a work package's schedule -------------------------------------------------------------------
 
 
+GANTT_ROWS = 300  # beyond this a chart is unreadable; the table below it lists every task
+
+
 def _work_package_gantt(view: selectors.WorkPackageScheduleView) -> Any:
     rows = [
         GanttRow(
@@ -311,12 +314,20 @@ def _work_package_gantt(view: selectors.WorkPackageScheduleView) -> Any:
         for row in view.rows
         if row.computed is not None
     ]
+    shown = rows[:GANTT_ROWS] if len(rows) <= GANTT_ROWS else [r for r in rows if r.summary]
+    if len(shown) > GANTT_ROWS or not shown:
+        shown = rows[:GANTT_ROWS]
     wp = view.work_package
     return gantt_svg(
-        rows,
+        shown,
         title=f"Gantt chart of {wp.reference} {wp.name}",
         description=(
-            f"{len(rows)} tasks and milestones"
+            (
+                f"{len(rows)} tasks and milestones"
+                if len(shown) == len(rows)
+                else f"{len(shown)} of {len(rows)} tasks (summary tasks only, or the first "
+                f"{GANTT_ROWS}: the table lists every one)"
+            )
             + (f" from {_long(view.start)} to {_long(view.finish)}" if view.finish else "")
             + ". Critical tasks are hatched, outlined and labelled critical; diamonds are "
             "milestones. The table after the chart holds the same dates."

@@ -270,3 +270,18 @@ def test_other_pages_do_a_fixed_number_of_queries(pmo_client, pmo, linked, page)
     with CaptureQueriesContext(connection) as many:
         assert pmo_client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_very_large_schedule_charts_its_first_rows_and_tables_them_all(
+    pmo_client, programme_tree
+):
+    from openpmo.delivery.tests.factories import DAY, ScheduleFactory
+
+    schedule = ScheduleFactory(work_package=programme_tree)
+    ScheduleTask.objects.bulk_create(
+        ScheduleTask(schedule=schedule, uid=k, position=k, name=f"Step {k}", duration_minutes=DAY)
+        for k in range(1, 311)
+    )
+    html = pmo_client.get(f"/delivery/work-packages/{programme_tree.pk}/").content.decode()
+    assert "300 of 310 tasks" in html
+    assert "Step 310" in html.split('id="tasks"')[1]
