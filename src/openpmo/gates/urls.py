@@ -10,6 +10,7 @@ urlpatterns = [
     path("decisions/<int:pk>/correct/", views.decision_correct, name="decision-correct"),
     path("actions/", views.actions, name="actions"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action-complete"),
+    path("work-packages/", views.work_package_list, name="work-package-list"),
     path("work-packages/<int:pk>/", views.work_package_gates, name="work-package"),
     path(
         "work-packages/<int:pk>/business-cases/new/",

@@ -207,6 +207,16 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a work package's gates ---------------------------------------------------------------
 
 
+def work_package_list(request: HttpRequest) -> HttpResponse:
+    """Every work package with its stage, its next gate and any request waiting."""
+    programme = _programme(request)
+    return render(
+        request,
+        "gates/work_package_list.html",
+        {"programme": programme, "rows": selectors.gate_readiness(programme)},
+    )
+
+
 def work_package_gates(request: HttpRequest, pk: int) -> HttpResponse:
     """A work package's gate history: the sequence, its requests and decisions, its cases."""
     work_package = get_object_or_404(

@@ -138,7 +138,7 @@ class GateRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.request_list(
             programme=_int_param(self.request, "programme"),
             status=self.request.query_params.get("status", ""),
-        ).prefetch_related("decisions__releases", "decisions__actions")
+        )
 
     @extend_schema(request=DecisionCreateSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
@@ -193,7 +193,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
             programme=_int_param(self.request, "programme"),
             work_package=_int_param(self.request, "work_package"),
             outcome=self.request.query_params.get("outcome", ""),
-        ).prefetch_related("actions")
+        )
 
     @extend_schema(request=CorrectionSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])

@@ -201,7 +201,16 @@ def test_the_pipeline_shows_what_waits_where_for_how_much(client, gated, reserve
 
 
 @pytest.mark.parametrize(
-    "url", ["/gates/", "/gates/decisions/", "/gates/actions/", "/gates/equality-assessments/"]
+    "url",
+    [
+        "/gates/",
+        "/gates/decisions/",
+        "/gates/actions/",
+        "/gates/equality-assessments/",
+        "/gates/work-packages/",
+        "/api/decisions/",
+        "/api/gate-requests/",
+    ],
 )
 def test_lists_do_a_fixed_number_of_queries(client, gated, reserve, board_member, url):
     from openpmo.portfolio.tests.factories import WorkPackageFactory
@@ -229,3 +238,22 @@ def test_lists_do_a_fixed_number_of_queries(client, gated, reserve, board_member
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_work_package_list_agrees_with_each_next_gate(client, gated, reserve, board_member):
+    from openpmo.gates.selectors import gate_readiness, next_gate_for
+    from openpmo.portfolio.tests.factories import WorkPackageFactory
+
+    other = WorkPackageFactory(strand=gated.strand, stage="obc")
+    services.decision_record(
+        actor=board_member, gate_request=forwarded_request(gated), outcome="approved"
+    )
+    forwarded_request(gated)
+    rows = {row.work_package: row for row in gate_readiness(gated.strand.pillar.programme)}
+    for wp in (gated, other):
+        wp.refresh_from_db()
+        assert rows[wp].next_gate == next_gate_for(wp)
+    assert rows[gated].open_request is not None and rows[other].open_request is None
+    _login(client, board_member)
+    html = client.get("/gates/work-packages/").content.decode()
+    assert "Strategic Outline Case" in html and "Outline Business Case" in html
