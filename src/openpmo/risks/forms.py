@@ -125,6 +125,18 @@ class RaidItemForm(VersionedForm):
             ):
                 self.fields.pop(name, None)
             self.fields["inherent_impact"].label = "Impact (1 to 5)"
+        if kind == ItemKind.RISK and work_package is None:
+            self.fields["hit_packages"] = forms.ModelMultipleChoiceField(
+                label="Work packages it delays when it happens",
+                queryset=self._packages_in_scope(),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Each as a whole; for simulation",
+            )
+            if self.instance.pk:
+                self.fields["hit_packages"].initial = [
+                    h.work_package_id for h in self.instance.hits.all()
+                ]
         if "hits" in self.fields:
             tasks = delivery_link.schedule_tasks_of(work_package) if work_package else []
             if tasks:
@@ -147,10 +159,25 @@ class RaidItemForm(VersionedForm):
                 "decision"
             ].help_text = "The decision in the gate decision log that settled it"
 
+    def _packages_in_scope(self) -> Any:
+        """The work packages under the item's level (all the programme's at programme level)."""
+        packages = WorkPackage.objects.filter(
+            strand__pillar__programme_id=self.instance.programme_id
+        )
+        if self.instance.level == Level.STRAND:
+            packages = packages.filter(strand_id=self.instance.strand_id)
+        elif self.instance.level == Level.PILLAR:
+            packages = packages.filter(strand__pillar_id=self.instance.pillar_id)
+        return packages.order_by("reference")
+
     def service_data(self) -> dict[str, Any]:
+        """The item's fields, and ``hits`` when the form asked which tasks or packages it hits."""
         data = super().service_data()
+        packages = data.pop("hit_packages", None)
         uids = data.pop("hits", None)
-        if uids is not None and self.work_package is not None:
+        if packages is not None:
+            data["hits"] = [(wp, None) for wp in packages]
+        elif uids is not None and self.work_package is not None:
             data["hits"] = [(self.work_package, int(uid)) for uid in uids] or [
                 (self.work_package, None)
             ]

@@ -322,3 +322,46 @@ def test_register_filters_by_kind_and_shows_what_is_outside_appetite(
     assert "An issue" in issues and "Big risk" not in issues
     outside = client.get("/risks/", {"outside": "1"}).content.decode()
     assert "Big risk" in outside and "Small risk" not in outside and "An issue" not in outside
+
+
+def test_a_pillar_risk_names_the_work_packages_it_delays(signed_in, programme_tree):
+    from openpmo.portfolio.tests.factories import WorkPackageFactory
+
+    elsewhere = WorkPackageFactory()  # another pillar: not offered
+    client = signed_in(programme_tree.strand.pillar.sponsor)
+    url = f"/risks/items/new/?kind=risk&level=pillar&pillar={programme_tree.strand.pillar_id}"
+    form = client.get(url).content.decode()
+    assert programme_tree.reference in form and elsewhere.reference not in form
+    response = client.post(
+        url,
+        {
+            "title": "Shared supplier fails",
+            "category": "delivery",
+            "raised_on": "2023-01-01",
+            "inherent_probability": "2",
+            "inherent_impact": "4",
+            "chance": "0.2",
+            "delay_min": "5",
+            "delay_likely": "10",
+            "delay_max": "20",
+            "hit_packages": [str(programme_tree.pk)],
+        },
+    )
+    assert response.status_code == 302
+    item = RaidItem.objects.get()
+    assert item.level == "pillar" and [h.work_package for h in item.hits.all()] == [programme_tree]
+    refused = client.post(
+        f"/risks/items/{item.pk}/edit/",
+        {
+            "title": "x",
+            "category": "delivery",
+            "status": "open",
+            "raised_on": "2023-01-01",
+            "inherent_probability": "2",
+            "inherent_impact": "4",
+            "hit_packages": [str(elsewhere.pk)],
+            "version": "1",
+        },
+    )
+    assert refused.status_code == 400
+    assert [h.work_package for h in item.hits.all()] == [programme_tree]
