@@ -170,3 +170,29 @@ def test_the_landing_page_links_to_everything(finance_client, etp):
     ):
         assert f'href="{href}"' in html
     assert 'href="/finance/"' in html  # in the site menu
+
+
+def test_a_locked_database_is_a_refusal_on_the_page_and_the_api_never_a_500(
+    finance_client, role_user, etp
+):
+    from unittest import mock
+
+    from django.db import OperationalError
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    _, reserve = etp
+    before = _state(reserve)
+    data = {"kind": "drawdown", "year": "2023/24", "amount": "10", "reason": "x"}
+    api = APIClient()
+    token, _ = Token.objects.get_or_create(user=role_user(Role.FINANCE))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with mock.patch(
+        "openpmo.finance.services.lock_for_update",
+        side_effect=OperationalError("database is locked"),
+    ):
+        page = finance_client.post(f"/finance/reserves/{reserve.pk}/entries/new/", data)
+        response = api.post(f"/api/reserves/{reserve.pk}/entries/", data, format="json")
+    assert page.status_code == 400 and "busy" in page.content.decode()
+    assert response.status_code == 409 and "busy" in response.json()["detail"]
+    assert _state(reserve) == before

@@ -3,7 +3,7 @@ Decision maker says why; every entry is audited; the balance is always the sum o
 
 from __future__ import annotations
 
-import random
+import contextlib
 from decimal import Decimal
 from unittest import mock
 
@@ -11,6 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, transaction
 from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
@@ -223,29 +225,46 @@ def test_a_return_cannot_exceed_what_was_drawn_for_its_source(finance, reserve, 
     assert reserve.balance == Decimal("-80000.00")
 
 
-def test_the_balance_is_always_the_sum_of_the_entries(finance, decision_maker, reserve):
-    # Given a long run of random entries, some of them refused,
-    rng = random.Random(20221124)
-    kinds = ["contribution", "withdrawal", "drawdown", "return"]
-    refused = 0
-    for _ in range(60):
-        kind = rng.choice(kinds)
-        actor = rng.choice([finance, decision_maker])
-        try:
-            services.reserve_entry_record(
-                actor=actor,
-                reserve=reserve,
-                kind=kind,
-                year=rng.choice(["2023/24", "2024/25", "2025/26"]),
-                amount=Decimal(rng.randint(1, 6000000)) / 100,
-                reason="random",
-                override_reason=rng.choice(["", "", "Agreed by Cabinet"]),
-            )
-        except (ConflictError, PermissionDenied):
-            refused += 1
-        # then after every step the balance is the opening balance plus every entry.
-        assert _sum_is_balance(reserve)
-    assert 0 < refused < 60
+ENTRY = st.tuples(
+    st.sampled_from(["contribution", "withdrawal", "drawdown", "return"]),
+    st.sampled_from(["2023/24", "2024/25", "2025/26"]),
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("60000"), places=2),
+    st.booleans(),  # by the Decision maker (who may override) or by Finance
+    st.booleans(),  # with an override reason
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(steps=st.lists(ENTRY, min_size=1, max_size=12))
+def test_the_balance_is_always_the_sum_of_the_entries(finance, decision_maker, reserve, steps):
+    # Given any run of entries, some of them refused (past zero without a Decision maker's
+    # override, returns of more than was drawn), each run from the same fresh reserve,
+    from openpmo.finance import core_adapters
+
+    with transaction.atomic():
+        reserve.refresh_from_db()
+        for kind, year, amount, by_decision_maker, override in steps:
+            with contextlib.suppress(ConflictError, PermissionDenied):
+                services.reserve_entry_record(
+                    actor=decision_maker if by_decision_maker else finance,
+                    reserve=reserve,
+                    kind=kind,
+                    year=year,
+                    amount=amount,
+                    reason="property",
+                    override_reason="Agreed by Cabinet" if override else "",
+                )
+            # then after every step the balance is the opening balance plus every entry,
+            assert _sum_is_balance(reserve)
+        # and without an override no year's closing balance is past zero.
+        if not ReserveEntry.objects.exclude(override_reason="").exists():
+            closings = [year.closing for year in core_adapters.reserve_result(reserve).years]
+            assert all(closing <= 0 for closing in closings)
+        transaction.set_rollback(True)
 
 
 def test_inside_a_callers_transaction_the_drawdown_goes_or_stays_with_it(finance, reserve):
