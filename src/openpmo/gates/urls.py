@@ -26,6 +26,11 @@ urlpatterns = [
         views.option_edit,
         name="option-edit",
     ),
+    path(
+        "business-cases/<int:pk>/options/<int:option_pk>/remove/",
+        views.option_remove,
+        name="option-remove",
+    ),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path(
         "requests/<int:pk>/quality-assurance/",

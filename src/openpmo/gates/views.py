@@ -197,8 +197,8 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
         services.condition_action_complete(
             actor=request.user, action=action, note=request.POST.get("note", "")
         )
-    except ConflictError as error:
-        messages.error(request, str(error))
+    except (ConflictError, ValidationError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, "Action marked done")
     return redirect("gates:actions")
@@ -262,7 +262,7 @@ def business_case_create(request: HttpRequest, pk: int) -> HttpResponse:
     work_package = get_object_or_404(WorkPackage, pk=pk)
     try:
         case = services.business_case_create(actor=request.user, work_package=work_package)
-    except ConflictError as error:
+    except (ConflictError, ValidationError) as error:
         messages.error(request, str(error))
         return redirect("gates:work-package", pk=pk)
     messages.success(request, f"Version {case.number} started as a draft")
@@ -599,7 +599,7 @@ def gates_defaults(request: HttpRequest) -> HttpResponse:
     programme = _configure(request)
     try:
         services.gates_create_defaults(actor=request.user, programme=programme)
-    except ConflictError as error:
+    except (ConflictError, ValidationError) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The default gates are in place")
@@ -633,8 +633,8 @@ def checklist_item_add(request: HttpRequest, gate_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.checklist_item_create(actor=request.user, gate=gate, **form.service_data())
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
+        except (ValidationError, ConflictError) as error:
+            messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, f"Evidence added to the {gate}")
     else:
@@ -647,10 +647,14 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ChecklistItem.objects.select_related("gate__programme"), pk=pk)
     if not request.user.has_perm("gates.change_gate", item.gate):
         raise PermissionDenied("Only the PMO configures the gates.")
-    services.checklist_item_update(actor=request.user, item=item, mandatory=not item.mandatory)
-    messages.success(
-        request, f"“{item.text}” is now {'optional' if item.mandatory else 'mandatory'}"
-    )
+    try:
+        services.checklist_item_update(actor=request.user, item=item, mandatory=not item.mandatory)
+    except (ValidationError, ConflictError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request, f"“{item.text}” is now {'optional' if item.mandatory else 'mandatory'}"
+        )
     return _back(item.gate.programme)
 
 
@@ -677,8 +681,21 @@ def gate_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the PMO configures the gates.")
     try:
         services.gate_remove(actor=request.user, gate=gate)
-    except ConflictError as error:
+    except (ConflictError, ValidationError) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"The {gate} was removed")
     return _back(gate.programme)
+
+
+@require_POST
+def option_remove(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+    case = _case_or_404(pk)
+    option = get_object_or_404(BusinessCaseOption, pk=option_pk, business_case=case)
+    try:
+        services.business_case_option_remove(actor=request.user, option=option)
+    except (ConflictError, ValidationError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Option {option.name} removed")
+    return redirect(case)

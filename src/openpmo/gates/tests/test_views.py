@@ -257,3 +257,19 @@ def test_the_work_package_list_agrees_with_each_next_gate(client, gated, reserve
     _login(client, board_member)
     html = client.get("/gates/work-packages/").content.decode()
     assert "Strategic Outline Case" in html and "Outline Business Case" in html
+
+
+def test_options_are_removed_from_a_draft_but_do_nothing_stays(client, gated):
+    from openpmo.gates.tests.conftest import ready_case
+
+    sponsor = gated.strand.pillar.sponsor
+    case = ready_case(gated, actor=sponsor)
+    extra = services.business_case_option_save(actor=sponsor, business_case=case, name="Buy")
+    do_nothing = case.options.get(is_do_nothing=True)
+    _login(client, sponsor)
+    client.post(f"/gates/business-cases/{case.pk}/options/{extra.pk}/remove/")
+    refused = client.post(
+        f"/gates/business-cases/{case.pk}/options/{do_nothing.pk}/remove/", follow=True
+    )
+    assert "keeps its Do nothing option" in refused.content.decode()
+    assert list(case.options.values_list("name", flat=True)) == ["Do nothing"]
