@@ -323,6 +323,12 @@ class WorkPackageRow:
     stand_in: bool
     milestones: list[MilestoneRow] = field(default_factory=list)
 
+    @property
+    def finish_beyond_forecast(self) -> bool:
+        """The computed finish is after the register's forecast end (which may need updating)."""
+        end = self.work_package.forecast_end
+        return end is not None and self.finish.date() > end
+
 
 @dataclass
 class DependencyCheck:
