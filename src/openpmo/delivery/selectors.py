@@ -2,6 +2,10 @@
 
 Dates are never stored: every read here runs the engine (``openpmo.core.schedule``) on the rows,
 through ``core_adapters``. Each read does a fixed number of queries, whatever the programme's size.
+
+Other apps read through these (keep their signatures): ``interdependency_list`` (the RAID
+register's dependencies), ``schedule_get``, ``calendar_spec_for`` and ``work_package_project``
+(the risks app's schedule simulations), ``slippage_impact`` and ``programme_schedule``.
 """
 
 from __future__ import annotations
