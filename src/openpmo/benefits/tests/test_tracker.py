@@ -185,3 +185,80 @@ def test_lists_do_a_fixed_number_of_queries(client, role_user, register, url):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_money_drawn_is_drawdowns_less_returns_on_the_finance_ledger_by_financial_year(
+    programme_tree,
+):
+    from openpmo.benefits.funding import money_drawn
+    from openpmo.common.services import SYSTEM
+    from openpmo.finance import services as finance
+
+    programme = programme_tree.strand.pillar.programme
+    assert money_drawn(programme, Month(2024, 9)) is None  # no ledger: no figure
+    reserve = finance.reserve_create(
+        actor=SYSTEM,
+        programme=programme,
+        name="Technology reserve",
+        first_year="2023/24",
+        last_year="2025/26",
+        opening_balance=Decimal("-1000000"),
+    )
+    for year, amount in (("2023/24", 100000), ("2024/25", 50000), ("2025/26", 80000)):
+        finance.reserve_drawdown_record(
+            actor=SYSTEM, reserve=reserve, year=year, amount=Decimal(amount), reason="ETP"
+        )
+    finance.reserve_return_record(
+        actor=SYSTEM, reserve=reserve, year="2024/25", amount=Decimal(10000), reason="Unspent"
+    )
+    finance.reserve_entry_record(
+        actor=SYSTEM,
+        reserve=reserve,
+        kind="withdrawal",
+        year="2024/25",
+        amount=Decimal(500000),
+        reason="Another programme",
+    )
+    assert money_drawn(programme, Month(2024, 3)) == Decimal(100000)
+    assert money_drawn(programme, Month(2024, 9)) == Decimal(140000)  # the whole 2024/25 year
+    assert money_drawn(programme, Month(2026, 3)) == Decimal(220000)
+
+
+def test_carbon_cuts_and_increases_collate_by_pillar_and_year_towards_2030(programme_tree):
+    pillar = programme_tree.strand.pillar
+    cut = BenefitFactory(
+        reference="C-CUT",
+        pillar=pillar,
+        unit="tCO2e",
+        category="non-financial",
+        carbon_scope="scope-2",
+        carbon_method="Metered kWh",
+        work_packages=[programme_tree],
+    )
+    give_profile(cut, {"2024-03": "10", "2024-04": "20", "2030-04": "5"})
+    give_actuals(cut, {"2024-03": "12", "2024-04": "18"})
+    increase = BenefitFactory(
+        reference="C-UP",
+        pillar=pillar,
+        unit="tCO2e",
+        category="dis-benefit",
+        carbon_scope="scope-3",
+        carbon_method="Supplier footprints",
+    )
+    give_profile(increase, {"2024-04": "4"})
+    give_actuals(increase, {"2024-04": "6"})
+    money = BenefitFactory(pillar=pillar)  # not carbon: left out of the carbon figures
+    give_profile(money, {"2024-04": "1000"})
+    summary = selectors.carbon_summary(pillar.programme, as_of=Month(2024, 4))
+    assert {item.benefit.reference for item in summary.items} == {"C-CUT", "C-UP"}
+    assert summary.expected_by_2030 == Decimal(10 + 20 - 4)  # April 2030 is after March 2030
+    assert summary.realised == Decimal(12 + 18 - 6)
+    years = {str(y.year): (y.expected, y.realised) for y in summary.years}
+    assert years["2023/24"] == (Decimal(10), Decimal(12))
+    assert years["2024/25"] == (Decimal(16), Decimal(12))
+    assert years["2030/31"] == (Decimal(5), Decimal(0))
+    assert not next(y for y in summary.years if str(y.year) == "2030/31").before_net_zero
+    (by_pillar,) = next(y for y in summary.years if str(y.year) == "2024/25").by_pillar
+    assert by_pillar == (pillar, Decimal(16), Decimal(12))
+    scopes = {label: (expected, realised) for label, expected, realised in summary.by_scope}
+    assert scopes["Scope 3 (supply chain and other indirect)"] == (Decimal(-4), Decimal(-6))
