@@ -1,9 +1,10 @@
-"""Approvals racing each other on PostgreSQL, with real concurrent connections.
+"""Approvals racing each other, with real concurrent connections (one thread each).
 
 Two approvals of the same request, or drawdowns racing for the last of the reserve: exactly one
 succeeds, every other gets a clear refusal (``ConflictError``), and the reserve's balance stays
-its opening balance plus the sum of its entries. SQLite has no concurrent writers to race (it
-queues them behind one lock), so these tests need PostgreSQL.
+its opening balance plus the sum of its entries. The row-lock races need PostgreSQL (SQLite has
+one writer at a time, so they are skipped there); on SQLite the race ends in "database is
+locked", which must be a clean refusal too.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from openpmo.gates import services
 from openpmo.gates.models import Decision, FundingRelease, GateRequest
 from openpmo.gates.tests.conftest import S151, YEAR_1, forwarded_request
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 ATTEMPTS = 24
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip(
@@ -66,6 +67,8 @@ def _ledger_intact(reserve):
     return reserve
 
 
+@pytest.mark.postgres
+@pytest.mark.usefixtures("_postgres_only")
 def test_many_approvals_of_one_request_at_once_exactly_one_wins(gated, reserve, decision_maker):
     request = forwarded_request(gated, requested={YEAR_1: "100000.00"})
 
@@ -89,6 +92,8 @@ def test_many_approvals_of_one_request_at_once_exactly_one_wins(gated, reserve, 
     assert gated.stage == "soc"
 
 
+@pytest.mark.postgres
+@pytest.mark.usefixtures("_postgres_only")
 def test_drawdowns_racing_for_the_last_of_the_reserve_exactly_one_wins(
     gated, reserve, decision_maker
 ):
@@ -116,3 +121,29 @@ def test_drawdowns_racing_for_the_last_of_the_reserve_exactly_one_wins(
     assert GateRequest.objects.filter(status="forwarded").count() == 19
     reserve = _ledger_intact(reserve)
     assert reserve.balance == Decimal("-400000.00")
+
+
+def test_racing_approvals_on_any_database_end_in_one_decision_and_clean_refusals(
+    gated, reserve, decision_maker
+):
+    """SQLite lets one writer in at a time and answers the others "database is locked" (the test
+    database, in memory, answers at once): one approval wins, every other one is a
+    ``ConflictError`` ("busy" or "already decided"), never a server error. On PostgreSQL the
+    same race queues on the row lock instead."""
+    request = forwarded_request(gated, requested={YEAR_1: "100000.00"})
+
+    def approve():
+        return services.decision_record(
+            actor=decision_maker,
+            gate_request=request,
+            outcome="approved",
+            released={YEAR_1: "100000.00"},
+            **S151,
+        )
+
+    results, errors = _race([approve] * 8)
+    assert len(results) == 1, errors
+    assert all(isinstance(e, ConflictError) for e in errors), {repr(e) for e in errors}
+    assert {("busy" in str(e)) or ("already been decided" in str(e)) for e in errors} == {True}
+    assert Decision.objects.count() == 1
+    _ledger_intact(reserve)
