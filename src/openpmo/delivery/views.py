@@ -60,6 +60,10 @@ def _save_form(
             _add_errors(form, error)
         except ConflictError as error:
             form.add_error(None, str(error))
+        except PermissionDenied as error:
+            # e.g. a sponsor naming two work packages outside their pillars: say so on the form
+            form.add_error(None, str(error) or "Your role does not allow this.")
+            return render(request, template, {**context, "form": form}, status=403)
         else:
             messages.success(request, success.format(obj=obj))
             return redirect(obj)

@@ -285,3 +285,24 @@ def test_a_very_large_schedule_charts_its_first_rows_and_tables_them_all(
     html = pmo_client.get(f"/delivery/work-packages/{programme_tree.pk}/").content.decode()
     assert "300 of 310 tasks" in html
     assert "Step 310" in html.split('id="tasks"')[1]
+
+
+def test_a_sponsor_cannot_record_one_between_pillars_they_do_not_sponsor(client, two_packages):
+    first, second = two_packages
+    from openpmo.portfolio.tests.factories import WorkPackageFactory
+
+    third = WorkPackageFactory(strand__pillar__programme=first.strand.pillar.programme)
+    client.force_login(first.strand.pillar.sponsor)
+    response = client.post(
+        "/delivery/interdependencies/new/",
+        {
+            "type": "finish_to_start",
+            "from_work_package": second.pk,
+            "to_work_package": third.pk,
+            "status": "open",
+            "lag_days": "0",
+        },
+    )
+    assert response.status_code == 403
+    assert "sponsor of either work package" in response.content.decode()
+    assert not Interdependency.objects.exists()
