@@ -116,6 +116,10 @@ class RaidItemForm(VersionedForm):
                 "hits",
             ):
                 self.fields.pop(name, None)
+        if kind == ItemKind.ASSUMPTION:
+            self.fields["inherent_probability"].label = "Probability it proves wrong (1 to 5)"
+            self.fields["inherent_impact"].label = "Impact if it proves wrong (1 to 5)"
+            self.fields["mitigation"].label = "How it is being checked"
         if kind == ItemKind.ISSUE:
             for name in (
                 "inherent_probability",
