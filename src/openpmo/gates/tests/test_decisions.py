@@ -511,3 +511,32 @@ def test_every_step_of_a_cycle_leaves_its_audit_record(gated, reserve, pmo, deci
     assert (
         AuditRecord.objects.filter(action="work_package.updated", actor__isnull=True).count() == 1
     )
+
+
+def test_the_unique_constraint_backs_the_lock_with_a_clean_refusal(
+    gated, reserve, board_member, decision_maker
+):
+    # Given a decision that reached the database without the request being marked decided
+    # (what a writer that skipped the row lock could leave)
+    request = forwarded_request(gated)
+    Decision.objects.create(
+        programme=gated.strand.pillar.programme,
+        gate_request=request,
+        subject="written elsewhere",
+        outcome="approved",
+        decided_by=board_member,
+        authority_role="Board member",
+        decided_on=TODAY,
+        recorded_at=request.submitted_at,
+    )
+    before = state(gated)
+    # when a second decision is recorded through the service, the database refuses it cleanly
+    with pytest.raises(ConflictError, match="already been decided"):
+        services.decision_record(
+            actor=decision_maker,
+            gate_request=request,
+            outcome="approved",
+            released={YEAR_1: "1000.00"},
+            **S151,
+        )
+    assert state(gated) == before
