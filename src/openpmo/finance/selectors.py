@@ -294,6 +294,29 @@ def _attach_sources(entries: list[ReserveEntry]) -> None:
         obj = found.get((entry.source_type_id, entry.source_id)) if entry.source_id else None
         entry._source_cache = obj  # type: ignore[attr-defined]
         entry.source_object = obj  # type: ignore[attr-defined]
+    _attach_linked_records(entries)
+
+
+def _attach_linked_records(entries: list[ReserveEntry]) -> None:
+    """Records of other apps that point at an entry (the gates app's funding release of a
+    decision), one query per kind; each shown as the decision it belongs to when it has one."""
+    for entry in entries:
+        entry.linked_records = []  # type: ignore[attr-defined]
+    if not entries:
+        return
+    by_id = {entry.pk: entry for entry in entries}
+    for relation in ReserveEntry._meta.related_objects:
+        if relation.related_model._meta.app_label == "finance" or relation.many_to_many:
+            continue
+        model = relation.related_model
+        rows = model._default_manager.filter(**{f"{relation.field.name}__in": list(by_id)})
+        names = {field.name for field in model._meta.fields}
+        if "decision" in names:
+            rows = rows.select_related("decision")
+        for row in rows:
+            entry = by_id.get(getattr(row, relation.field.attname))
+            if entry is not None:
+                entry.linked_records.append(getattr(row, "decision", row))  # type: ignore[attr-defined]
 
 
 def ledger_as_json(view: ReserveLedgerView) -> dict[str, Any]:
