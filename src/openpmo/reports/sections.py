@@ -723,6 +723,9 @@ def team_cost_section(scope: Scope, team_cost_view: Callable[..., Any]) -> Secti
 # -- benefits --------------------------------------------------------------------------------------
 
 
+ATTENTION = 25
+
+
 def _month(scope: Scope) -> Any:
     from openpmo.core.benefits import Month
 
@@ -752,10 +755,23 @@ def benefits_section(scope: Scope, tracker: Callable[..., Any]) -> Section:
         ]
         for line in lines
     ]
+    rags = Counter(r[7] for r in benefit_rows)
+    caption = f"Benefits planned against realised to {view.as_of}"
+    if scope.pillar_id is None:
+        # A programme report lists the shortfalls the board must scrutinise (§3.12): the Amber
+        # and Red benefits, largest shortfall first; the roll-up below covers all of them.
+        benefit_rows = sorted(
+            (r for r in benefit_rows if r[7] in ("amber", "red")),
+            key=lambda r: (Decimal(r[6] or 0), r[0]),
+        )[:ATTENTION]
+        caption = (
+            f"Benefits needing attention (Amber or Red) to {view.as_of}, largest shortfall "
+            f"first (up to {ATTENTION})"
+        )
     tables = [
         table(
             "benefits",
-            f"Benefits planned against realised to {view.as_of}",
+            caption,
             [
                 column("Reference"),
                 column("Benefit"),
@@ -847,14 +863,13 @@ def benefits_section(scope: Scope, tracker: Callable[..., Any]) -> Section:
                 ],
             )
         )
-    rags = Counter(r[7] for r in benefit_rows)
     return _section(
         "benefits",
         "Benefits",
-        note="" if benefit_rows else "No benefits are recorded for this scope yet.",
+        note="" if rags else "No benefits are recorded for this scope yet.",
         facts=[
             fact("As of", str(view.as_of), "month"),
-            fact("Benefits", len(benefit_rows), "int"),
+            fact("Benefits", sum(rags.values()), "int"),
             fact("Green", rags["green"], "int"),
             fact("Amber", rags["amber"], "int"),
             fact("Red", rags["red"], "int"),

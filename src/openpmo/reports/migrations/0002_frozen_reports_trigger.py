@@ -47,7 +47,7 @@ POSTGRES_UNDO = [
 def _run(statements: dict[str, list[str]]):
     def run(apps, schema_editor):  # noqa: ARG001 (migration signature)
         for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 
