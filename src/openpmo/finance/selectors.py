@@ -338,6 +338,7 @@ def ledger_as_json(view: ReserveLedgerView) -> dict[str, Any]:
                         "name": str(source),
                     },
                     "work_package": entry.work_package_id,
+                    "linked": [str(record) for record in getattr(entry, "linked_records", [])],
                     "override_reason": entry.override_reason,
                     "recorded_at": entry.recorded_at.isoformat(),
                 }
@@ -480,6 +481,7 @@ class WorkPackageMoney:
     spend: list[WorkPackageSpend]
     forecasts: list[WorkPackageForecast]
     entries: list[ReserveEntry]
+    appraisals: list[Appraisal] = field(default_factory=list)
 
 
 def work_package_money(work_package: WorkPackage) -> WorkPackageMoney:
@@ -503,7 +505,8 @@ def work_package_money(work_package: WorkPackage) -> WorkPackageMoney:
         forecast=sum((row.amount for row in forecasts), ZERO),
         unbudgeted=0 if work_package.budget_envelope is not None else 1,
     )
-    return WorkPackageMoney(work_package, money, by_year, spend, forecasts, entries)
+    appraisals = list(work_package.appraisals.order_by("name"))
+    return WorkPackageMoney(work_package, money, by_year, spend, forecasts, entries, appraisals)
 
 
 @dataclass
