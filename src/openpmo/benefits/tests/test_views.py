@@ -93,6 +93,22 @@ def test_the_owner_records_an_actual_with_an_attachment_and_anyone_signed_in_can
     download = client.get(f"/benefits/actuals/{actual.pk}/evidence/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 evidence"
+    # The owner corrects it: the page says so and links to the actual's history
+    client.force_login(benefit.owner)
+    response = client.post(
+        f"/benefits/register/{benefit.pk}/actuals/?month=2024-05",
+        {
+            "month": "2024-05",
+            "value": "1,200",
+            "evidence": "Invoice 42 (credit note)",
+            "version": 1,
+        },
+    )
+    assert response.status_code == 302
+    page = _text(client.get(f"/benefits/register/{benefit.pk}/"))
+    assert f"/audit/benefits/benefitactual/{actual.pk}/" in page and "corrected" in page
+    history = _text(client.get(f"/audit/benefits/benefitactual/{actual.pk}/"))
+    assert "benefit_actual.corrected" in history and "1234.50 → 1200.00" in history
 
 
 def test_a_viewer_cannot_record_actuals_or_edit_profiles(client, role_user, benefit):
