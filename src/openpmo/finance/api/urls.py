@@ -19,5 +19,6 @@ urlpatterns = [
         views.WorkPackageMoneyView.as_view(),
         name="work-package-money",
     ),
+    path("finance/money/", views.ProgrammeMoneyView.as_view(), name="programme-money"),
     path("", include(router.urls)),
 ]

@@ -274,6 +274,55 @@ class WorkPackageMoneyView(APIView):
         )
 
 
+class ProgrammeMoneyView(APIView):
+    """The programme's money rolled up: by pillar, strand and work package (budget, released,
+    actual, forecast, at completion, variance), and by financial year with capital and revenue
+    apart, for the programme and each pillar."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "programme", OpenApiTypes.INT, description="Which programme (the first if omitted)"
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        from openpmo.portfolio.models import Programme
+
+        wanted = request.query_params.get("programme", "")
+        if wanted and not wanted.isdigit():
+            return Response({"programme": ["Give a programme id."]}, status=400)
+        programme = (
+            get_object_or_404(Programme, pk=int(wanted))
+            if wanted
+            else selectors.default_programme()
+        )
+        if programme is None:
+            return Response({"detail": "There is no programme yet."}, status=404)
+        view = selectors.programme_money(programme)
+
+        def node(item: selectors.RollupNode, kind: str) -> dict[str, Any]:
+            body: dict[str, Any] = {"id": item.obj.pk, "name": item.name, **money_json(item.money)}
+            if kind == "pillar":
+                body["by_year"] = year_split_json(
+                    view.pillar_years.get(item.obj.pk, selectors.YearSplit())
+                )
+                body["strands"] = [node(child, "strand") for child in item.children]
+            elif kind == "strand":
+                body["work_packages"] = [node(child, "work_package") for child in item.children]
+            return body
+
+        return Response(
+            {
+                "programme": programme.pk,
+                **money_json(view.total),
+                "by_year": year_split_json(view.by_year),
+                "pillars": [node(pillar, "pillar") for pillar in view.pillars],
+            }
+        )
+
+
 class AppraisalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Green Book appraisals. ``retrieve`` includes the comparison of the options."""
 

@@ -29,8 +29,20 @@ def _state(reserve):
     return reserve.balance, ReserveEntry.objects.count(), AuditRecord.objects.count()
 
 
-def test_the_ledger_needs_a_signed_in_user(api, etp):
-    assert api.get("/api/reserve/ledger/").status_code == 401
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/reserve/ledger/",
+        "/api/reserves/",
+        "/api/team-cost-plans/",
+        "/api/spend/",
+        "/api/forecasts/",
+        "/api/appraisals/",
+        "/api/finance/money/",
+    ],
+)
+def test_the_finance_api_needs_a_signed_in_user(api, db, url):
+    assert api.get(url).status_code == 401
 
 
 def test_the_ledger_by_year_with_drawdowns_and_discrepancies(api, role_user, etp):
@@ -197,6 +209,19 @@ def test_spend_and_forecast_through_the_api(api, role_user, programme_tree):
         format="json",
     )
     assert forecast.status_code == 201, forecast.json()
+    rollup = finance.get("/api/finance/money/").json()
+    assert rollup["actual"] == "1250.50"
+    assert rollup["pillars"][0]["strands"][0]["work_packages"][0]["id"] == programme_tree.pk
+    assert rollup["by_year"][0] == {
+        "year": "2023/24",
+        "capital_actual": "1250.50",
+        "capital_forecast": "0.00",
+        "capital_total": "1250.50",
+        "revenue_actual": "0.00",
+        "revenue_forecast": "0.00",
+        "revenue_total": "0.00",
+        "total": "1250.50",
+    }
     money = finance.get(f"/api/finance/work-packages/{programme_tree.pk}/money/").json()
     assert money["actual"] == "1250.50" and money["forecast"] == "5000.00"
     assert money["variance"] == "93749.50"  # £100,000 budget less £6,250.50 at completion

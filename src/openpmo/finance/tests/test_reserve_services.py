@@ -339,3 +339,47 @@ def test_an_explicit_work_package_is_where_the_money_is_released(finance, reserv
     )
     assert entry.work_package == programme_tree
     assert selectors.work_package_released(programme_tree) == Decimal("2500")
+
+
+def test_only_finance_sets_up_a_reserve_and_its_stated_figures(role_user, finance, programme_tree):
+    from openpmo.finance.models import ReserveStatedFigure
+
+    programme = programme_tree.strand.pillar.programme
+    fields = {
+        "name": "Earmarked",
+        "first_year": "2023/24",
+        "last_year": "2024/25",
+        "opening_balance": Decimal("-500"),
+    }
+    for role in (Role.DECISION_MAKER, Role.PMO, Role.VIEWER):
+        with pytest.raises(PermissionDenied):
+            services.reserve_create(actor=role_user(role), programme=programme, **fields)
+    assert not Reserve.objects.exists() and not AuditRecord.objects.exists()
+    reserve = services.reserve_create(actor=finance, programme=programme, **fields)
+    assert reserve.balance == Decimal("-500")
+    with pytest.raises(ValidationError, match="not one of the reserve's years"):
+        services.reserve_stated_figure_record(
+            actor=finance, reserve=reserve, figure="closing_balance", year="2030/31", amount=1
+        )
+    with pytest.raises(PermissionDenied):
+        services.reserve_stated_figure_record(
+            actor=role_user(Role.VIEWER),
+            reserve=reserve,
+            figure="line_total",
+            line="drawdown",
+            amount=1,
+        )
+    services.reserve_stated_figure_record(
+        actor=finance, reserve=reserve, figure="closing_balance", year="2024/25", amount=-400
+    )
+    assert ReserveStatedFigure.objects.count() == 1
+    from openpmo.finance import core_adapters
+
+    (discrepancy,) = core_adapters.reserve_result(reserve).discrepancies
+    assert (discrepancy.stated, discrepancy.computed) == (Decimal("-400"), Decimal("-500"))
+    with pytest.raises(ValidationError):
+        services.reserve_create(
+            actor=finance,
+            programme=programme,
+            **(fields | {"name": "Back", "last_year": "2022/23"}),
+        )
