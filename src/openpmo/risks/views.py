@@ -477,7 +477,7 @@ def simulation_start(request: HttpRequest) -> HttpResponse:
         ),
         "risks/simulation_form.html",
         context,
-        "Simulation {obj} started",
+        "{obj} started",
     )
 
 
