@@ -61,6 +61,19 @@ REGISTER_COLUMNS = [
     ("Carbon scope", "carbon_scope"),
     ("Carbon method", "carbon_method"),
 ]
+# Headings an import cannot do without (the others may be left out).
+_REQUIRED = {
+    "Reference",
+    "Title",
+    "Category",
+    "Measure",
+    "Unit",
+    "Owner",
+    "Pillar",
+    "Month",
+    "Value",
+    "Evidence",
+}
 ACTUAL_COLUMNS = [
     ("Reference", "reference"),
     ("Month", "month"),
@@ -476,20 +489,6 @@ def _rows(
             )
         )
     return found
-
-
-_REQUIRED = {
-    "Reference",
-    "Title",
-    "Category",
-    "Measure",
-    "Unit",
-    "Owner",
-    "Pillar",
-    "Month",
-    "Value",
-    "Evidence",
-}
 
 
 def _run(

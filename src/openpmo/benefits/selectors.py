@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Max, Min, Q, QuerySet
+from django.db.models import CharField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from openpmo.benefits import funding
-from openpmo.benefits.choices import NET_ZERO_YEAR, Category, Unit
+from openpmo.benefits.choices import NET_ZERO_YEAR, Unit
 from openpmo.benefits.core_adapters import (
     PILLAR_GROUP,
     PROGRAMME_GROUP,
@@ -707,23 +707,3 @@ def carbon_summary(programme: Programme, *, as_of: Month | None = None) -> Carbo
         target=register.settings.carbon_contribution_target if register.settings else None,
         curve=_curve_to(programme_points, chosen),
     )
-
-
-def register_months(programme: Programme) -> tuple[Month | None, Month | None]:
-    """The first and last month with a planned value or actual in the programme."""
-    planned = ProfileMonth.objects.filter(
-        profile__benefit__pillar__programme=programme, profile__is_current=True
-    ).aggregate(first=Min("month"), last=Max("month"))
-    actual = BenefitActual.objects.filter(benefit__pillar__programme=programme).aggregate(
-        first=Min("month"), last=Max("month")
-    )
-    firsts = [d for d in (planned["first"], actual["first"]) if d]
-    lasts = [d for d in (planned["last"], actual["last"]) if d]
-    return (
-        Month.of(min(firsts)) if firsts else None,
-        Month.of(max(lasts)) if lasts else None,
-    )
-
-
-def category_label(value: str) -> str:
-    return Category(value).label
