@@ -197,6 +197,7 @@ def decision_get(pk: int) -> Decision:
             "equality_assessment",
             "gate_request__business_case",
             "corrects",
+            "programme",
         )
         .prefetch_related(
             Prefetch("releases", queryset=FundingRelease.objects.select_related("reserve_entry")),

@@ -144,14 +144,17 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Decision.DoesNotExist:
         raise Http404("No such decision") from None
     latest = selectors.current_decision(decision)
+    authority = selectors.authority_limit_for(request.user, decision.programme)
     return render(
         request,
         "gates/decision_detail.html",
         {
             "decision": decision,
             "latest": latest,
+            # Correcting needs the authority the decision itself needed.
             "can_correct": latest.pk == decision.pk
-            and request.user.has_perm("gates.add_decision", decision),
+            and authority is not None
+            and authority.covers(decision.released_total),
         },
     )
 
