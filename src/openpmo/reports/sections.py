@@ -28,7 +28,9 @@ import datetime as dt
 import functools
 import importlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -43,6 +45,21 @@ CENT = Decimal("0.01")
 
 Section = dict[str, Any]
 Builder = Callable[["Scope"], Section]
+
+
+_SHARED: ContextVar[dict[int, dict[str, Any]] | None] = ContextVar("shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Inside this block every snapshot of a programme reuses its programme-wide reads (work
+    packages, money, schedule). Only for batches in which those do not change, such as loading
+    the demo's reports; a person's request never uses it."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 # -- the scope a report is about -----------------------------------------------------------------
@@ -74,9 +91,11 @@ class Scope:
         return self.pillar.pk if self.pillar is not None else None
 
     def memo(self, key: str, read: Callable[[], Any]) -> Any:
-        if key not in self.cache:
-            self.cache[key] = read()
-        return self.cache[key]
+        shared = _SHARED.get()
+        cache = self.cache if shared is None else shared.setdefault(self.programme.pk, {})
+        if key not in cache:
+            cache[key] = read()
+        return cache[key]
 
     def work_packages(self) -> list[WorkPackage]:
         """The work packages in scope, read once (one query)."""
