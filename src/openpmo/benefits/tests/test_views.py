@@ -294,3 +294,18 @@ def test_register_and_carbon_pages_list_benefits(client, role_user, benefit):
     assert "Licence saving" in _text(client.get("/benefits/register/?category=cashable"))
     assert "Licence saving" not in _text(client.get("/benefits/register/?category=dis-benefit"))
     assert "No carbon benefits yet" in _text(client.get("/benefits/carbon/"))
+
+
+def test_pages_work_before_any_benefit_is_recorded(client, role_user, programme_tree):
+    client.force_login(role_user(Role.VIEWER))
+    for url in (
+        "/benefits/",
+        "/benefits/?as_of=not-a-month",
+        "/benefits/carbon/",
+        "/benefits/register/",
+        "/benefits/settings/",
+        "/benefits/export/tracker.xlsx",
+    ):
+        assert client.get(url).status_code == 200, url
+    html = _text(client.get("/benefits/"))
+    assert "No benefits in the register yet" in html and "No £ benefits profiled yet" in html
