@@ -37,7 +37,7 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
-from openpmo.portfolio.choices import DeliveryConfidence, RagStatus
+from openpmo.portfolio.choices import DeliveryConfidence, RagStatus, Stage
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 
 ZERO = Decimal(0)
@@ -402,6 +402,9 @@ def programme_section(scope: Scope) -> Section:
 # -- milestones (delivery) ------------------------------------------------------------------------
 
 
+_STAGES = [stage.value for stage in Stage]
+
+
 def _register_milestones(scope: Scope) -> dict[str, Any]:
     """Each work package's end as a milestone, from the register's baseline and forecast."""
     rows = []
@@ -442,7 +445,7 @@ def _milestone_state(
     if scope.period <= planned <= scope.month_end:
         return "Due this period"
     if planned < scope.period:
-        return "Past (not recorded as achieved)"
+        return "Past its date (not recorded as achieved)"
     return "Upcoming"
 
 
@@ -466,13 +469,17 @@ def milestones_section(scope: Scope) -> Section:
                 planned = task.finish or task.constraint_date or milestone.date
                 actual = getattr(task, "actual_finish", None)
                 forecast = actual or milestone.date
+                # A gate milestone is achieved once the work package has moved past that gate's
+                # stage (the gates app moves it when the decision is recorded).
+                gate = getattr(milestone, "gate", "")
+                passed = gate in _STAGES and _STAGES.index(wp.stage) > _STAGES.index(gate)
                 rows.append(
                     [
                         wp.reference,
                         task.name,
                         day(planned),
                         day(forecast),
-                        _milestone_state(scope, planned, forecast, actual is not None),
+                        _milestone_state(scope, planned, forecast, actual is not None or passed),
                         "Yes" if milestone.critical else "No",
                     ]
                 )

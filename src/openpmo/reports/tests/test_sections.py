@@ -98,3 +98,28 @@ def test_prefill_weights_the_register_by_budget(programme_tree):
     # then the pillar's pre-filled RAG leans to the money: red
     assert sections.prefill(scope)["overall_rag"] == "red"
     assert "2 work packages (1 green, 1 red)" in sections.prefill(scope)["confidence_reason"]
+
+
+def test_milestones_say_due_slipped_and_achieved(programme_tree):
+    import datetime as dt
+
+    from openpmo.portfolio.tests.factories import WorkPackageFactory
+
+    strand = programme_tree.strand
+    end = dt.date(2024, 3, 20)
+    WorkPackageFactory(strand=strand, reference="DUE", baseline_end=end, forecast_end=end)
+    WorkPackageFactory(
+        strand=strand, reference="LATE", baseline_end=end, forecast_end=dt.date(2024, 6, 30)
+    )
+    WorkPackageFactory(strand=strand, reference="DONE", baseline_end=end, stage="closure")
+    scope = sections.Scope(programme=strand.pillar.programme, period=MONTH, pillar=strand.pillar)
+    milestones = sections.SECTIONS["milestones"](scope)
+    completion = next(t for t in milestones["tables"] if t["key"] == "completion")
+    states = {row[0]: row[4] for row in completion["rows"]}
+    assert (states["DUE"], states["LATE"], states["DONE"]) == (
+        "Due this period",
+        "Slipped",
+        "Achieved",
+    )
+    facts = {f["label"]: f["value"] for f in milestones["facts"]}
+    assert facts["Slipped"] >= 1 and facts["Achieved"] >= 1 and facts["Due this period"] >= 1
