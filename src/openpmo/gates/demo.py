@@ -55,8 +55,8 @@ def _at(day: str) -> dt.datetime:
 def load(context: Any) -> None:
     programme = context.programme
     if not programme.gates.exists():
-        services.gates_create_defaults(actor=SYSTEM, programme=programme)
-        context.report.count("gates")
+        for _gate in services.gates_create_defaults(actor=SYSTEM, programme=programme):
+            context.report.count("gates")
     _seed_decision(context, programme)
     for reference, steps in HISTORIES:
         work_package = context.work_packages.get(reference)
