@@ -219,8 +219,8 @@ def _record_entry(
                 if not override_reason:
                     raise ConflictError(
                         f"This {kind.label.lower()} of £{value:,.2f} in {financial_year} would take "
-                        f"the reserve past zero in {past} (its closing balance would be "
-                        f"£{check.closing_after[past]:,.2f}). Nothing was saved. Only a Decision "
+                        f"the reserve past zero in {past}: it would be overdrawn by "
+                        f"£{check.closing_after[past]:,.2f}. Nothing was saved. Only a Decision "
                         "maker may allow it, by recording the reason for the override."
                     )
                 require(
