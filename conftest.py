@@ -28,3 +28,9 @@ def programme_tree(db):
     owner = UserFactory(roles=[Role.WORK_PACKAGE_MANAGER], username="owner-here")
     work_package = WorkPackageFactory(strand__pillar__sponsor=sponsor, owner=owner)
     return work_package
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests make many users: hash their passwords cheaply (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

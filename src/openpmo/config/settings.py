@@ -153,6 +153,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; name the shared choice sets so the schema's enums are stable.
+    "ENUM_NAME_OVERRIDES": {
+        "SimulationRunStatusEnum": "openpmo.risks.choices.RunStatus",
+    },
 }
 
 # Background work (Monte Carlo runs, board packs) through django-tasks with its database backend:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 
 from openpmo.common.services import ConflictError
 from openpmo.portfolio import selectors, services
@@ -249,8 +250,28 @@ def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "work_package": work_package,
             "can_edit": request.user.has_perm("portfolio.change_workpackage", work_package),
+            "related": _related_pages(work_package.pk),
         },
     )
+
+
+# The other domains' pages about one work package, shown on its page when the app provides them.
+_RELATED = [
+    ("Gates and business cases", "gates:work-package"),
+    ("Money: budget, released, spend, forecast", "finance:work-package"),
+    ("Schedule and milestones", "delivery:work-package-schedule"),
+    ("Risks, issues and assumptions", "risks:work-package"),
+]
+
+
+def _related_pages(pk: int) -> list[tuple[str, str]]:
+    pages = []
+    for label, url_name in _RELATED:
+        try:
+            pages.append((label, reverse(url_name, args=[pk])))
+        except NoReverseMatch:
+            continue
+    return pages
 
 
 def work_package_create(request: HttpRequest) -> HttpResponse:

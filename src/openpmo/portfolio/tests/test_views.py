@@ -196,3 +196,9 @@ def test_pmo_adds_a_pillar_and_a_priority_but_a_sponsor_cannot(client, role_user
         programme=programme, title="A high quality environment"
     ).exists()
     assert AuditRecord.objects.filter(action="strategic_priority.created").count() == 1
+
+
+def test_work_package_page_links_to_its_pages_in_the_other_domains(pmo_client, programme_tree):
+    html = pmo_client.get(f"/work-packages/{programme_tree.pk}/").content.decode()
+    for prefix in ("/gates/", "/finance/", "/delivery/", "/risks/"):
+        assert f'href="{prefix}work-packages/{programme_tree.pk}/"' in html
