@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -61,11 +62,16 @@ def report_list(request: HttpRequest) -> HttpResponse:
         kind=request.GET.get("kind", ""),
         status=request.GET.get("status", ""),
     )
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reports/report_list.html",
         {
-            "reports": reports,
+            "reports": page,
+            "page": page,
+            "query": query.urlencode(),
             "kinds": ReportKind.choices,
             "statuses": ReportStatus.choices,
             "chosen": request.GET,

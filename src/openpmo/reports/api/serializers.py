@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from openpmo.portfolio.choices import DeliveryConfidence
+from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.reports.choices import Rag, ReportKind, ReportStatus
 from openpmo.reports.models import Report
 
@@ -77,3 +78,59 @@ class TransitionSerializer(serializers.Serializer):
 
 class ReturnSerializer(TransitionSerializer):
     comments = serializers.CharField(help_text="What the author should change")
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    """A new draft: what it is about and for which month; the figures are pre-filled."""
+
+    kind = serializers.CharField(help_text=_values(ReportKind).replace(" (empty when not set)", ""))
+    period = serializers.CharField(help_text="The month reported on, YYYY-MM")
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.all(), required=False, help_text="Default: the programme"
+    )
+    pillar = serializers.PrimaryKeyRelatedField(
+        queryset=Pillar.objects.all(), required=False, allow_null=True
+    )
+    work_package = serializers.PrimaryKeyRelatedField(
+        queryset=WorkPackage.objects.all(), required=False, allow_null=True
+    )
+    title = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_kind(self, value: str) -> str:
+        if value not in ReportKind.values:
+            raise serializers.ValidationError(_values(ReportKind))
+        return value
+
+    def validate_period(self, value: str) -> object:
+        from openpmo.reports.selectors import parse_period
+
+        period = parse_period(value)
+        if period is None:
+            raise serializers.ValidationError("Give the month like 2024-03.")
+        return period
+
+
+class ReportNarrativeSerializer(serializers.ModelSerializer):
+    """The author's part of a draft or returned report; send ``version`` to refuse a stale edit."""
+
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; a mismatch is refused (409)"
+    )
+    overall_rag = serializers.CharField(required=False, allow_blank=True, help_text=_values(Rag))
+    delivery_confidence = serializers.CharField(
+        required=False, allow_blank=True, help_text=_values(DeliveryConfidence)
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "overall_rag",
+            "delivery_confidence",
+            "confidence_reason",
+            "progress_this_period",
+            "next_period",
+            "decisions_needed",
+            "narrative",
+            "version",
+        ]

@@ -28,7 +28,9 @@ from rest_framework.views import APIView
 
 from openpmo.reports import exports, selectors, services
 from openpmo.reports.api.serializers import (
+    ReportCreateSerializer,
     ReportListSerializer,
+    ReportNarrativeSerializer,
     ReportSerializer,
     ReturnSerializer,
     TransitionSerializer,
@@ -48,15 +50,26 @@ from openpmo.reports.views import CONTENT_TYPES
         ]
     )
 )
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self) -> type:
         if self.action == "list":
             return ReportListSerializer
+        if self.action == "create":
+            return ReportCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return ReportNarrativeSerializer
         if self.action == "return_":
             return ReturnSerializer
-        if self.action in ("submit", "approve"):
+        if self.action in ("submit", "approve", "refresh"):
             return TransitionSerializer
         return ReportSerializer
 
@@ -74,6 +87,41 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             status=params.get("status", ""),
             pillar=int(pillar) if pillar.isdigit() else None,
         )
+
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Start a draft report, its figures pre-filled from live data."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        programme = data.pop("programme", None) or selectors.programme_default()
+        if programme is None:
+            raise NotFound("No programme yet.")
+        report = services.report_create(actor=request.user, programme=programme, **data)
+        return Response(ReportSerializer(report).data, status=201)
+
+    @extend_schema(request=ReportNarrativeSerializer, responses=ReportSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change the narrative of a draft or returned report (an approved one is 409)."""
+        report = self.get_object()
+        serializer = self.get_serializer(report, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        saved = services.report_update(
+            actor=request.user, report=report, expected_version=version, **data
+        )
+        return Response(ReportSerializer(saved).data)
+
+    @extend_schema(request=ReportNarrativeSerializer, responses=ReportSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=TransitionSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def refresh(self, request: Request, pk: str | None = None) -> Response:
+        """Take a draft's figures again from live data."""
+        return self._transition(request, services.report_refresh)
 
     def _transition(self, request: Request, run: Any) -> Response:
         report = self.get_object()

@@ -100,3 +100,49 @@ def test_board_pack_formats_and_bad_input(people, programme_tree):
     bad = api.get("/api/reports/board-pack/", {"period": "2024-03", "format": "doc"})
     assert bad.status_code == 400
     assert not Report.objects.exists()  # a preview saves nothing
+
+
+def test_draft_edit_and_refresh_through_the_api(people, programme_tree):
+    pillar = programme_tree.strand.pillar
+    sponsor = _as(people["sponsor"])
+    made = sponsor.post(
+        "/api/reports/",
+        {"kind": "pillar_highlight", "period": "2024-03", "pillar": pillar.pk},
+        format="json",
+    )
+    assert made.status_code == 201, made.json()
+    body = made.json()
+    assert (body["status"], body["period"], body["overall_rag"]) == ("draft", "2024-03", "green")
+    edited = sponsor.patch(
+        f"/api/reports/{body['id']}/",
+        {"next_period": "Build", "version": body["version"]},
+        format="json",
+    )
+    assert edited.status_code == 200 and edited.json()["next_period"] == "Build"
+    stale = sponsor.patch(
+        f"/api/reports/{body['id']}/",
+        {"next_period": "Old", "version": body["version"]},
+        format="json",
+    )
+    assert stale.status_code == 409
+    refreshed = sponsor.post(f"/api/reports/{body['id']}/refresh/", {}, format="json")
+    assert refreshed.status_code == 200
+    assert Report.objects.get().next_period == "Build"
+    # another pillar's sponsor may not start one here, and bad input is named
+    refused = _as(people["other_sponsor"]).post(
+        "/api/reports/",
+        {"kind": "pillar_highlight", "period": "2024-04", "pillar": pillar.pk},
+        format="json",
+    )
+    assert refused.status_code == 403
+    bad = sponsor.post("/api/reports/", {"kind": "memo", "period": "April"}, format="json")
+    assert bad.status_code == 400 and {"kind", "period"} <= set(bad.json())
+    assert Report.objects.count() == 1
+
+
+def test_an_approved_report_cannot_be_edited_through_the_api(people, approved):
+    response = _as(people["pmo"]).patch(
+        f"/api/reports/{approved.pk}/", {"next_period": "Rewritten"}, format="json"
+    )
+    assert response.status_code == 409
+    assert Report.objects.get(pk=approved.pk).next_period == approved.next_period
