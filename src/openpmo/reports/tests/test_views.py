@@ -156,3 +156,20 @@ def test_report_downloads_for_every_kind(client, people, programme_tree, fmt):
         )
         response = client.get(f"/reports/{report.pk}/", {"format": fmt})
         assert response.status_code == 200, kind
+
+
+def test_the_reviews_fall_due_twelve_months_in_and_halfway(programme_tree):
+    from openpmo.reports.selectors import review_months
+
+    programme = programme_tree.strand.pillar.programme
+    programme.start_date, programme.end_date = dt.date(2022, 10, 1), dt.date(2025, 9, 30)
+    programme.save()
+    assert review_months(programme) == {
+        "twelve_month_review": dt.date(2023, 10, 1),
+        "halfway_review": dt.date(2024, 3, 1),
+    }
+    october = reporting_calendar(programme, dt.date(2023, 10, 1), today=dt.date(2023, 10, 2))
+    assert "12-month review" in [item.label for item in october.items]
+    assert october.overdue == 0  # not yet due on 2 October
+    after = reporting_calendar(programme, dt.date(2025, 11, 1))
+    assert after.items == []  # the programme has ended: nothing is due
