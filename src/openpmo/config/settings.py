@@ -109,6 +109,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = ENV.var_dir / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic's target; whitenoise expects it
 STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)]
+MEDIA_ROOT = ENV.var_dir / "media"  # uploaded evidence; served only through signed-in views
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
