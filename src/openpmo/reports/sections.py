@@ -19,7 +19,8 @@ A module that does not exist yet, or lacks the selector a section reads, gives a
 ``available: False`` with a note saying so; the report is still made. The selector is looked up
 by name when the section is built (``_selector``), so a selector added later is picked up
 without a change here. Each section reads inside its own savepoint, so a module whose tables are
-not migrated yet cannot spoil the caller's transaction either.
+not migrated yet cannot spoil the caller's transaction either; a selector that fails in any other
+way (its arguments changed, say) also leaves the section "not available", with the error logged.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -39,6 +41,8 @@ from django.db import DatabaseError, transaction
 
 from openpmo.portfolio.choices import DeliveryConfidence, RagStatus, Stage
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
+
+logger = logging.getLogger(__name__)
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -228,6 +232,17 @@ def section(key: str, title: str, *needs: tuple[str, str]) -> Callable[..., Buil
                     title,
                     f"Section not available: the {apps} data could not be read "
                     f"({error.__class__.__name__}).",
+                )
+            except Exception as error:
+                # Another module's selector changed under us (a renamed argument, say): the
+                # report is still made, the section says so, and the error is logged in full.
+                logger.exception("Report section %s failed", key)
+                apps = ", ".join(sorted({app for app, _ in needs})) or "reports"
+                return unavailable(
+                    key,
+                    title,
+                    f"Section not available: reading the {apps} module failed "
+                    f"({error.__class__.__name__}); the error is in the server log.",
                 )
 
         SECTIONS[key] = run

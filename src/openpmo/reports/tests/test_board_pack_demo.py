@@ -54,7 +54,9 @@ def test_the_board_pack_is_frozen_at_approval_and_prints_as_page_pdf_and_workboo
     # when the other approves it
     pack = services.report_approve(actor=support, report=pack)
     live = build_snapshot(kind="board_pack", programme=programme, period=MARCH)
-    # then every section's figures are the live figures at that moment
+    # then every module has its section (all of them exist in the demo)
+    assert [s["key"] for s in pack.snapshot["sections"] if not s["available"]] == []
+    # and every section's figures are the live figures at that moment
     assert pack.snapshot["sections"] == live["sections"]
     money = programme_money(programme).total
     assert _fact(pack.snapshot, "finance", "Budget") == str(money.budget.quantize(Decimal("0.01")))

@@ -61,6 +61,26 @@ def test_an_unreadable_module_does_not_spoil_the_report(monkeypatch, programme_t
     assert Report.objects.count() == 0
 
 
+def test_a_selector_that_fails_is_logged_and_the_report_still_made(
+    monkeypatch, programme_tree, caplog
+):
+    def changed(*args, **kwargs):
+        raise TypeError("tracker() got an unexpected keyword argument 'as_of'")
+
+    real = sections._selector
+    monkeypatch.setattr(
+        sections, "_selector", lambda app, name: changed if app == "benefits" else real(app, name)
+    )
+    snapshot = build_snapshot(
+        kind="cabinet_update", programme=programme_tree.strand.pillar.programme, period=MONTH
+    )
+    benefits = section_of(snapshot, "benefits")
+    assert benefits["available"] is False
+    assert "reading the benefits module failed (TypeError)" in benefits["note"]
+    assert "Report section benefits failed" in caplog.text
+    assert section_of(snapshot, "finance")["available"] is True
+
+
 @pytest.mark.parametrize("kind", list(KIND_SECTIONS))
 def test_every_kind_of_snapshot_is_plain_json(programme_tree, kind):
     wp = programme_tree
