@@ -143,3 +143,30 @@ def test_milestones_say_due_slipped_and_achieved(programme_tree):
     )
     facts = {f["label"]: f["value"] for f in milestones["facts"]}
     assert facts["Slipped"] >= 1 and facts["Achieved"] >= 1 and facts["Due this period"] >= 1
+
+
+@pytest.mark.parametrize("kind", ["board_pack", "pillar_highlight"])
+def test_a_snapshot_does_a_fixed_number_of_queries(programme_tree, kind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openpmo.portfolio.tests.factories import WorkPackageFactory
+
+    pillar = programme_tree.strand.pillar
+
+    def snapshot() -> None:
+        build_snapshot(
+            kind=kind,
+            programme=pillar.programme,
+            period=MONTH,
+            pillar=pillar if kind == "pillar_highlight" else None,
+        )
+
+    snapshot()  # warm the per-process caches (content types) before counting
+    with CaptureQueriesContext(connection) as few:
+        snapshot()
+    WorkPackageFactory.create_batch(15, strand=programme_tree.strand, owner=programme_tree.owner)
+    WorkPackageFactory.create_batch(5, strand__pillar=pillar)
+    with CaptureQueriesContext(connection) as many:
+        snapshot()
+    assert len(many.captured_queries) == len(few.captured_queries)
