@@ -24,6 +24,7 @@ seed gives the same result, to the last bit, whatever the chunk size.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,39 @@ _DEFAULT_CHUNK_BYTES = 48 * 2**20
 _TILE = 256  # rows transformed at a time when drawing
 
 Array = npt.NDArray[np.float64]
+
+
+_TABLE_CELLS = 4096
+"""Cells of a PERT quantile table: the inverse CDF is interpolated linearly within a cell."""
+_TABLE_MIN_ROWS = 8  # a PERT shape gets a table when at least this many rows of a group share it
+_TABLE_MAX_SHAPES = 256
+
+
+@functools.lru_cache(maxsize=512)
+def _pert_table(alpha: float, beta: float) -> tuple[Array, Array]:
+    """The Beta(alpha, beta) quantiles at 0, 1/N, ..., (N - 1)/N and the step to the next one.
+
+    Sampling ``value[k] + frac * slope[k]`` for ``u = (k + frac) / N`` gives the distribution
+    whose CDF is the Beta's, interpolated linearly between the quantiles: exact at every
+    ``k / N``, and (for PERT shapes, alpha and beta at least 1) within about 1e-4 of it in the
+    two outermost cells and within 1e-7 elsewhere (see the tests).
+    """
+    knots = special.betaincinv(alpha, beta, np.linspace(0.0, 1.0, _TABLE_CELLS + 1))
+    knots[0], knots[-1] = 0.0, 1.0
+    values = knots[:-1].copy()
+    slopes = np.diff(knots)
+    values.flags.writeable = False
+    slopes.flags.writeable = False
+    return values, slopes
+
+
+def _rows(rows: Sequence[int], total: int) -> slice | npt.NDArray[np.int64]:
+    """``rows`` as a slice when they are consecutive (views, no copies), else as an index."""
+    if not rows:
+        return slice(0, 0)
+    if list(rows) == list(range(rows[0], rows[0] + len(rows))):
+        return slice(rows[0], rows[0] + len(rows))
+    return np.array(rows, dtype=np.int64)
 
 
 # -- Results --------------------------------------------------------------------------------------
@@ -197,9 +231,17 @@ def pert_parameters(low: Array, likely: Array, high: Array) -> tuple[Array, Arra
 class _ThreePoints:
     """The estimates of several rows, ready to draw ``(rows, columns)`` samples at once.
 
-    Triangular rows are drawn as uniforms through the inverse CDF; PERT rows with
-    ``Generator.beta``, or through the exact inverse Beta CDF when the uniforms are given
-    (correlated rows: exact but much slower).
+    Rows fall in three kinds, fixed by the estimates alone (never by the iterations or the chunk):
+
+    - triangular rows (and any row whose low equals its high): a uniform through the exact
+      triangular inverse CDF;
+    - PERT rows whose Beta shape is shared by at least ``_TABLE_MIN_ROWS`` rows of the group: a
+      uniform through the shape's quantile table (``_pert_table``), or, with ``exact``, through
+      the exact inverse Beta CDF (``scipy.special.betaincinv``), from the same uniforms;
+    - other PERT rows: ``Generator.beta`` (a table would cost more than it saves).
+
+    The uniforms of the first two kinds are drawn first, as one ``(rows, columns)`` array in row
+    order, then the Beta draws of the third kind.
     """
 
     def __init__(self, estimates: Sequence[Estimate | CostEstimate]) -> None:
@@ -208,26 +250,66 @@ class _ThreePoints:
         likely = np.array([float(e.likely) for e in estimates], dtype=np.float64)[:, None]
         high = np.array([float(e.high) for e in estimates], dtype=np.float64)[:, None]
         self.likely = likely
-        pert = np.array([e.shape is Shape.PERT for e in estimates], dtype=bool)
-        self.pert_rows = np.flatnonzero(pert)
-        self.triangular_rows = np.flatnonzero(~pert)
-        tri = self.triangular_rows
-        width = high[tri] - low[tri]
-        self.low = low[tri]
-        self.high = high[tri]
+        width = high - low
+        pert = np.array([e.shape is Shape.PERT for e in estimates], dtype=bool) & (width[:, 0] > 0)
+        alpha, beta, _ = pert_parameters(low, likely, high)
+        shapes: dict[tuple[float, float], list[int]] = {}
+        for row in np.flatnonzero(pert).tolist():
+            shapes.setdefault((float(alpha[row, 0]), float(beta[row, 0])), []).append(row)
+        tabled = sorted(
+            (key for key, rows in shapes.items() if len(rows) >= _TABLE_MIN_ROWS),
+            key=lambda key: (-len(shapes[key]), key),
+        )[:_TABLE_MAX_SHAPES]
+        table_of = {key: k for k, key in enumerate(tabled)}
+        tab = [row for key in tabled for row in shapes[key]]
+        drawn = sorted(set(np.flatnonzero(pert).tolist()) - set(tab))
+        table_of_row = {row: table_of[key] for key in tabled for row in shapes[key]}
+        if tabled:
+            # fixed PERT rows (low = high) join a table with width zero: no gather, no scatter
+            fixed = [i for i, e in enumerate(estimates) if e.shape is Shape.PERT and not pert[i]]
+            table_of_row.update((row, 0) for row in fixed)
+            tab += fixed
+        tab.sort()
+        tri = sorted(set(range(self.count)) - set(tab) - set(drawn))
+        # rows that take a uniform, in row order; and where each kind sits among them
+        self.uniform_rows = _rows(sorted(tri + tab), self.count)
+        self.uniform_count = len(tri) + len(tab)
+        position = {row: i for i, row in enumerate(sorted(tri + tab))}
+        self.tri = _rows(tri, self.count)
+        self.tri_in_u = _rows([position[r] for r in tri], self.uniform_count)
+        self.tab = _rows(tab, self.count)
+        self.tab_in_u = _rows([position[r] for r in tab], self.uniform_count)
+        self.drawn = _rows(drawn, self.count)
+        self.tri_count, self.tab_count, self.drawn_count = len(tri), len(tab), len(drawn)
+        # triangular: low + sqrt(u * rise) below the mode, high - sqrt((1 - u) * fall) above it
+        t = np.array(tri, dtype=np.int64)
+        self.low = low[t]
+        self.high = high[t]
         self.split = np.where(
-            width > 0, (likely[tri] - low[tri]) / np.where(width > 0, width, 1), 0
+            width[t] > 0, (likely[t] - low[t]) / np.where(width[t] > 0, width[t], 1), 0
         )
-        self.rise = width * (likely[tri] - low[tri])
-        self.fall = width * (high[tri] - likely[tri])
-        self.pert_low = low[self.pert_rows]
-        self.alpha, self.beta, self.width = pert_parameters(
-            self.pert_low, likely[self.pert_rows], high[self.pert_rows]
-        )
+        self.rise = width[t] * (likely[t] - low[t])
+        self.fall = width[t] * (high[t] - likely[t])
+        # tabled PERT: low + width * (value[k] + frac * slope[k]), k the cell of u in the table
+        t = np.array(tab, dtype=np.int64)
+        self.tab_low, self.tab_width = low[t], width[t]
+        self.tab_alpha, self.tab_beta = alpha[t], beta[t]
+        self.tab_offset = np.array(
+            [table_of_row[r] * _TABLE_CELLS for r in tab],
+            dtype=np.float64,
+        )[:, None]
+        tables = [_pert_table(*key) for key in tabled]
+        self.values = np.concatenate([v for v, _ in tables]) if tables else np.zeros(1)
+        self.slopes = np.concatenate([s for _, s in tables]) if tables else np.zeros(1)
+        # PERT drawn with Generator.beta
+        t = np.array(drawn, dtype=np.int64)
+        self.drawn_low, self.drawn_width = low[t], width[t]
+        self.drawn_alpha, self.drawn_beta = alpha[t], beta[t]
+        self._u: Array | None = None
 
     def _triangular(self, u: Array, out: Array) -> None:
-        """The triangular inverse CDF into ``out``, a tile of rows at a time (to stay in
-        cache): low + sqrt(u * rise) below the mode, high - sqrt((1 - u) * fall) above it."""
+        """The triangular inverse CDF of ``u`` (the triangular rows) into ``out``, a tile of
+        rows at a time (to stay in cache)."""
         for a in range(0, u.shape[0], _TILE):
             b = a + _TILE
             tile = u[a:b]
@@ -241,39 +323,82 @@ class _ThreePoints:
             np.subtract(self.high[a:b], right, out=right)
             np.copyto(right, left, where=tile < self.split[a:b])
 
-    def draw(self, rng: np.random.Generator, columns: int, uniform: Array | None = None) -> Array:
-        """Samples for every row, drawn in a fixed order (triangular rows, then PERT rows)."""
-        tri, pert = self.triangular_rows, self.pert_rows
-        if not pert.size:
-            u = rng.random((self.count, columns)) if uniform is None else uniform
-            out = np.empty_like(u)
-            self._triangular(u, out)
-            return out
-        out = np.empty((self.count, columns), dtype=np.float64)
-        if tri.size:
-            u = rng.random((tri.size, columns)) if uniform is None else uniform[tri]
-            part = np.empty_like(u)
-            self._triangular(u, part)
-            out[tri] = part
+    def _tabled(self, u: Array, out: Array, exact: bool) -> None:
+        """The PERT inverse CDF of ``u`` (the tabled rows) into ``out``, by the tables."""
+        if exact:
+            x = special.betaincinv(self.tab_alpha, self.tab_beta, u)
+            x *= self.tab_width
+            np.add(x, self.tab_low, out=out)
+            return
+        columns = u.shape[1]
+        scratch = np.empty((3, _TILE, columns), dtype=np.float64)
+        cells = np.empty((_TILE, columns), dtype=np.intp)
+        for a in range(0, u.shape[0], _TILE):
+            b = min(a + _TILE, u.shape[0])
+            t, k, x = scratch[0, : b - a], scratch[1, : b - a], scratch[2, : b - a]
+            index = cells[: b - a]
+            np.multiply(u[a:b], _TABLE_CELLS, out=t)
+            np.floor(t, out=k)
+            t -= k  # the fraction of the cell
+            k += self.tab_offset[a:b]
+            np.copyto(index, k, casting="unsafe")
+            np.take(self.slopes, index, out=x, mode="clip")
+            x *= t
+            np.take(self.values, index, out=k, mode="clip")
+            x += k
+            x *= self.tab_width[a:b]
+            np.add(x, self.tab_low[a:b], out=out[a:b])
+
+    def draw(
+        self,
+        rng: np.random.Generator,
+        out: Array,
+        uniform: Array | None = None,
+        *,
+        exact: bool = False,
+    ) -> None:
+        """Samples for every row into ``out`` (rows, columns): uniforms first, then Beta draws.
+
+        With ``uniform`` (one per row and column, for correlated rows) nothing is drawn and the
+        PERT rows not tabled go through the exact inverse Beta CDF.
+        """
+        columns = out.shape[1]
         if uniform is None:
-            x = rng.beta(self.alpha, self.beta, size=(pert.size, columns))
-        else:
-            x = special.betaincinv(self.alpha, self.beta, uniform[pert])
-        x *= self.width
-        x += self.pert_low
-        if tri.size:
-            out[pert] = x
-            return out
-        return x
+            if self.uniform_count:
+                if self._u is None or self._u.shape[1] != columns:
+                    self._u = np.empty((self.uniform_count, columns), dtype=np.float64)
+                u = self._u
+                rng.random(out=u)
+                self._fill(u, out, exact)
+            if self.drawn_count:
+                x = rng.beta(self.drawn_alpha, self.drawn_beta, size=(self.drawn_count, columns))
+                x *= self.drawn_width
+                x += self.drawn_low
+                out[self.drawn] = x
+            return
+        self._fill(uniform[self.uniform_rows], out, exact)
+        if self.drawn_count:
+            x = special.betaincinv(self.drawn_alpha, self.drawn_beta, uniform[self.drawn])
+            x *= self.drawn_width
+            x += self.drawn_low
+            out[self.drawn] = x
 
-
-@dataclass
-class _Block:
-    durations: Array  # (tasks, B), risk delays included
-    task_costs: Array  # (costed tasks, B)
-    fired: npt.NDArray[np.bool_]  # (risks, B)
-    risk_delays: Array  # (risks, B), zero when the risk did not happen
-    risk_costs: Array  # (risks, B), zero when the risk did not happen
+    def _fill(self, u: Array, out: Array, exact: bool) -> None:
+        """The triangular and tabled rows of ``out`` from their uniforms ``u``."""
+        if self.tri_count:
+            if isinstance(self.tri, slice):
+                self._triangular(u[self.tri_in_u], out[self.tri])
+            else:
+                part = np.empty((self.tri_count, u.shape[1]), dtype=np.float64)
+                self._triangular(u[self.tri_in_u], part)
+                out[self.tri] = part
+        if self.tab_count:
+            if isinstance(self.tab, slice):
+                self._tabled(u[self.tab_in_u], out[self.tab], exact)
+            else:
+                part = np.empty((self.tab_count, u.shape[1]), dtype=np.float64)
+                self._tabled(u[self.tab_in_u], part, exact)
+                out[self.tab] = part
 
 
 class _Plan:
@@ -281,8 +406,10 @@ class _Plan:
 
     def __init__(self, network: RiskNetwork) -> None:
         levels = network.levels()
-        # Tasks are renumbered level by level, so that each level is a slice of the arrays.
-        self.order = [i for level in levels for i in level]
+        # Tasks are renumbered level by level, so that each level is a slice of the arrays, and
+        # within a level by falling number of predecessors (see ``_Links``).
+        degree = [len(set(t.after)) for t in network.tasks]
+        self.order = [i for level in levels for i in sorted(level, key=lambda i: -degree[i])]
         tasks = [network.tasks[i] for i in self.order]
         self.n = len(tasks)
         self.ids = [t.id for t in tasks]
@@ -306,8 +433,9 @@ class _Plan:
             [rho[str(tasks[i].strand)] for i in self.correlated], dtype=np.float64
         )[:, None]
         correlated_set = set(self.correlated.tolist())
-        self.free = np.array([i for i in range(self.n) if i not in correlated_set], dtype=np.int64)
-        self.free_points = _ThreePoints([tasks[i].duration for i in self.free])
+        free = [i for i in range(self.n) if i not in correlated_set]
+        self.free = _rows(free, self.n)
+        self.free_points = _ThreePoints([tasks[i].duration for i in free])
         self.correlated_points = _ThreePoints([tasks[i].duration for i in self.correlated])
         # risks
         risks = network.risks
@@ -328,6 +456,7 @@ class _Plan:
         successors: list[list[tuple[int, float]]] = [[] for _ in tasks]
         predecessors: list[list[tuple[int, float]]] = [[] for _ in tasks]
         self.has_leads = False
+        self._buffers: dict[tuple[str, int], Array] = {}
         for i, t in enumerate(tasks):
             for p in dict.fromkeys(t.after):
                 lag = float(t.lags.get(p, 0.0))
@@ -339,93 +468,152 @@ class _Plan:
         for level in levels:
             bounds.append((first, first + len(level)))
             first += len(level)
-        self.forward = [(a, b, *_pad(predecessors[a:b], self.n)) for a, b in bounds]
-        self.backward = [(a, b, *_pad(successors[a:b], self.n)) for a, b in reversed(bounds)]
+        self.forward = [_Links(a, b, predecessors[a:b], self.n, pad=False) for a, b in bounds]
+        self.backward = [
+            _Links(a, b, successors[a:b], self.n, pad=True) for a, b in reversed(bounds)
+        ]
 
-    def draw_block(self, seed: int, block: int) -> _Block:
-        """The random draws of block ``block``: always the same numbers in the same order."""
+    def draw_block(
+        self,
+        seed: int,
+        block: int,
+        durations: Array,
+        task_costs: Array,
+        risk_delays: Array,
+        risk_costs: Array,
+        *,
+        exact: bool = False,
+    ) -> npt.NDArray[np.bool_]:
+        """The random draws of block ``block`` into the ``(rows, BLOCK)`` arrays given (risk
+        delays included in the durations; a risk's delay and cost zero when it did not happen),
+        always the same numbers in the same order. Returns which risks happened."""
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
-        durations = np.empty((self.n, BLOCK), dtype=np.float64)
-        durations[self.free] = self.free_points.draw(rng, BLOCK)
+        if isinstance(self.free, slice):
+            self.free_points.draw(rng, durations[self.free], exact=exact)
+        elif self.free.size:
+            part = np.empty((self.free.size, BLOCK), dtype=np.float64)
+            self.free_points.draw(rng, part, exact=exact)
+            durations[self.free] = part
         if self.correlated.size:
             factors = rng.standard_normal((self.strand_count, BLOCK))
             own = rng.standard_normal((self.correlated.size, BLOCK))
             rho = self.correlated_rho
             z = np.sqrt(rho) * factors[self.correlated_strand] + np.sqrt(1 - rho) * own
-            durations[self.correlated] = self.correlated_points.draw(rng, BLOCK, special.ndtr(z))
-        task_costs = self.costs.draw(rng, BLOCK)
+            part = np.empty((self.correlated.size, BLOCK), dtype=np.float64)
+            self.correlated_points.draw(rng, part, special.ndtr(z), exact=exact)
+            durations[self.correlated] = part
+        self.costs.draw(rng, task_costs, exact=exact)
         fired = rng.random((len(self.risk_ids), BLOCK)) < self.probability
-        risk_delays = self.risk_delay.draw(rng, BLOCK) * fired
-        risk_costs = self.risk_cost.draw(rng, BLOCK) * fired
+        self.risk_delay.draw(rng, risk_delays, exact=exact)
+        risk_delays *= fired
+        self.risk_cost.draw(rng, risk_costs, exact=exact)
+        risk_costs *= fired
         for r_index, rows in self.hits:
             durations[rows] += risk_delays[r_index]
-        return _Block(durations, task_costs, fired, risk_delays, risk_costs)
+        return fired
 
     def schedule(
         self, durations: Array, *, critical: bool
     ) -> tuple[Array, npt.NDArray[np.int64] | None]:
-        """Finish per column, and (if asked) how many columns each task was critical in."""
+        """Finish per column, and (if asked) how many columns each task was critical in.
+
+        Level by level, each step a few gathers of the neighbours' rows (the iterations
+        contiguous) and a running maximum (minimum backward); see ``_Links``.
+        """
         columns = durations.shape[1]
-        finish = np.zeros((self.n + 1, columns), dtype=np.float64)
-        for a, b, preds, lags in self.forward:
-            if preds.shape[1] == 0:
-                finish[a:b] = durations[a:b]
+        finish = self._buffer("finish", columns)
+        finish[self.n] = 0.0
+        start = self._buffer("start", columns)
+        for links in self.forward:
+            a, b = links.first, links.end
+            if links.all_sentinel:
+                start[a:b] = 0.0
+                np.copyto(finish[a:b], durations[a:b])
                 continue
-            start = _extreme(finish, preds, lags, np.maximum)
+            links.extreme(finish, start[a:b], np.maximum, subtract=False)
             if self.has_leads:
-                np.maximum(start, 0.0, out=start)
-            np.add(start, durations[a:b], out=finish[a:b])
+                np.maximum(start[a:b], 0.0, out=start[a:b])
+            np.add(start[a:b], durations[a:b], out=finish[a:b])
         project: Array = finish[: self.n].max(axis=0)
         if not critical:
             return project, None
-        late_start = np.empty((self.n + 1, columns), dtype=np.float64)
+        counts = np.zeros(self.n, dtype=np.int64)
+        late_start = start  # overwritten level by level, last level first
         late_start[self.n] = project
-        for a, b, succs, lags in self.backward:
-            late_finish = _extreme(late_start, succs, lags, np.minimum, subtract=True)
-            np.subtract(late_finish, durations[a:b], out=late_start[a:b])
-        # slack = late start - early start, computed in place
-        early_start = finish[: self.n]
-        early_start -= durations
-        slack = late_start[: self.n]
-        slack -= early_start
+        late_finish = self._buffer("late", columns)
         tolerance = 1e-9 * np.maximum(1.0, project)  # per iteration, so chunking cannot matter
-        return project, np.count_nonzero(slack <= tolerance, axis=1).astype(np.int64)
+        for links in self.backward:
+            a, b = links.first, links.end
+            here = late_finish[: b - a]
+            links.extreme(late_start, here, np.minimum, subtract=True)
+            np.subtract(here, durations[a:b], out=late_start[a:b])
+            # critical: no slack (late finish - early finish), to rounding
+            here -= finish[a:b]
+            counts[a:b] = np.count_nonzero(here <= tolerance, axis=1)
+        return project, counts
+
+    def _buffer(self, name: str, columns: int) -> Array:
+        """A working ``(tasks + 1, columns)`` array, kept between chunks."""
+        key = (name, columns)
+        array = self._buffers.get(key)
+        if array is None:
+            array = self._buffers[key] = np.empty((self.n + 1, columns), dtype=np.float64)
+        return array
 
 
-def _pad(
-    lists: list[list[tuple[int, float]]], sentinel: int
-) -> tuple[npt.NDArray[np.int64], Array | None]:
-    width = max((len(x) for x in lists), default=0)
-    index = np.full((len(lists), width), sentinel, dtype=np.int64)
-    lags = np.zeros((len(lists), width), dtype=np.float64)
-    for row, items in enumerate(lists):
-        for col, (j, lag) in enumerate(items):
-            index[row, col] = j
-            lags[row, col] = lag
-    return index, (lags if lags.any() else None)
+class _Links:
+    """The links of one level's tasks (rows ``first`` to ``end``) to their neighbours, column by
+    column: column ``c`` holds each task's ``c``-th neighbour and its lag (``None`` if all are
+    zero) for the first ``rows`` tasks of the level. Forward, the tasks of a level are in falling
+    order of predecessors, so the tasks with a ``c``-th one come first and nothing is padded;
+    backward, a task short of successors is padded with the sentinel row ``n`` (the project
+    finish), which leaves the minimum unchanged. A level without links at all is
+    ``all_sentinel``."""
 
+    def __init__(
+        self,
+        first: int,
+        end: int,
+        lists: list[list[tuple[int, float]]],
+        sentinel: int,
+        *,
+        pad: bool,
+    ) -> None:
+        self.first, self.end = first, end
+        self.all_sentinel = not any(lists)
+        lists = [items or [(sentinel, 0.0)] for items in lists]
+        width = max((len(items) for items in lists), default=0)
+        self.columns: list[tuple[int, npt.NDArray[np.intp], Array | None]] = []
+        for c in range(width):
+            if pad:
+                run = [items[c] if c < len(items) else (sentinel, 0.0) for items in lists]
+            else:
+                run = [items[c] for items in lists if c < len(items)]
+                assert all(len(items) > c for items in lists[: len(run)])
+            index = np.array([j for j, _ in run], dtype=np.intp)
+            lags = np.array([lag for _, lag in run], dtype=np.float64)[:, None]
+            self.columns.append((len(run), index, lags if lags.any() else None))
 
-def _extreme(
-    values: Array,
-    index: npt.NDArray[np.int64],
-    lags: Array | None,
-    pick: Callable[..., Array],
-    *,
-    subtract: bool = False,
-) -> Array:
-    """Row-wise max (or min) over the padded neighbour columns of ``index``, lags applied."""
-    if index.shape[1] == 0:
-        # no neighbours at all: the sentinel row answers (zero forward, the finish backward)
-        return np.repeat(values[-1:], index.shape[0], axis=0)
-    out = values[index[:, 0]]
-    if lags is not None:
-        out = out - lags[:, :1] if subtract else out + lags[:, :1]
-    for col in range(1, index.shape[1]):
-        other = values[index[:, col]]
-        if lags is not None:
-            other = other - lags[:, col : col + 1] if subtract else other + lags[:, col : col + 1]
-        pick(out, other, out=out)
-    return out
+    def extreme(self, values: Array, out: Array, pick: np.ufunc, *, subtract: bool) -> None:
+        """Into ``out`` (the level's rows), the max (or min) over each task's links of the
+        neighbour's value plus (or, with ``subtract``, minus) the lag."""
+        for c, (rows, index, lags) in enumerate(self.columns):
+            target = out[:rows]
+            if c == 0:
+                np.take(values, index, axis=0, out=target)
+                if lags is not None:
+                    if subtract:
+                        target -= lags
+                    else:
+                        target += lags
+                continue
+            other = np.take(values, index, axis=0)
+            if lags is not None:
+                if subtract:
+                    other -= lags
+                else:
+                    other += lags
+            pick(target, other, out=target)
 
 
 class _Moments:
@@ -494,6 +682,7 @@ def simulate(
     chunk_size: int | None = None,
     top: int = 20,
     progress: Callable[[int], None] | None = None,
+    exact_pert: bool = False,
 ) -> SimulationResult:
     """Run ``iterations`` iterations of ``network`` and summarise them.
 
@@ -502,6 +691,11 @@ def simulate(
     gives the same result again. ``chunk_size`` (rounded down to whole blocks of ``BLOCK``
     iterations; by default about 48 MB of working arrays) changes memory and speed, never the
     answer. ``progress`` is called with the number of iterations done after each chunk.
+
+    PERT durations shared by several tasks are drawn through a quantile table of their Beta
+    shape (``_pert_table``: the exact distribution to within about 1e-4 in probability);
+    ``exact_pert=True`` takes the same uniforms through the exact inverse Beta CDF instead,
+    several times slower, for checking.
     """
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
         raise ValidationError(f"iterations must be a whole number above 0, got {iterations!r}")
@@ -533,25 +727,37 @@ def simulate(
     by_task_cost = _Moments(len(plan.cost_ids))
     by_risk_cost = _Moments(len(plan.risk_ids))
 
+    # the working arrays, allocated once: whole blocks are drawn, the first ``width`` columns used
+    capacity = min(blocks, blocks_per_chunk) * BLOCK
+    durations_buffer = np.empty((plan.n, capacity))
+    task_costs_buffer = np.empty((len(plan.cost_ids), capacity))
+    risk_delays_buffer = np.empty((len(plan.risk_ids), capacity))
+    risk_costs_buffer = np.empty((len(plan.risk_ids), capacity))
+    shifted_buffer = np.empty((plan.n, BLOCK))
+    cost_shifted_buffer = np.empty((len(plan.cost_ids), BLOCK))
+
     for first_block in range(0, blocks, blocks_per_chunk):
         chunk_blocks = range(first_block, min(first_block + blocks_per_chunk, blocks))
         start = first_block * BLOCK
         stop = min(iterations, chunk_blocks[-1] * BLOCK + BLOCK)
         width = stop - start
-        durations = np.empty((plan.n, width))
-        task_costs = np.empty((len(plan.cost_ids), width))
-        risk_delays = np.empty((len(plan.risk_ids), width))
-        risk_costs = np.empty((len(plan.risk_ids), width))
         for position, block in enumerate(chunk_blocks):
-            drawn = plan.draw_block(seed, block)
             lo = position * BLOCK
-            hi = min(width, lo + BLOCK)
-            used = hi - lo
-            durations[:, lo:hi] = drawn.durations[:, :used]
-            task_costs[:, lo:hi] = drawn.task_costs[:, :used]
-            risk_delays[:, lo:hi] = drawn.risk_delays[:, :used]
-            risk_costs[:, lo:hi] = drawn.risk_costs[:, :used]
-            fired_counts += drawn.fired[:, :used].sum(axis=1)
+            hi = lo + BLOCK
+            fired = plan.draw_block(
+                seed,
+                block,
+                durations_buffer[:, lo:hi],
+                task_costs_buffer[:, lo:hi],
+                risk_delays_buffer[:, lo:hi],
+                risk_costs_buffer[:, lo:hi],
+                exact=exact_pert,
+            )
+            fired_counts += fired[:, : min(BLOCK, width - lo)].sum(axis=1)
+        durations = durations_buffer[:, :width]
+        task_costs = task_costs_buffer[:, :width]
+        risk_delays = risk_delays_buffer[:, :width]
+        risk_costs = risk_costs_buffer[:, :width]
         finish, critical = plan.schedule(durations, critical=True)
         assert critical is not None
         cost = task_costs.sum(axis=0) + risk_costs.sum(axis=0)
@@ -560,13 +766,17 @@ def simulate(
         critical_counts += critical
         for position in range(len(chunk_blocks)):
             part = slice(position * BLOCK, min(width, position * BLOCK + BLOCK))
+            used = part.stop - part.start
             y_finish = finish[part] - finish_zero
             y_cost = cost[part] - cost_zero
-            shifted = durations[:, part] - likely
+            shifted = np.subtract(durations[:, part], likely, out=shifted_buffer[:, :used])
             duration_sums += shifted.sum(axis=1)
             by_duration.add(shifted, y_finish)
             by_delay.add(risk_delays[:, part], y_finish)
-            by_task_cost.add(task_costs[:, part] - likely_costs, y_cost)
+            shifted_costs = np.subtract(
+                task_costs[:, part], likely_costs, out=cost_shifted_buffer[:, :used]
+            )
+            by_task_cost.add(shifted_costs, y_cost)
             by_risk_cost.add(risk_costs[:, part], y_cost)
         if progress is not None:
             progress(stop)
