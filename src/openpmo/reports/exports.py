@@ -41,9 +41,7 @@ def report_meta(report: Report | None, snapshot: dict[str, Any]) -> dict[str, An
         "status": report.status,
         "status_label": report.get_status_display(),
         "approved_at": report.approved_at,
-        "decided_by": (str(report.decided_by) if report.decided_by_id else "System")
-        if report.approved_at
-        else "",
+        "decided_by": report.decided_by_name if report.approved_at else "",
         "taken_at": taken or report.snapshot_taken_at,
         "frozen": report.status == ReportStatus.APPROVED,
         "live": False,

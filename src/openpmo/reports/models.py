@@ -114,6 +114,9 @@ class Report(models.Model):
         related_name="+",
         help_text="Who approved or returned it last",
     )
+    decided_by_name = models.CharField(
+        max_length=300, blank=True, help_text="The approver's name and title as they were then"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     return_comments = models.TextField(blank=True)

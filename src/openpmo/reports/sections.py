@@ -1252,7 +1252,7 @@ def pillar_summaries_section(scope: Scope) -> Section:
         r.pillar_id: r
         for r in Report.objects.filter(
             programme=scope.programme, kind=ReportKind.PILLAR_HIGHLIGHT, period=scope.period
-        ).select_related("decided_by")
+        )
     }
     rows = []
     text = []

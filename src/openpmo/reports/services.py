@@ -54,6 +54,12 @@ def _audit_view(report: Report) -> dict[str, Any]:
     return snapshot(report, exclude=("snapshot",))
 
 
+def _name_of(actor: Any) -> str:
+    """How the report prints who decided: the name and job title of that day, kept with it."""
+    title = getattr(actor, "job_title", "")
+    return f"{actor}, {title}" if title else str(actor)
+
+
 def _month(period: dt.date) -> dt.date:
     return period.replace(day=1)
 
@@ -247,6 +253,7 @@ def report_approve(*, actor: Any, report: Report, expected_version: int | None =
     now = timezone.now()
     locked.status = ReportStatus.APPROVED
     locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.decided_by_name = _name_of(actor)
     locked.decided_at = now
     locked.approved_at = now
     locked.return_comments = ""
@@ -268,6 +275,7 @@ def report_return(
     before = _audit_view(locked)
     locked.status = ReportStatus.RETURNED
     locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.decided_by_name = _name_of(actor)
     locked.decided_at = timezone.now()
     locked.return_comments = comments.strip()
     save_validated(locked)

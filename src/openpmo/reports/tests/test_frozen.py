@@ -124,3 +124,17 @@ def test_the_audit_trail_keeps_the_fingerprint_not_the_figures(approved):
     record = AuditRecord.objects.for_object(approved).first()
     assert "snapshot" not in record.after
     assert record.after["snapshot_sha256"] == approved.snapshot_sha256
+
+
+def test_the_approvers_name_is_kept_as_it_was(people, approved, client):
+    from openpmo.reports.exports import report_meta
+
+    pmo = people["pmo"]
+    then = str(pmo)
+    pmo.first_name, pmo.last_name = "Someone", "Else"
+    pmo.save()
+    report = Report.objects.get(pk=approved.pk)
+    assert report_meta(report, report.snapshot)["decided_by"] == then
+    client.force_login(people["viewer"])
+    page = client.get(f"/reports/{approved.pk}/").content.decode()
+    assert f"by {then}" in page and "Someone Else" not in page
