@@ -45,7 +45,7 @@ BLOCK = 256
 PERCENTILES = (0.10, 0.50, 0.80, 0.90)
 CURVE_LEVELS = tuple(i / 20 for i in range(21))
 _DEFAULT_CHUNK_BYTES = 48 * 2**20
-_TILE = 256  # rows transformed at a time when drawing
+_TILE = 64  # rows transformed at a time when drawing
 
 Array = npt.NDArray[np.float64]
 
@@ -541,6 +541,7 @@ class _Plan:
         late_start = start  # overwritten level by level, last level first
         late_start[self.n] = project
         late_finish = self._buffer("late", columns)
+        flags = np.empty(late_finish.shape, dtype=np.bool_)
         tolerance = 1e-9 * np.maximum(1.0, project)  # per iteration, so chunking cannot matter
         for links in self.backward:
             a, b = links.first, links.end
@@ -549,7 +550,8 @@ class _Plan:
             np.subtract(here, durations[a:b], out=late_start[a:b])
             # critical: no slack (late finish - early finish), to rounding
             here -= finish[a:b]
-            counts[a:b] = np.count_nonzero(here <= tolerance, axis=1)
+            critical_here = np.less_equal(here, tolerance, out=flags[: b - a])
+            counts[a:b] += critical_here.view(np.uint8).sum(axis=1, dtype=np.uint32)
         return project, counts
 
     def _buffer(self, name: str, columns: int) -> Array:
@@ -584,7 +586,21 @@ class _Links:
         lists = [items or [(sentinel, 0.0)] for items in lists]
         width = max((len(items) for items in lists), default=0)
         self.columns: list[tuple[int, npt.NDArray[np.intp], Array | None]] = []
+        self.subsets: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], Array | None]] = []
         for c in range(width):
+            having = [row for row, items in enumerate(lists) if len(items) > c]
+            if pad and c > 0 and 2 * len(having) < len(lists):
+                # few tasks have a c-th neighbour: work on those rows only
+                run = [lists[row][c] for row in having]
+                lags = np.array([lag for _, lag in run], dtype=np.float64)[:, None]
+                self.subsets.append(
+                    (
+                        np.array(having, dtype=np.intp),
+                        np.array([j for j, _ in run], dtype=np.intp),
+                        lags if lags.any() else None,
+                    )
+                )
+                continue
             if pad:
                 run = [items[c] if c < len(items) else (sentinel, 0.0) for items in lists]
             else:
@@ -614,6 +630,16 @@ class _Links:
                 else:
                     other += lags
             pick(target, other, out=target)
+        for rows_having, index, lags in self.subsets:
+            other = np.take(values, index, axis=0)
+            if lags is not None:
+                if subtract:
+                    other -= lags
+                else:
+                    other += lags
+            current = np.take(out, rows_having, axis=0)
+            pick(current, other, out=current)
+            out[rows_having] = current
 
 
 class _Moments:
