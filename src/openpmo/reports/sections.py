@@ -1255,10 +1255,18 @@ def pillar_summaries_section(scope: Scope) -> Section:
         )
     }
     rows = []
+    figures = []
     text = []
     for pillar in Pillar.objects.filter(programme=scope.programme).select_related("sponsor"):
         report = reports.get(pillar.pk)
         approved = report is not None and report.status == ReportStatus.APPROVED
+        if approved:
+            figures.append(
+                [
+                    pillar.name,
+                    *[_reported(report.snapshot, key, label) for key, label, _ in _REPORTED],
+                ]
+            )
         rows.append(
             [
                 pillar.name,
@@ -1303,7 +1311,35 @@ def pillar_summaries_section(scope: Scope) -> Section:
                     column("Fingerprint"),
                 ],
                 rows,
-            )
+            ),
+            table(
+                "pillar_figures",
+                "Figures as each pillar's approved report froze them",
+                [column("Pillar"), *[column(label, kind) for _, label, kind in _REPORTED]],
+                figures,
+            ),
         ],
         text=text,
     )
+
+
+# (section, fact label, cell type) read from a pillar report's frozen snapshot.
+_REPORTED = [
+    ("finance", "Budget", "money"),
+    ("finance", "Spent to date", "money"),
+    ("finance", "Forecast at completion", "money"),
+    ("milestones", "Slipped", "int"),
+    ("benefits", "Red", "int"),
+    ("risks", "Outside appetite", "int"),
+    ("dependencies", "Dependencies at risk", "int"),
+]
+
+
+def _reported(snapshot: dict[str, Any], key: str, label: str) -> Any:
+    """A headline figure of a frozen report, or None when its section was not available."""
+    for part in snapshot.get("sections", []):
+        if part.get("key") == key:
+            for item in part.get("facts", []):
+                if item.get("label") == label:
+                    return item.get("value")
+    return None
