@@ -52,26 +52,41 @@ Array = npt.NDArray[np.float64]
 
 _TABLE_CELLS = 4096
 """Cells of a PERT quantile table: the inverse CDF is interpolated linearly within a cell."""
+_OUTER_CELLS = 512  # finer cells across each of the two outer cells of a table
 _TABLE_MIN_ROWS = 8  # a PERT shape gets a table when at least this many rows of a group share it
 _TABLE_MAX_SHAPES = 256
 
 
 @functools.lru_cache(maxsize=512)
-def _pert_table(alpha: float, beta: float) -> tuple[Array, Array]:
-    """The Beta(alpha, beta) quantiles at 0, 1/N, ..., (N - 1)/N and the step to the next one.
+def _pert_table(alpha: float, beta: float) -> tuple[Array, Array, Array, Array]:
+    """Quantile tables of Beta(alpha, beta): ``value[k]`` the quantile at k/N and ``slope[k]``
+    the step to the next, k = 0 ... N - 1; then the same at the finer step 1/(N M) across the
+    first cell (M entries) followed by the last cell (M entries), M = ``_OUTER_CELLS``.
 
     Sampling ``value[k] + frac * slope[k]`` for ``u = (k + frac) / N`` gives the distribution
-    whose CDF is the Beta's, interpolated linearly between the quantiles: exact at every
-    ``k / N``, and (for PERT shapes, alpha and beta at least 1) within about 1e-4 of it in the
-    two outermost cells and within 1e-7 elsewhere (see the tests).
+    whose CDF is the Beta's, interpolated linearly between the quantiles: exact at every knot.
+    For PERT shapes (alpha and beta at least 1) it is within 2e-5 of the Beta's everywhere
+    (the worst in the second and last-but-one cells), 3.5e-6 beyond the outer 0.2% at each end
+    and 5e-7 over the middle 97%; the mean is off by under 1e-6 of the width, the variance by
+    under 1e-4 of itself (tests/core/test_risk_sampling.py measures all of these).
     """
-    knots = special.betaincinv(alpha, beta, np.linspace(0.0, 1.0, _TABLE_CELLS + 1))
-    knots[0], knots[-1] = 0.0, 1.0
-    values = knots[:-1].copy()
-    slopes = np.diff(knots)
-    values.flags.writeable = False
-    slopes.flags.writeable = False
-    return values, slopes
+    u = np.linspace(0.0, 1.0, _TABLE_CELLS + 1)
+    knots = special.betaincinv(alpha, beta, u)
+    fine = np.linspace(0.0, 1.0 / _TABLE_CELLS, _OUTER_CELLS + 1)
+    low_knots = special.betaincinv(alpha, beta, fine)
+    high_knots = special.betaincinv(alpha, beta, 1.0 - fine[::-1])
+    knots[0] = low_knots[0] = 0.0
+    knots[-1] = high_knots[-1] = 1.0
+    low_knots[-1], high_knots[0] = knots[1], knots[-2]
+    tables = (
+        knots[:-1].copy(),
+        np.diff(knots),
+        np.concatenate([low_knots[:-1], high_knots[:-1]]),
+        np.concatenate([np.diff(low_knots), np.diff(high_knots)]),
+    )
+    for table in tables:
+        table.flags.writeable = False
+    return tables
 
 
 def _rows(rows: Sequence[int], total: int) -> slice | npt.NDArray[np.int64]:
@@ -299,8 +314,11 @@ class _ThreePoints:
             dtype=np.float64,
         )[:, None]
         tables = [_pert_table(*key) for key in tabled]
-        self.values = np.concatenate([v for v, _ in tables]) if tables else np.zeros(1)
-        self.slopes = np.concatenate([s for _, s in tables]) if tables else np.zeros(1)
+        self.values = np.concatenate([t[0] for t in tables]) if tables else np.zeros(1)
+        self.slopes = np.concatenate([t[1] for t in tables]) if tables else np.zeros(1)
+        self.outer_values = np.concatenate([t[2] for t in tables]) if tables else np.zeros(1)
+        self.outer_slopes = np.concatenate([t[3] for t in tables]) if tables else np.zeros(1)
+        self.tab_outer = np.array([table_of_row[r] * 2 * _OUTER_CELLS for r in tab], dtype=np.intp)
         # PERT drawn with Generator.beta
         t = np.array(drawn, dtype=np.int64)
         self.drawn_low, self.drawn_width = low[t], width[t]
@@ -348,6 +366,31 @@ class _ThreePoints:
             x += k
             x *= self.tab_width[a:b]
             np.add(x, self.tab_low[a:b], out=out[a:b])
+        self._outer_cells(u, out)
+
+    def _outer_cells(self, u: Array, out: Array) -> None:
+        """Redo the draws that fell in a table's first or last cell (one in 2,048), where the
+        Beta's quantile function is too steep for one straight line, through the finer table of
+        that cell. Only rows whose smallest or largest uniform is in an outer cell are searched.
+        """
+        edge = 1.0 / _TABLE_CELLS
+        rows = np.flatnonzero((u.min(axis=1) < edge) | (u.max(axis=1) >= 1.0 - edge))
+        if not rows.size:
+            return
+        part = u[rows]
+        high = part >= 1.0 - edge
+        r, c = np.nonzero((part < edge) | high)
+        at = rows[r]
+        upper = high[r, c]
+        # position within the outer cell, in cells of the finer table; upper cells follow lower
+        w = part[r, c] * _TABLE_CELLS
+        w[upper] -= _TABLE_CELLS - 1
+        w *= _OUTER_CELLS
+        j = np.minimum(np.floor(w), _OUTER_CELLS - 1)
+        w -= j
+        k = j.astype(np.intp) + self.tab_outer[at] + upper * _OUTER_CELLS
+        x = self.outer_values[k] + w * self.outer_slopes[k]
+        out[at, c] = self.tab_low[at, 0] + self.tab_width[at, 0] * x
 
     def draw(
         self,
