@@ -17,8 +17,7 @@ from __future__ import annotations
 import importlib
 from decimal import Decimal
 
-from django.db.models import Sum
-
+from openpmo.common.db import MoneySum
 from openpmo.core.benefits import Month
 from openpmo.portfolio.models import Programme
 
@@ -56,7 +55,7 @@ def _from_ledger(programme: Programme, as_of: Month) -> Decimal | None:
     totals = dict(
         entries.filter(year__lte=year)
         .values_list("kind")
-        .annotate(total=Sum("amount"))
+        .annotate(total=MoneySum("amount"))
         .order_by()
         .values_list("kind", "total")
     )

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 
+from openpmo.common.db import MoneySum
 from openpmo.core.errors import InputError
 from openpmo.core.finance import (
     Appraisal as CoreAppraisal,
@@ -93,7 +93,9 @@ def reserve_ledger(reserve: Reserve, *, with_stated: bool = True) -> ReserveLedg
     """The reserve's entries gathered into the report's lines, year by year (two queries)."""
     years = reserve.years
     amounts: dict[str, dict[FinancialYear, Decimal]] = {kind: {} for kind, _, _ in LEDGER_LINES}
-    sums = reserve.entries.values("kind", "year").annotate(total=Sum("ledger_amount")).order_by()
+    sums = (
+        reserve.entries.values("kind", "year").annotate(total=MoneySum("ledger_amount")).order_by()
+    )
     for row in sums:
         amounts[row["kind"]][FinancialYear.parse(row["year"])] = row["total"]
     lines = tuple(LedgerLine(name, amounts[kind]) for kind, name, _ in LEDGER_LINES)

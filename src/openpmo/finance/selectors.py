@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 
+from openpmo.common.db import MoneySum
 from openpmo.core.finance import Discrepancy, LedgerResult, TeamCostResult, bracketed
 from openpmo.core.money import FinancialYear
 from openpmo.finance import core_adapters
@@ -399,7 +400,7 @@ def released_by_work_package(work_packages: Iterable[int] | None = None) -> dict
     if work_packages is not None:
         entries = entries.filter(work_package__in=list(work_packages))
     released: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for row in entries.values("work_package", "kind").annotate(total=Sum("amount")).order_by():
+    for row in entries.values("work_package", "kind").annotate(total=MoneySum("amount")).order_by():
         sign = 1 if row["kind"] == EntryKind.DRAWDOWN else -1
         released[row["work_package"]] += sign * row["total"]
     return dict(released)
@@ -545,7 +546,7 @@ def programme_money(programme: Programme) -> ProgrammeMoney:
     spend_rows = (
         WorkPackageSpend.objects.filter(work_package__in=ids)
         .values("work_package", "month", "spend_type")
-        .annotate(total=Sum("amount"))
+        .annotate(total=MoneySum("amount"))
         .order_by()
     )
     for row in spend_rows:
@@ -558,7 +559,7 @@ def programme_money(programme: Programme) -> ProgrammeMoney:
     forecast_rows = (
         WorkPackageForecast.objects.filter(work_package__in=ids)
         .values("work_package", "year", "spend_type")
-        .annotate(total=Sum("amount"))
+        .annotate(total=MoneySum("amount"))
         .order_by()
     )
     for row in forecast_rows:

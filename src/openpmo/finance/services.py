@@ -25,6 +25,7 @@ from django.db import OperationalError, models, transaction
 from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.db import MoneySum
 from openpmo.common.services import (
     ConflictError,
     apply_fields,
@@ -276,8 +277,8 @@ def _check_return_within_released(reserve: Reserve, source: models.Model, amount
     """A return of unspent funds cannot give back more than was drawn for the same source."""
     content_type = ContentType.objects.get_for_model(source)
     entries = reserve.entries.filter(source_type=content_type, source_id=source.pk)
-    drawn = entries.filter(kind=EntryKind.DRAWDOWN).aggregate(s=models.Sum("amount"))["s"] or 0
-    returned = entries.filter(kind=EntryKind.RETURN).aggregate(s=models.Sum("amount"))["s"] or 0
+    drawn = entries.filter(kind=EntryKind.DRAWDOWN).aggregate(s=MoneySum("amount"))["s"] or 0
+    returned = entries.filter(kind=EntryKind.RETURN).aggregate(s=MoneySum("amount"))["s"] or 0
     if amount > drawn - returned:
         raise ValidationError(
             {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.management import call_command
-from django.db.models import Sum
 
 from openpmo.audit.models import AuditRecord
+from openpmo.common.db import MoneySum
 from openpmo.core.money import thousands
 from openpmo.finance import core_adapters, selectors
 from openpmo.finance.models import (
@@ -59,7 +59,7 @@ def test_the_demo_loads_the_etp_money_once(db, tmp_path, settings, monkeypatch):
     ]
     assert all(d.source == plan for d in drawdowns)
     # the balance equal to the opening balance plus every entry,
-    total = reserve.entries.aggregate(s=Sum("ledger_amount"))["s"]
+    total = reserve.entries.aggregate(s=MoneySum("ledger_amount"))["s"]
     assert reserve.balance == reserve.opening_balance + total == Decimal("-13031000.00")
     # and the report's arithmetic error found where it is made.
     errors = [d for d in core_adapters.reserve_result(reserve).discrepancies if d.kind == "error"]

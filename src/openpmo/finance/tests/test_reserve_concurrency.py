@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
-from django.db.models import Sum
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
+from openpmo.common.db import MoneySum
 from openpmo.common.services import ConflictError
 from openpmo.finance import services
 from openpmo.finance.models import Reserve, ReserveEntry
@@ -62,7 +62,7 @@ def test_racing_drawdowns_take_exactly_what_the_reserve_holds(role_user):
     assert sorted(outcomes) == ["drawn"] * 3 + ["refused"] * (THREADS - 3)
     # and the ledger adds up: balance = opening + entries, one audit record per drawdown.
     reserve.refresh_from_db()
-    total = ReserveEntry.objects.filter(reserve=reserve).aggregate(s=Sum("ledger_amount"))["s"]
+    total = ReserveEntry.objects.filter(reserve=reserve).aggregate(s=MoneySum("ledger_amount"))["s"]
     assert total == Decimal("90000.00")
     assert reserve.balance == reserve.opening_balance + total == Decimal("-10000.00")
     assert AuditRecord.objects.filter(action="reserve.drawdown").count() == 3
