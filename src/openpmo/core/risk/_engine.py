@@ -67,6 +67,7 @@ _TABLE_CELLS = 4096
 _OUTER_CELLS = 512  # finer cells across each of the two outer cells of a table
 _TABLE_MIN_ROWS = 8  # a PERT shape gets a table when at least this many rows of a group share it
 _TABLE_MAX_SHAPES = 256
+_SCALED_TABLES = 64  # at most this many tables scaled to an estimate per group of rows
 
 
 @functools.lru_cache(maxsize=512)
@@ -321,13 +322,43 @@ class _ThreePoints:
         t = np.array(tab, dtype=np.int64)
         self.tab_low, self.tab_width = low[t], width[t]
         self.tab_alpha, self.tab_beta = alpha[t], beta[t]
-        self.tab_offset = np.array(
-            [table_of_row[r] * _TABLE_CELLS for r in tab],
-            dtype=np.float64,
-        )[:, None]
         tables = [_pert_table(*key) for key in tabled]
-        self.values = np.concatenate([t[0] for t in tables]) if tables else np.zeros(1)
-        self.slopes = np.concatenate([t[1] for t in tables]) if tables else np.zeros(1)
+        # Rows with the same estimate share a table scaled to it (saving a multiply and an add
+        # per draw), when there are few such estimates; otherwise the shape's table is scaled
+        # row by row.
+        estimates_of = {(table_of_row[r], float(low[r, 0]), float(width[r, 0])): 0 for r in tab}
+        self.scaled = len(estimates_of) <= _SCALED_TABLES
+        if self.scaled:
+            estimates_of = {key: i for i, key in enumerate(estimates_of)}
+            self.tab_offset = (
+                np.array(
+                    [
+                        estimates_of[(table_of_row[r], float(low[r, 0]), float(width[r, 0]))]
+                        for r in tab
+                    ],
+                    dtype=np.float64,
+                )[:, None]
+                * _TABLE_CELLS
+            )
+            self.values = (
+                np.concatenate([lo + w * tables[k][0] for k, lo, w in estimates_of])
+                if tables
+                else np.zeros(1)
+            )
+            self.slopes = (
+                np.concatenate([w * tables[k][1] for k, lo, w in estimates_of])
+                if tables
+                else np.zeros(1)
+            )
+        else:
+            self.tab_offset = np.array(
+                [table_of_row[r] * _TABLE_CELLS for r in tab], dtype=np.float64
+            )[:, None]
+            self.values = np.concatenate([t[0] for t in tables]) if tables else np.zeros(1)
+            self.slopes = np.concatenate([t[1] for t in tables]) if tables else np.zeros(1)
+        # NaN in the outer cells' slopes: the draws there come out NaN and are redone finer
+        self.slopes[0::_TABLE_CELLS] = np.nan
+        self.slopes[_TABLE_CELLS - 1 :: _TABLE_CELLS] = np.nan
         self.outer_values = np.concatenate([t[2] for t in tables]) if tables else np.zeros(1)
         self.outer_slopes = np.concatenate([t[3] for t in tables]) if tables else np.zeros(1)
         self.tab_outer = np.array([table_of_row[r] * 2 * _OUTER_CELLS for r in tab], dtype=np.intp)
@@ -353,8 +384,14 @@ class _ThreePoints:
             np.subtract(self.high[a:b], right, out=right)
             np.copyto(right, left, where=tile < self.split[a:b])
 
-    def _tabled(self, u: Array, out: Array, exact: bool) -> None:
-        """The PERT inverse CDF of ``u`` (the tabled rows) into ``out``, by the tables."""
+    def _tabled(
+        self, u: Array, out: Array, exact: bool, rng: np.random.Generator | None = None
+    ) -> None:
+        """The PERT inverse CDF of ``u`` (the tabled rows) into ``out``, by the tables. With
+        ``rng``, ``u`` is drawn here, a tile at a time while it is in cache (the same numbers
+        as drawing it all at once)."""
+        if rng is not None and exact:
+            rng.random(out=u)
         if exact:
             x = special.betaincinv(self.tab_alpha, self.tab_beta, u)
             x *= self.tab_width
@@ -367,6 +404,8 @@ class _ThreePoints:
             b = min(a + _TILE, u.shape[0])
             t, k, x = scratch[0, : b - a], scratch[1, : b - a], scratch[2, : b - a]
             index = cells[: b - a]
+            if rng is not None:
+                rng.random(out=u[a:b])
             np.multiply(u[a:b], _TABLE_CELLS, out=t)
             np.floor(t, out=k)
             t -= k  # the fraction of the cell
@@ -375,6 +414,9 @@ class _ThreePoints:
             np.take(self.slopes, index, out=x, mode="clip")
             x *= t
             np.take(self.values, index, out=k, mode="clip")
+            if self.scaled:
+                np.add(x, k, out=out[a:b])
+                continue
             x += k
             x *= self.tab_width[a:b]
             np.add(x, self.tab_low[a:b], out=out[a:b])
@@ -383,20 +425,18 @@ class _ThreePoints:
     def _outer_cells(self, u: Array, out: Array) -> None:
         """Redo the draws that fell in a table's first or last cell (one in 2,048), where the
         Beta's quantile function is too steep for one straight line, through the finer table of
-        that cell. Only rows whose smallest or largest uniform is in an outer cell are searched
-        (a matrix product would find them faster, but BLAS threads spin and slow the rest).
+        that cell. The slopes of those cells are NaN, so those draws came out NaN: a row sum
+        finds the rows that have one.
         """
-        edge = 1.0 / _TABLE_CELLS
-        rows = np.flatnonzero((u.min(axis=1) < edge) | (u.max(axis=1) >= 1.0 - edge))
+        rows = np.flatnonzero(np.isnan(out.sum(axis=1)))
         if not rows.size:
             return
-        part = u[rows]
-        high = part >= 1.0 - edge
-        r, c = np.nonzero((part < edge) | high)
+        r, c = np.nonzero(np.isnan(out[rows]))
         at = rows[r]
-        upper = high[r, c]
+        w = u[at, c]
+        upper = w >= 0.5
         # position within the outer cell, in cells of the finer table; upper cells follow lower
-        w = part[r, c] * _TABLE_CELLS
+        w *= _TABLE_CELLS
         w[upper] -= _TABLE_CELLS - 1
         w *= _OUTER_CELLS
         j = np.minimum(np.floor(w), _OUTER_CELLS - 1)
@@ -424,8 +464,11 @@ class _ThreePoints:
                 if self._u is None or self._u.shape[1] != columns:
                     self._u = np.empty((self.uniform_count, columns), dtype=np.float64)
                 u = self._u
-                rng.random(out=u)
-                self._fill(u, out, exact)
+                if not self.tri_count and isinstance(self.tab, slice):
+                    self._tabled(u, out[self.tab], exact, rng)  # draws u as it goes
+                else:
+                    rng.random(out=u)
+                    self._fill(u, out, exact)
             if self.drawn_count:
                 x = rng.beta(self.drawn_alpha, self.drawn_beta, size=(self.drawn_count, columns))
                 x *= self.drawn_width
