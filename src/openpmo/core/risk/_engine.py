@@ -368,21 +368,29 @@ class _ThreePoints:
         self.drawn_alpha, self.drawn_beta = alpha[t], beta[t]
         self._u: Array | None = None
 
-    def _triangular(self, u: Array, out: Array) -> None:
+    def _triangular(self, u: Array, out: Array, rng: np.random.Generator | None = None) -> None:
         """The triangular inverse CDF of ``u`` (the triangular rows) into ``out``, a tile of
-        rows at a time (to stay in cache)."""
+        rows at a time (to stay in cache): low + sqrt(u * rise) below the mode, high -
+        sqrt((1 - u) * fall) above it. With ``rng``, ``u`` is drawn here, tile by tile."""
+        columns = u.shape[1]
+        scratch = np.empty((2, _TILE, columns), dtype=np.float64)
+        below = np.empty((_TILE, columns), dtype=np.bool_)
         for a in range(0, u.shape[0], _TILE):
-            b = a + _TILE
+            b = min(a + _TILE, u.shape[0])
             tile = u[a:b]
-            left = tile * self.rise[a:b]
+            if rng is not None:
+                rng.random(out=tile)
+            left, right = scratch[0, : b - a], scratch[1, : b - a]
+            np.multiply(tile, self.rise[a:b], out=left)
             np.sqrt(left, out=left)
             left += self.low[a:b]
-            right = out[a:b]
             np.subtract(1.0, tile, out=right)
             right *= self.fall[a:b]
             np.sqrt(right, out=right)
+            np.less(tile, self.split[a:b], out=below[: b - a])
             np.subtract(self.high[a:b], right, out=right)
-            np.copyto(right, left, where=tile < self.split[a:b])
+            np.copyto(right, left, where=below[: b - a])
+            out[a:b] = right
 
     def _tabled(
         self, u: Array, out: Array, exact: bool, rng: np.random.Generator | None = None
@@ -466,6 +474,8 @@ class _ThreePoints:
                 u = self._u
                 if not self.tri_count and isinstance(self.tab, slice):
                     self._tabled(u, out[self.tab], exact, rng)  # draws u as it goes
+                elif not self.tab_count and isinstance(self.tri, slice):
+                    self._triangular(u, out[self.tri], rng)
                 else:
                     rng.random(out=u)
                     self._fill(u, out, exact)
