@@ -664,11 +664,12 @@ class _Plan:
         return project, counts
 
     def _buffer(self, name: str, columns: int) -> Array:
-        """A working ``(tasks + 1, columns)`` array, kept between chunks."""
-        array = self._buffers.get(name)
-        if array is None or array.shape[1] < columns:
-            array = self._buffers[name] = np.empty((self.n + 1, columns), dtype=np.float64)
-        return array[:, :columns]
+        """A working ``(tasks + 1, columns)`` array, its memory kept between chunks."""
+        size = (self.n + 1) * columns
+        flat = self._buffers.get(name)
+        if flat is None or flat.size < size:
+            flat = self._buffers[name] = np.empty(size, dtype=np.float64)
+        return flat[:size].reshape(self.n + 1, columns)  # contiguous, so gathers copy whole rows
 
 
 class _Links:
@@ -724,14 +725,14 @@ class _Links:
         for c, (rows, index, lags) in enumerate(self.columns):
             target = out[:rows]
             if c == 0:
-                np.take(values, index, axis=0, out=target)
+                np.take(values, index, axis=0, out=target, mode="clip")
                 if lags is not None:
                     if subtract:
                         target -= lags
                     else:
                         target += lags
                 continue
-            other = np.take(values, index, axis=0)
+            other = values[index]
             if lags is not None:
                 if subtract:
                     other -= lags
@@ -739,13 +740,13 @@ class _Links:
                     other += lags
             pick(target, other, out=target)
         for rows_having, index, lags in self.subsets:
-            other = np.take(values, index, axis=0)
+            other = values[index]
             if lags is not None:
                 if subtract:
                     other -= lags
                 else:
                     other += lags
-            current = np.take(out, rows_having, axis=0)
+            current = np.take(out, rows_having, axis=0, mode="clip")
             pick(current, other, out=current)
             out[rows_having] = current
 
