@@ -404,3 +404,48 @@ def test_s_curves_tornado_and_progress_describe_the_same_run() -> None:
     # D is fixed, but R1 hits it, so its duration varies; a task nothing varies has no cruciality
     fixed = simulate(chain([Estimate.fixed(2), Estimate(1, 2, 3)]), iterations=300, seed=1)
     assert fixed.tasks[0].cruciality is None and fixed.tasks[1].cruciality == pytest.approx(1.0)
+
+
+@st.composite
+def lagged_networks(draw: st.DrawFn) -> RiskNetwork:
+    count = draw(st.integers(2, 12))
+    tasks = []
+    for i in range(count):
+        after = sorted(draw(st.sets(st.integers(0, i - 1), max_size=4))) if i else []
+        lags = {f"T{j}": float(draw(st.integers(-3, 3))) for j in after if draw(st.booleans())}
+        tasks.append(
+            SimTask(
+                f"T{i}",
+                Estimate.fixed(draw(st.integers(0, 6))),
+                after=tuple(f"T{j}" for j in after),
+                lags=lags,
+            )
+        )
+    return RiskNetwork(tuple(draw(st.permutations(tasks))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(lagged_networks())
+def test_with_lags_and_leads_the_critical_tasks_are_those_without_float(
+    network: RiskNetwork,
+) -> None:
+    # the critical path method by hand: a task starts when its last predecessor (plus lag)
+    # finishes, never before day 0; a task is critical when its late finish is its early finish
+    by_id = {t.id: t for t in network.tasks}
+    order = sorted(by_id, key=lambda k: int(k[1:]))
+    early: dict[str, float] = {}
+    for k in order:
+        t = by_id[k]
+        start = max([early[p] + t.lags.get(p, 0.0) for p in t.after] + [0.0])
+        early[k] = start + t.duration.likely
+    project = max(early.values())
+    late: dict[str, float] = {}
+    for k in reversed(order):
+        successors = [s for s in order if k in by_id[s].after]
+        late[k] = min(
+            [late[s] - by_id[s].duration.likely - by_id[s].lags.get(k, 0.0) for s in successors],
+            default=project,
+        )
+    result = simulate(network, iterations=3, seed=0)
+    assert result.finish.p50 == project
+    assert result.criticality == {k: 1.0 if late[k] == early[k] else 0.0 for k in order}

@@ -66,11 +66,11 @@ _TABLE_CELLS = 4096
 """Cells of a PERT quantile table: the inverse CDF is interpolated linearly within a cell."""
 _OUTER_CELLS = 512  # finer cells across each of the two outer cells of a table
 _TABLE_MIN_ROWS = 8  # a PERT shape gets a table when at least this many rows of a group share it
-_TABLE_MAX_SHAPES = 256
+_TABLE_MAX_SHAPES = 64  # the most shared shapes of a group get tables (~7 ms each to build)
 _SCALED_TABLES = 64  # at most this many tables scaled to an estimate per group of rows
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=128)  # 80 KiB a shape
 def _pert_table(alpha: float, beta: float) -> tuple[Array, Array, Array, Array]:
     """Quantile tables of Beta(alpha, beta): ``value[k]`` the quantile at k/N and ``slope[k]``
     the step to the next, k = 0 ... N - 1; then the same at the finer step 1/(N M) across the
