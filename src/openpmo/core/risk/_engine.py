@@ -281,9 +281,10 @@ class _ThreePoints:
         width = high - low
         pert = np.array([e.shape is Shape.PERT for e in estimates], dtype=bool) & (width[:, 0] > 0)
         alpha, beta, _ = pert_parameters(low, likely, high)
+        alphas, betas = alpha[:, 0].tolist(), beta[:, 0].tolist()
         shapes: dict[tuple[float, float], list[int]] = {}
         for row in np.flatnonzero(pert).tolist():
-            shapes.setdefault((float(alpha[row, 0]), float(beta[row, 0])), []).append(row)
+            shapes.setdefault((alphas[row], betas[row]), []).append(row)
         tabled = sorted(
             (key for key, rows in shapes.items() if len(rows) >= _TABLE_MIN_ROWS),
             key=lambda key: (-len(shapes[key]), key),
@@ -294,7 +295,8 @@ class _ThreePoints:
         table_of_row = {row: table_of[key] for key in tabled for row in shapes[key]}
         if tabled:
             # fixed PERT rows (low = high) join a table with width zero: no gather, no scatter
-            fixed = [i for i, e in enumerate(estimates) if e.shape is Shape.PERT and not pert[i]]
+            is_pert = pert.tolist()
+            fixed = [i for i, e in enumerate(estimates) if e.shape is Shape.PERT and not is_pert[i]]
             table_of_row.update((row, 0) for row in fixed)
             tab += fixed
         tab.sort()
@@ -324,16 +326,15 @@ class _ThreePoints:
         # Rows with the same estimate share a table scaled to it (saving a multiply and an add
         # per draw), when there are few such estimates; otherwise the shape's table is scaled
         # row by row.
-        estimates_of = {(table_of_row[r], float(low[r, 0]), float(width[r, 0])): 0 for r in tab}
+        lows, widths = low[:, 0].tolist(), width[:, 0].tolist()
+        keys = [(table_of_row[r], lows[r], widths[r]) for r in tab]
+        estimates_of = dict.fromkeys(keys, 0)
         self.scaled = len(estimates_of) <= _SCALED_TABLES
         if self.scaled:
             estimates_of = {key: i for i, key in enumerate(estimates_of)}
             self.tab_offset = (
                 np.array(
-                    [
-                        estimates_of[(table_of_row[r], float(low[r, 0]), float(width[r, 0]))]
-                        for r in tab
-                    ],
+                    [estimates_of[key] for key in keys],
                     dtype=np.float64,
                 )[:, None]
                 * _TABLE_CELLS
