@@ -202,3 +202,21 @@ def test_work_package_page_links_to_its_pages_in_the_other_domains(pmo_client, p
     html = pmo_client.get(f"/work-packages/{programme_tree.pk}/").content.decode()
     for prefix in ("/gates/", "/finance/", "/delivery/", "/risks/"):
         assert f'href="{prefix}work-packages/{programme_tree.pk}/"' in html
+
+
+def test_pages_offer_only_the_changes_the_user_may_make(client, role_user, programme_tree):
+    pillar, strand = programme_tree.strand.pillar, programme_tree.strand
+    client.force_login(role_user(Role.VIEWER))
+    html = (
+        client.get(f"/pillars/{pillar.pk}/").content.decode()
+        + client.get(f"/strands/{strand.pk}/").content.decode()
+    )
+    assert "Edit pillar" not in html and "Add a strand" not in html
+    assert "Edit strand" not in html and "Add a work package" not in html
+    client.force_login(pillar.sponsor)
+    html = (
+        client.get(f"/pillars/{pillar.pk}/").content.decode()
+        + client.get(f"/strands/{strand.pk}/").content.decode()
+    )
+    assert "Edit pillar" in html and "Add a strand" in html
+    assert "Edit strand" in html and "Add a work package" in html
