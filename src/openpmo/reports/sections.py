@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import inspect
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -498,6 +499,34 @@ def milestones_section(scope: Scope) -> Section:
                         "Yes" if milestone.critical else "No",
                     ]
                 )
+        late_rows = [
+            [
+                row.work_package.reference,
+                row.work_package.name,
+                day(row.work_package.forecast_end),
+                day(row.finish),
+                number(row.total_slack_days),
+                "Yes" if row.critical else "No",
+            ]
+            for row in schedule.rows
+            if getattr(row, "finish_beyond_forecast", False)
+            and scope.in_scope(row.work_package.pk, row.work_package.strand.pillar_id)
+        ]
+        tables.append(
+            table(
+                "finishing_late",
+                "Work packages the schedule finishes after their forecast end",
+                [
+                    column("Reference"),
+                    column("Work package"),
+                    column("Forecast end", "date"),
+                    column("Scheduled finish", "date"),
+                    column("Total slack (working days)", "number"),
+                    column("On the critical path"),
+                ],
+                late_rows,
+            )
+        )
         tables.append(
             table(
                 "schedule",
@@ -521,7 +550,9 @@ def milestones_section(scope: Scope) -> Section:
             "work package completion dates from the register are shown."
         )
     tables.append(completion)
-    states = Counter(r[4] for t in tables for r in t["rows"])
+    states = Counter(
+        r[4] for t in tables if t["key"] in ("schedule", "completion") for r in t["rows"]
+    )
     return _section(
         "milestones",
         "Milestones",
@@ -575,6 +606,40 @@ def finance_section(scope: Scope, programme_money: Callable[..., Any]) -> Sectio
                             headline = node.money
     if headline is None:
         return _section("finance", "Finance", note="No money is recorded for this scope yet.")
+    tables = [table("money", caption, [column(first), *_MONEY_COLUMNS], rows)]
+    split = None
+    if scope.work_package is None:
+        split = (
+            money_view.by_year
+            if scope.pillar_id is None
+            else getattr(money_view, "pillar_years", {}).get(scope.pillar_id)
+        )
+    if split is not None and hasattr(split, "rows"):
+        tables.append(
+            table(
+                "by_year",
+                "Spent and forecast by financial year, capital and revenue apart",
+                [
+                    column("Financial year"),
+                    column("Capital spent", "money"),
+                    column("Capital forecast", "money"),
+                    column("Revenue spent", "money"),
+                    column("Revenue forecast", "money"),
+                    column("Total", "money"),
+                ],
+                [
+                    [
+                        row["year"],
+                        money(row["capital_actual"]),
+                        money(row["capital_forecast"]),
+                        money(row["revenue_actual"]),
+                        money(row["revenue_forecast"]),
+                        money(row["total"]),
+                    ]
+                    for row in split.rows()
+                ],
+            )
+        )
     return _section(
         "finance",
         "Finance",
@@ -585,7 +650,7 @@ def finance_section(scope: Scope, programme_money: Callable[..., Any]) -> Sectio
             fact("Forecast at completion", money(headline.forecast_at_completion), "money"),
             fact("Variance (budget less forecast)", money(headline.variance), "money"),
         ],
-        tables=[table("money", caption, [column(first), *_MONEY_COLUMNS], rows)],
+        tables=tables,
     )
 
 
@@ -600,7 +665,11 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
             "Reserve position and drawdowns",
             note="No reserve is recorded for this programme yet.",
         )
-    view = reserve_ledger_view(reserve)
+    kinds = ["drawdown", "return"]
+    if "entry_kinds" in inspect.signature(reserve_ledger_view).parameters:
+        view = reserve_ledger_view(reserve, entry_kinds=kinds)  # only the entries shown
+    else:
+        view = reserve_ledger_view(reserve)
     balances = [
         [str(year.year), money(-year.opening), money(-year.movement), money(-year.closing)]
         for year in view.result.years
@@ -619,7 +688,7 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
             entry.reason,
         ]
         for entry in view.entries
-        if entry.kind in ("drawdown", "return")
+        if entry.kind in kinds
     ]
     return _section(
         "reserve",
@@ -971,6 +1040,22 @@ def decisions_section(
         )
         if scope.pillar_id is None or scope.in_scope(d.work_package_id, None)
     ]
+    readiness_rows = []
+    readiness = _selector("gates", "gate_readiness")
+    if readiness is not None and scope.pillar_id is not None:
+        for ready in readiness(scope.programme):
+            wp = ready.work_package
+            if not scope.in_scope(wp.pk, wp.strand.pillar_id):
+                continue
+            readiness_rows.append(
+                [
+                    wp.reference,
+                    wp.name,
+                    wp.get_stage_display(),
+                    ready.next_gate.name if ready.next_gate else "All gates passed",
+                    ready.open_request.get_status_display() if ready.open_request else "",
+                ]
+            )
     decision_rows = [
         [
             day(d.decided_on),
@@ -1029,6 +1114,24 @@ def decisions_section(
                     column("Released", "money"),
                 ],
                 decision_rows,
+            ),
+            *(
+                [
+                    table(
+                        "next_gates",
+                        "Each work package's next gate and any request waiting at it",
+                        [
+                            column("Reference"),
+                            column("Work package"),
+                            column("Stage"),
+                            column("Next gate"),
+                            column("Request"),
+                        ],
+                        readiness_rows,
+                    )
+                ]
+                if readiness_rows
+                else []
             ),
         ],
     )
