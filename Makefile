@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 ASSETS := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
 
 .DEFAULT_GOAL := help
-.PHONY: help setup assets browser migrate demo run test test-postgres lint format bench clean
+.PHONY: help setup assets tools migrate demo run test test-postgres lint format bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -43,16 +43,20 @@ run: demo ## Set everything up and serve http://127.0.0.1:$(PORT) with the ETP d
 PYTEST = $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing, as the suite cannot be empty"; exit 1; fi; exit $$rc
 
-browser: ## Install Debian's Chromium for the browser tests (needs root; skipped if present)
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-		echo "Chromium is not installed and this user cannot install it: browser tests will be skipped"
+tools: ## Install what the tests drive from Debian: Chromium (browser tests), LibreOffice Calc (workbooks)
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Not installed and this user cannot install them ($$missing): those tests will be skipped"; fi; \
+	fi
 
-test: setup browser ## Set up and run the whole test suite (SQLite)
+test: setup tools ## Set up and run the whole test suite (SQLite)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@$(PYTEST)
 
-test-postgres: setup browser ## Run the suite against PostgreSQL (DATABASE_URL, default 127.0.0.1:5432/test)
+test-postgres: setup tools ## Run the suite against PostgreSQL (DATABASE_URL, default 127.0.0.1:5432/test)
 	@export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}; $(PYTEST)
 
 lint: setup ## ruff (lint and format check) and mypy (strict for openpmo.core)

@@ -17,7 +17,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 pytestmark = [
     pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (make browser installs it)"
+        CHROMIUM is None, reason="Chromium is not installed (make tools installs it)"
     ),
     pytest.mark.django_db(transaction=True),
 ]
