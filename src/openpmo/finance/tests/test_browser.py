@@ -17,7 +17,7 @@ AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.m
 pytestmark = [
     pytest.mark.skipif(
         CHROMIUM is None or not AXE.exists(),
-        reason="Chromium or axe-core is not installed (make browser, make assets)",
+        reason="Chromium or axe-core is not installed (make tools, make assets)",
     ),
     pytest.mark.django_db(transaction=True),
 ]
