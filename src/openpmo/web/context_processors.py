@@ -13,7 +13,6 @@ _SECTIONS = [
     ("Schedule", "delivery:home", ("/delivery/",)),
     ("Risks", "risks:home", ("/risks/",)),
     ("Reports", "reports:home", ("/reports/",)),
-    ("Audit", "audit:log", ("/audit/",)),
 ]
 
 
