@@ -27,16 +27,21 @@ from openpmo.portfolio.forms import (
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 
 
-def _save_form(
+def _form_page(
     request: HttpRequest,
     form: Any,
     save: Callable[[dict[str, Any]], models.Model],
-    template: str,
-    context: dict[str, Any],
+    *,
+    title: str,
     success: str,
+    back: models.Model | None = None,
 ) -> HttpResponse:
-    """Run ``save`` on valid input; show the form again with every error on refusal."""
-    if form.is_valid():
+    """Show the form; on a valid POST run ``save`` (a service call) and go to what it saved.
+
+    A refusal from the service (invalid, or changed by someone else meanwhile) comes back to the
+    form with the GOV.UK error summary, status 400, and nothing saved.
+    """
+    if request.method == "POST" and form.is_valid():
         try:
             obj = save(form.service_data())
         except ValidationError as error:
@@ -46,9 +51,14 @@ def _save_form(
         else:
             messages.success(request, success.format(obj=obj))
             return redirect(obj)
-    return render(
-        request, template, {**context, "form": form}, status=200 if not form.errors else 400
-    )
+    context = {"form": form, "title": title, "object": back}
+    return render(request, "portfolio/form.html", context, status=400 if form.errors else 200)
+
+
+def _require_page(request: HttpRequest, perm: str, obj: object, message: str) -> None:
+    """Refuse the page itself (403) before showing a form the user could not submit."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(message)
 
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -60,30 +70,24 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("portfolio.add_programme"):
-        raise PermissionDenied("Only the PMO can create a programme.")
+    _require_page(request, "portfolio.add_programme", None, "Only the PMO can create a programme.")
     form = ProgrammeForm(request.POST or None)
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {"form": form, "title": "Create a programme"})
-    return _save_form(
+    return _form_page(
         request,
         form,
         lambda data: services.programme_create(actor=request.user, **data),
-        "portfolio/form.html",
-        {"title": "Create a programme"},
-        "Programme {obj} created",
+        title="Create a programme",
+        success="Programme {obj} created",
     )
 
 
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme, pk=pk)
-    if not request.user.has_perm("portfolio.change_programme", programme):
-        raise PermissionDenied("Only the PMO can change the programme.")
+    _require_page(
+        request, "portfolio.change_programme", programme, "Only the PMO can change the programme."
+    )
     form = ProgrammeForm(request.POST or None, instance=programme)
-    context = {"title": f"Edit {programme}", "object": programme}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
-    return _save_form(
+    return _form_page(
         request,
         form,
         lambda data: services.programme_update(
@@ -92,45 +96,47 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data.get("version"),
             **data,
         ),
-        "portfolio/form.html",
-        context,
-        "Programme {obj} saved",
+        title=f"Edit {programme}",
+        success="Programme {obj} saved",
+        back=programme,
     )
 
 
 def pillar_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme, pk=programme_pk)
-    if not request.user.has_perm("portfolio.add_pillar", programme):
-        raise PermissionDenied("Only the PMO can add pillars.")
+    _require_page(request, "portfolio.add_pillar", programme, "Only the PMO can add pillars.")
     form = PillarForm(request.POST or None)
-    context = {"title": f"Add a pillar to {programme}", "object": programme}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
-    return _save_form(
+    return _form_page(
         request,
         form,
         lambda data: services.pillar_create(actor=request.user, programme=programme, **data),
-        "portfolio/form.html",
-        context,
-        "Pillar {obj} created",
+        title=f"Add a pillar to {programme}",
+        success="Pillar {obj} created",
+        back=programme,
     )
 
 
 def strategic_priority_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme, pk=programme_pk)
-    if not request.user.has_perm("portfolio.add_strategicpriority", programme):
-        raise PermissionDenied("Only the PMO can add strategic priorities.")
+    _require_page(
+        request,
+        "portfolio.add_strategicpriority",
+        programme,
+        "Only the PMO can add strategic priorities.",
+    )
     form = StrategicPriorityForm(request.POST or None)
-    context = {"title": f"Add a strategic priority to {programme}", "object": programme}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
 
     def save(data: dict[str, Any]) -> Programme:
         services.strategic_priority_create(actor=request.user, programme=programme, **data)
         return programme
 
-    return _save_form(
-        request, form, save, "portfolio/form.html", context, "Strategic priority added to {obj}"
+    return _form_page(
+        request,
+        form,
+        save,
+        title=f"Add a strategic priority to {programme}",
+        success="Strategic priority added to {obj}",
+        back=programme,
     )
 
 
@@ -152,13 +158,14 @@ def pillar_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pillar = get_object_or_404(Pillar, pk=pk)
-    if not request.user.has_perm("portfolio.change_pillar", pillar):
-        raise PermissionDenied("Only the PMO or this pillar's sponsor can change it.")
+    _require_page(
+        request,
+        "portfolio.change_pillar",
+        pillar,
+        "Only the PMO or this pillar's sponsor can change it.",
+    )
     form = PillarForm(request.POST or None, instance=pillar)
-    context = {"title": f"Edit {pillar}", "object": pillar}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
-    return _save_form(
+    return _form_page(
         request,
         form,
         lambda data: services.pillar_update(
@@ -167,9 +174,9 @@ def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data.get("version"),
             **data,
         ),
-        "portfolio/form.html",
-        context,
-        "Pillar {obj} saved",
+        title=f"Edit {pillar}",
+        success="Pillar {obj} saved",
+        back=pillar,
     )
 
 
@@ -183,31 +190,33 @@ def strand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def strand_create(request: HttpRequest, pillar_pk: int) -> HttpResponse:
     pillar = get_object_or_404(Pillar, pk=pillar_pk)
-    if not request.user.has_perm("portfolio.add_strand", pillar):
-        raise PermissionDenied("Only the PMO or this pillar's sponsor can add strands to it.")
+    _require_page(
+        request,
+        "portfolio.add_strand",
+        pillar,
+        "Only the PMO or this pillar's sponsor can add strands to it.",
+    )
     form = StrandForm(request.POST or None)
-    context = {"title": f"Add a strand to {pillar}"}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
-    return _save_form(
+    return _form_page(
         request,
         form,
         lambda data: services.strand_create(actor=request.user, pillar=pillar, **data),
-        "portfolio/form.html",
-        context,
-        "Strand {obj} created",
+        title=f"Add a strand to {pillar}",
+        success="Strand {obj} created",
+        back=pillar,
     )
 
 
 def strand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     strand = get_object_or_404(Strand, pk=pk)
-    if not request.user.has_perm("portfolio.change_strand", strand):
-        raise PermissionDenied("Only the PMO or the pillar's sponsor can change this strand.")
+    _require_page(
+        request,
+        "portfolio.change_strand",
+        strand,
+        "Only the PMO or the pillar's sponsor can change this strand.",
+    )
     form = StrandForm(request.POST or None, instance=strand)
-    context = {"title": f"Edit {strand}", "object": strand}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
-    return _save_form(
+    return _form_page(
         request,
         form,
         lambda data: services.strand_update(
@@ -216,9 +225,9 @@ def strand_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data.get("version"),
             **data,
         ),
-        "portfolio/form.html",
-        context,
-        "Strand {obj} saved",
+        title=f"Edit {strand}",
+        success="Strand {obj} saved",
+        back=strand,
     )
 
 
@@ -279,21 +288,27 @@ def work_package_create(request: HttpRequest) -> HttpResponse:
         Strand.objects.select_related("pillar__programme"),
         pk=request.GET.get("strand") or request.POST.get("strand") or 0,
     )
-    if not request.user.has_perm("portfolio.add_workpackage", strand):
-        raise PermissionDenied("Only the PMO or the pillar's sponsor can add work packages here.")
+    _require_page(
+        request,
+        "portfolio.add_workpackage",
+        strand,
+        "Only the PMO or the pillar's sponsor can add work packages here.",
+    )
     form = WorkPackageForm(
         request.POST or None, initial={"strand": strand.pk}, programme=strand.pillar.programme
     )
-    context = {"title": f"Add a work package to {strand}"}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
 
     def save(data: dict[str, Any]) -> WorkPackage:
         target = data.pop("strand")
         return services.work_package_create(actor=request.user, strand=target, **data)
 
-    return _save_form(
-        request, form, save, "portfolio/form.html", context, "Work package {obj} created"
+    return _form_page(
+        request,
+        form,
+        save,
+        title=f"Add a work package to {strand}",
+        success="Work package {obj} created",
+        back=strand,
     )
 
 
@@ -301,17 +316,16 @@ def work_package_edit(request: HttpRequest, pk: int) -> HttpResponse:
     work_package = get_object_or_404(
         WorkPackage.objects.select_related("strand__pillar__programme"), pk=pk
     )
-    if not request.user.has_perm("portfolio.change_workpackage", work_package):
-        raise PermissionDenied(
-            "Only the PMO, the pillar's sponsor or the work package's manager can change it."
-        )
+    _require_page(
+        request,
+        "portfolio.change_workpackage",
+        work_package,
+        "Only the PMO, the pillar's sponsor or the work package's manager can change it.",
+    )
     form = WorkPackageForm(
         request.POST or None, instance=work_package, programme=work_package.strand.pillar.programme
     )
-    context = {"title": f"Edit {work_package}", "object": work_package}
-    if request.method != "POST":
-        return render(request, "portfolio/form.html", {**context, "form": form})
-    return _save_form(
+    return _form_page(
         request,
         form,
         lambda data: services.work_package_update(
@@ -320,7 +334,7 @@ def work_package_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data.get("version"),
             **data,
         ),
-        "portfolio/form.html",
-        context,
-        "Work package {obj} saved",
+        title=f"Edit {work_package}",
+        success="Work package {obj} saved",
+        back=work_package,
     )
