@@ -29,9 +29,19 @@ class OpenPMOError(Exception):
     """Base of every error an OpenPMO engine raises on purpose."""
 
     def __init__(self, message: str, *, where: str | None = None) -> None:
+        # A message never carries a whole document back to the user (a value from a hostile
+        # file can be megabytes long): anything past MAX_MESSAGE characters is cut.
+        message, where = _cut(message), _cut(where) if where is not None else None
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+
+MAX_MESSAGE = 500
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
 class InputError(OpenPMOError):

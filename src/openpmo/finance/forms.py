@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from openpmo.core import safe_yaml
+from openpmo.core.errors import ParseError
 from openpmo.finance.choices import EntryKind, SpendType
 from openpmo.finance.models import Reserve, TeamCostPlan
 from openpmo.portfolio.models import WorkPackage
@@ -154,8 +156,6 @@ class AppraisalForm(forms.Form):
     upload = forms.FileField(required=False, label="Or upload a YAML file")
 
     def clean(self) -> dict[str, Any]:
-        import yaml
-
         data = super().clean()
         text = data.get("document") or ""
         upload = data.get("upload")
@@ -172,11 +172,10 @@ class AppraisalForm(forms.Form):
             self.add_error("document", "Enter the options to appraise, or upload a YAML file.")
             return data
         try:
-            parsed = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            self.add_error("document", f"This is not valid YAML{where}.")
+            parsed = safe_yaml.load(text)
+        except ParseError as error:
+            place = f" ({error.where})" if error.where else ""
+            self.add_error("document", f"This YAML {error.message}{place}.")
             return data
         if not isinstance(parsed, dict):
             self.add_error("document", "The YAML must be a mapping: base_year, options.")

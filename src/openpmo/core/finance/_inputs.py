@@ -1,6 +1,6 @@
 """Reading the fields of input files: each helper names the field it refuses (``where=``).
 
-Private to ``openpmo.core.finance``. YAML is read with ``yaml.safe_load`` only, and every file is
+Private to ``openpmo.core.finance``. YAML is read with ``openpmo.core.safe_yaml`` only (no aliases), and every file is
 read through :func:`read_text` so that a missing file, a folder or undecodable bytes become one-line
 ``ParseError``s rather than tracebacks.
 """
@@ -14,8 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from openpmo.core import safe_yaml
 from openpmo.core.errors import ParseError, ValidationError
 from openpmo.core.money import FinancialYear, parse_money
 
@@ -50,13 +49,7 @@ def read_text(path: str | Path) -> str:
 def load_yaml_mapping(path: str | Path) -> Mapping[str, Any]:
     """A YAML file whose top level is a mapping, read safely."""
     text = read_text(path)
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        place = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        problem = getattr(error, "problem", None) or "malformed YAML"
-        raise ParseError(f"is not valid YAML ({problem} at {place})", where=str(path)) from None
+    document = safe_yaml.load(text, where=str(path))
     if not isinstance(document, Mapping):
         raise ParseError("must hold a YAML mapping (field: value) at the top", where=str(path))
     return document

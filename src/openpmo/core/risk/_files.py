@@ -21,9 +21,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
-from openpmo.core.errors import OpenPMOError, ParseError, ValidationError
+from openpmo.core import safe_yaml
+from openpmo.core.errors import OpenPMOError, ValidationError
 from openpmo.core.money import parse_money
 from openpmo.core.risk._model import CostEstimate, Estimate, RiskEvent, RiskNetwork, Shape, SimTask
 from openpmo.core.schedule import LinkType, Project
@@ -193,14 +192,7 @@ def network_from_data(data: object) -> RiskNetwork:
 
 def read_network_yaml(text: str) -> RiskNetwork:
     """Read the YAML format above; a malformed file is a ``ParseError``."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        raise ParseError(
-            f"not valid YAML ({getattr(error, 'problem', error)})", where=where
-        ) from None
+    data = safe_yaml.load(text)
     try:
         return network_from_data(data)
     except OpenPMOError:

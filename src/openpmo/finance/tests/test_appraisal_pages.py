@@ -88,3 +88,21 @@ def test_viewers_read_appraisals_but_cannot_create_them(client, role_user, progr
         "/finance/appraisals/new/", {"name": "X", "document": DOC, "action": "save"}
     )
     assert response.status_code == 403 and not Appraisal.objects.exists()
+
+
+def test_an_alias_bomb_is_refused_quickly_without_echoing_it(finance_client, programme_tree):
+    # Given a 400-byte YAML whose aliases would expand to a thousand million items
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n"
+        for i in range(8)
+    )
+    # When it is posted to the appraisal page
+    response = finance_client.post(
+        "/finance/appraisals/new/", {"name": "Bomb", "document": bomb, "action": "preview"}
+    )
+    # Then the page says what is wrong, is no bigger than the form itself, and nothing is saved
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "anchors are not accepted (line 1)" in html
+    assert len(html) < 60_000
+    assert not Appraisal.objects.exists() and not AuditRecord.objects.exists()
