@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from openpmo.portfolio.api.views import (
@@ -18,9 +23,23 @@ router.register("work-packages", WorkPackageViewSet, basename="work-package")
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (``Authorization: Token …``)."""
+    """Exchange a username and password for an API token (``Authorization: Token …``).
+
+    Sign-in throttling applies here as on the sign-in page: a locked-out account or address gets
+    429 and no token, whatever the password."""
 
     permission_classes = ()
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": "Too many failed sign-ins: signing in is paused for a while."},
+                    status=429,
+                )
+            raise
 
 
 urlpatterns = [

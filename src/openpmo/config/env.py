@@ -10,6 +10,9 @@
 | ``CSRF_TRUSTED_ORIGINS`` | comma-separated origins behind a proxy | empty |
 | ``OPENPMO_TASKS`` | ``immediate`` runs background tasks inline instead of queueing them | ``database`` |
 | ``OPENPMO_VAR_DIR`` | where the SQLite database and the development key live | ``<repo>/var`` |
+| ``OPENPMO_LOGIN_FAILURE_LIMIT`` | wrong passwords before an account or an address is locked out | ``5`` |
+| ``OPENPMO_LOGIN_COOLOFF_MINUTES`` | how long a lockout lasts | ``15`` |
+| ``OPENPMO_PUBLIC_API_SCHEMA`` | ``1`` to let anyone read the OpenAPI schema and docs | ``0`` (sign-in needed) |
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ class Environment:
     csrf_trusted_origins: list[str]
     var_dir: Path
     tasks_immediate: bool
+    login_failure_limit: int
+    login_cooloff_minutes: int
+    public_api_schema: bool
 
 
 def _development_secret_key(var_dir: Path) -> str:
@@ -57,6 +63,15 @@ def _development_secret_key(var_dir: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {raw[:20]!r}")
+    return int(raw)
 
 
 def read() -> Environment:
@@ -79,4 +94,7 @@ def read() -> Environment:
         csrf_trusted_origins=_list("CSRF_TRUSTED_ORIGINS", ""),
         var_dir=var_dir,
         tasks_immediate=os.environ.get("OPENPMO_TASKS", "database").strip().lower() == "immediate",
+        login_failure_limit=_positive_int("OPENPMO_LOGIN_FAILURE_LIMIT", 5),
+        login_cooloff_minutes=_positive_int("OPENPMO_LOGIN_COOLOFF_MINUTES", 15),
+        public_api_schema=_flag("OPENPMO_PUBLIC_API_SCHEMA"),
     )
