@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 ASSETS := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
 
 .DEFAULT_GOAL := help
-.PHONY: help setup assets tools migrate demo run test test-postgres lint format bench clean
+.PHONY: help setup assets tools migrate demo run serve backup test test-postgres lint format bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -38,6 +38,12 @@ run: demo ## Set everything up and serve http://127.0.0.1:$(PORT) with the ETP d
 	@$(BIN)/python manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		OPENPMO_DEBUG=$${OPENPMO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: setup ## Production: gunicorn and the background worker (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS)
+	BIN=$(BIN) scripts/serve
+
+backup: setup ## Back up the database to var/backups/ (pg_dump for PostgreSQL; restore with manage.py restore)
+	$(BIN)/python manage.py backup var/backups/openpmo-$$(date -u +%Y%m%dT%H%M%SZ).backup
 
 # pytest exits 5 when it collected no test: for this project that is a broken suite, not a pass.
 PYTEST = $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS); rc=$$?; \
