@@ -34,3 +34,27 @@ def programme_tree(db):
 def _fast_password_hashing(settings):
     """Tests make many users: hash their passwords cheaply (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def xlsx_bomb() -> bytes:
+    """A real workbook of a few kilobytes whose shared-strings part unpacks to 20 MB."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Item", "2023/24"])
+    book.active.append(["Staff", 100])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w") as target:
+        for part in source.infolist():
+            if part.filename != "xl/sharedStrings.xml":
+                target.writestr(part, source.read(part.filename), zipfile.ZIP_DEFLATED)
+        target.writestr(
+            "xl/sharedStrings.xml", b"<sst>" + b" " * 20_000_000 + b"</sst>", zipfile.ZIP_DEFLATED
+        )
+    return out.getvalue()

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from openpmo.accounts.models import User
 from openpmo.benefits import selectors, services
@@ -28,7 +27,9 @@ from openpmo.benefits.choices import CarbonScope, Category, Confidence, Unit
 from openpmo.benefits.models import Benefit, BenefitProfile, ProfileMonth
 from openpmo.benefits.profile_input import parse_month, parse_value
 from openpmo.common.services import ConflictError
+from openpmo.core import xlsx
 from openpmo.core.benefits import Month
+from openpmo.core.errors import ParseError
 from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, WorkPackage
 
 MAX_ROWS = 20_000
@@ -435,10 +436,13 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _open(workbook_file: Any, wanted: str) -> tuple[Any | None, str | None]:
+    data = (
+        workbook_file.read() if hasattr(workbook_file, "read") else Path(workbook_file).read_bytes()
+    )
     try:
-        book = load_workbook(workbook_file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return None, "The file is not an Excel workbook (.xlsx)."
+        book = xlsx.open_workbook(data, where="The file")
+    except ParseError as error:
+        return None, f"The file {error.message}."
     for sheet in book.worksheets:
         if sheet.title.strip().lower() == wanted.lower():
             return sheet, None
@@ -449,7 +453,12 @@ def _rows(
     sheet: Any, columns: list[tuple[str, str]], result: ImportResult
 ) -> list[tuple[int, dict[str, Any]]]:
     """The rows of ``sheet`` as {field: cell}, by the headings of its first row."""
-    rows = sheet.iter_rows(values_only=True)
+    try:
+        every_row = list(xlsx.read_rows(sheet, where=f"Sheet {sheet.title}"))
+    except ParseError as error:
+        result.errors.append(RowError(sheet.title, 0, "(file)", f"{error}."))
+        return []
+    rows = iter(every_row)
     headings = next(rows, None)
     if headings is None:
         result.errors.append(RowError(sheet.title, 1, "(headings)", "The sheet is empty."))

@@ -250,7 +250,10 @@ def test_the_import_page_lists_row_errors(client, role_user, benefit):
     assert "Nothing was imported" in html and "Month" in html and "soon" in html
     junk = SimpleUploadedFile("junk.xlsx", b"not a workbook")
     response = client.post("/benefits/import/", {"kind": "benefits", "workbook": junk})
-    assert response.status_code == 400 and "not an Excel workbook" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "The file is not an .xlsx workbook" in response.content.decode()
+    )
 
 
 def test_export_pages_download_workbooks(client, role_user, benefit):
@@ -264,3 +267,14 @@ def test_export_pages_download_workbooks(client, role_user, benefit):
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         assert _open(response.content).sheetnames
+
+
+def test_a_zip_bomb_import_is_refused_and_saves_nothing(benefit, role_user, client, xlsx_bomb):
+    client.force_login(role_user(Role.PMO))
+    before = Benefit.objects.count()
+    response = client.post(
+        "/benefits/import/",
+        {"kind": "benefits", "workbook": SimpleUploadedFile("b.xlsx", xlsx_bomb)},
+    )
+    assert "packed" in response.content.decode()
+    assert Benefit.objects.count() == before

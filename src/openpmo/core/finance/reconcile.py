@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from openpmo.core import xlsx
 from openpmo.core.errors import ParseError, ValidationError
 from openpmo.core.finance import _inputs
 from openpmo.core.money import FinancialYear, parse_money
@@ -272,20 +273,15 @@ def read_table_xlsx(path: str | Path, *, sheet: str | None = None) -> Table:
 
     The layout is the CSV's (see :func:`table_from_rows`); cells hold numbers or printed text.
     """
-    import zipfile
-
-    import openpyxl
-
     data = _inputs.read_bytes(path)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ParseError(f"is not an .xlsx workbook ({error})", where=str(path)) from None
+    workbook = xlsx.open_workbook(data, where=str(path))
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise ValidationError(f"has no sheet called {sheet!r}", where=str(path))
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        rows = [[_cell_text(cell) for cell in row] for row in worksheet.iter_rows(values_only=True)]
+        rows = [
+            [_cell_text(cell) for cell in row] for row in xlsx.read_rows(worksheet, where=str(path))
+        ]
         title = worksheet.title
     finally:
         workbook.close()

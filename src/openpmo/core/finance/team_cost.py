@@ -23,7 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpmo.core.errors import ParseError, ValidationError
+from openpmo.core import xlsx
+from openpmo.core.errors import ValidationError
 from openpmo.core.finance import _inputs
 from openpmo.core.money import FinancialYear
 
@@ -365,23 +366,15 @@ def load_team_xlsx(path: str | Path) -> TeamCostModel:
     called ``Assumptions``, a field name in column A and its value in column B: ``base_year``,
     ``cap`` and one ``inflation 2023/24`` row per year.
     """
-    import io
-    import zipfile
-
-    import openpyxl
-
     data = _inputs.read_bytes(path)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ParseError(f"is not an .xlsx workbook ({error})", where=str(path)) from None
+    workbook = xlsx.open_workbook(data, where=str(path))
     try:
         sheet_names = workbook.sheetnames
         if "Assumptions" not in sheet_names:
             raise ValidationError("needs a sheet called Assumptions", where=str(path))
         document: dict[str, Any] = {}
         inflation: dict[str, Any] = {}
-        for number, row in enumerate(workbook["Assumptions"].iter_rows(values_only=True), 1):
+        for number, row in enumerate(xlsx.read_rows(workbook["Assumptions"], where=str(path)), 1):
             if not row or row[0] in (None, ""):
                 continue
             key = str(row[0]).strip()
@@ -403,7 +396,7 @@ def load_team_xlsx(path: str | Path) -> TeamCostModel:
                 )
         document["inflation"] = inflation
         roles_sheet = workbook["Roles"] if "Roles" in sheet_names else workbook.worksheets[0]
-        rows = roles_sheet.iter_rows(values_only=True)
+        rows = xlsx.read_rows(roles_sheet, where=str(path))
         header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
         unknown = [name for name in header if name and name not in ROLE_COLUMNS]
         if unknown:

@@ -196,3 +196,13 @@ def test_a_locked_database_is_a_refusal_on_the_page_and_the_api_never_a_500(
     assert page.status_code == 400 and "busy" in page.content.decode()
     assert response.status_code == 409 and "busy" in response.json()["detail"]
     assert _state(reserve) == before
+
+
+def test_a_zip_bomb_uploaded_for_reconciliation_is_refused_with_a_message(
+    client, role_user, xlsx_bomb
+):
+    client.force_login(role_user(Role.VIEWER))
+    upload = SimpleUploadedFile("table.xlsx", xlsx_bomb)
+    response = client.post("/finance/reconcile/", {"upload": upload})
+    assert response.status_code == 400
+    assert "packed" in response.content.decode()
