@@ -15,6 +15,16 @@ from openpmo.common.services import ConflictError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ValueError | TypeError):
+        # An id in the address that is not a number ("/decisions/null,null/correction/") makes
+        # the database lookup raise: say which part of the address is wrong instead of a 500.
+        bad = _non_numeric_ids(context.get("kwargs") or {})
+        if bad:
+            return Response(
+                {name: ["must be a whole number"] for name in bad},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return None
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -23,3 +33,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ConflictError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+def _non_numeric_ids(kwargs: dict[str, Any]) -> list[str]:
+    return [
+        name
+        for name, value in kwargs.items()
+        if (name == "pk" or name.endswith("_pk") or name.endswith("_id") or name == "id")
+        and not str(value).isdigit()
+    ]

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from openpmo.audit.context import request_id_var
 
@@ -41,3 +41,32 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         ):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class RefuseNulCharactersMiddleware:
+    """Answer 400 to a query parameter holding a NUL character (``?status=%00``).
+
+    No field of OpenPMO can hold one, PostgreSQL refuses it in any text, and a filter reading
+    the parameter would fail deep inside the database driver. Form and API fields refuse NULs
+    in their own validation; this covers the query string that filters read directly."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bad = sorted(
+            {
+                name
+                for name, values in request.GET.lists()
+                if "\x00" in name or any("\x00" in value for value in values)
+            }
+        )
+        if bad:
+            names = ", ".join(name.replace("\x00", "\\0")[:40] for name in bad)
+            message = f"The parameter {names} holds a character that is not allowed (NUL)."
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {name.replace("\x00", ""): [message] for name in bad}, status=400
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -1,0 +1,168 @@
+"""Requests built to break things get a 400 that names what is wrong, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from openpmo.accounts.roles import Role
+from openpmo.audit.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(role_user):
+    client = APIClient()
+    client.force_authenticate(role_user(Role.PMO))
+    return client
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/gate-requests/null,null/decision/",
+        "/api/gate-requests/null,null/quality-assurance/",
+        "/api/decisions/null,null/correction/",
+        "/api/condition-actions/null,null/complete/",
+    ],
+)
+def test_an_id_that_is_not_a_number_is_a_400_naming_it(api, path):
+    response = api.post(path, {"comments": "x"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"pk": ["must be a whole number"]}
+    assert not AuditRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/gates/decisions/?outcome=%00", "/reports/?status=a%00b", "/api/decisions/?outcome=%00"],
+)
+def test_a_nul_character_in_a_query_parameter_is_a_400(client, role_user, path):
+    client.force_login(role_user(Role.VIEWER))
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "not allowed (NUL)" in response.content.decode()
+
+
+def test_json_nested_100000_deep_is_a_400(api):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api.post("/api/work-packages/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested more than" in response.json()["detail"]
+
+
+def test_json_nested_a_little_too_deep_is_refused_too(api):
+    body = json.dumps(
+        {
+            "reason": [
+                [
+                    [
+                        [
+                            [
+                                [
+                                    [
+                                        [
+                                            [
+                                                [
+                                                    [
+                                                        [
+                                                            [
+                                                                [
+                                                                    [
+                                                                        [
+                                                                            [
+                                                                                [
+                                                                                    [
+                                                                                        [
+                                                                                            [
+                                                                                                [
+                                                                                                    [
+                                                                                                        [
+                                                                                                            [
+                                                                                                                [
+                                                                                                                    [
+                                                                                                                        [
+                                                                                                                            [
+                                                                                                                                [
+                                                                                                                                    [
+                                                                                                                                        [
+                                                                                                                                            [
+                                                                                                                                                [
+                                                                                                                                                    [
+                                                                                                                                                        [
+                                                                                                                                                            [
+                                                                                                                                                                [
+                                                                                                                                                                    [
+                                                                                                                                                                        [
+                                                                                                                                                                            [
+                                                                                                                                                                                [
+                                                                                                                                                                                    [
+                                                                                                                                                                                        [
+                                                                                                                                                                                            [
+                                                                                                                                                                                                [
+                                                                                                                                                                                                    [
+                                                                                                                                                                                                        [
+                                                                                                                                                                                                            [
+                                                                                                                                                                                                                [
+                                                                                                                                                                                                                    [
+                                                                                                                                                                                                                        [
+                                                                                                                                                                                                                            1
+                                                                                                                                                                                                                        ]
+                                                                                                                                                                                                                    ]
+                                                                                                                                                                                                                ]
+                                                                                                                                                                                                            ]
+                                                                                                                                                                                                        ]
+                                                                                                                                                                                                    ]
+                                                                                                                                                                                                ]
+                                                                                                                                                                                            ]
+                                                                                                                                                                                        ]
+                                                                                                                                                                                    ]
+                                                                                                                                                                                ]
+                                                                                                                                                                            ]
+                                                                                                                                                                        ]
+                                                                                                                                                                    ]
+                                                                                                                                                                ]
+                                                                                                                                                            ]
+                                                                                                                                                        ]
+                                                                                                                                                    ]
+                                                                                                                                                ]
+                                                                                                                                            ]
+                                                                                                                                        ]
+                                                                                                                                    ]
+                                                                                                                                ]
+                                                                                                                            ]
+                                                                                                                        ]
+                                                                                                                    ]
+                                                                                                                ]
+                                                                                                            ]
+                                                                                                        ]
+                                                                                                    ]
+                                                                                                ]
+                                                                                            ]
+                                                                                        ]
+                                                                                    ]
+                                                                                ]
+                                                                            ]
+                                                                        ]
+                                                                    ]
+                                                                ]
+                                                            ]
+                                                        ]
+                                                    ]
+                                                ]
+                                            ]
+                                        ]
+                                    ]
+                                ]
+                            ]
+                        ]
+                    ]
+                ]
+            ]
+        }
+    )
+    response = api.post("/api/work-packages/", data=body, content_type="application/json")
+    assert response.status_code == 400 and "nested" in response.json()["detail"]
