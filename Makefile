@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 ASSETS := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
 
 .DEFAULT_GOAL := help
-.PHONY: help setup assets tools migrate demo run serve backup test test-postgres lint format bench clean
+.PHONY: help setup assets tools migrate demo run serve backup fuzz test test-postgres lint format bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ serve: setup ## Production: gunicorn and the background worker (DATABASE_URL, SE
 
 backup: setup ## Back up the database to var/backups/ (pg_dump for PostgreSQL; restore with manage.py restore)
 	$(BIN)/python manage.py backup var/backups/openpmo-$$(date -u +%Y%m%dT%H%M%SZ).backup
+
+fuzz: setup ## Fuzz every API operation with schemathesis on a scratch demo (FUZZ_SECONDS, default 300)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	BIN=$(BIN) scripts/fuzz-api $${FUZZ_SECONDS:-300}
 
 # pytest exits 5 when it collected no test: for this project that is a broken suite, not a pass.
 PYTEST = $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS); rc=$$?; \

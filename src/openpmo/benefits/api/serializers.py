@@ -4,16 +4,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from openpmo.benefits.choices import GENERATED_SHAPES
 from openpmo.benefits.models import Benefit, BenefitActual, BenefitProfile, ProfileMonth
+from openpmo.common.api_fields import MonthField
 
 
 class MonthValueSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m", help_text="YYYY-MM")
+    month = MonthField()
 
     class Meta:
         model = ProfileMonth
@@ -31,7 +31,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
 
 class ActualSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m", help_text="YYYY-MM")
+    month = MonthField()
     recorded_by = serializers.StringRelatedField()
     attachment = serializers.SerializerMethodField()
 
@@ -48,7 +48,7 @@ class ActualSerializer(serializers.ModelSerializer):
             "version",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_attachment(self, actual: BenefitActual) -> str | None:
         if not actual.attachment:
             return None

@@ -54,7 +54,7 @@ class RaidItemSerializer(_Versioned):
 
     hits = HitSerializer(many=True, required=False)
     inherent_score = serializers.IntegerField(read_only=True)
-    residual_score = serializers.IntegerField(read_only=True)
+    residual_score = serializers.IntegerField(read_only=True, allow_null=True)
     current_score = serializers.IntegerField(read_only=True)
     band = serializers.SerializerMethodField()
     outside_appetite = serializers.SerializerMethodField()
