@@ -23,7 +23,7 @@ class MonthValueSerializer(serializers.ModelSerializer):
 class ProfileSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="number")
     months = MonthValueSerializer(many=True)
-    created_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = BenefitProfile
@@ -32,7 +32,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
 class ActualSerializer(serializers.ModelSerializer):
     month = MonthField()
-    recorded_by = serializers.StringRelatedField()
+    recorded_by = serializers.StringRelatedField(allow_null=True)
     attachment = serializers.SerializerMethodField()
 
     class Meta:

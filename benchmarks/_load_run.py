@@ -1,0 +1,78 @@
+"""Run locust headless (one user, then many) and print each page's p95: see bench_load."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sys
+
+import gevent
+from locust import HttpUser, constant, task
+from locust.env import Environment
+
+
+def _session_user(host: str, people: list[list[str]], pages: dict[str, str]) -> type[HttpUser]:
+    turns = itertools.cycle(people)
+
+    class Person(HttpUser):
+        wait_time = constant(0.5)
+
+        def on_start(self) -> None:
+            username, password = next(turns)
+            page = self.client.get("/accounts/login/", name="sign in (form)")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+            self.client.post(
+                "/accounts/login/",
+                {
+                    "username": username,
+                    "password": password,
+                    "csrfmiddlewaretoken": token.group(1) if token else "",
+                },
+                headers={"Referer": f"{host}/accounts/login/"},
+                name="sign in",
+            )
+
+        @task
+        def browse(self) -> None:
+            for name, path in pages.items():
+                with self.client.get(path, name=name, catch_response=True) as response:
+                    if response.status_code not in (200, 403):
+                        response.failure(f"{response.status_code}")
+
+    Person.host = host
+    return Person
+
+
+def _measure(user_class: type[HttpUser], users: int, seconds: float) -> Environment:
+    environment = Environment(user_classes=[user_class])
+    runner = environment.create_local_runner()
+    runner.start(users, spawn_rate=max(users / 5, 1))
+    gevent.sleep(seconds)
+    runner.quit()
+    return environment
+
+
+def main(host: str, people_json: str, pages_json: str, users: str, seconds: str) -> int:
+    """Print one JSON line: each page's p95 in ms, request and error counts, requests/s."""
+    people, pages = json.loads(people_json), json.loads(pages_json)
+    environment = _measure(_session_user(host, people, pages), int(users), float(seconds))
+    total = environment.stats.total
+    print(
+        json.dumps(
+            {
+                "p95": {
+                    name: environment.stats.get(name, "GET").get_response_time_percentile(0.95)
+                    for name in pages
+                },
+                "requests": total.num_requests,
+                "errors": total.num_failures,
+                "rps": total.total_rps,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
