@@ -98,20 +98,29 @@ def values_as_at(
 
 
 def as_at_copies(objects: Iterable[M], fields: Sequence[str], as_at: dt.date) -> list[M]:
-    """Copies of ``objects`` with ``fields`` as they stood at the end of ``as_at`` (see
-    ``values_as_at``); the objects themselves are left as they are."""
+    """``objects`` with ``fields`` as they stood at the end of ``as_at`` (see ``values_as_at``):
+    a copy of each object that has changed since, the object itself otherwise (none is
+    modified, so treat them as read-only)."""
     rows = list(objects)
-    values = values_as_at(rows, fields, as_at)
-    copies = []
+    if not rows:
+        return rows
+    meta = rows[0]._meta
+    changed = changes_after(type(rows[0]), fields, as_at, [obj.pk for obj in rows])
+    result = []
     for obj in rows:
+        then = changed.get(str(obj.pk))
+        if not then:
+            result.append(obj)
+            continue
         twin = copy.copy(obj)
         twin._state = copy.copy(obj._state)
         twin._state.fields_cache = dict(obj._state.fields_cache)
-        for name, value in values[obj.pk].items():
-            field = obj._meta.get_field(name)
+        for name, raw in then.items():
+            field = meta.get_field(name)
+            value = field.to_python(raw)
             if getattr(obj, field.attname) != value:
                 setattr(twin, field.attname, value)
                 if field.is_relation:
                     twin._state.fields_cache.pop(name, None)
-        copies.append(twin)
-    return copies
+        result.append(twin)
+    return result

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from openpmo.audit.models import AuditRecord
-from openpmo.audit.selectors import as_at_copies, end_of_day
+from openpmo.audit.selectors import as_at_copies, changes_after, end_of_day
 from openpmo.common.db import MoneySum
 from openpmo.core.finance import Discrepancy, LedgerResult, TeamCostResult, bracketed
 from openpmo.core.money import FinancialYear
@@ -805,13 +805,22 @@ def programme_money(programme: Programme, *, as_at: dt.date | None = None) -> Pr
         pillar_years[pillar_of[row["work_package"]]].add(
             year, row["spend_type"], "actual", row["total"]
         )
-    forecasts = _forecasts_as_at(WorkPackageForecast.objects.filter(work_package__in=ids), as_at)
-    for row in forecasts:
-        forecast[row.work_package_id] = forecast.get(row.work_package_id, ZERO) + row.amount
-        by_year.add(row.year, row.spend_type, "forecast", row.amount)
-        pillar_years[pillar_of[row.work_package_id]].add(
-            row.year, row.spend_type, "forecast", row.amount
+    rows = list(
+        WorkPackageForecast.objects.filter(work_package__in=ids).values_list(
+            "pk", "work_package", "year", "spend_type", "amount"
         )
+    )
+    wound_back = (
+        changes_after(WorkPackageForecast, ["amount"], as_at, [row[0] for row in rows])
+        if as_at is not None
+        else {}
+    )
+    for pk, wp_id, year, spend_type, amount in rows:
+        if "amount" in wound_back.get(str(pk), {}):
+            amount = Decimal(str(wound_back[str(pk)]["amount"]))
+        forecast[wp_id] = forecast.get(wp_id, ZERO) + amount
+        by_year.add(year, spend_type, "forecast", amount)
+        pillar_years[pillar_of[wp_id]].add(year, spend_type, "forecast", amount)
     total = Money()
     pillars: dict[int, RollupNode] = {}
     strands: dict[int, RollupNode] = {}
