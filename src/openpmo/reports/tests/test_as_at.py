@@ -210,6 +210,8 @@ def test_spend_beyond_what_was_released_is_flagged_everywhere(client, finance_of
     assert "Spend beyond what was released" in page and wp.name in page
     wp_page = client.get(f"/finance/work-packages/{wp.pk}/").content.decode()
     assert "Spent £30,000 beyond what was released" in wp_page
+    register_page = client.get(wp.get_absolute_url()).content.decode()
+    assert "Spent £30,000 beyond what was released" in register_page
 
 
 @pytest.fixture
