@@ -519,6 +519,8 @@ def milestones_section(scope: Scope) -> Section:
                 task = milestone.task
                 planned = task.finish or task.constraint_date or milestone.date
                 actual = getattr(task, "actual_finish", None)
+                if actual is not None and day(actual) > scope.as_at.isoformat():
+                    actual = None  # finished after the report's date: not achieved as at it
                 forecast = actual or milestone.date
                 # A gate milestone is achieved once the work package has moved past that gate's
                 # stage (the gates app moves it when the decision is recorded).
@@ -1321,7 +1323,11 @@ def dependencies_section(scope: Scope, interdependency_list: Callable[..., Any])
         schedule = scope.memo("schedule", lambda: build(scope.programme), dated=False)
         checks = getattr(schedule, "checks", {}) or {}
     rows = []
-    for dependency in interdependency_list(**kwargs):
+    # Its status, need-by date and owner as they stood at the report's date (audit trail).
+    dependencies = as_at_copies(
+        interdependency_list(**kwargs), ["status", "need_by", "description", "owner"], scope.as_at
+    )
+    for dependency in dependencies:
         check = checks.get(dependency.pk)
         late = getattr(check, "late_by_days", None)
         at_risk = (

@@ -15,10 +15,13 @@ from openpmo.benefits import services as benefits
 from openpmo.benefits.tests.factories import BenefitFactory
 from openpmo.common.services import SYSTEM
 from openpmo.core.benefits import Month
+from openpmo.delivery import services as delivery
+from openpmo.delivery.models import Interdependency
+from openpmo.delivery.tests.factories import InterdependencyFactory
 from openpmo.finance import services as finance
 from openpmo.finance.tests.factories import ReserveFactory
 from openpmo.portfolio.services import work_package_update
-from openpmo.portfolio.tests.factories import PillarFactory
+from openpmo.portfolio.tests.factories import PillarFactory, WorkPackageFactory
 from openpmo.reports import services
 from openpmo.reports.snapshots import build_snapshot, section_of
 from openpmo.risks.tests.factories import RaidItemFactory
@@ -73,12 +76,18 @@ def october(finance_officer, programme_tree):
         )
         work_package_update(actor=SYSTEM, work_package=wp, rag_status="green")
         RaidItemFactory(work_package=wp, raised_on=dt.date(2023, 9, 1), title="Supplier late")
+        InterdependencyFactory(
+            from_work_package=wp,
+            to_work_package=WorkPackageFactory(strand=wp.strand),
+            status="open",
+            need_by=dt.date(2024, 6, 1),
+        )
     return wp, reserve
 
 
 def _later(finance_officer, wp, reserve):
     """Everything recorded after October: more spend, a release, a new forecast, a Red RAG, a
-    later stage, a new risk."""
+    later stage, a dependency at risk, a new risk."""
     finance.spend_record(
         actor=finance_officer,
         work_package=wp,
@@ -102,6 +111,9 @@ def _later(finance_officer, wp, reserve):
         amount="90000",
     )
     work_package_update(actor=SYSTEM, work_package=wp, rag_status="red", stage="delivery")
+    delivery.interdependency_update(
+        actor=SYSTEM, interdependency=Interdependency.objects.get(), status="at_risk"
+    )
     RaidItemFactory(work_package=wp, raised_on=dt.date(2023, 11, 5), inherent_impact=5)
 
 
@@ -138,6 +150,7 @@ def test_a_highlight_reports_status_and_risks_are_as_at_its_period(finance_offic
     status = section_of(after, "status")["tables"][0]["rows"][0]
     assert status[4] == "green" and status[3] == "Discovery"
     assert _facts(after, "risks")["Open risks and issues"] == 1
+    assert _facts(after, "dependencies")["Dependencies at risk"] == 0
 
 
 def test_the_report_page_names_the_period_end(client, people, october):
