@@ -115,12 +115,31 @@ class TeamCostView:
         ]
 
 
+# What a team cost plan's figures depend on, wound back to a report's date.
+ROLE_AS_AT_FIELDS = [
+    "fte",
+    "start",
+    "end",
+    "annual_cost",
+    "salary",
+    "on_cost_rate",
+    "fixed_on_costs",
+]
+
+
 def team_cost_view(
-    plan: TeamCostPlan, *, changes: Mapping[int, Mapping[str, Any]] | None = None
+    plan: TeamCostPlan,
+    *,
+    changes: Mapping[int, Mapping[str, Any]] | None = None,
+    as_at: dt.date | None = None,
 ) -> TeamCostView:
-    """The roles x financial years table; ``changes`` flexes roles for a preview (nothing saved)."""
+    """The roles x financial years table; ``changes`` flexes roles for a preview (nothing saved).
+    With ``as_at``, the plan's cap and roles as they stood at the end of that day."""
     changes = changes or {}
     roles = list(plan.roles.all())
+    if as_at is not None:
+        (plan,) = as_at_copies([plan], ["cap"], as_at)
+        roles = as_at_copies(roles, ROLE_AS_AT_FIELDS, as_at)
     result = core_adapters.team_cost(plan, roles=roles, changes=changes)
     years = list(result.financial_years)
     rows = [

@@ -863,7 +863,7 @@ def team_cost_section(scope: Scope, team_cost_view: Callable[..., Any]) -> Secti
             "Core team cost against Table 1",
             note="No team cost plan is recorded yet.",
         )
-    view = team_cost_view(plan)
+    view = team_cost_view(plan, as_at=scope.as_at)
     rows = [
         [row.role.name, number(row.fte), *[money(v) for v in row.by_year], money(row.total)]
         for row in view.rows
@@ -888,7 +888,7 @@ def team_cost_section(scope: Scope, team_cost_view: Callable[..., Any]) -> Secti
         note=plan.name,
         facts=[
             fact("Team cost (whole life)", money(view.total), "money"),
-            fact("Approved cap", money(plan.cap), "money"),
+            fact("Approved cap", money(view.plan.cap), "money"),
             fact("Headroom under the cap", money(view.headroom), "money"),
             fact("FTE", number(view.total_fte), "number"),
             fact(

@@ -19,7 +19,8 @@ from openpmo.delivery import services as delivery
 from openpmo.delivery.models import Interdependency
 from openpmo.delivery.tests.factories import InterdependencyFactory
 from openpmo.finance import services as finance
-from openpmo.finance.tests.factories import ReserveFactory
+from openpmo.finance.models import TeamRole
+from openpmo.finance.tests.factories import ReserveFactory, TeamRoleFactory
 from openpmo.portfolio.services import work_package_update
 from openpmo.portfolio.tests.factories import PillarFactory, WorkPackageFactory
 from openpmo.reports import services
@@ -76,6 +77,7 @@ def october(finance_officer, programme_tree):
         )
         work_package_update(actor=SYSTEM, work_package=wp, rag_status="green")
         RaidItemFactory(work_package=wp, raised_on=dt.date(2023, 9, 1), title="Supplier late")
+        TeamRoleFactory(plan__programme=programme, end=dt.date(2025, 3, 31))
         InterdependencyFactory(
             from_work_package=wp,
             to_work_package=WorkPackageFactory(strand=wp.strand),
@@ -87,7 +89,7 @@ def october(finance_officer, programme_tree):
 
 def _later(finance_officer, wp, reserve):
     """Everything recorded after October: more spend, a release, a new forecast, a Red RAG, a
-    later stage, a dependency at risk, a new risk."""
+    later stage, a dependency at risk, a new risk, a bigger team."""
     finance.spend_record(
         actor=finance_officer,
         work_package=wp,
@@ -111,6 +113,10 @@ def _later(finance_officer, wp, reserve):
         amount="90000",
     )
     work_package_update(actor=SYSTEM, work_package=wp, rag_status="red", stage="delivery")
+    role = TeamRole.objects.get()
+    finance.team_plan_flex(
+        actor=finance_officer, plan=role.plan, changes={role.pk: {"fte": Decimal("3")}}
+    )
     delivery.interdependency_update(
         actor=SYSTEM, interdependency=Interdependency.objects.get(), status="at_risk"
     )
@@ -134,6 +140,8 @@ def test_later_entries_do_not_move_a_reports_figures(finance_officer, october, k
     assert money["Forecast at completion"] == "50000.00"
     # and it says so in words.
     assert after["as_at_label"] == "31 October 2023"
+    if kind == "twelve_month_review":  # the core team as it was (1 FTE, not 3)
+        assert _facts(after, "team_cost")["FTE"] == "1.00"
 
 
 def test_a_highlight_reports_status_and_risks_are_as_at_its_period(finance_officer, october):
