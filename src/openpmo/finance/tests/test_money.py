@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
+from openpmo.core.money import FinancialYear
 from openpmo.finance import selectors, services
 from openpmo.finance.models import WorkPackageSpend
 from openpmo.finance.tests.factories import ReserveFactory
@@ -234,3 +236,27 @@ def test_a_work_package_with_no_forecast_is_listed_and_left_out_of_the_variance(
     assert "left out of the variance" in page
     wp_page = client.get(f"/finance/work-packages/{wp2.pk}/").content.decode()
     assert "No forecast" in wp_page
+
+
+def test_money_held_today_is_the_balance_of_this_year_not_the_last_years_closing(
+    client, finance, db
+):
+    # Given a reserve of £100,000 over this financial year and the next, with £20,000 paid in
+    # this year and £500,000 planned for next year
+    this_year = FinancialYear.containing(timezone.localdate())
+    next_year = FinancialYear(this_year.start_year + 1)
+    reserve = ReserveFactory(first_year=str(this_year), last_year=str(next_year))
+    for year, amount in ((this_year, "20000"), (next_year, "500000")):
+        services.reserve_contribution_record(
+            actor=finance, reserve=reserve, year=str(year), amount=amount, reason="MTFS"
+        )
+    view = selectors.reserve_ledger_view(reserve, as_at=timezone.localdate())
+    # then the money held today is this year's balance, £120,000, not next year's £620,000,
+    assert view.held == Decimal("120000")
+    assert -view.result.years[-1].closing == Decimal("620000")
+    # and the finance page and the reserve's page show both, apart.
+    client.force_login(finance)
+    for url in ("/finance/", reserve.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert f"Money held on {timezone.localdate():%-d %B %Y}" in page
+        assert "£120,000" in page and "620,000" in page
