@@ -14,6 +14,7 @@ from django.db.models import CharField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from openpmo.audit.selectors import changes_after, end_of_day
 from openpmo.benefits import funding
 from openpmo.benefits.choices import NET_ZERO_YEAR, Unit
 from openpmo.benefits.core_adapters import (
@@ -46,7 +47,7 @@ from openpmo.core.benefits import (
     return_on_investment,
 )
 from openpmo.core.money import FinancialYear
-from openpmo.portfolio.models import Pillar, Programme
+from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 
 # -- the register ---------------------------------------------------------------------------
 
@@ -293,9 +294,32 @@ class RegisterRows:
     core: list[CoreBenefit]
 
 
-def register_rows(programme: Programme, *, only: Q | None = None) -> RegisterRows:
+def _profiles_in_force(programme: Programme, as_at: dt.date) -> list[int]:
+    """Each benefit's profile in force at the end of ``as_at``: the latest made by then, or its
+    first when every profile was made later (a register loaded after the fact)."""
+    chosen: dict[int, tuple[bool, int, int]] = {}
+    cutoff = end_of_day(as_at)
+    for pk, benefit_id, number, created_at in (
+        BenefitProfile.objects.filter(benefit__pillar__programme=programme)
+        .values_list("pk", "benefit_id", "number", "created_at")
+        .order_by()
+    ):
+        made = created_at < cutoff
+        # Rank: a profile made by then beats one made later; among those made by then the
+        # latest wins, among those made later the first.
+        rank = (made, number if made else -number, pk)
+        if benefit_id not in chosen or rank > chosen[benefit_id]:
+            chosen[benefit_id] = rank
+    return [rank[2] for rank in chosen.values()]
+
+
+def register_rows(
+    programme: Programme, *, only: Q | None = None, as_at: dt.date | None = None
+) -> RegisterRows:
     """Every benefit of ``programme`` (or those matching ``only``) with its current profile and
-    actuals: four queries whatever the size of the register."""
+    actuals: four queries whatever the size of the register. With ``as_at``, as they stood at the
+    end of that day: the profile then in force, and actuals corrected since wound back through
+    the audit trail."""
     benefits_query = Benefit.objects.filter(pillar__programme=programme)
     if only is not None:
         benefits_query = benefits_query.filter(only)
@@ -314,13 +338,21 @@ def register_rows(programme: Programme, *, only: Q | None = None) -> RegisterRow
         .values_list("benefit_id", "workpackage__reference")
     ):
         links[benefit_id].append(reference)
-    profile_scope = Q(profile__is_current=True, profile__benefit__pillar__programme=programme)
+    if as_at is None:
+        profile_scope = Q(profile__is_current=True, profile__benefit__pillar__programme=programme)
+    else:
+        profile_scope = Q(profile__in=_profiles_in_force(programme, as_at))
     if only is not None:
         profile_scope &= Q(profile__benefit__in=benefits_query)
     planned = _months_of_text(
         _as_text(ProfileMonth.objects.filter(profile_scope), "profile__benefit_id")
     )
-    actuals = _months_of_text(_as_text(BenefitActual.objects.filter(scope), "benefit_id"))
+    recorded = BenefitActual.objects.filter(scope)
+    if as_at is not None:
+        recorded = recorded.filter(month__lte=as_at)  # a later month is not known yet
+    actuals = _months_of_text(_as_text(recorded, "benefit_id"))
+    if as_at is not None:
+        _actuals_as_at(actuals, as_at)
     core = [
         to_core(
             benefit,
@@ -333,10 +365,24 @@ def register_rows(programme: Programme, *, only: Q | None = None) -> RegisterRow
     return RegisterRows(benefits=benefits, work_packages=dict(links), core=core)
 
 
-def register_load(programme: Programme, *, only: Q | None = None) -> Register:
+def _actuals_as_at(actuals: dict[int, dict[Month, Decimal]], as_at: dt.date) -> None:
+    """Wind back, in place, the actuals corrected after the end of ``as_at`` (audit trail)."""
+    changed = changes_after(BenefitActual, ["value"], as_at)
+    if not changed:
+        return
+    rows = BenefitActual.objects.filter(pk__in=[int(pk) for pk in changed])
+    for pk, benefit_id, month in rows.values_list("pk", "benefit_id", "month"):
+        value = changed[str(pk)].get("value")
+        if benefit_id in actuals and value is not None:
+            actuals[benefit_id][Month.of(month)] = Decimal(str(value))
+
+
+def register_load(
+    programme: Programme, *, only: Q | None = None, as_at: dt.date | None = None
+) -> Register:
     """The register as ``register_rows`` gives it, held in the engine's ``BenefitBook``, with the
     programme's tracker settings: five queries whatever the size of the register."""
-    rows = register_rows(programme, only=only)
+    rows = register_rows(programme, only=only, as_at=as_at)
     book = BenefitBook(rows.core)
     # The book spans the first to the last month holding any planned value or actual.
     first = Month.from_index(book.base) if book.width else None
@@ -489,12 +535,16 @@ def tracker(
     as_of: Month | None = None,
     pillar: Pillar | None = None,
     register: Register | None = None,
+    work_package: WorkPackage | None = None,
+    as_at: dt.date | None = None,
 ) -> Tracker:
     """The benefits tracker of ``programme`` for ``as_of``: planned against actual by benefit, work
     package, pillar and programme; the cumulative curve; cashable savings against the MTFS line;
     and ROI to date. Programme totals always cover the whole programme; ``pillar`` narrows the
-    benefit, work package and chart views."""
-    register = register or register_load(programme)
+    benefit, work package and chart views and the cashable savings realised, as does
+    ``work_package`` (to the benefits it delivers). With ``as_at`` the register is read as it
+    stood at the end of that day (see ``register_rows``)."""
+    register = register or register_load(programme, as_at=as_at)
     chosen = as_of or default_as_of(programme)
     book, thresholds, grace = register.book, register.thresholds, register.grace_months
     positions = book.positions(chosen, thresholds=thresholds, grace_months=grace)
@@ -542,7 +592,18 @@ def tracker(
     else:
         curves = book.curves(PILLAR_GROUP, last=last)
         curve = curves.get((str(pillar.pk), chart_unit), [])
-    savings, realised = _savings(register, chosen, last)
+    members = None
+    if pillar is not None or work_package is not None:
+        members = {
+            b.reference
+            for b in register.benefits
+            if (pillar is None or b.pillar_id == pillar.pk)
+            and (
+                work_package is None
+                or work_package.reference in register.work_packages.get(b.pk, [])
+            )
+        }
+    savings, realised = _savings(register, chosen, last, members)
     drawn = funding.money_drawn(programme, chosen)
     roi = return_on_investment(positions, drawn) if drawn is not None else None
     return Tracker(
@@ -570,9 +631,18 @@ def tracker(
     )
 
 
-def _savings(register: Register, as_of: Month, last: Month) -> tuple[list[SavingsYear], Decimal]:
-    """Cashable £ planned and realised by financial year, beside the MTFS savings line."""
-    curves = register.book.curves(_cashable_pounds, last=last)
+def _savings(
+    register: Register, as_of: Month, last: Month, members: set[str] | None = None
+) -> tuple[list[SavingsYear], Decimal]:
+    """Cashable £ planned and realised by financial year, beside the MTFS savings line, of the
+    benefits named in ``members`` (every benefit when None)."""
+
+    def cashable(item: Any) -> str:
+        if members is not None and item.reference not in members:
+            return "other"
+        return _cashable_pounds(item)
+
+    curves = register.book.curves(cashable, last=last)
     points = curves.get(("cashable", Unit.POUNDS.value), [])
     years = in_year(points, as_of)
     lines = {line.financial_year: line for line in savings_lines_for(register.programme)}
@@ -590,7 +660,7 @@ def _savings(register: Register, as_of: Month, last: Month) -> tuple[list[Saving
         )
         for year in all_years
     ]
-    position = register.book.roll_up(as_of, _cashable_pounds)
+    position = register.book.roll_up(as_of, cashable)
     realised = next(
         (r.actual_cumulative for r in position if r.key == "cashable" and r.unit == Unit.POUNDS),
         Decimal(0),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from openpmo.common.db import MoneySum
 from openpmo.core.errors import InputError
@@ -35,7 +36,7 @@ from openpmo.core.finance import (
 )
 from openpmo.core.money import FinancialYear
 from openpmo.finance.choices import LEDGER_LINES, LINE_NAME, EntryKind, LineGroup, StatedFigureKind
-from openpmo.finance.models import Appraisal, Reserve, TeamCostPlan, TeamRole
+from openpmo.finance.models import Appraisal, Reserve, ReserveEntry, TeamCostPlan, TeamRole
 
 ZERO = Decimal(0)
 
@@ -89,13 +90,18 @@ def team_cost(plan: TeamCostPlan, **kwargs: Any) -> TeamCostResult:
 # --- reserve ----------------------------------------------------------------------------------
 
 
-def reserve_ledger(reserve: Reserve, *, with_stated: bool = True) -> ReserveLedger:
-    """The reserve's entries gathered into the report's lines, year by year (two queries)."""
+def reserve_ledger(
+    reserve: Reserve,
+    *,
+    with_stated: bool = True,
+    entries: QuerySet[ReserveEntry] | None = None,
+) -> ReserveLedger:
+    """The reserve's entries (or only ``entries``) gathered into the report's lines, year by
+    year (two queries)."""
     years = reserve.years
     amounts: dict[str, dict[FinancialYear, Decimal]] = {kind: {} for kind, _, _ in LEDGER_LINES}
-    sums = (
-        reserve.entries.values("kind", "year").annotate(total=MoneySum("ledger_amount")).order_by()
-    )
+    chosen = reserve.entries.all() if entries is None else entries
+    sums = chosen.values("kind", "year").annotate(total=MoneySum("ledger_amount")).order_by()
     for row in sums:
         amounts[row["kind"]][FinancialYear.parse(row["year"])] = row["total"]
     lines = tuple(LedgerLine(name, amounts[kind]) for kind, name, _ in LEDGER_LINES)
@@ -149,8 +155,12 @@ def reserve_stated(reserve: Reserve) -> StatedFigures:
     )
 
 
-def reserve_result(reserve: Reserve, *, reconcile: bool = True) -> LedgerResult:
-    return compute_ledger(reserve_ledger(reserve, with_stated=reconcile), reconcile=reconcile)
+def reserve_result(
+    reserve: Reserve, *, reconcile: bool = True, entries: QuerySet[ReserveEntry] | None = None
+) -> LedgerResult:
+    return compute_ledger(
+        reserve_ledger(reserve, with_stated=reconcile, entries=entries), reconcile=reconcile
+    )
 
 
 # --- appraisal --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from openpmo.common.services import ConflictError
 from openpmo.core.errors import InputError
@@ -67,7 +68,11 @@ def home(request: HttpRequest) -> HttpResponse:
     programme = selectors.default_programme()
     plans = list(selectors.team_cost_plan_list())
     plan_views = [selectors.team_cost_view(plan) for plan in plans]
-    reserves = list(selectors.reserve_list())
+    today = timezone.localdate()
+    reserves = [
+        (reserve, selectors.reserve_ledger_view(reserve, with_entries=False, as_at=today))
+        for reserve in selectors.reserve_list()
+    ]
     appraisals = list(selectors.appraisal_list()[:10])
     return render(
         request,
@@ -76,6 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "plan_views": plan_views,
             "reserves": reserves,
+            "today": today,
             "appraisals": appraisals,
         },
     )
@@ -162,7 +168,9 @@ def reserve_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "finance/reserve_detail.html",
         {
             "reserve": reserve,
-            "view": selectors.reserve_ledger_view(reserve, with_entries=False),
+            "view": selectors.reserve_ledger_view(
+                reserve, with_entries=False, as_at=timezone.localdate()
+            ),
             "page": page,
             "can_record": request.user.has_perm("finance.add_reserveentry", reserve),
         },

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from openpmo.audit.selectors import as_at_copies, end_of_day
 from openpmo.gates.choices import APPROVALS, OPEN_STATUSES, RequestStatus
 from openpmo.gates.models import (
     BusinessCase,
@@ -152,15 +153,24 @@ class Pipeline:
         return sorted(waiting, key=lambda r: (r.submitted_at, r.pk))
 
 
-def pipeline(programme: Programme, *, now: dt.datetime | None = None) -> Pipeline:
-    """What waits at which gate, since when, for how much: two queries."""
-    now = now or timezone.now()
+def open_requests(programme: Programme, *, as_at: dt.date | None = None) -> list[GateRequest]:
+    """The requests waiting at a gate, oldest first; with ``as_at``, those waiting at the end of
+    that day: submitted by then, their status wound back through the audit trail."""
+    rows = _request_rows().filter(gate__programme=programme).order_by("submitted_at", "pk")
+    if as_at is None:
+        return list(rows.filter(status__in=OPEN_STATUSES))
+    submitted = list(rows.filter(submitted_at__lt=end_of_day(as_at)))
+    return [r for r in as_at_copies(submitted, ["status"], as_at) if r.status in OPEN_STATUSES]
+
+
+def pipeline(
+    programme: Programme, *, now: dt.datetime | None = None, as_at: dt.date | None = None
+) -> Pipeline:
+    """What waits at which gate, since when, for how much (at the end of ``as_at`` when given,
+    waiting times counted to then): a fixed number of queries."""
+    now = now or (end_of_day(as_at) if as_at is not None else timezone.now())
     queues = {gate.pk: GateQueue(gate=gate) for gate in Gate.objects.filter(programme=programme)}
-    for request in (
-        _request_rows()
-        .filter(gate__programme=programme, status__in=OPEN_STATUSES)
-        .order_by("submitted_at")
-    ):
+    for request in open_requests(programme, as_at=as_at):
         request.waiting_days = (now - request.submitted_at).days
         queues[request.gate_id].requests.append(request)
     return Pipeline(programme=programme, queues=list(queues.values()))
@@ -294,8 +304,9 @@ class GateReadiness:
     open_request: GateRequest | None
 
 
-def gate_readiness(programme: Programme) -> list[GateReadiness]:
-    """Every work package of the programme with its next gate and any waiting request, in four
+def gate_readiness(programme: Programme, *, as_at: dt.date | None = None) -> list[GateReadiness]:
+    """Every work package of the programme with its next gate and any waiting request (at the
+    end of ``as_at`` when given: stages wound back, decisions made by then), in a fixed number of
     queries (the next gate worked out here, as ``next_gate_for`` does for one)."""
     gates = list(Gate.objects.filter(programme=programme).order_by("order"))
     packages = list(
@@ -303,15 +314,16 @@ def gate_readiness(programme: Programme) -> list[GateReadiness]:
             "strand__pillar", "owner"
         )
     )
-    passed: dict[int, set[int]] = {}
-    for wp_id, gate_id in Decision.objects.filter(
+    decisions = Decision.objects.filter(
         programme=programme, gate__isnull=False, outcome__in=APPROVALS, corrects__isnull=True
-    ).values_list("work_package_id", "gate_id"):
+    )
+    if as_at is not None:
+        packages = as_at_copies(packages, ["stage"], as_at)
+        decisions = decisions.filter(decided_on__lte=as_at)
+    passed: dict[int, set[int]] = {}
+    for wp_id, gate_id in decisions.values_list("work_package_id", "gate_id"):
         passed.setdefault(wp_id, set()).add(gate_id)
-    waiting = {
-        r.work_package_id: r
-        for r in GateRequest.objects.filter(gate__programme=programme, status__in=OPEN_STATUSES)
-    }
+    waiting = {r.work_package_id: r for r in open_requests(programme, as_at=as_at)}
     rows = []
     for wp in packages:
         here = STAGE_INDEX[wp.stage]

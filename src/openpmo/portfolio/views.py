@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from openpmo.common.services import ConflictError
+from openpmo.finance.selectors import work_package_money
 from openpmo.portfolio import selectors, services
 from openpmo.portfolio.forms import (
     PillarForm,
@@ -260,6 +261,7 @@ def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "work_package": work_package,
             "can_edit": request.user.has_perm("portfolio.change_workpackage", work_package),
             "related": _related_pages(work_package.pk),
+            "money": work_package_money(work_package).money,
         },
     )
 

@@ -136,7 +136,8 @@ def xlsx_bytes(snapshot: dict[str, Any], meta: dict[str, Any]) -> bytes:
             meta.get("approved_at").replace(tzinfo=None) if meta.get("approved_at") else None,
         ),
         ("Approved by", meta.get("decided_by", "")),
-        ("Figures as at", snapshot.get("taken_at", "")),
+        ("Figures as at", snapshot.get("as_at_label") or snapshot.get("taken_at", "")),
+        ("Figures taken", snapshot.get("taken_at", "")),
         ("Fingerprint (SHA-256)", meta.get("sha256", "")),
     ]
     if snapshot.get("pillar"):

@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
-import inspect
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +39,7 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
+from openpmo.audit.selectors import as_at_copies
 from openpmo.portfolio.choices import DeliveryConfidence, RagStatus, Stage
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 
@@ -67,12 +67,30 @@ def shared_reads() -> Iterator[None]:
         _SHARED.reset(token)
 
 
+# The work package fields that hold only their current value, wound back to a report's date.
+AS_AT_FIELDS = [
+    "strand",
+    "stage",
+    "rag_status",
+    "delivery_confidence",
+    "delivery_confidence_reason",
+    "baseline_start",
+    "baseline_end",
+    "forecast_start",
+    "forecast_end",
+    "budget_envelope",
+]
+
+
 # -- the scope a report is about -----------------------------------------------------------------
 
 
 @dataclass
 class Scope:
     """What a report covers (a programme, one pillar or one work package) and for which month.
+
+    Every figure is as at ``as_at``, the end of the month: dated entries up to that day, and
+    fields that keep only their current value wound back through the audit trail.
 
     ``cache`` holds programme-wide reads (money, schedule, tracker) so that sections sharing one
     read it once per snapshot, whatever the number of work packages.
@@ -90,26 +108,37 @@ class Scope:
         return following - dt.timedelta(days=1)
 
     @property
+    def as_at(self) -> dt.date:
+        """The day the report's figures are as at: the last day of its month."""
+        return self.month_end
+
+    @property
     def pillar_id(self) -> int | None:
         if self.work_package is not None:
             return self.work_package.strand.pillar_id
         return self.pillar.pk if self.pillar is not None else None
 
-    def memo(self, key: str, read: Callable[[], Any]) -> Any:
+    def memo(self, key: str, read: Callable[[], Any], *, dated: bool = True) -> Any:
+        """``read()`` once per programme (and per month's end, unless ``dated`` is false: a read
+        that does not depend on the report's date, such as the schedule)."""
         shared = _SHARED.get()
         cache = self.cache if shared is None else shared.setdefault(self.programme.pk, {})
+        if dated:  # reads as at one month's end differ from those as at another
+            key = f"{key}@{self.as_at.isoformat()}"
         if key not in cache:
             cache[key] = read()
         return cache[key]
 
     def work_packages(self) -> list[WorkPackage]:
-        """The work packages in scope, read once (one query)."""
+        """The work packages in scope as they stood at ``as_at`` (stage, RAG, confidence, dates,
+        budget and strand wound back through the audit trail), read once (two queries)."""
 
         def read() -> list[WorkPackage]:
             packages = WorkPackage.objects.filter(
                 strand__pillar__programme=self.programme
             ).select_related("strand__pillar", "owner")
-            return list(packages.order_by("strand__pillar__order", "reference"))
+            ordered = list(packages.order_by("strand__pillar__order", "reference"))
+            return as_at_copies(ordered, AS_AT_FIELDS, self.as_at)
 
         everything = self.memo("work_packages", read)
         if self.work_package is not None:
@@ -143,6 +172,11 @@ def day(value: dt.date | dt.datetime | None) -> str | None:
     if value is None:
         return None
     return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+
+
+def long_date(value: dt.date) -> str:
+    """31 October 2023: how a report names the day its figures are as at."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def column(label: str, type: str = "text") -> dict[str, str]:  # noqa: A002 (the cell type)
@@ -473,9 +507,10 @@ def milestones_section(scope: Scope) -> Section:
     build = _selector("delivery", "programme_schedule")
     schedule = None
     if build is not None:
-        schedule = scope.memo("schedule", lambda: build(scope.programme))
+        schedule = scope.memo("schedule", lambda: build(scope.programme), dated=False)
     if schedule is not None and not getattr(schedule, "error", ""):
         rows = []
+        stage_then = {wp.pk: wp.stage for wp in scope.work_packages()}
         for row in schedule.rows:
             wp = row.work_package
             if not scope.in_scope(wp.pk, wp.strand.pillar_id):
@@ -484,11 +519,14 @@ def milestones_section(scope: Scope) -> Section:
                 task = milestone.task
                 planned = task.finish or task.constraint_date or milestone.date
                 actual = getattr(task, "actual_finish", None)
+                if actual is not None and day(actual) > scope.as_at.isoformat():
+                    actual = None  # finished after the report's date: not achieved as at it
                 forecast = actual or milestone.date
                 # A gate milestone is achieved once the work package has moved past that gate's
                 # stage (the gates app moves it when the decision is recorded).
                 gate = getattr(milestone, "gate", "")
-                passed = gate in _STAGES and _STAGES.index(wp.stage) > _STAGES.index(gate)
+                stage = stage_then.get(wp.pk, wp.stage)
+                passed = gate in _STAGES and _STAGES.index(stage) > _STAGES.index(gate)
                 rows.append(
                     [
                         wp.reference,
@@ -579,12 +617,58 @@ _MONEY_COLUMNS = [
 
 
 def _money_cells(m: Any) -> list[str | None]:
+    """A money row; a forecast, forecast at completion or variance is empty (–) where no work
+    package in the row has a forecast (they are listed under "No forecast")."""
     return [money(v) for v in m.cells]
+
+
+def _money_flags(scope: Scope, money_view: Any) -> list[dict[str, Any]]:
+    """The work packages in scope with no forecast, and those that spent beyond their release."""
+    nodes = [
+        n
+        for n in money_view.packages(scope.pillar_id)
+        if scope.in_scope(n.obj.pk, n.obj.strand.pillar_id)
+    ]
+    flags = []
+    beyond = [n for n in nodes if n.money.over_released]
+    if beyond:
+        flags.append(
+            table(
+                "beyond_released",
+                "Spend beyond what was released from the reserve",
+                [
+                    column("Work package"),
+                    column("Released", "money"),
+                    column("Spent", "money"),
+                    column("Beyond what was released", "money"),
+                ],
+                [
+                    [
+                        n.name,
+                        money(n.money.released),
+                        money(n.money.actual),
+                        money(n.money.beyond_released),
+                    ]
+                    for n in beyond
+                ],
+            )
+        )
+    unforecast = [n for n in nodes if not n.money.has_forecast]
+    if unforecast:
+        flags.append(
+            table(
+                "no_forecast",
+                "No forecast (left out of the variance)",
+                [column("Work package"), column("Budget", "money"), column("Spent", "money")],
+                [[n.name, money(n.money.budget), money(n.money.actual)] for n in unforecast],
+            )
+        )
+    return flags
 
 
 @section("finance", "Finance", ("finance", "programme_money"))
 def finance_section(scope: Scope, programme_money: Callable[..., Any]) -> Section:
-    money_view = scope.memo("money", lambda: programme_money(scope.programme))
+    money_view = scope.memo("money", lambda: programme_money(scope.programme, as_at=scope.as_at))
     rows = []
     headline = None
     if scope.pillar_id is None:
@@ -607,6 +691,7 @@ def finance_section(scope: Scope, programme_money: Callable[..., Any]) -> Sectio
     if headline is None:
         return _section("finance", "Finance", note="No money is recorded for this scope yet.")
     tables = [table("money", caption, [column(first), *_MONEY_COLUMNS], rows)]
+    tables.extend(_money_flags(scope, money_view))
     split = None
     if scope.work_package is None:
         split = (
@@ -647,8 +732,15 @@ def finance_section(scope: Scope, programme_money: Callable[..., Any]) -> Sectio
             fact("Budget", money(headline.budget), "money"),
             fact("Released from the reserve", money(headline.released), "money"),
             fact("Spent to date", money(headline.actual), "money"),
+            fact("Spent beyond what was released", money(headline.beyond_released), "money"),
+            fact("Work packages that spent beyond their release", headline.over_released, "int"),
             fact("Forecast at completion", money(headline.forecast_at_completion), "money"),
             fact("Variance (budget less forecast)", money(headline.variance), "money"),
+            fact(
+                "Work packages with no forecast (left out of the variance)",
+                headline.unforecast,
+                "int",
+            ),
         ],
         tables=tables,
     )
@@ -666,10 +758,7 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
             note="No reserve is recorded for this programme yet.",
         )
     kinds = ["drawdown", "return"]
-    if "entry_kinds" in inspect.signature(reserve_ledger_view).parameters:
-        view = reserve_ledger_view(reserve, entry_kinds=kinds)  # only the entries shown
-    else:
-        view = reserve_ledger_view(reserve)
+    view = reserve_ledger_view(reserve, entry_kinds=kinds, as_at=scope.as_at)
     balances = [
         [str(year.year), money(-year.opening), money(-year.movement), money(-year.closing)]
         for year in view.result.years
@@ -694,19 +783,24 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
         "reserve",
         "Reserve position and drawdowns",
         note=(
-            f"{reserve.name}. Balances are shown as money held (the ledger holds them as "
-            "negatives, printed in brackets)."
+            f"{reserve.name}, as the ledger stood on {long_date(scope.as_at)}. Balances are "
+            "shown as money held (the ledger holds them as negatives, printed in brackets)."
         ),
         facts=[
-            fact("Money held now", money(-reserve.balance), "money"),
+            fact(f"Money held on {long_date(scope.as_at)}", money(view.held), "money"),
             fact("Residual balance at the end", money(-view.result.years[-1].closing), "money"),
             fact("Drawdowns and returns", len(drawdowns), "int"),
-            fact("Figures that do not add up", len(view.discrepancies), "int"),
+            fact("Printed table: figures that do not add up", len(view.discrepancies), "int"),
+            fact("Live ledger: checks that fail", len(view.invariants), "int"),
+        ],
+        text=[
+            *([view.printed.knock_on] if view.printed and view.printed.knock_on else []),
+            *view.invariants,
         ],
         tables=[
             table(
                 "balance_by_year",
-                "Reserve balance by financial year (money held)",
+                "Closing balance of each financial year (money held)",
                 [
                     column("Financial year"),
                     column("Opening", "money"),
@@ -769,7 +863,7 @@ def team_cost_section(scope: Scope, team_cost_view: Callable[..., Any]) -> Secti
             "Core team cost against Table 1",
             note="No team cost plan is recorded yet.",
         )
-    view = team_cost_view(plan)
+    view = team_cost_view(plan, as_at=scope.as_at)
     rows = [
         [row.role.name, number(row.fte), *[money(v) for v in row.by_year], money(row.total)]
         for row in view.rows
@@ -794,7 +888,7 @@ def team_cost_section(scope: Scope, team_cost_view: Callable[..., Any]) -> Secti
         note=plan.name,
         facts=[
             fact("Team cost (whole life)", money(view.total), "money"),
-            fact("Approved cap", money(plan.cap), "money"),
+            fact("Approved cap", money(view.plan.cap), "money"),
             fact("Headroom under the cap", money(view.headroom), "money"),
             fact("FTE", number(view.total_fte), "number"),
             fact(
@@ -847,7 +941,13 @@ def benefits_section(scope: Scope, tracker: Callable[..., Any]) -> Section:
     pillar = None
     if scope.pillar_id is not None:
         pillar = scope.pillar or scope.work_package.strand.pillar  # type: ignore[union-attr]
-    view = tracker(scope.programme, as_of=_month(scope), pillar=pillar)
+    view = tracker(
+        scope.programme,
+        as_of=_month(scope),
+        pillar=pillar,
+        work_package=scope.work_package,
+        as_at=scope.as_at,
+    )
     lines = view.benefits
     if scope.work_package is not None:
         lines = [line for line in lines if scope.work_package.reference in line.work_packages]
@@ -1004,8 +1104,7 @@ def benefits_section(scope: Scope, tracker: Callable[..., Any]) -> Section:
 def decisions_section(
     scope: Scope, pipeline: Callable[..., Any], decision_log: Callable[..., Any]
 ) -> Section:
-    now = dt.datetime.combine(scope.month_end, dt.time(23, 59), tzinfo=dt.UTC)
-    queue = pipeline(scope.programme, now=now)
+    queue = pipeline(scope.programme, as_at=scope.as_at)
     waiting = []
     by_gate = []
     for gate_queue in queue.queues:
@@ -1043,7 +1142,7 @@ def decisions_section(
     readiness_rows = []
     readiness = _selector("gates", "gate_readiness")
     if readiness is not None and scope.pillar_id is not None:
-        for ready in readiness(scope.programme):
+        for ready in readiness(scope.programme, as_at=scope.as_at):
             wp = ready.work_package
             if not scope.in_scope(wp.pk, wp.strand.pillar_id):
                 continue
@@ -1160,7 +1259,9 @@ def risks_section(scope: Scope, top_items: Callable[..., Any]) -> Section:
         }
         return scope.pillar_id in pillars
 
-    assessed = [a for a in top_items(scope.programme, limit=10_000) if in_scope(a.item)]
+    assessed = [
+        a for a in top_items(scope.programme, limit=10_000, as_at=scope.as_at) if in_scope(a.item)
+    ]
     rows = [
         [
             a.item.reference,
@@ -1219,10 +1320,14 @@ def dependencies_section(scope: Scope, interdependency_list: Callable[..., Any])
     checks: dict[int, Any] = {}
     build = _selector("delivery", "programme_schedule")
     if build is not None:
-        schedule = scope.memo("schedule", lambda: build(scope.programme))
+        schedule = scope.memo("schedule", lambda: build(scope.programme), dated=False)
         checks = getattr(schedule, "checks", {}) or {}
     rows = []
-    for dependency in interdependency_list(**kwargs):
+    # Its status, need-by date and owner as they stood at the report's date (audit trail).
+    dependencies = as_at_copies(
+        interdependency_list(**kwargs), ["status", "need_by", "description", "owner"], scope.as_at
+    )
+    for dependency in dependencies:
         check = checks.get(dependency.pk)
         late = getattr(check, "late_by_days", None)
         at_risk = (

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.reports.choices import ReportKind
-from openpmo.reports.sections import SECTIONS, Scope, prefill
+from openpmo.reports.sections import SECTIONS, Scope, long_date, prefill
 
 SCHEMA = 1
 
@@ -109,6 +109,9 @@ def build_snapshot(
         "title": title or default_title(kind, programme, period, pillar, work_package),
         "period": f"{period:%Y-%m}",
         "period_label": f"{period:%B %Y}",
+        # Every figure is as at the end of the period, whenever the snapshot is taken.
+        "as_at": scope.as_at.isoformat(),
+        "as_at_label": long_date(scope.as_at),
         "taken_at": taken.isoformat(timespec="seconds"),
         "programme": {
             "id": programme.pk,

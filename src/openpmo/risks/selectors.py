@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
+from openpmo.audit.selectors import as_at_copies
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.risks import delivery_link, scoring
 from openpmo.risks.choices import ActionStatus, Category, ItemKind, ItemStatus
@@ -226,12 +227,41 @@ def raid_item_get(pk: int) -> RaidItem:
     )
 
 
-def top_items(programme: Programme, *, limit: int = 10) -> list[Assessment]:
-    """The open risks and issues with the highest current scores (highlight reports use this)."""
-    items = raid_item_list(programme=programme, status=ItemStatus.OPEN).exclude(
-        kind=ItemKind.ASSUMPTION
-    )
-    rows = assess(items, matrix_get(programme), appetites_of(programme))
+# What a risk's place in a report depends on, wound back to the report's date.
+AS_AT_FIELDS = [
+    "status",
+    "closed_on",
+    "category",
+    "title",
+    "owner",
+    "mitigation",
+    "trend",
+    "inherent_probability",
+    "inherent_impact",
+    "residual_probability",
+    "residual_impact",
+]
+
+
+def top_items(
+    programme: Programme, *, limit: int = 10, as_at: dt.date | None = None
+) -> list[Assessment]:
+    """The open risks and issues with the highest current scores (highlight reports use this).
+
+    With ``as_at``, as they stood at the end of that day: raised by then, open then, scored as
+    they were then (the audit trail winds later changes back)."""
+    if as_at is None:
+        items: Iterable[RaidItem] = raid_item_list(
+            programme=programme, status=ItemStatus.OPEN
+        ).exclude(kind=ItemKind.ASSUMPTION)
+    else:
+        raised = raid_item_list(programme=programme).filter(raised_on__lte=as_at)
+        items = [
+            item
+            for item in as_at_copies(raised.exclude(kind=ItemKind.ASSUMPTION), AS_AT_FIELDS, as_at)
+            if item.status == ItemStatus.OPEN and (item.closed_on is None or item.closed_on > as_at)
+        ]
+    rows = assess(items, matrix_get(programme), appetites_of(programme), today=as_at)
     rows.sort(key=lambda a: (-(a.score or 0), a.item.reference))
     return rows[:limit]
 

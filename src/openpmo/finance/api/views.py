@@ -243,9 +243,13 @@ def money_json(money: selectors.Money) -> dict[str, Any]:
         "budget": _pence(money.budget),
         "released": _pence(money.released),
         "actual": _pence(money.actual),
-        "forecast": _pence(money.forecast),
-        "forecast_at_completion": _pence(money.forecast_at_completion),
-        "variance": _pence(money.variance),
+        "forecast": _pence(money.forecast) if money.has_forecast else None,
+        "forecast_at_completion": None
+        if money.forecast_at_completion is None
+        else _pence(money.forecast_at_completion),
+        "variance": None if money.variance is None else _pence(money.variance),
+        "work_packages_without_forecast": money.unforecast,
+        "spent_beyond_released": _pence(money.beyond_released),
     }
 
 

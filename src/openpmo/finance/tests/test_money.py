@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
+from openpmo.core.money import FinancialYear
 from openpmo.finance import selectors, services
 from openpmo.finance.models import WorkPackageSpend
 from openpmo.finance.tests.factories import ReserveFactory
@@ -132,6 +134,10 @@ def test_money_rolls_up_from_work_packages_to_the_programme(finance, programme_t
     services.forecast_record(
         actor=finance, work_package=wp3, year="2025/26", spend_type="revenue", amount="7000"
     )
+    for finished in (wp1, wp2):  # nothing more to spend: a forecast of £0, not a missing one
+        services.forecast_record(
+            actor=finance, work_package=finished, year="2025/26", spend_type="revenue", amount="0"
+        )
     view = selectors.programme_money(wp1.strand.pillar.programme)
     # then each work package, strand, pillar and the programme add up,
     assert selectors.work_package_released(wp1) == Decimal("35000")
@@ -154,6 +160,9 @@ def test_the_money_pages_show_figures_and_do_fixed_queries(client, finance, prog
     wp = programme_tree
     services.spend_record(
         actor=finance, work_package=wp, month="2024-03", spend_type="capital", amount="30000"
+    )
+    services.forecast_record(
+        actor=finance, work_package=wp, year="2024/25", spend_type="capital", amount="0"
     )
     page = client.get(f"/finance/work-packages/{wp.pk}/").content.decode()
     assert "£30,000" in page and "£70,000" in page  # actual, and variance against £100,000
@@ -196,3 +205,58 @@ def test_spend_entered_on_the_page_comes_back_on_error(client, finance, programm
         },
     )
     assert ok.status_code == 302 and WorkPackageSpend.objects.get().amount == 5
+
+
+def test_a_work_package_with_no_forecast_is_listed_and_left_out_of_the_variance(
+    client, finance, programme_tree
+):
+    # Given two packages of £100,000 and £50,000: one forecasts £20,000 more on £30,000 spent,
+    # the other has spent £10,000 and has no forecast at all
+    wp1 = programme_tree
+    wp2 = WorkPackageFactory(strand=wp1.strand, budget_envelope=Decimal("50000"))
+    for wp, spent in ((wp1, "30000"), (wp2, "10000")):
+        services.spend_record(
+            actor=finance, work_package=wp, month="2024-03", spend_type="capital", amount=spent
+        )
+    services.forecast_record(
+        actor=finance, work_package=wp1, year="2024/25", spend_type="capital", amount="20000"
+    )
+    view = selectors.programme_money(wp1.strand.pillar.programme)
+    # then the variance is wp1's alone (£100,000 less £50,000), never £50,000 less £10,000 too,
+    assert view.total.variance == Decimal("50000")
+    assert view.total.forecast_at_completion == Decimal("50000")
+    assert view.total.unforecast == 1
+    # the package without a forecast is listed, with no forecast and no variance of its own,
+    assert [node.obj for node in view.without_forecast] == [wp2]
+    assert view.without_forecast[0].money.variance is None
+    # and the money page says so.
+    client.force_login(finance)
+    page = client.get("/finance/work-packages/").content.decode()
+    assert "No forecast" in page and wp2.reference in page
+    assert "left out of the variance" in page
+    wp_page = client.get(f"/finance/work-packages/{wp2.pk}/").content.decode()
+    assert "No forecast" in wp_page
+
+
+def test_money_held_today_is_the_balance_of_this_year_not_the_last_years_closing(
+    client, finance, db
+):
+    # Given a reserve of £100,000 over this financial year and the next, with £20,000 paid in
+    # this year and £500,000 planned for next year
+    this_year = FinancialYear.containing(timezone.localdate())
+    next_year = FinancialYear(this_year.start_year + 1)
+    reserve = ReserveFactory(first_year=str(this_year), last_year=str(next_year))
+    for year, amount in ((this_year, "20000"), (next_year, "500000")):
+        services.reserve_contribution_record(
+            actor=finance, reserve=reserve, year=str(year), amount=amount, reason="MTFS"
+        )
+    view = selectors.reserve_ledger_view(reserve, as_at=timezone.localdate())
+    # then the money held today is this year's balance, £120,000, not next year's £620,000,
+    assert view.held == Decimal("120000")
+    assert -view.result.years[-1].closing == Decimal("620000")
+    # and the finance page and the reserve's page show both, apart.
+    client.force_login(finance)
+    for url in ("/finance/", reserve.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert f"Money held on {timezone.localdate():%-d %B %Y}" in page
+        assert "£120,000" in page and "620,000" in page

@@ -3,11 +3,11 @@ by the services, the model, the queryset and the database itself."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from openpmo.audit.models import AuditRecord
 from openpmo.common.services import ConflictError
@@ -40,12 +40,13 @@ def test_live_changes_after_approval_never_reach_the_report(people, approved, pr
     assert later.snapshot == frozen.snapshot
     assert later.snapshot_sha256 == fingerprint
     assert _row(later, "status", "work_packages")[1] == programme_tree.name
-    # while a new draft for the next month sees the change
+    # while a new draft for the month the change was made in (its figures as at that month's
+    # end) sees the change
     fresh = services.report_create(
         actor=people["sponsor"],
         kind="pillar_highlight",
         programme=approved.programme,
-        period=dt.date(2024, 4, 1),
+        period=timezone.localdate().replace(day=1),
         pillar=approved.pillar,
     )
     assert _row(fresh, "status", "work_packages")[1:5] == [
