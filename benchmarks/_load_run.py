@@ -6,6 +6,7 @@ import itertools
 import json
 import re
 import sys
+import time
 
 import gevent
 from locust import HttpUser, constant, task
@@ -45,9 +46,17 @@ def _session_user(host: str, people: list[list[str]], pages: dict[str, str]) -> 
 
 
 def _measure(user_class: type[HttpUser], users: int, seconds: float) -> Environment:
+    """Start the users, let every one sign in, then measure for ``seconds`` from a clean slate."""
     environment = Environment(user_classes=[user_class])
     runner = environment.create_local_runner()
-    runner.start(users, spawn_rate=max(users / 5, 1))
+    runner.start(users, spawn_rate=users)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        signed_in = environment.stats.get("sign in", "POST").num_requests
+        if signed_in >= users:
+            break
+        gevent.sleep(0.5)
+    environment.stats.reset_all()
     gevent.sleep(seconds)
     runner.quit()
     return environment
@@ -68,6 +77,12 @@ def main(host: str, people_json: str, pages_json: str, users: str, seconds: str)
                 "requests": total.num_requests,
                 "errors": total.num_failures,
                 "rps": total.total_rps,
+                "failures": sorted(
+                    {
+                        f"{error.name}: {error.error}"[:200]
+                        for error in environment.stats.errors.values()
+                    }
+                )[:10],
             }
         )
     )

@@ -131,6 +131,8 @@ def run() -> None:
             f"{many['errors']} errors, {many['rps']:.1f} requests/s "
             f"(1 user: {one['requests']:,} requests, {one['errors']} errors)"
         )
+        for failure in one["failures"] + many["failures"]:
+            print(f"   failure: {failure}")
     finally:
         for process in processes:
             process.terminate()
