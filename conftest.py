@@ -58,3 +58,15 @@ def xlsx_bomb() -> bytes:
             "xl/sharedStrings.xml", b"<sst>" + b" " * 20_000_000 + b"</sst>", zipfile.ZIP_DEFLATED
         )
     return out.getvalue()
+
+
+# The machines running the suite are shared: Hypothesis's wall-clock checks ("input generation is
+# slow", per-example deadlines) fail there for reasons that have nothing to do with the code.
+# Every property is still checked on the same number of examples.
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile(
+    "openpmo", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("openpmo")

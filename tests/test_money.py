@@ -38,3 +38,34 @@ def test_money_rounds_half_up_to_pence_and_thousands():
     assert parse_money("£1,234.50") == Decimal("1234.50")
     with pytest.raises(ValidationError, match="not an amount"):
         parse_money("lots", where="cap")
+
+
+@pytest.mark.parametrize("text", ["1e300", "-1e300", "10000000000", "£99,999,999,999"])
+def test_amounts_beyond_ten_thousand_million_are_refused_not_overflowed(text):
+    with pytest.raises(ValidationError, match="check the figure"):
+        parse_money(text, where="row 3, cost")
+
+
+def test_the_largest_plausible_amount_still_reads():
+    assert parse_money("9,999,999,999.99") == Decimal("9999999999.99")
+
+
+def test_engine_inputs_refuse_huge_numbers_by_field(tmp_path):
+    from openpmo.core.finance import appraisal_from_mapping, appraise
+
+    document = {
+        "base_year": "2023/24",
+        "options": [{"name": "A", "costs": {"capital": {"2023/24": 1e300}}}],
+    }
+    with pytest.raises(ValidationError, match="check the figure") as refused:
+        appraise(appraisal_from_mapping(document))
+    assert "2023/24" in (refused.value.where or "")
+
+
+def test_a_benefit_value_of_1e300_is_a_message():
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from openpmo.benefits.profile_input import parse_value
+
+    with pytest.raises(DjangoValidationError, match="check the figure"):
+        parse_value("1e300")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
+from openpmo.core.money import LARGEST_AMOUNT
 
 _MONTH_NAMES = {
     name: number
@@ -72,6 +73,10 @@ def parse_value(text: object) -> Decimal:
         raise ValidationError(f"“{str(text).strip()}” is not a number") from None
     if not value.is_finite():
         raise ValidationError(f"“{str(text).strip()}” is not a number")
+    if abs(value) >= LARGEST_AMOUNT:
+        raise ValidationError(
+            f"“{str(text).strip()[:30]}” is beyond {LARGEST_AMOUNT:,}: check the figure"
+        )
     if value < 0:
         raise ValidationError(
             "Values are positive: record a dis-benefit as the size of the harm, not as a minus."

@@ -8,15 +8,27 @@ shown or stored (``pounds``), never in the middle of a calculation. A financial 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from openpmo.core.errors import ValidationError
 
-__all__ = ["PENNY", "FinancialYear", "parse_money", "pounds", "thousands"]
+__all__ = [
+    "LARGEST_AMOUNT",
+    "PENNY",
+    "FinancialYear",
+    "check_magnitude",
+    "parse_money",
+    "pounds",
+    "thousands",
+]
 
 PENNY = Decimal("0.01")
+# No figure a council enters comes near ten thousand million (pounds, hours, tonnes or FTE); a
+# larger one is a typing slip or a hostile file, and 1e300 would overflow every later sum.
+LARGEST_AMOUNT = Decimal(10_000_000_000)
 _FY_PATTERN = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
 
 
@@ -39,9 +51,13 @@ def parse_money(value: object, *, where: str | None = None) -> Decimal:
     if isinstance(value, bool):
         raise ValidationError(f"expected an amount of money, got {value!r}", where=where)
     if isinstance(value, Decimal):
-        return value
+        if not value.is_finite():
+            raise ValidationError(f"{value!r} is not an amount of money", where=where)
+        return check_magnitude(value, where=where)
     if isinstance(value, int | float):
-        return Decimal(str(value))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError(f"{value!r} is not an amount of money", where=where)
+        return check_magnitude(Decimal(str(value)), where=where)
     if not isinstance(value, str):
         raise ValidationError(f"expected an amount of money, got {value!r}", where=where)
     text = value.strip().replace(",", "").replace("£", "").replace(" ", "")
@@ -54,7 +70,16 @@ def parse_money(value: object, *, where: str | None = None) -> Decimal:
         raise ValidationError(f"{value!r} is not an amount of money", where=where) from None
     if not amount.is_finite():
         raise ValidationError(f"{value!r} is not an amount of money", where=where)
+    check_magnitude(amount, where=where)
     return -amount if negative else amount
+
+
+def check_magnitude(number: Decimal, *, where: str | None = None) -> Decimal:
+    """``number`` itself, or a ``ValidationError`` when it is beyond ``LARGEST_AMOUNT`` either
+    way (the sums, roundings and database columns after it could not hold it)."""
+    if number.is_finite() and abs(number) < LARGEST_AMOUNT:
+        return number
+    raise ValidationError(f"is beyond {LARGEST_AMOUNT:,} either way: check the figure", where=where)
 
 
 @dataclass(frozen=True, order=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from openpmo.core import safe_yaml
 from openpmo.core.errors import ParseError, ValidationError
-from openpmo.core.money import FinancialYear, parse_money
+from openpmo.core.money import FinancialYear, check_magnitude, parse_money
 
 MAX_FILE_BYTES = 20_000_000
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -96,6 +96,7 @@ def as_number(value: object, where: str, *, minimum: Decimal | None = None) -> D
         raise ValidationError(f"{value!r} is not a number", where=where)
     if not number.is_finite():
         raise ValidationError(f"{value!r} is not a number", where=where)
+    check_magnitude(number, where=where)
     if minimum is not None and number < minimum:
         raise ValidationError(f"must be at least {minimum}, got {number}", where=where)
     return number
