@@ -10,6 +10,7 @@ from dataclasses import fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,8 @@ from openpmo.core.schedule import (
     read_mspdi,
     schedule,
 )
+from openpmo.core.schedule import _kernel
+from openpmo.core.schedule._passes import ArrayNetwork, _CycleFound, run_passes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
@@ -156,3 +159,49 @@ def test_refusals_are_the_same():
     ]
     for network in cases:
         _both(network, CALENDAR, datetime(2026, 3, 2, 9))
+
+
+def _random_arrays(seed: int, size: int, window: int) -> ArrayNetwork:
+    """``size`` tasks, each after up to three of the ``window`` before it, every link type, lags
+    and leads, start and finish bounds both ways: everything the compiled kernel models."""
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, 4, size)
+    counts[0] = 0
+    successors = np.repeat(np.arange(size), counts)
+    predecessors = successors - np.minimum(rng.integers(1, window + 1, successors.size), successors)
+    keep = predecessors < successors
+    predecessors, successors = predecessors[keep], successors[keep]
+    network = ArrayNetwork.simple(
+        rng.choice([0, 60, 480, 2400], size),
+        predecessors,
+        successors,
+        rng.integers(0, 4, predecessors.size),
+        rng.choice([0, 0, 0, -480, 120, 960], predecessors.size),
+    )
+    some = rng.random(size) < 0.05
+    network.start_bound = np.where(some, 2 * rng.integers(0, 5000, size) + 1, network.start_bound)
+    some = rng.random(size) < 0.05
+    network.finish_bound = np.where(some, 2 * rng.integers(0, 5000, size), network.finish_bound)
+    some = rng.random(size) < 0.05
+    late = 2 * rng.integers(2000, 9000, size)
+    network.late_start_bound = np.where(some, late + 1, network.late_start_bound)
+    network.late_finish_bound = np.where(rng.random(size) < 0.05, late, network.late_finish_bound)
+    return network
+
+
+@pytest.mark.skipif(not _kernel.available(), reason="numba is not installed")
+@pytest.mark.parametrize(("seed", "size", "window"), [(1, 50, 5), (2, 2_000, 40), (3, 30_000, 8)])
+def test_the_compiled_kernel_gives_the_dates_of_the_level_pass(seed: int, size: int, window: int):
+    network = _random_arrays(seed, size, window)
+    compiled = run_passes(network, kernel=True)
+    levelled = run_passes(network, kernel=False)
+    for ours, theirs in zip(compiled[:5], levelled[:5], strict=True):
+        assert np.array_equal(ours, theirs)
+
+
+@pytest.mark.skipif(not _kernel.available(), reason="numba is not installed")
+def test_a_loop_found_by_the_kernel_is_named_by_the_level_pass():
+    network = ArrayNetwork.simple(np.full(4, 480), np.array([0, 1, 2, 3]), np.array([1, 2, 3, 1]))
+    with pytest.raises(_CycleFound) as found:
+        run_passes(network, kernel=True)
+    assert sorted(found.value.indices) == [1, 2, 3]

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from openpmo.core.schedule import _kernel
 from openpmo.core.schedule._calendar import _Timeline
 from openpmo.core.schedule._model import LinkType
 
@@ -163,15 +164,54 @@ def _find_cycle(level: IntArray, predecessors: IntArray, successors: IntArray) -
     return cycle
 
 
+def _kernel_fits(network: ArrayNetwork, timeline: _Timeline | None) -> bool:
+    """True when the compiled kernel models everything this network uses."""
+    if network.manual.any():
+        return False
+    if (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any():
+        return False
+    if timeline is not None:
+        for flags in (network.elapsed, network.elapsed_lags):
+            if flags is not None and flags.any():
+                return False
+    return True
+
+
 def run_passes(
-    network: ArrayNetwork, levels: IntArray | None = None, timeline: _Timeline | None = None
+    network: ArrayNetwork,
+    levels: IntArray | None = None,
+    timeline: _Timeline | None = None,
+    *,
+    kernel: bool | None = None,
 ) -> Passes:
     """Forward and backward pass over an :class:`ArrayNetwork`; dates as encoded values.
 
     Elapsed (calendar-time) durations and lags need ``timeline`` to convert to wall-clock time.
-    Tasks are first renumbered in level order so that each level is a contiguous slice.
+    Tasks are first renumbered in level order so that each level is a contiguous slice. Big
+    networks (``kernel`` None: ``_kernel.MIN_TASKS`` tasks or more; True: any) go through the
+    compiled per-task kernel when numba is installed and the kernel models the network; the
+    dates are the same either way.
     """
     n = network.durations.shape[0]
+    wanted = n >= _kernel.MIN_TASKS if kernel is None else kernel
+    if wanted and levels is None and _kernel_fits(network, timeline) and _kernel.available():
+        types = network.link_types
+        found = _kernel.passes(
+            network.durations,
+            network.predecessors,
+            network.successors,
+            (types == LinkType.FS) | (types == LinkType.FF),
+            (types == LinkType.FS) | (types == LinkType.SS),
+            network.lags,
+            (
+                network.start_bound,
+                network.finish_bound,
+                network.late_start_bound,
+                np.minimum(network.late_finish_bound, NEVER_AFTER),
+            ),
+        )
+        if found is not None:  # else a loop: the level pass finds and names it
+            return Passes(*found)
     if levels is None:
         levels = topological_levels(n, network.predecessors, network.successors)
     order = np.argsort(levels, kind="stable")

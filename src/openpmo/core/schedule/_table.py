@@ -25,6 +25,9 @@ BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 NO_TIME = np.iinfo(np.int64).min  # "no date" in a column of wall-clock minutes
 _ONE_MINUTE = timedelta(minutes=1)
+_NAN = float("nan")
+_CODES: dict[object, int] = {kind: int(kind) for kind in (*ConstraintType, *LinkType)}
+FS = int(LinkType.FS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,7 +112,11 @@ def table_of(network: Network) -> NetworkArrays:
     """The columns of a network of :class:`Task` and :class:`Link` objects."""
     tasks, links = network.tasks, network.links
     n = len(tasks)
-    constraints = np.array([int(t.constraint) for t in tasks], np.int64)
+    kinds = [t.constraint for t in tasks]
+    if set(kinds) <= {ConstraintType.AS_SOON_AS_POSSIBLE}:
+        constraints = np.zeros(n, np.int64)
+    else:
+        constraints = np.array([_CODES[kind] for kind in kinds], np.int64)
     constraint_minutes = np.full(n, NO_TIME, np.int64)
     for k in np.flatnonzero(constraints != ConstraintType.AS_SOON_AS_POSSIBLE).tolist():
         moment = tasks[k].constraint_date
@@ -126,14 +133,23 @@ def table_of(network: Network) -> NetworkArrays:
             finish_minutes[k] = _minutes(finish)
     parents = [t.parent for t in tasks]
     percent = [link.lag_percent for link in links]
+    if all(p is None for p in percent):
+        lag_percent = np.full(len(links), np.nan)
+    else:
+        lag_percent = np.array([_NAN if p is None else p for p in percent], np.float64)
+    types = [link.type for link in links]
+    if set(types) <= {LinkType.FS}:
+        link_types = np.full(len(links), FS, np.int64)
+    else:
+        link_types = np.array([_CODES[kind] for kind in types], np.int64)
     return NetworkArrays(
         uids=np.array([t.uid for t in tasks], np.int64),
         durations=np.array([t.duration_minutes for t in tasks], np.int64),
         predecessors=np.array([link.predecessor for link in links], np.int64),
         successors=np.array([link.successor for link in links], np.int64),
-        link_types=np.array([int(link.type) for link in links], np.int64),
+        link_types=link_types,
         lags=np.array([link.lag_minutes for link in links], np.int64),
-        lag_percent=np.array([np.nan if p is None else p for p in percent], np.float64),
+        lag_percent=lag_percent,
         lag_elapsed=np.array([link.lag_elapsed for link in links], np.bool_),
         names=tuple(t.name for t in tasks),
         milestone=np.array([t.milestone for t in tasks], np.bool_),
@@ -147,6 +163,3 @@ def table_of(network: Network) -> NetworkArrays:
         constraint_minutes=constraint_minutes,
         elapsed=np.array([t.elapsed for t in tasks], np.bool_),
     )
-
-
-FS = int(LinkType.FS)
