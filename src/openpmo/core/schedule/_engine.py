@@ -275,6 +275,7 @@ def _result(
         chosen = np.flatnonzero(front.arrays.elapsed & ~front.arrays.manual)
         for k, wall in enumerate(passes.walls):
             walls[k * size + leaves[chosen]] = wall[chosen]
+    _keep_project_start(front, timeline, project_start, (es, ef), walls[: 2 * size])
     dates = walls.astype("datetime64[m]")
     milestone = table.column("milestone", False, np.bool_).astype(np.bool_)
     manual = table.column("manual", False, np.bool_).astype(np.bool_)
@@ -322,6 +323,41 @@ def _elapsed_slack(
         )
         gap = timeline.walls_of(target_values) - (source + network.lags[edges])
         np.minimum.at(free, p, gap)
+
+
+def _keep_project_start(
+    front: _Front,
+    timeline: _Timeline,
+    project_start: datetime,
+    early: tuple[IntArray, IntArray],
+    walls: IntArray,
+) -> None:
+    """Like Microsoft Project, a task with no predecessors that the project start holds shows
+    the project start itself when that is outside working time (a Sunday, or 08:00 when the
+    day starts at 09:00), not the next working minute; so does a milestone's finish, and a
+    summary over such a task. Only what is displayed moves: offsets, later tasks and slack
+    are those of the next working minute (in place, on the early start and finish walls)."""
+    wall = np.array([(project_start - EPOCH) // _ONE_MINUTE], np.int64)
+    if timeline.is_working_minute(wall)[0]:
+        return
+    es, ef = early
+    size = es.shape[0]
+    arrays = front.arrays
+    held = np.zeros(size, np.bool_)
+    free = np.ones(front.leaves.shape[0], np.bool_)
+    free[arrays.successors] = False
+    free &= ~arrays.manual
+    if arrays.elapsed is not None:
+        free &= ~arrays.elapsed
+    free &= arrays.pin_start == NEVER_BEFORE
+    free &= arrays.pin_finish == NEVER_BEFORE
+    held[front.leaves[free]] = True
+    held &= es == front.start_value
+    if not held.any():
+        return
+    held |= front.summary & (es == front.start_value)
+    walls[:size][held] = wall[0]
+    walls[size:][held & (ef == front.start_value)] = wall[0]
 
 
 def _label(table: NetworkArrays, position: int) -> str:
