@@ -27,10 +27,10 @@ from openpmo.core.schedule import (
     Task,
     TaskSchedule,
     WorkingInterval,
+    _kernel,
     read_mspdi,
     schedule,
 )
-from openpmo.core.schedule import _kernel
 from openpmo.core.schedule._passes import ArrayNetwork, _CycleFound, run_passes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -207,3 +207,17 @@ def test_a_loop_found_by_the_kernel_is_named_by_the_level_pass():
     with pytest.raises(_CycleFound) as found:
         run_passes(network, kernel=True)
     assert sorted(found.value.indices) == [1, 2, 3]
+
+
+@pytest.mark.skipif(not _kernel.available(), reason="numba is not installed")
+def test_compiled_wall_clock_conversion_matches_the_numpy_one(monkeypatch: pytest.MonkeyPatch):
+    # Offsets every few minutes over months of a calendar with part days, holidays and a worked
+    # Saturday, in both forms (the end of one period, the start of the next).
+    rng = np.random.default_rng(11)
+    offsets = np.concatenate([rng.integers(-20_000, 200_000, 60_000), np.arange(0, 30_000, 30)])
+    end_form = rng.random(offsets.shape[0]) < 0.5
+    timeline = CALENDAR.timeline(date(2026, 3, 2))
+    compiled = timeline.wall_of(offsets, end_form)
+    monkeypatch.setenv("OPENPMO_PURE_NUMPY", "1")
+    assert not _kernel.available()
+    assert np.array_equal(compiled, timeline.wall_of(offsets, end_form))

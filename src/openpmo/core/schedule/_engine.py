@@ -52,6 +52,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openpmo.core.errors import CycleError, ValidationError
+from openpmo.core.schedule import _kernel
 from openpmo.core.schedule._calendar import EPOCH, Calendar, _Timeline
 from openpmo.core.schedule._model import ConstraintType, LinkType, Network
 from openpmo.core.schedule._outline import expand_summary_links, parent_positions, roll_up
@@ -98,29 +99,38 @@ def _where(kinds: IntArray, kind: ConstraintType, minutes: IntArray) -> IntArray
     return np.where(kinds == kind, minutes, NO_TIME)
 
 
-def _positions(uids: IntArray, wanted: IntArray) -> IntArray:
-    """Position of each wanted UID among ``uids`` (-1 where none has it)."""
-    order = np.argsort(uids, kind="stable")
-    ranked = uids[order]
-    at = np.minimum(np.searchsorted(ranked, wanted), max(ranked.shape[0] - 1, 0))
-    if ranked.shape[0] == 0:
-        return np.full(wanted.shape[0], -1, np.int64)
-    return np.where(ranked[at] == wanted, order[at], -1)
+class _Index:
+    """Where each UID sits among the tasks (sorted once; UIDs 0..n-1 in order need no search)."""
+
+    def __init__(self, uids: IntArray) -> None:
+        n = uids.shape[0]
+        self.uids = uids
+        self.dense = bool(n and uids[0] == 0 and uids[-1] == n - 1 and (np.diff(uids) == 1).all())
+        if self.dense:
+            return
+        self.order = np.argsort(uids, kind="stable")
+        self.ranked = uids[self.order]
+        if (self.ranked[1:] == self.ranked[:-1]).any():
+            seen: set[int] = set()
+            for uid in uids.tolist():
+                if uid in seen:
+                    raise ValidationError("two tasks share this UID", where=f"task {uid}")
+                seen.add(uid)
+
+    def positions(self, wanted: IntArray) -> IntArray:
+        """Position of each wanted UID (-1 where no task has it)."""
+        n = self.uids.shape[0]
+        if self.dense:
+            return np.where((wanted >= 0) & (wanted < n), wanted, -1)
+        if n == 0:
+            return np.full(wanted.shape[0], -1, np.int64)
+        at = np.minimum(np.searchsorted(self.ranked, wanted), n - 1)
+        return np.where(self.ranked[at] == wanted, self.order[at], -1)
 
 
-def _check_uids(uids: IntArray) -> None:
-    if np.unique(uids).shape[0] == uids.shape[0]:
-        return
-    seen: set[int] = set()
-    for uid in uids.tolist():
-        if uid in seen:
-            raise ValidationError("two tasks share this UID", where=f"task {uid}")
-        seen.add(uid)
-
-
-def _link_positions(table: NetworkArrays) -> tuple[IntArray, IntArray]:
-    pred = _positions(table.uids, table.predecessors)
-    succ = _positions(table.uids, table.successors)
+def _link_positions(table: NetworkArrays, index: _Index) -> tuple[IntArray, IntArray]:
+    pred = index.positions(np.asarray(table.predecessors, np.int64))
+    succ = index.positions(np.asarray(table.successors, np.int64))
     missing = (pred < 0) | (succ < 0)
     if missing.any():
         k = int(np.flatnonzero(missing)[0])
@@ -137,16 +147,16 @@ class _Front:
 
     def __init__(self, table: NetworkArrays, timeline: _Timeline, project_start: datetime) -> None:
         n = table.size
-        uids = table.uids
-        _check_uids(uids)
+        uids = np.asarray(table.uids, np.int64)
+        index = _Index(uids)
         self.summary = summary = table.column("summary", False, np.bool_).astype(np.bool_)
         has_parent = table.column("has_parent", False, np.bool_).astype(np.bool_)
         parents = table.column("parents", -1, np.int64).astype(np.int64)
         self.parent = np.full(n, -1, np.int64)
         if has_parent.any():
-            find = _positions(uids, parents)
+            find = index.positions(parents)
             self.parent = parent_positions(uids, parents, has_parent, summary, find)
-        pred, succ = _link_positions(table)
+        pred, succ = _link_positions(table, index)
         types = table.column("link_types", int(LinkType.FS), np.int64).astype(np.int64)
         if summary.any() and (summary[pred] | summary[succ]).any():
             origin, pairs = expand_summary_links(uids, summary, self.parent, pred, succ, types)
@@ -270,7 +280,11 @@ def _result(
         total_all[at] = np.minimum((ls[at] >> 1) - (es[at] >> 1), (lf[at] >> 1) - (ef[at] >> 1))
         free_all[at] = np.minimum((passes.project_finish >> 1) - (ef[at] >> 1), total_all[at])
     stacked = np.concatenate([es, ef, ls, lf, np.array([passes.project_finish], np.int64)])
-    walls = timeline.wall_of(stacked >> 1, (stacked & 1) == 0)
+    if stacked.shape[0] >= _kernel.MIN_TASKS and _kernel.available():
+        walls = timeline.wall_of(stacked >> 1, (stacked & 1) == 0)  # compiled, one at a time
+    else:
+        distinct, inverse = np.unique(stacked, return_inverse=True)  # dates repeat a great deal
+        walls = timeline.wall_of(distinct >> 1, (distinct & 1) == 0)[inverse]
     if passes.walls is not None and front.arrays.elapsed is not None:
         chosen = np.flatnonzero(front.arrays.elapsed & ~front.arrays.manual)
         for k, wall in enumerate(passes.walls):

@@ -52,12 +52,10 @@ def passes(
 ) -> tuple[IntArray, IntArray, IntArray, IntArray, np.int64] | None:
     """Early and late dates (encoded), and the project finish; None if the links loop."""
     assert _compiled
-    order_of, run = _compiled
+    order_of, run, grouped, _ = _compiled
     n = durations.shape[0]
-    forward = np.argsort(successors, kind="stable")
-    backward = np.argsort(predecessors, kind="stable")
-    in_pointer = np.searchsorted(successors[forward], np.arange(n + 1))
-    out_pointer = np.searchsorted(predecessors[backward], np.arange(n + 1))
+    in_pointer, forward = grouped(n, successors)
+    out_pointer, backward = grouped(n, predecessors)
     order = order_of(n, in_pointer, forward, out_pointer, backward, predecessors, successors)
     if order.shape[0] < n:
         return None
@@ -78,7 +76,23 @@ def passes(
     return result
 
 
-def _compile() -> tuple[Any, Any]:
+def walls(offsets: IntArray, end_form: BoolArray, span: Any) -> IntArray:
+    """``_Timeline.wall_of`` one offset at a time (the same arithmetic), for long columns."""
+    assert _compiled
+    result: IntArray = _compiled[3](
+        offsets,
+        end_form,
+        span.cumulative,
+        span.starts,
+        span.ends,
+        span.within_start,
+        span.within_end,
+        span.first_day,
+    )
+    return result
+
+
+def _compile() -> tuple[Any, Any, Any, Any]:
     import numba
 
     @numba.njit(cache=True, nogil=True)
@@ -111,6 +125,21 @@ def _compile() -> tuple[Any, Any]:
                     order[size] = after
                     size += 1
         return order[:size]
+
+    @numba.njit(cache=True, nogil=True)
+    def grouped(n: int, keys: IntArray) -> tuple[IntArray, IntArray]:
+        """Links grouped by task (a counting sort, stable): pointers and link numbers."""
+        pointer = np.zeros(n + 1, np.int64)
+        for key in keys:
+            pointer[key + 1] += 1
+        for task in range(n):
+            pointer[task + 1] += pointer[task]
+        filled = pointer[:-1].copy()
+        links = np.empty(keys.shape[0], np.int64)
+        for k in range(keys.shape[0]):
+            links[filled[keys[k]]] = k
+            filled[keys[k]] += 1
+        return pointer, links
 
     @numba.njit(cache=True, nogil=True)
     def shift(value: int, minutes: int) -> int:
@@ -189,4 +218,41 @@ def _compile() -> tuple[Any, Any]:
                 lf[task], ls[task] = lf_req, (lf_req & keep) + positive - 2 * span
         return es, ef, ls, lf, finish
 
-    return order_of, run
+    @numba.njit(cache=True, nogil=True)
+    def walls(
+        offsets: IntArray,
+        end_form: BoolArray,
+        cumulative: IntArray,
+        starts: IntArray,
+        ends: IntArray,
+        within_start: IntArray,
+        within_end: IntArray,
+        first_day: int,
+    ) -> IntArray:
+        out = np.empty(offsets.shape[0], np.int64)
+        widest = starts.shape[1] - 1
+        after_first = cumulative[1:]
+        for i in range(offsets.shape[0]):
+            offset = offsets[i]
+            if end_form[i]:
+                row = np.searchsorted(after_first, offset, side="left")
+                within = offset - cumulative[row]
+                k = 0
+                for j in range(widest + 1):
+                    if within_end[row, j] < within:
+                        k += 1
+                k = min(k, widest)
+                minute = ends[row, k] - (within_end[row, k] - within)
+            else:
+                row = np.searchsorted(cumulative, offset, side="right") - 1
+                within = offset - cumulative[row]
+                k = 0
+                for j in range(widest + 1):
+                    if within_start[row, j] <= within:
+                        k += 1
+                k = min(max(k - 1, 0), widest)
+                minute = starts[row, k] + (within - within_start[row, k])
+            out[i] = (row + first_day) * 1440 + minute
+        return out
+
+    return order_of, run, grouped, walls
