@@ -49,6 +49,7 @@ from scipy import special
 
 from openpmo.core.errors import ValidationError
 from openpmo.core.money import pounds
+from openpmo.core.risk import _kernel
 from openpmo.core.risk._model import CostEstimate, Estimate, RiskNetwork, Shape
 
 BLOCK = 256
@@ -407,6 +408,24 @@ class _ThreePoints:
             np.add(x, self.tab_low, out=out)
             return
         columns = u.shape[1]
+        if u.size >= _kernel.MIN_DRAWS and _kernel.available():
+            if rng is not None:
+                rng.random(out=u)
+            width = self.tab_width if not self.scaled else self.tab_offset
+            low = self.tab_low if not self.scaled else self.tab_offset
+            _kernel.tabled(
+                u,
+                out,
+                self.tab_offset,
+                self.values,
+                self.slopes,
+                self.scaled,
+                width,
+                low,
+                _TABLE_CELLS,
+            )
+            self._outer_cells(u, out)
+            return
         scratch = np.empty((3, _TILE, columns), dtype=np.float64)
         cells = np.empty((_TILE, columns), dtype=np.intp)
         for a in range(0, u.shape[0], _TILE):
