@@ -21,10 +21,10 @@ from openpmo.core.risk import (
     RiskNetwork,
     Shape,
     SimTask,
+    _kernel,
     pert_parameters,
     simulate,
 )
-from openpmo.core.risk import _kernel
 from openpmo.core.risk._engine import _TABLE_CELLS, _ThreePoints
 
 # PERT shapes from the mode at the low end to the mode at the high end
