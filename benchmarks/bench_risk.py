@@ -132,7 +132,7 @@ def whole_process_peak(which: str) -> float:
     """Peak resident memory (MiB) of a fresh process that loads the network and runs one
     10,000-iteration simulation with ``which`` engine: interpreter, libraries and all."""
     code = (
-        "import resource, numpy as np\n"
+        "import numpy as np\n"
         "from benchmarks.bench_risk import load_network, ours, theirs, ITERATIONS\n"
         "name, durations, edges = load_network()\n"
         f"if {which!r} == 'ours':\n"
@@ -141,7 +141,8 @@ def whole_process_peak(which: str) -> float:
         "else:\n"
         "    import trueppm_scheduler as tp\n"
         "    tp.monte_carlo(theirs(durations, edges), runs=ITERATIONS, seed=2024)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "status = open('/proc/self/status').read().split('\\n')\n"
+        "print(next(int(line.split()[1]) for line in status if line.startswith('VmHWM')))\n"
     )
     out = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT
