@@ -166,6 +166,14 @@ def run() -> None:
     result = run_ours()
     our_time = best_of(run_ours, repeat=REPEAT)
     our_peak = peak_mib(run_ours)
+    os.environ["OPENPMO_PURE_NUMPY"] = "1"  # the numpy passes only, as before the kernels
+    try:
+        same = run_ours()
+        numpy_time = best_of(run_ours, repeat=REPEAT)
+    finally:
+        del os.environ["OPENPMO_PURE_NUMPY"]
+    assert np.array_equal(same.finish_samples, result.finish_samples), "kernel changed a draw"
+    report(f"{ITERATIONS:,} iterations, time", our_time, numpy_time, "numpy passes only")
     print(
         f"   ours: P50 {result.finish.p50:.1f}  P80 {result.finish.p80:.1f} working days "
         f"(deterministic {result.deterministic_finish:.0f})"
