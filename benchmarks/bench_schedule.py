@@ -1,122 +1,256 @@
-"""Scheduling engine: forward and backward pass against a plain networkx longest-path pass.
+"""Scheduling: reading MSPDI, the whole command, and schedule() at scale, each beside a baseline.
 
-Networks: the 2,441-task Microsoft Project file from the shared data, and synthetic networks of
-10,000, 100,000 and 1,000,000 tasks (random finish-to-start links, each task waiting on one to
-three of the tasks shortly before it, durations of 1-10 days, seeded). Both sides compute early
-start/finish and late start/finish for every task from the same links and durations; the
-baseline walks ``networkx.topological_sort`` in Python, ours is the numpy level-by-level engine
-(levels included in its time). The results are checked equal before anything is timed.
+1. Reading the 2,441-task Microsoft Project file: ``read_mspdi`` (lxml) beside the defusedxml
+   reader it replaced (kept in ``tests/core/schedule_before``) and, when the ``mpxj`` and
+   ``jpype1`` packages and a Java runtime are installed, MPXJ's own MSPDI reader (warmed up
+   first: the JVM compiles as it goes). Then the whole ``openpmo schedule FILE --json`` command,
+   as a fresh process.
+2. ``schedule_project`` on that file beside the object engine it replaced; then the public
+   ``schedule()`` with a calendar (dates and slack, input built from arrays included) on
+   synthetic networks of 100,000 and 1,000,000 tasks of two shapes, *shallow* (each task after
+   one to three tasks anywhere before it: a few dozen levels) and *deep* (after one to three of
+   the 30 just before it: thousands of levels), beside a bare numpy level pass (forward and
+   backward, working days only, no calendar) and, at 100,000, a networkx pass. Each 1M run's
+   whole-process peak memory is measured in a fresh process.
+
+Times are the best of several runs (others share this machine); the results are checked equal
+to the baseline's before anything is timed.
 """
 
 from __future__ import annotations
 
 import os
+import resource
+import subprocess  # noqa: S404 - our own interpreter, fixed arguments
+import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
 from benchmarks._timing import best_of, report
-from openpmo.core.schedule import read_mspdi, schedule_project
-from openpmo.core.schedule._engine import ArrayNetwork, run_passes
+from openpmo.core.schedule import Calendar, NetworkArrays, read_mspdi, schedule, schedule_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
 LARGEST = SHARED / "data" / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
+START = datetime(2026, 1, 5, 8, 0)  # Monday, the start of the standard calendar's day
 
 
-def synthetic(size: int, rng: np.random.Generator) -> ArrayNetwork:
-    """``size`` tasks; task i waits (FS) on 1-3 distinct-ish tasks among the 300 before it."""
+def synthetic(size: int, rng: np.random.Generator, *, deep: bool) -> tuple[np.ndarray, ...]:
+    """Durations (1-10 days) and FS links: each task after 1-3 earlier ones, the 30 just before
+    it (deep) or any before it (shallow)."""
     durations = rng.integers(1, 11, size) * 480
     counts = rng.integers(1, 4, size)
     counts[0] = 0
     successors = np.repeat(np.arange(size), counts)
-    back = rng.integers(1, 301, successors.size)
+    if deep:
+        back = rng.integers(1, 31, successors.size)
+    else:
+        back = (rng.random(successors.size) * successors).astype(np.int64) + 1
     predecessors = successors - np.minimum(back, successors)
     keep = predecessors < successors
     pairs = np.unique(np.stack([predecessors[keep], successors[keep]]), axis=1)
-    return ArrayNetwork.simple(durations, pairs[0], pairs[1])
+    return durations, pairs[0], pairs[1]
 
 
-def networkx_passes(graph: nx.DiGraph) -> dict[int, tuple[int, int, int, int]]:
-    """Textbook CPM on a networkx graph: longest path forward, then backward, in Python."""
-    order = list(nx.topological_sort(graph))
-    early_start: dict[int, int] = {}
-    early_finish: dict[int, int] = {}
-    for node in order:
-        start = max((early_finish[p] for p in graph.predecessors(node)), default=0)
-        early_start[node] = start
-        early_finish[node] = start + graph.nodes[node]["duration"]
-    finish = max(early_finish.values())
-    late_start: dict[int, int] = {}
-    late_finish: dict[int, int] = {}
-    for node in reversed(order):
-        end = min((late_start[s] for s in graph.successors(node)), default=finish)
-        late_finish[node] = end
-        late_start[node] = end - graph.nodes[node]["duration"]
-    return {n: (early_start[n], early_finish[n], late_start[n], late_finish[n]) for n in order}
+def numpy_level_pass(durations: np.ndarray, pred: np.ndarray, succ: np.ndarray) -> np.ndarray:
+    """The bare baseline: Kahn levels, then one gather and ``maximum.at`` per level forward and
+    ``minimum.at`` backward, in minutes, no calendar, no link types, no result objects."""
+    n = durations.size
+    indegree = np.bincount(succ, minlength=n)
+    by_pred = np.argsort(pred, kind="stable")
+    pointer = np.concatenate(([0], np.cumsum(np.bincount(pred, minlength=n))))
+    ordered = succ[by_pred]
+    frontier = np.flatnonzero(indegree == 0)
+    levels = []
+    while frontier.size:
+        levels.append(frontier)
+        starts, stops = pointer[frontier], pointer[frontier + 1]
+        counts = stops - starts
+        reached = ordered[
+            np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        ]
+        np.subtract.at(indegree, reached, 1)
+        frontier = np.unique(reached[indegree[reached] == 0])
+    by_succ = np.argsort(succ, kind="stable")
+    in_pointer = np.concatenate(([0], np.cumsum(np.bincount(succ, minlength=n))))
+    es = np.zeros(n, np.int64)
+    for level in levels:
+        starts, stops = in_pointer[level], in_pointer[level + 1]
+        counts = stops - starts
+        links = by_succ[
+            np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        ]
+        np.maximum.at(es, succ[links], es[pred[links]] + durations[pred[links]])
+    ef = es + durations
+    lf = np.full(n, ef.max())
+    for level in reversed(levels):
+        starts, stops = pointer[level], pointer[level + 1]
+        counts = stops - starts
+        links = by_pred[
+            np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        ]
+        np.minimum.at(lf, pred[links], lf[succ[links]] - durations[succ[links]])
+    return np.stack([es, ef, lf - durations, lf])
 
 
-def as_graph(network: ArrayNetwork) -> nx.DiGraph:
+def networkx_pass(durations: np.ndarray, pred: np.ndarray, succ: np.ndarray) -> dict[int, int]:
+    """Textbook CPM over ``networkx.topological_sort``, graph building included."""
     graph = nx.DiGraph()
-    for node, duration in enumerate(network.durations.tolist()):
-        graph.add_node(node, duration=duration)
-    graph.add_edges_from(
-        zip(network.predecessors.tolist(), network.successors.tolist(), strict=True)
+    graph.add_nodes_from(range(durations.size))
+    graph.add_edges_from(zip(pred.tolist(), succ.tolist(), strict=True))
+    length = durations.tolist()
+    order = list(nx.topological_sort(graph))
+    finish: dict[int, int] = {}
+    for node in order:
+        finish[node] = max((finish[p] for p in graph.predecessors(node)), default=0) + length[node]
+    end = max(finish.values())
+    late: dict[int, int] = {}
+    for node in reversed(order):
+        late[node] = min((late[s] - length[s] for s in graph.successors(node)), default=end)
+    return late
+
+
+def ours(durations: np.ndarray, pred: np.ndarray, succ: np.ndarray) -> Any:
+    """The public call: input built from the arrays, a calendar, dates and slack out."""
+    table = NetworkArrays(
+        uids=np.arange(durations.size), durations=durations, predecessors=pred, successors=succ
     )
-    return graph
+    return schedule(table, Calendar.standard(), START)
 
 
-def check_equal(network: ArrayNetwork, baseline: dict[int, tuple[int, int, int, int]]) -> None:
-    passes = run_passes(network)
-    ours = np.stack(
-        [passes.early_start, passes.early_finish, passes.late_start, passes.late_finish]
+def check(result: Any, baseline: np.ndarray, durations: np.ndarray) -> None:
+    calendar = Calendar.standard()
+    late_finish = calendar.offsets(START.date(), result.columns.late_finish)
+    early_start = calendar.offsets(START.date(), result.columns.early_start)
+    assert (early_start == baseline[0]).all(), "early starts differ from the level pass"
+    assert (late_finish == baseline[3]).all(), "late finishes differ from the level pass"
+    slack = result.columns.total_slack_minutes
+    assert (slack == baseline[3] - baseline[1]).all(), "slack differs from the level pass"
+
+
+def _peak_in_child(size: int, deep: bool) -> float:
+    """Peak resident memory (MiB) of a fresh process over one public schedule() of ``size``
+    tasks: the interpreter, libraries and the network's arrays included; the peak is reset
+    once the network is generated (the generator's own scratch memory is not ours)."""
+    code = (
+        "import numpy as np\n"
+        "from benchmarks.bench_schedule import synthetic, ours\n"
+        f"network = synthetic({size}, np.random.default_rng(7), deep={deep})\n"
+        "open('/proc/self/clear_refs', 'w').write('5')\n"
+        "ours(*network)\n"
+        "status = open('/proc/self/status').read().split('\\n')\n"
+        "print(next(int(line.split()[1]) for line in status if line.startswith('VmHWM')))\n"
     )
-    ours = ours >> 1  # drop the start/end-of-period form: the baseline counts minutes only
-    theirs = np.array([baseline[n] for n in range(network.durations.size)], np.int64).T
-    assert (ours == theirs).all(), "engine and networkx disagree"
-
-
-def compare(label: str, network: ArrayNetwork, *, repeat: int) -> None:
-    started = time.perf_counter()
-    graph = as_graph(network)
-    built = time.perf_counter() - started
-    baseline = networkx_passes(graph)
-    check_equal(network, baseline)
-    ours = best_of(lambda: run_passes(network), repeat=repeat)
-    theirs = best_of(lambda: networkx_passes(graph), repeat=max(1, repeat // 2))
-    depth = int(np.max(_levels(network))) + 1
-    report(
-        f"{label} ({network.predecessors.size:,} links, {depth:,} levels)", ours, theirs, "networkx"
+    out = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT
     )
-    print(f"   {'':<40} (building the networkx graph took a further {built * 1000:.0f} ms)")
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
-def _levels(network: ArrayNetwork) -> np.ndarray:
-    from openpmo.core.schedule._engine import topological_levels
+def reading() -> None:
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "core"))
+    from schedule_before.engine_before import schedule as schedule_before
+    from schedule_before.mspdi_before import read_mspdi as read_before
 
-    return topological_levels(network.durations.size, network.predecessors, network.successors)
+    data = LARGEST.read_bytes()
+    assert read_mspdi(data) == read_before(data)
+    new = best_of(lambda: read_mspdi(data), repeat=7)
+    old = best_of(lambda: read_before(data), repeat=3)
+    report("1. read the 2,441-task file", new, old, "old reader (defusedxml)")
+    mpxj = _mpxj_time()
+    if mpxj is None:
+        print(f"   {'':<40} (MPXJ not measured: pip install mpxj jpype1, and a Java runtime)")
+    else:
+        report("   the same, beside MPXJ", new, mpxj, "MPXJ MSPDIReader")
+    command = [sys.executable, "-m", "openpmo.cli", "schedule", str(LARGEST), "--json"]
+    whole = best_of(
+        lambda: subprocess.run(  # noqa: S603 - our own interpreter
+            command,  # noqa: S603
+            capture_output=True,
+            check=True,
+        ),
+        repeat=5,
+    )
+    print(
+        f"   {'   openpmo schedule FILE --json':<40} ours {whole * 1000:9.2f} ms   (a fresh process)"
+    )
+
+    project = read_mspdi(data)
+    args = (project.network, project.calendar, project.start)
+    options = {"minutes_per_day": project.minutes_per_day}
+    assert [t.early_start for t in schedule_before(*args, **options).tasks] == [
+        t.early_start for t in schedule_project(project).tasks
+    ]
+    now = best_of(lambda: schedule_project(project), repeat=20)
+    before = best_of(lambda: schedule_before(*args, **options), repeat=10)
+    report("2. schedule_project, 2,441 tasks", now, before, "old engine")
+    made = best_of(lambda: schedule_project(project).tasks, repeat=10)
+    print(f"   {'':<40} (with the 2,441 TaskSchedule objects made too: {made * 1000:.2f} ms)")
+
+
+def _mpxj_time() -> float | None:
+    code = (
+        "import time, jpype, mpxj; jpype.startJVM();"
+        "from org.mpxj.mspdi import MSPDIReader;"
+        f"f = {str(LARGEST)!r}; best = 9e9; t0 = time.perf_counter()\n"
+        "while time.perf_counter() - t0 < 40:\n"
+        "    t = time.perf_counter(); MSPDIReader().read(f); best = min(best, time.perf_counter() - t)\n"
+        "print(best)"
+    )
+    try:
+        out = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError):
+        return None
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def at_scale() -> None:
+    rng = np.random.default_rng(20260101)
+    ours(*synthetic(30_000, rng, deep=True))  # loads numba and its compiled kernel (cached)
+    for size in (100_000, 1_000_000):
+        for deep in (False, True):
+            compare(size, deep, synthetic(size, rng, deep=deep))
+
+
+def compare(size: int, deep: bool, network: tuple[np.ndarray, ...]) -> None:
+    durations, pred, succ = network
+    baseline = numpy_level_pass(durations, pred, succ)
+    check(ours(durations, pred, succ), baseline, durations)
+    repeat = 3 if size == 100_000 else 1
+    started = time.process_time()
+    mine = best_of(lambda: ours(durations, pred, succ), repeat=repeat)
+    cpu = (time.process_time() - started) / repeat
+    bare = best_of(lambda: numpy_level_pass(durations, pred, succ), repeat=repeat)
+    depth = _depth(durations.size, pred, succ)
+    label = f"{size:,} tasks, {'deep' if deep else 'shallow'} ({depth:,} levels)"
+    report(f"   schedule() {label}", mine, bare, "bare numpy level pass")
+    print(f"   {'':<40} (ours in CPU time: {cpu * 1000:.0f} ms a run)")
+    if size == 100_000:
+        graph = best_of(lambda: networkx_pass(durations, pred, succ), repeat=1)
+        report("   the same, beside networkx", mine, graph, "networkx pass")
+    else:
+        peak = _peak_in_child(size, deep)
+        print(f"   {'':<40} whole-process peak memory {peak:,.0f} MiB (a fresh process)")
+
+
+def _depth(n: int, pred: np.ndarray, succ: np.ndarray) -> int:
+    from openpmo.core.schedule._passes import topological_levels
+
+    return int(topological_levels(n, pred, succ).max()) + 1
 
 
 def run() -> None:
-    rng = np.random.default_rng(20260101)
     if LARGEST.exists():
-        project = read_mspdi(LARGEST)
-        leaves = [t for t in project.network.tasks if not t.summary]
-        index = {t.uid: k for k, t in enumerate(leaves)}
-        network = ArrayNetwork.simple(
-            np.array([t.duration_minutes for t in leaves], np.int64),
-            np.array([index[link.predecessor] for link in project.network.links], np.int64),
-            np.array([index[link.successor] for link in project.network.links], np.int64),
-        )
-        compare("2,441-task Project file, passes", network, repeat=20)
-        whole = best_of(lambda: schedule_project(project), repeat=5)
-        print(
-            f"   {'2,441-task file, whole schedule()':<40} ours {whole * 1000:9.2f} ms"
-            "   (tasks to dates: calendar, lags, summaries, datetimes)"
-        )
+        reading()
     else:
-        print(f"   (shared file {LARGEST.name} not found; skipped)")
-    for size, repeat in ((10_000, 10), (100_000, 5), (1_000_000, 2)):
-        compare(f"synthetic {size:,} tasks", synthetic(size, rng), repeat=repeat)
+        print(f"   (shared file {LARGEST.name} not found; reading skipped)")
+    at_scale()
+    used = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"   (this benchmark process peaked at {used:,.0f} MiB)")

@@ -6,7 +6,7 @@ working minutes). The project starts Monday 5 January 2026 at 08:00.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import numpy as np
 import pytest
@@ -410,7 +410,9 @@ def test_the_public_surface_is_pinned():
         "Link",
         "LinkType",
         "Network",
+        "NetworkArrays",
         "Project",
+        "ScheduleColumns",
         "ScheduleResult",
         "StoredDates",
         "Task",
@@ -422,3 +424,46 @@ def test_the_public_surface_is_pinned():
         "write_mspdi",
     ]
     assert all(hasattr(package, name) for name in package.__all__)
+
+
+# -- a project start outside working time (issue 11, item 12) -----------------------------------
+
+
+def _start_outside_working_time(start: datetime) -> dict[int, object]:
+    calendar = Calendar.standard(hours=((time(9), time(13)), (time(14), time(18))))
+    network = Network(
+        (
+            Task(0, "Project", summary=True),
+            Task(1, "Survey", 480, parent=0),
+            Task(2, "Kick-off", 0, milestone=True, parent=0),
+            Task(3, "Build", 960, parent=0),
+        ),
+        (Link(1, 3),),
+    )
+    return schedule(network, calendar, start).by_uid()  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    "start",
+    [datetime(2026, 3, 1, 10, 0), datetime(2026, 3, 2, 8, 0)],
+    ids=["a Sunday", "08:00 when the day starts at 09:00"],
+)
+def test_tasks_without_predecessors_keep_a_project_start_outside_working_time(start: datetime):
+    # Given a project that starts outside working time (as Microsoft Project keeps it),
+    tasks = _start_outside_working_time(start)
+    # the tasks with no predecessors, the milestone and the summary start at the project start,
+    assert tasks[1].early_start == start
+    assert tasks[2].early_start == tasks[2].early_finish == start
+    assert tasks[0].early_start == start
+    # but work is counted from the next working minute: Survey ends 18:00 on Monday 2 March,
+    # Build follows from Tuesday 09:00, and slack is unchanged.
+    assert tasks[1].early_finish == datetime(2026, 3, 2, 18, 0)
+    assert tasks[3].early_start == datetime(2026, 3, 3, 9, 0)
+    assert tasks[3].early_finish == datetime(2026, 3, 4, 18, 0)
+    assert tasks[1].total_slack_minutes == 0
+    assert tasks[2].total_slack_minutes == 2 * 8 * 60 + 8 * 60
+
+
+def test_a_project_start_in_working_time_is_where_tasks_start():
+    tasks = _start_outside_working_time(datetime(2026, 3, 2, 9, 0))
+    assert tasks[1].early_start == tasks[2].early_start == datetime(2026, 3, 2, 9, 0)

@@ -23,17 +23,25 @@ from openpmo.core.errors import OpenPMOError
 __all__ = ["main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_modules(argv: Sequence[str] | None) -> list[str]:
+    """The command modules to load: only the one named on the command line when there is one
+    (so ``openpmo schedule`` never loads the risk engine's scipy), else all of them."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    words = [word for word in argv or () if not word.startswith("-")]
+    if words and words[0].replace("-", "_") in names:
+        return [words[0].replace("-", "_")]
+    return names
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openpmo",
         description="OpenPMO engines on the command line: costs, reserves, schedules, risk.",
     )
     parser.add_argument("--version", action="version", version=f"openpmo {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
+    for name in _command_modules(argv):
+        module = importlib.import_module(f"{__name__}.{name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(subparsers)
@@ -41,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

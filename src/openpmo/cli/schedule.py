@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
+
 from openpmo.core.schedule import ScheduleResult, TaskSchedule, read_mspdi, schedule_project
 from openpmo.core.schedule import write_mspdi as _write_mspdi
 
@@ -57,12 +59,45 @@ def as_record(entry: TaskSchedule) -> dict[str, object]:
     }
 
 
+def records(result: ScheduleResult) -> list[dict[str, object]]:
+    """``as_record`` of every task, read from the result's columns (no task objects made)."""
+    table = result.columns
+    dates = [
+        np.datetime_as_string(column, unit="m").tolist()
+        for column in (table.early_start, table.early_finish, table.late_start, table.late_finish)
+    ]
+    day = result.minutes_per_day
+    names = table.names if table.names is not None else ("",) * len(table)
+    return [
+        {
+            "uid": uid,
+            "name": name,
+            "early_start": es,
+            "early_finish": ef,
+            "late_start": ls,
+            "late_finish": lf,
+            "total_slack_days": _days(total / day),
+            "free_slack_days": _days(free / day),
+            "critical": critical,
+        }
+        for uid, name, es, ef, ls, lf, total, free, critical in zip(
+            table.uids.tolist(),
+            names,
+            *dates,
+            table.total_slack_minutes.tolist(),
+            table.free_slack_minutes.tolist(),
+            table.critical.tolist(),
+            strict=True,
+        )
+    ]
+
+
 def as_json(name: str, result: ScheduleResult) -> dict[str, object]:
     return {
         "project": name,
         "project_start": result.project_start.isoformat(timespec="minutes"),
         "project_finish": result.project_finish.isoformat(timespec="minutes"),
-        "tasks": [as_record(entry) for entry in result.tasks],
+        "tasks": records(result),
     }
 
 
@@ -98,11 +133,12 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(as_json(project.name, result), ensure_ascii=False, indent=2))
         return 0
-    critical = sum(1 for entry in result.tasks if entry.critical and not entry.summary)
+    table = result.columns
+    critical = int((table.critical & ~table.summary).sum())
     print(
-        f"{project.name}: {len(result.tasks)} tasks, "
+        f"{project.name}: {len(table)} tasks, "
         f"{result.project_start.isoformat(timespec='minutes')} to "
         f"{result.project_finish.isoformat(timespec='minutes')}, {critical} critical"
     )
-    print(render_table([as_record(entry) for entry in result.tasks]))
+    print(render_table(records(result)))
     return 0

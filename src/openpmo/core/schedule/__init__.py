@@ -6,7 +6,7 @@ modelled). ``read_mspdi`` and ``write_mspdi`` read and write Microsoft Project X
 """
 
 from openpmo.core.schedule._calendar import Calendar, CalendarException, WorkingInterval
-from openpmo.core.schedule._engine import ScheduleResult, TaskSchedule, schedule
+from openpmo.core.schedule._engine import schedule
 from openpmo.core.schedule._model import (
     ConstraintType,
     Link,
@@ -17,6 +17,8 @@ from openpmo.core.schedule._model import (
     Task,
 )
 from openpmo.core.schedule._mspdi import read_mspdi, write_mspdi
+from openpmo.core.schedule._result import ScheduleColumns, ScheduleResult, TaskSchedule
+from openpmo.core.schedule._table import NetworkArrays
 
 __all__ = [
     "Calendar",
@@ -25,7 +27,9 @@ __all__ = [
     "Link",
     "LinkType",
     "Network",
+    "NetworkArrays",
     "Project",
+    "ScheduleColumns",
     "ScheduleResult",
     "StoredDates",
     "Task",

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openpmo.core.errors import ValidationError
+from openpmo.core.schedule import _kernel
 
 __all__ = ["Calendar", "CalendarException", "WorkingInterval"]
 
@@ -348,6 +349,8 @@ class _Timeline:
         offsets = np.asarray(offsets, dtype=np.int64)
         end_form = np.asarray(end_form, dtype=np.bool_)
         span = self._for_offsets(offsets)
+        if offsets.shape[0] >= _kernel.MIN_TASKS and _kernel.available():
+            return _kernel.walls(offsets, end_form, span)
         cumulative = span.cumulative
         # start form: the last day whose midnight count is <= offset (it has work after it)
         row_start = np.searchsorted(cumulative, offsets, side="right") - 1

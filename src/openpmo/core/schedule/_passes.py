@@ -1,0 +1,511 @@
+"""The forward and backward passes over a network held as arrays (no tasks, no datetimes).
+
+Dates are encoded int64 values (see ``NEVER_BEFORE``); tasks are grouped in topological levels
+(Kahn's algorithm, vectorised) and each level is one set of numpy operations over its links
+(``maximum.reduceat`` over links sorted by successor going forward, by predecessor going back),
+so the Python loop runs once per level, not per task. Networks deep enough that the per-level
+loop would dominate go through a compiled per-task kernel instead (``_kernel``), when numba is
+installed, with the very same integer arithmetic, so the dates are identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from openpmo.core.schedule import _kernel
+from openpmo.core.schedule._calendar import _Timeline
+from openpmo.core.schedule._model import LinkType
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# A date is held as one int64: 2 * working-minute offset + form, where form 1 means "the start of
+# the working period that begins at this offset" and 0 "the end of the one that closes at it".
+# Ordering these integers orders the wall-clock times, as Project compares them.
+NEVER_BEFORE = np.int64(-(1 << 60))
+NEVER_AFTER = np.int64(1 << 60)
+
+
+def _shift(values: IntArray, minutes: IntArray) -> IntArray:
+    """Add working minutes the way Project does: forward lands at an end, back at a start."""
+    moved = 2 * ((values >> 1) + minutes) + (minutes < 0)
+    return np.where(minutes == 0, values, moved)
+
+
+class Passes(NamedTuple):
+    """What the array engine returns: dates as encoded int64 values (see ``NEVER_BEFORE``)."""
+
+    early_start: IntArray
+    early_finish: IntArray
+    late_start: IntArray
+    late_finish: IntArray
+    project_finish: np.int64
+    walls: tuple[IntArray, IntArray, IntArray, IntArray] | None = None
+    """Wall-clock minutes of early start/finish and late start/finish for elapsed tasks."""
+
+
+@dataclass
+class ArrayNetwork:
+    """A network as arrays over task indices 0..n-1 (no summaries): what the passes consume.
+
+    Link types use :class:`LinkType` codes; lags are whole working minutes.
+    """
+
+    durations: IntArray
+    predecessors: IntArray
+    successors: IntArray
+    link_types: IntArray
+    lags: IntArray
+    start_bound: IntArray
+    finish_bound: IntArray
+    late_start_bound: IntArray
+    late_finish_bound: IntArray
+    manual: BoolArray
+    manual_start: IntArray
+    manual_finish: IntArray
+    pin_start: IntArray
+    pin_finish: IntArray
+    elapsed: BoolArray | None = None
+    elapsed_lags: BoolArray | None = None
+
+    @classmethod
+    def simple(
+        cls,
+        durations: IntArray,
+        predecessors: IntArray,
+        successors: IntArray,
+        link_types: IntArray | None = None,
+        lags: IntArray | None = None,
+    ) -> ArrayNetwork:
+        """Tasks that start no earlier than offset 0 (a start of day), no constraints."""
+        n = durations.shape[0]
+        e = predecessors.shape[0]
+        return cls(
+            durations=durations.astype(np.int64),
+            predecessors=predecessors.astype(np.int64),
+            successors=successors.astype(np.int64),
+            link_types=(
+                np.full(e, int(LinkType.FS), np.int64) if link_types is None else link_types
+            ),
+            lags=np.zeros(e, np.int64) if lags is None else lags.astype(np.int64),
+            start_bound=np.ones(n, np.int64),
+            finish_bound=np.full(n, NEVER_BEFORE, np.int64),
+            late_start_bound=np.full(n, NEVER_AFTER, np.int64),
+            late_finish_bound=np.full(n, NEVER_AFTER, np.int64),
+            manual=np.zeros(n, np.bool_),
+            manual_start=np.zeros(n, np.int64),
+            manual_finish=np.zeros(n, np.int64),
+            pin_start=np.full(n, NEVER_BEFORE, np.int64),
+            pin_finish=np.full(n, NEVER_BEFORE, np.int64),
+        )
+
+
+def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
+    """Concatenate arange(s, s + c) for each pair, without a Python loop."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    before = np.cumsum(counts) - counts
+    return np.asarray(np.repeat(starts - before, counts) + np.arange(total), dtype=np.int64)
+
+
+def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> IntArray:
+    """Each task's level: 0 without predecessors, else 1 + the highest predecessor level.
+
+    Raises ``_CycleFound`` (holding the indices of the tasks on one cycle, in link order) when
+    the links form a cycle; :func:`schedule` turns that into a :class:`CycleError` with names.
+    """
+    indegree = np.bincount(successors, minlength=n).astype(np.int64)
+    by_predecessor = np.argsort(predecessors, kind="stable")
+    out_pointer = np.concatenate(([0], np.cumsum(np.bincount(predecessors, minlength=n))))
+    ordered_successors = successors[by_predecessor]
+    level = np.full(n, -1, np.int64)
+    frontier = np.flatnonzero(indegree == 0)
+    depth = 0
+    while frontier.size:
+        level[frontier] = depth
+        starts = out_pointer[frontier]
+        reached = ordered_successors[_ranges(starts, out_pointer[frontier + 1] - starts)]
+        if reached.size == 0:
+            break
+        np.subtract.at(indegree, reached, 1)
+        frontier = np.unique(reached[indegree[reached] == 0])
+        depth += 1
+    if (level < 0).any():
+        raise _CycleFound(_find_cycle(level, predecessors, successors))
+    return level
+
+
+class _CycleFound(Exception):
+    def __init__(self, indices: list[int]) -> None:
+        self.indices = indices
+
+
+def _find_cycle(level: IntArray, predecessors: IntArray, successors: IntArray) -> list[int]:
+    """Walk back through unplaced tasks (each has an unplaced predecessor) until one repeats."""
+    stuck = level < 0
+    keep = stuck[predecessors] & stuck[successors]
+    back: dict[int, int] = {}
+    for pred, succ in zip(predecessors[keep].tolist(), successors[keep].tolist(), strict=True):
+        back.setdefault(succ, pred)
+    node = int(np.flatnonzero(stuck)[0])
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = back[node]
+    cycle = path[seen[node] :]
+    cycle.reverse()  # we walked against the links; report them in link order
+    return cycle
+
+
+def _kernel_fits(network: ArrayNetwork, timeline: _Timeline | None) -> bool:
+    """True when the compiled kernel models everything this network uses."""
+    if network.manual.any():
+        return False
+    if (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any():
+        return False
+    if timeline is not None:
+        for flags in (network.elapsed, network.elapsed_lags):
+            if flags is not None and flags.any():
+                return False
+    return True
+
+
+def run_passes(
+    network: ArrayNetwork,
+    levels: IntArray | None = None,
+    timeline: _Timeline | None = None,
+    *,
+    kernel: bool | None = None,
+) -> Passes:
+    """Forward and backward pass over an :class:`ArrayNetwork`; dates as encoded values.
+
+    Elapsed (calendar-time) durations and lags need ``timeline`` to convert to wall-clock time.
+    Tasks are first renumbered in level order so that each level is a contiguous slice. Big
+    networks (``kernel`` None: ``_kernel.MIN_TASKS`` tasks or more; True: any) go through the
+    compiled per-task kernel when numba is installed and the kernel models the network; the
+    dates are the same either way.
+    """
+    n = network.durations.shape[0]
+    wanted = n >= _kernel.MIN_TASKS if kernel is None else kernel
+    if wanted and levels is None and _kernel_fits(network, timeline) and _kernel.available():
+        types = network.link_types
+        found = _kernel.passes(
+            network.durations,
+            network.predecessors,
+            network.successors,
+            (types == LinkType.FS) | (types == LinkType.FF),
+            (types == LinkType.FS) | (types == LinkType.SS),
+            network.lags,
+            (
+                network.start_bound,
+                network.finish_bound,
+                network.late_start_bound,
+                np.minimum(network.late_finish_bound, NEVER_AFTER),
+            ),
+        )
+        if found is not None:  # else a loop: the level pass finds and names it
+            return Passes(*found)
+    if levels is None:
+        levels = topological_levels(n, network.predecessors, network.successors)
+    order = np.argsort(levels, kind="stable")
+    position = np.empty(n, np.int64)
+    position[order] = np.arange(n)
+
+    def nodes(values: npt.NDArray[Any] | None) -> npt.NDArray[Any] | None:
+        return None if values is None else values[order]
+
+    renumbered = ArrayNetwork(
+        durations=network.durations[order],
+        predecessors=position[network.predecessors],
+        successors=position[network.successors],
+        link_types=network.link_types,
+        lags=network.lags,
+        start_bound=network.start_bound[order],
+        finish_bound=network.finish_bound[order],
+        late_start_bound=network.late_start_bound[order],
+        late_finish_bound=network.late_finish_bound[order],
+        manual=network.manual[order],
+        manual_start=network.manual_start[order],
+        manual_finish=network.manual_finish[order],
+        pin_start=network.pin_start[order],
+        pin_finish=network.pin_finish[order],
+        elapsed=nodes(network.elapsed),
+        elapsed_lags=network.elapsed_lags,
+    )
+    inner = _passes_in_level_order(renumbered, levels[order], timeline)
+    walls = None
+    if inner.walls is not None:
+        walls = tuple(w[position] for w in inner.walls)
+    return Passes(
+        inner.early_start[position],
+        inner.early_finish[position],
+        inner.late_start[position],
+        inner.late_finish[position],
+        inner.project_finish,
+        walls,  # type: ignore[arg-type]
+    )
+
+
+def _passes_in_level_order(
+    network: ArrayNetwork, levels: IntArray, timeline: _Timeline | None
+) -> Passes:
+    """The passes, for tasks numbered so that levels are consecutive (``levels`` ascending).
+
+    Work that a network does not need (finish-side links, lags, bounds, pins, manual tasks) is
+    skipped for the whole run, so the common all-FS network costs a handful of numpy calls per
+    topological level.
+    """
+    n = network.durations.shape[0]
+    pred = network.predecessors
+    succ = network.successors
+    elapsed = network.elapsed if timeline is not None else None
+    if elapsed is not None and not elapsed.any():
+        elapsed = None
+    wall_es = np.zeros(n, np.int64)
+    wall_ef = np.zeros(n, np.int64)
+    wall_ls = np.zeros(n, np.int64)
+    wall_lf = np.zeros(n, np.int64)
+    durations = network.durations
+    link_type = network.link_types
+    lag = network.lags
+    from_finish = (link_type == LinkType.FS) | (link_type == LinkType.FF)
+    to_start = (link_type == LinkType.FS) | (link_type == LinkType.SS)
+    manual = network.manual
+
+    # what this network needs, decided once
+    finish_links = bool((~to_start).any())  # FF or SF: finish requirements going forward
+    start_sources = bool((~from_finish).any())  # SS or SF: predecessor starts matter
+    any_lag = bool(lag.any())
+    finish_bounds = bool((network.finish_bound > NEVER_BEFORE).any())
+    late_start_bounds = bool((network.late_start_bound < NEVER_AFTER).any())
+    any_pins = bool(
+        (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any()
+    )
+    any_manual = bool(manual.any())
+    elapsed_lags = None
+    if timeline is not None and network.elapsed_lags is not None and network.elapsed_lags.any():
+        elapsed_lags = network.elapsed_lags
+
+    # date arithmetic by whole columns (see _shift): for a duration d > 0, forward lands at an
+    # end (form 0) and back at a start (form 1); a zero duration keeps the date as it is.
+    positive = (durations > 0).astype(np.int64)
+    not_positive = ~positive  # -2 (clears the form bit) where d > 0, else -1 (keeps it)
+    two_span = 2 * durations
+    back_span = positive - two_span
+    loose = manual if elapsed is None else manual | elapsed
+    finish_mask = np.where((durations > 0) & ~loose, ~np.int64(1), np.int64(-1))
+
+    depth = int(levels[-1]) + 1 if n else 0
+    node_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels, minlength=depth))))
+    node_bounds = node_pointer.tolist()
+
+    # forward: links sorted by successor (so by its level); one segment per successor
+    forward = np.argsort(succ, kind="stable")
+    f_pred, f_succ = pred[forward], succ[forward]
+    f_from_finish, f_to_start, f_lag = from_finish[forward], to_start[forward], lag[forward]
+    f_elapsed_lag = None if elapsed_lags is None else elapsed_lags[forward]
+    f_pointer = np.searchsorted(f_succ, node_pointer)
+    f_bounds = f_pointer.tolist()
+    f_segments = _segments(f_succ, levels, f_pointer, depth)
+
+    # backward: links sorted by predecessor (so by its level)
+    backward = np.argsort(pred, kind="stable")
+    b_pred, b_succ = pred[backward], succ[backward]
+    b_from_finish, b_to_start, b_lag = from_finish[backward], to_start[backward], lag[backward]
+    b_elapsed_lag = None if elapsed_lags is None else elapsed_lags[backward]
+    b_pointer = np.searchsorted(b_pred, node_pointer)
+    b_bounds = b_pointer.tolist()
+    b_segments = _segments(b_pred, levels, b_pointer, depth)
+    b_where = [
+        b_pred[lo + segments] - first
+        for lo, first, segments in zip(b_bounds, node_bounds, b_segments, strict=False)
+    ]
+
+    early_start = np.zeros(n, np.int64)
+    early_finish = np.zeros(n, np.int64)
+    for d in range(depth):
+        first = node_bounds[d]
+        nodes = slice(first, node_bounds[d + 1])
+        start_req = network.start_bound[nodes]
+        finish_req = network.finish_bound[nodes] if (finish_links or finish_bounds) else None
+        lo, hi = f_bounds[d], f_bounds[d + 1]
+        if hi > lo:
+            p = f_pred[lo:hi]
+            if start_sources:
+                source = np.where(f_from_finish[lo:hi], early_finish[p], early_start[p])
+            else:
+                source = early_finish[p]
+            candidate = _shift(source, f_lag[lo:hi]) if any_lag else source
+            if f_elapsed_lag is not None:
+                candidate = _elapsed_shift(
+                    timeline, candidate, source, f_lag[lo:hi], f_elapsed_lag[lo:hi]
+                )
+            segments = f_segments[d]
+            if finish_links:
+                into_start = f_to_start[lo:hi]
+                start_req = np.maximum(
+                    start_req,
+                    np.maximum.reduceat(np.where(into_start, candidate, NEVER_BEFORE), segments),
+                )
+                finish_req = np.maximum(
+                    finish_req,  # type: ignore[arg-type]
+                    np.maximum.reduceat(np.where(into_start, NEVER_BEFORE, candidate), segments),
+                )
+            else:
+                start_req = np.maximum(start_req, np.maximum.reduceat(candidate, segments))
+        start_req = start_req | positive[nodes]
+        finish_from_start = (start_req & not_positive[nodes]) + two_span[nodes]
+        if finish_req is not None:
+            start_from_finish = (finish_req & not_positive[nodes]) + back_span[nodes]
+            finish_drives = start_from_finish >= start_req
+            es = np.where(finish_drives, start_from_finish, start_req)
+            ef = np.where(finish_drives, finish_req, finish_from_start)
+        else:
+            es, ef = start_req, finish_from_start
+        if any_pins:
+            span = durations[nodes]
+            pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
+            es = np.where(pin_s > NEVER_BEFORE, pin_s, es)
+            ef = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), ef)
+            es = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), es)
+            ef = np.where(pin_f > NEVER_BEFORE, pin_f, ef)
+        if any_manual:
+            kept = manual[nodes]
+            es = np.where(kept, network.manual_start[nodes], es)
+            ef = np.where(kept, network.manual_finish[nodes], ef)
+        if elapsed is not None and timeline is not None and elapsed[nodes].any():
+            chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
+            at = first + chosen
+            wall_es[at] = timeline.walls_of(es[chosen])
+            wall_ef[at] = wall_es[at] + durations[at]
+            ef = ef.copy()
+            ef[chosen] = timeline.values_of(wall_ef[at], prefer_start=False)
+        early_start[nodes] = es
+        early_finish[nodes] = ef
+
+    project_finish = np.int64(early_finish.max()) if n else np.int64(1)
+    late_finish_bound = np.minimum(network.late_finish_bound, project_finish)
+    start_side = start_sources or late_start_bounds
+    late_start = np.zeros(n, np.int64)
+    late_finish = np.zeros(n, np.int64)
+    for d in range(depth - 1, -1, -1):
+        first = node_bounds[d]
+        nodes = slice(first, node_bounds[d + 1])
+        lf_req = late_finish_bound[nodes]  # a view of a scratch array; each level owns its slice
+        ls_req: IntArray | None = network.late_start_bound[nodes].copy() if start_side else None
+        lo, hi = b_bounds[d], b_bounds[d + 1]
+        if hi > lo:
+            s = b_succ[lo:hi]
+            source = (
+                np.where(b_to_start[lo:hi], late_start[s], late_finish[s])
+                if finish_links
+                else late_start[s]
+            )
+            candidate = _shift(source, -b_lag[lo:hi]) if any_lag else source
+            if b_elapsed_lag is not None:
+                candidate = _elapsed_shift(
+                    timeline, candidate, source, -b_lag[lo:hi], b_elapsed_lag[lo:hi]
+                )
+            segments = b_segments[d]
+            where = b_where[d]
+            if start_sources:
+                into_finish = b_from_finish[lo:hi]
+                lf_req[where] = np.minimum(
+                    lf_req[where],
+                    np.minimum.reduceat(np.where(into_finish, candidate, NEVER_AFTER), segments),
+                )
+                assert ls_req is not None
+                ls_req[where] = np.minimum(
+                    ls_req[where],
+                    np.minimum.reduceat(np.where(into_finish, NEVER_AFTER, candidate), segments),
+                )
+            else:
+                lf_req[where] = np.minimum(lf_req[where], np.minimum.reduceat(candidate, segments))
+        lf_req = lf_req & finish_mask[nodes]
+        start_from_finish = (lf_req & not_positive[nodes]) + back_span[nodes]
+        if ls_req is not None:
+            if any_manual:
+                ls_req = np.where(manual[nodes], NEVER_AFTER, ls_req)
+            finish_from_start = (ls_req & not_positive[nodes]) + two_span[nodes]
+            start_drives = finish_from_start < lf_req
+            lf = np.where(start_drives, finish_from_start, lf_req)
+            ls = np.where(start_drives, ls_req, start_from_finish)
+        else:
+            lf, ls = lf_req, start_from_finish
+        if any_pins:
+            span = durations[nodes]
+            pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
+            ls = np.where(pin_s > NEVER_BEFORE, pin_s, ls)
+            lf = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), lf)
+            ls = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), ls)
+            lf = np.where(pin_f > NEVER_BEFORE, pin_f, lf)
+        if elapsed is not None and timeline is not None and elapsed[nodes].any():
+            chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
+            at = first + chosen
+            wall_lf[at] = timeline.walls_of(lf[chosen])
+            wall_ls[at] = wall_lf[at] - durations[at]
+            ls = ls.copy()
+            ls[chosen] = timeline.values_of(wall_ls[at], prefer_start=True)
+        late_start[nodes] = ls
+        late_finish[nodes] = lf
+    walls = None
+    if elapsed is not None:
+        walls = (wall_es, wall_ef, wall_ls, wall_lf)
+    return Passes(early_start, early_finish, late_start, late_finish, project_finish, walls)
+
+
+def _segments(keys: IntArray, levels: IntArray, pointer: IntArray, depth: int) -> list[IntArray]:
+    """Per level, where each run of equal ``keys`` starts, relative to the level's first link."""
+    if keys.size == 0:
+        return [np.zeros(0, np.int64) for _ in range(depth)]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    level_of = levels[keys[starts]]
+    relative = starts - pointer[level_of]
+    cuts = np.searchsorted(level_of, np.arange(depth + 1)).tolist()
+    return [relative[cuts[d] : cuts[d + 1]] for d in range(depth)]
+
+
+def _elapsed_shift(
+    timeline: _Timeline | None,
+    candidate: IntArray,
+    source: IntArray,
+    minutes: IntArray,
+    elapsed: BoolArray,
+) -> IntArray:
+    """Where a lag is calendar time, move the wall-clock time and encode the result."""
+    if timeline is None or not elapsed.any():
+        return candidate
+    chosen = np.flatnonzero(elapsed & (minutes != 0))
+    wall = timeline.walls_of(source[chosen]) + minutes[chosen]
+    candidate = candidate.copy()
+    candidate[chosen] = np.where(
+        minutes[chosen] > 0,
+        timeline.values_of(wall, prefer_start=False),
+        timeline.values_of(wall, prefer_start=True),
+    )
+    return candidate
+
+
+def free_slack(network: ArrayNetwork, passes: Passes) -> IntArray:
+    """Working minutes each task can slip before a successor (or the project finish) moves."""
+    es, ef = passes.early_start, passes.early_finish
+    pred, succ, types = network.predecessors, network.successors, network.link_types
+    source = np.where((types == LinkType.FS) | (types == LinkType.FF), ef[pred], es[pred])
+    target = np.where((types == LinkType.FS) | (types == LinkType.SS), es[succ], ef[succ])
+    room = (target >> 1) - (_shift(source, network.lags) >> 1)
+    slack = (passes.project_finish >> 1) - (ef >> 1)
+    np.minimum.at(slack, pred, room)
+    return np.asarray(slack, dtype=np.int64)
+
+
+def total_slack(passes: Passes) -> IntArray:
+    start_slack = (passes.late_start >> 1) - (passes.early_start >> 1)
+    finish_slack = (passes.late_finish >> 1) - (passes.early_finish >> 1)
+    return np.asarray(np.minimum(start_slack, finish_slack), dtype=np.int64)
