@@ -26,7 +26,7 @@ PAGES = {
     "dashboard": "/",
     "register": "/work-packages/",
     "gate pipeline": "/gates/",
-    "benefits tracker": "/benefits/tracker/",
+    "benefits tracker": "/benefits/",
     "API work packages": "/api/work-packages/",
     "API decisions": "/api/decisions/",
 }
