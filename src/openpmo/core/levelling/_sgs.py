@@ -283,7 +283,7 @@ def parallel(c: Compiled, values: Sequence[float]) -> list[int]:
             started = False
             for j in sorted((j for j in ready if earliest[j] <= t), key=lambda j: (values[j], j)):
                 d, need = c.durations[j], c.demands[j]
-                if need and _fit_forward(avail, need, t, d) != t:
+                if need and any(min(avail[r][t : t + d]) < q for r, q in need):
                     continue
                 _take(avail, need, t, d)
                 start[j] = t
