@@ -121,6 +121,9 @@ class Compiled:
     groups: tuple[int, ...]
     group_names: tuple[str, ...]
     negative_lags: bool
+    packed_rows: tuple[int, ...]
+    packed_demand: tuple[int, ...]
+    guard: int
 
 
 def _check_activities(problem: Problem, resources: Mapping[str, Resource]) -> None:
@@ -233,6 +236,7 @@ def compile_problem(problem: Problem) -> Compiled:
     releases = [activity.release for activity in problem.activities]
     horizon = longest_profile + sum(durations) + positive_lags + max(releases, default=0) + 1
     rows = tuple(tuple(resource.at(t) for t in range(horizon)) for resource in problem.resources)
+    packed_rows, packed_demand, guard = _pack(rows, problem, resource_index, horizon)
     group_index: dict[str, int] = {}
     groups = []
     for activity in problem.activities:
@@ -265,4 +269,36 @@ def compile_problem(problem: Problem) -> Compiled:
         groups=tuple(groups),
         group_names=tuple(group_index),
         negative_lags=any(link.lag < 0 for link in problem.precedences),
+        packed_rows=packed_rows,
+        packed_demand=packed_demand,
+        guard=guard,
     )
+
+
+def _pack(
+    rows: tuple[tuple[int, ...], ...],
+    problem: Problem,
+    resource_index: Mapping[str, int],
+    horizon: int,
+) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """All resources of a period in one integer, one bit field each with a guard bit on top.
+
+    A field holds ``free + B`` (``B`` its guard bit, above any capacity). Subtracting a demand
+    packed the same way leaves every guard bit set exactly when every resource has room, and a
+    short field borrows only from its own guard, so one subtraction and one mask test check all
+    resources of a period at once.
+    """
+    top = max((max(row, default=0) for row in rows), default=0)
+    width = max(top.bit_length(), 1) + 1
+    guard = sum(1 << (width * r + width - 1) for r in range(len(rows)))
+    packed = tuple(
+        guard + sum(row[t] << (width * r) for r, row in enumerate(rows))
+        for t in range(horizon)
+    )
+    demand = tuple(
+        sum(units << (width * resource_index[name]) for name, units in activity.demand.items())
+        if activity.duration > 0
+        else 0
+        for activity in problem.activities
+    )
+    return packed, demand, guard

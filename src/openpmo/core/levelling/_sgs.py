@@ -122,9 +122,14 @@ def _take(avail: list[list[int]], need: Sequence[tuple[int, int]], t: int, d: in
 
 
 def serial(c: Compiled, order: Sequence[int]) -> list[int]:
-    """Starts from the serial scheme for a precedence-feasible activity list."""
-    durations, releases, demands, predecessors = c.durations, c.releases, c.demands, c.predecessors
-    avail = [list(row) for row in c.capacity_rows]
+    """Starts from the serial scheme for a precedence-feasible activity list.
+
+    Free capacity is kept packed (see ``_model._pack``): one integer per period for all
+    resources, so checking and taking room costs one operation per period, not per resource.
+    """
+    durations, releases, predecessors = c.durations, c.releases, c.predecessors
+    demands, guard = c.packed_demand, c.guard
+    free = list(c.packed_rows)
     limit = c.horizon
     start = [0] * len(durations)
     finish = [0] * len(durations)
@@ -135,12 +140,21 @@ def serial(c: Compiled, order: Sequence[int]) -> list[int]:
             if v > t:
                 t = v
         d = durations[j]
-        need = demands[j]
-        if need:
-            t = _fit_forward(avail, need, t, d)
-            if t + d > limit:
-                raise ScheduleError(f"activity {c.ids[j]} cannot fit within the capacity given")
-            _take(avail, need, t, d)
+        q = demands[j]
+        if q:
+            k = t + d - 1
+            while k >= t:  # scan the window from its end; on a clash, restart after it
+                if (free[k] - q) & guard != guard:
+                    t = k + 1
+                    k = t + d - 1
+                    if k >= limit:
+                        raise ScheduleError(
+                            f"activity {c.ids[j]} cannot fit within the capacity given"
+                        )
+                else:
+                    k -= 1
+            for k in range(t, t + d):
+                free[k] -= q
         start[j] = t
         finish[j] = t + d
     return start
@@ -148,8 +162,9 @@ def serial(c: Compiled, order: Sequence[int]) -> list[int]:
 
 def _backward(c: Compiled, order: Sequence[int], end: int, floor: Sequence[int]) -> list[int]:
     """Latest starts for a list in which every successor comes before its predecessors."""
-    durations, demands, successors = c.durations, c.demands, c.successors
-    avail = [list(row[:end]) for row in c.capacity_rows]
+    durations, successors = c.durations, c.successors
+    demands, guard = c.packed_demand, c.guard
+    free = list(c.packed_rows[:end])
     start = [0] * len(durations)
     for j in order:
         d = durations[j]
@@ -159,12 +174,20 @@ def _backward(c: Compiled, order: Sequence[int], end: int, floor: Sequence[int])
             if v < latest:
                 latest = v
         t = latest - d
-        need = demands[j]
-        if need:
-            t = _fit_backward(avail, need, t, d)
-            if t < floor[j]:  # cannot happen for a feasible input; keep the original place
-                t = floor[j]
-            _take(avail, need, t, d)
+        q = demands[j]
+        if q:
+            k = t
+            while k < t + d:  # scan from the window's start; on a clash, end the window there
+                if (free[k] - q) & guard != guard:
+                    t = k - d
+                    if t < floor[j]:  # cannot happen for a feasible input: keep its place
+                        t = floor[j]
+                        break
+                    k = t
+                else:
+                    k += 1
+            for k in range(t, t + d):
+                free[k] -= q
         start[j] = t
     return start
 
@@ -173,9 +196,12 @@ def _ordered(c: Compiled, key: Sequence[int], backward: bool) -> list[int]:
     """Activities by ``key`` (ascending, or descending when ``backward``), precedence kept."""
     rank = c.rank
     if not c.negative_lags:
+        n = len(key)
         if backward:
-            return sorted(range(len(key)), key=lambda j: (-key[j], -rank[j]))
-        return sorted(range(len(key)), key=lambda j: (key[j], rank[j]))
+            combined = [-(value * n + r) for value, r in zip(key, rank, strict=True)]
+        else:
+            combined = [value * n + r for value, r in zip(key, rank, strict=True)]
+        return sorted(range(n), key=combined.__getitem__)
     links = c.successors if not backward else c.predecessors
     inverse = c.predecessors if not backward else c.successors
     waiting = [len(inverse[j]) for j in range(len(key))]
