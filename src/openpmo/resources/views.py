@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from openpmo.finance.models import TeamCostPlan
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
-from openpmo.resources import excel, planning, selectors, services, team
+from openpmo.resources import excel, msproject, planning, selectors, services, team
 from openpmo.resources.forms import DemandRowForm, HybridForm, PersonForm, UploadForm, WhatIfForm
 from openpmo.resources.models import Demand, ResourceRole
 
@@ -157,9 +157,13 @@ def demand(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "upload-file" in request.FILES:
-                count = excel.import_demand(
-                    actor=request.user, programme=programme, file=request.FILES["upload-file"]
-                )
+                file = request.FILES["upload-file"]
+                if (file.name or "").lower().endswith(".xml"):
+                    count = msproject.import_mspdi_demand(
+                        actor=request.user, work_package=work_package, data=file.read()
+                    )
+                else:
+                    count = excel.import_demand(actor=request.user, programme=programme, file=file)
                 messages.success(request, f"{count} rows of demand imported.")
                 return redirect(request.path)
             if form.is_valid():

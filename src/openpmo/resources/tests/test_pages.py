@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from openpmo.accounts.roles import Role
@@ -14,7 +16,7 @@ from openpmo.audit.models import AuditRecord
 from openpmo.finance.tests.factories import TeamCostPlanFactory, TeamRoleFactory
 from openpmo.reports.resources_sections import capacity_section, team_section
 from openpmo.reports.sections import Scope
-from openpmo.resources import excel, team
+from openpmo.resources import excel, msproject, team
 from openpmo.resources.models import Demand, Person
 from openpmo.resources.tests.factories import DemandFactory, PersonFactory, ResourceRoleFactory
 
@@ -222,3 +224,45 @@ def test_core_team_page(client, role_user, core_team):
     client.force_login(role_user(Role.FINANCE))
     page = client.get("/resources/core-team/", {"as_at": "2023-01-31"}).content.decode()
     assert "£9,100" in page and "late" in page
+
+
+SCHEDULE = Path(__file__).resolve().parents[5].parent / "shared" / "data" / "schedules"
+MSPDI = next(
+    (
+        folder / "MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml"
+        for folder in (
+            SCHEDULE,
+            Path(__file__).resolve().parents[6] / "shared" / "data" / "schedules",
+        )
+        if (folder / "MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml").is_file()
+    ),
+    None,
+)
+
+
+@pytest.mark.skipif(MSPDI is None, reason="shared schedules not found")
+def test_demand_from_microsoft_project_assignments(client, role_user, setup):
+    programme, role, work_package = setup
+    client.force_login(role_user(Role.PMO))
+    data = MSPDI.read_bytes()
+    names = list(msproject.demand_from_mspdi(data))
+    for name in names[:-1]:
+        ResourceRoleFactory(programme=programme, name=name)
+    before = list(Demand.objects.values_list("pk", "fte"))
+    response = client.post(
+        f"/resources/work-packages/{work_package.pk}/demand/",
+        {"upload-file": SimpleUploadedFile("plan.xml", data)},
+    )
+    assert response.status_code == 400
+    assert (
+        f"These resources are not roles of the programme: {names[-1]}." in response.content.decode()
+    )
+    assert list(Demand.objects.values_list("pk", "fte")) == before
+    ResourceRoleFactory(programme=programme, name=names[-1])
+    client.post(
+        f"/resources/work-packages/{work_package.pk}/demand/",
+        {"upload-file": SimpleUploadedFile("plan.xml", data)},
+    )
+    saved = Demand.objects.filter(work_package=work_package, role__name="R 1")
+    assert {d.month: d.fte for d in saved} == msproject.demand_from_mspdi(data)["R 1"]
+    assert {d.source for d in Demand.objects.all()} == {"ms_project"}
