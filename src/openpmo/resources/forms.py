@@ -9,7 +9,7 @@ from django import forms
 
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.resources.choices import Sourcing
-from openpmo.resources.models import Person, ResourceRole, Supplier
+from openpmo.resources.models import Contract, Person, ResourceRole, Supplier
 from openpmo.resources.selectors import Hire, WhatIf
 
 
@@ -126,3 +126,23 @@ class HybridForm(forms.Form):
         max_digits=3,
         decimal_places=2,
     )
+
+
+class SupplierForm(forms.ModelForm):
+    class Meta:
+        model = Supplier
+        fields = ["name", "kind", "contact", "notes"]
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ["supplier", "reference", "value", "start", "end", "deliverables", "work_packages"]
+        widgets = {"start": _DateInput(), "end": _DateInput()}
+
+    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["supplier"].queryset = Supplier.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        self.fields["work_packages"].queryset = WorkPackage.objects.filter(  # type: ignore[attr-defined]
+            strand__pillar__programme=programme
+        ).order_by("reference")

@@ -15,7 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from openpmo.finance.models import TeamCostPlan
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 from openpmo.resources import excel, msproject, planning, selectors, services, team
-from openpmo.resources.forms import DemandRowForm, HybridForm, PersonForm, UploadForm, WhatIfForm
+from openpmo.resources.forms import (
+    ContractForm,
+    DemandRowForm,
+    HybridForm,
+    PersonForm,
+    SupplierForm,
+    UploadForm,
+    WhatIfForm,
+)
 from openpmo.resources.models import Demand, ResourceRole
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -138,12 +146,35 @@ def people_export(request: HttpRequest) -> HttpResponse:
 
 
 def suppliers(request: HttpRequest) -> HttpResponse:
+    """The supplier and partner register with its contracts; PMO adds to it here."""
     programme = _programme(request)
-    return render(
-        request,
-        "resources/suppliers.html",
-        {"programme": programme, "suppliers": selectors.supplier_list(programme)},
-    )
+    supplier_form = SupplierForm(request.POST or None, prefix="supplier")
+    contract_form = ContractForm(request.POST or None, prefix="contract", programme=programme)
+    if request.method == "POST":
+        adding_contract = "contract-reference" in request.POST
+        form = contract_form if adding_contract else supplier_form
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if adding_contract:
+                    supplier = data.pop("supplier")
+                    services.contract_create(actor=request.user, supplier=supplier, **data)
+                else:
+                    services.supplier_create(actor=request.user, programme=programme, **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Saved.")
+                return redirect(request.get_full_path())
+    context = {
+        "programme": programme,
+        "suppliers": selectors.supplier_list(programme),
+        "supplier_form": supplier_form,
+        "contract_form": contract_form,
+        "can_manage": request.user.has_perm("resources.manage_suppliers", programme),
+    }
+    status = 400 if supplier_form.errors or contract_form.errors else 200
+    return render(request, "resources/suppliers.html", context, status=status)
 
 
 def demand(request: HttpRequest, pk: int) -> HttpResponse:

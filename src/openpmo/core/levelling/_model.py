@@ -292,8 +292,7 @@ def _pack(
     width = max(top.bit_length(), 1) + 1
     guard = sum(1 << (width * r + width - 1) for r in range(len(rows)))
     packed = tuple(
-        guard + sum(row[t] << (width * r) for r, row in enumerate(rows))
-        for t in range(horizon)
+        guard + sum(row[t] << (width * r) for r, row in enumerate(rows)) for t in range(horizon)
     )
     demand = tuple(
         sum(units << (width * resource_index[name]) for name, units in activity.demand.items())

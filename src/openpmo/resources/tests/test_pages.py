@@ -17,7 +17,7 @@ from openpmo.finance.tests.factories import TeamCostPlanFactory, TeamRoleFactory
 from openpmo.reports.resources_sections import capacity_section, team_section
 from openpmo.reports.sections import Scope
 from openpmo.resources import excel, msproject, team
-from openpmo.resources.models import Demand, Person
+from openpmo.resources.models import Contract, Demand, Person, Supplier
 from openpmo.resources.tests.factories import DemandFactory, PersonFactory, ResourceRoleFactory
 
 MAY = dt.date(2024, 5, 1)
@@ -266,3 +266,32 @@ def test_demand_from_microsoft_project_assignments(client, role_user, setup):
     saved = Demand.objects.filter(work_package=work_package, role__name="R 1")
     assert {d.month: d.fte for d in saved} == msproject.demand_from_mspdi(data)["R 1"]
     assert {d.source for d in Demand.objects.all()} == {"ms_project"}
+
+
+def test_pmo_registers_a_partner_and_its_contract(client, role_user, setup):
+    programme, role, work_package = setup
+    client.force_login(role_user(Role.PMO))
+    client.post(
+        "/resources/suppliers/", {"supplier-name": "Acme Digital", "supplier-kind": "partner"}
+    )
+    supplier = Supplier.objects.get(name="Acme Digital")
+    contract = {
+        "contract-supplier": supplier.pk,
+        "contract-reference": "ACME-1",
+        "contract-value": "-5",
+        "contract-start": "2024-04-01",
+        "contract-end": "2025-03-31",
+        "contract-deliverables": "Data platform discovery",
+        "contract-work_packages": [work_package.pk],
+    }
+    refused = client.post("/resources/suppliers/", contract)
+    assert refused.status_code == 400 and not Contract.objects.exists()
+    contract["contract-value"] = "150000"
+    client.post("/resources/suppliers/", contract)
+    saved = Contract.objects.get()
+    assert (saved.value, list(saved.work_packages.all())) == (Decimal(150000), [work_package])
+    page = client.get("/resources/suppliers/").content.decode()
+    assert "ACME-1" in page and "£150,000" in page and work_package.reference in page
+    assert (
+        AuditRecord.objects.filter(action__in=["supplier.created", "contract.created"]).count() == 2
+    )
