@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,10 +59,12 @@ class SupplierViewSet(viewsets.ReadOnlyModelViewSet):
 class DemandView(APIView):
     """A work package's demand: GET lists it, POST sets rows (all or nothing)."""
 
+    @extend_schema(responses={200: DemandSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         rows = Demand.objects.filter(work_package_id=pk).order_by("month", "role")
         return Response(DemandSerializer(rows, many=True).data)
 
+    @extend_schema(request=DemandSetSerializer, responses={200: DemandSerializer(many=True)})
     def post(self, request: Request, pk: int) -> Response:
         work_package = get_object_or_404(WorkPackage, pk=pk)
         serializer = DemandSetSerializer(data=request.data)
@@ -90,9 +94,21 @@ def _programme(request: Request) -> Programme:
     return programme
 
 
+PROGRAMME = OpenApiParameter(
+    "programme", OpenApiTypes.INT, description="Which programme (the first one if omitted)"
+)
+
+
 class CapacityView(APIView):
     """Capacity against in-house demand by role and month (``?programme=``, ``?pillar=``)."""
 
+    @extend_schema(
+        parameters=[
+            PROGRAMME,
+            OpenApiParameter("pillar", OpenApiTypes.INT, description="Only this pillar"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         programme = _programme(request)
         pillar = None
@@ -126,6 +142,7 @@ class CapacityView(APIView):
 class LevellingView(APIView):
     """The programme's plan levelled by month, with what moved and why."""
 
+    @extend_schema(parameters=[PROGRAMME], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         plan = planning.levelled_plan(_programme(request))
         if plan.error:
