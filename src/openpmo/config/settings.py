@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "openpmo.delivery",
     "openpmo.risks",
     "openpmo.reports",
+    "openpmo.resources",
 ]
 
 MIDDLEWARE = [

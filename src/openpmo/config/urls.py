@@ -13,6 +13,7 @@ urlpatterns = [
     path("delivery/", include("openpmo.delivery.urls")),
     path("risks/", include("openpmo.risks.urls")),
     path("reports/", include("openpmo.reports.urls")),
+    path("resources/", include("openpmo.resources.urls")),
     path("", include("openpmo.portfolio.urls")),
     path("", include("openpmo.web.urls")),
 ]

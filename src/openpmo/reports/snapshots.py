@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
+from openpmo.reports import resources_sections  # noqa: F401  (registers capacity and team)
 from openpmo.reports.choices import ReportKind
 from openpmo.reports.sections import SECTIONS, Scope, long_date, prefill
 
@@ -47,11 +48,13 @@ KIND_SECTIONS: dict[str, list[str]] = {
         "decisions",
         "risks",
         "dependencies",
+        "capacity",
     ],
     ReportKind.CABINET_UPDATE: ["programme", "finance", "reserve", "benefits", "decisions"],
     ReportKind.TWELVE_MONTH_REVIEW: [
         "programme",
         "team_cost",
+        "team",
         "finance",
         "reserve",
         "benefits",

@@ -11,6 +11,7 @@ _SECTIONS = [
     ("Finance", "finance:home", ("/finance/",)),
     ("Benefits", "benefits:home", ("/benefits/",)),
     ("Schedule", "delivery:home", ("/delivery/",)),
+    ("Resources", "resources:home", ("/resources/",)),
     ("Risks", "risks:home", ("/risks/",)),
     ("Reports", "reports:home", ("/reports/",)),
 ]

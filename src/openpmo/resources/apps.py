@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "openpmo.resources"
+    label = "resources"
+    verbose_name = "Resources and capacity"
+
+    def ready(self) -> None:
+        from openpmo.resources import permissions  # noqa: F401  (registers the rules)

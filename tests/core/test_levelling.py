@@ -1,0 +1,306 @@
+"""Resource levelling: capacity and links always kept, optima reached, bad input named."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from openpmo.cli import main
+from openpmo.core.errors import CycleError, ParseError, ValidationError
+from openpmo.core.levelling import (
+    Activity,
+    Precedence,
+    Problem,
+    Resource,
+    baseline,
+    critical_path_bound,
+    explain_moves,
+    level,
+    parse_rcp,
+    parse_sm,
+)
+from openpmo.core.levelling.mspdi import (
+    MspdiAssignment,
+    MspdiResource,
+    add_resources,
+    problem_from_mspdi,
+    read_resources,
+)
+from openpmo.core.schedule import read_mspdi, write_mspdi
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_CANDIDATES = [REPO_ROOT.parent / "shared", REPO_ROOT.parents[1] / "shared"]
+SHARED = Path(
+    os.environ.get("OPENPMO_SHARED", next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0]))
+)
+RCPSP = SHARED / "data" / "rcpsp"
+needs_data = pytest.mark.skipif(not RCPSP.is_dir(), reason=f"shared data not found at {RCPSP}")
+
+
+def assert_feasible(problem: Problem, starts: dict[str, int]) -> None:
+    """No period over any capacity, and every link (with its lag) kept."""
+    by_id = {activity.id: activity for activity in problem.activities}
+    for link in problem.precedences:
+        before = by_id[link.before]
+        assert starts[link.after] >= starts[link.before] + before.duration + link.lag, link
+    for resource in problem.resources:
+        used: dict[int, int] = {}
+        for activity in problem.activities:
+            for t in range(starts[activity.id], starts[activity.id] + activity.duration):
+                used[t] = used.get(t, 0) + activity.demand.get(resource.id, 0)
+        for t, units in used.items():
+            assert units <= resource.at(t), f"{resource.id} over capacity in period {t}"
+    for activity in problem.activities:
+        assert starts[activity.id] >= activity.release
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> Problem:
+    resource_count = draw(st.integers(1, 3))
+    resources = []
+    for r in range(resource_count):
+        capacity = draw(st.integers(1, 6))
+        profile = tuple(draw(st.lists(st.integers(0, 8), max_size=6)))
+        resources.append(Resource(id=f"R{r}", capacity=capacity, profile=profile))
+    n = draw(st.integers(1, 12))
+    activities = []
+    for j in range(n):
+        demand = {
+            res.id: draw(st.integers(0, res.capacity)) for res in resources if draw(st.booleans())
+        }
+        activities.append(
+            Activity(
+                id=f"A{j}",
+                duration=draw(st.integers(0, 5)),
+                demand=demand,
+                release=draw(st.integers(0, 3)),
+                group=f"P{j % 3}",
+            )
+        )
+    links = []
+    for j in range(1, n):
+        for i in draw(st.sets(st.integers(0, j - 1), max_size=2)):
+            links.append(Precedence(f"A{i}", f"A{j}", draw(st.integers(-2, 3))))
+    return Problem(tuple(activities), tuple(links), tuple(resources))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=problems(), seed=st.integers(0, 3), objective=st.sampled_from(["makespan", "delay"]))
+def test_levelled_plans_keep_capacity_and_links_and_never_beat_the_critical_path(
+    problem: Problem, seed: int, objective: str
+) -> None:
+    # Given any small problem, when it is levelled, then the plan is feasible and no shorter
+    # than the critical path with unlimited resources.
+    result = level(problem, seed=seed, schedules=60, time_limit=5, objective=objective)  # type: ignore[arg-type]
+    assert set(result.starts) == {activity.id for activity in problem.activities}
+    assert_feasible(problem, dict(result.starts))
+    assert result.makespan >= critical_path_bound(problem)
+    assert result.makespan >= result.lower_bound or not result.optimal
+    assert_feasible(problem, dict(baseline(problem).starts))
+
+
+def two_crews() -> Problem:
+    # Three jobs of 2 periods each need the one crew; job C must follow A.
+    return Problem(
+        activities=(
+            Activity("A", 2, {"crew": 1}, group="P1"),
+            Activity("B", 2, {"crew": 1}, group="P2"),
+            Activity("C", 2, {"crew": 1}, group="P1"),
+        ),
+        precedences=(Precedence("A", "C", lag=1),),
+        resources=(Resource("crew", 1),),
+    )
+
+
+def test_one_crew_runs_the_jobs_one_after_another_and_proves_it_optimal():
+    result = level(two_crews())
+    assert result.makespan == 6
+    assert result.optimal  # total work 6 over capacity 1: the bound is met
+    assert_feasible(two_crews(), dict(result.starts))
+
+
+def test_the_delay_objective_puts_the_short_package_first():
+    # Given a long and a short package sharing one crew, and a crew-free job that sets the
+    # finish at 5 either way: minimising package delays runs the short one first (delay 1,
+    # not 4), with the same finish.
+    problem = Problem(
+        activities=(
+            Activity("long", 4, {"crew": 1}, group="P1"),
+            Activity("short", 1, {"crew": 1}, group="P2"),
+            Activity("survey", 5, group="P3"),
+        ),
+        resources=(Resource("crew", 1),),
+    )
+    result = level(problem, objective="delay", schedules=200)
+    assert dict(result.starts) == {"long": 1, "short": 0, "survey": 0}
+    assert (result.total_delay, result.makespan) == (1, 5)
+
+
+def test_capacity_that_varies_by_period_is_respected():
+    # Given two people in periods 0-2, none in 3-4, then two again: a 2-period job for two
+    # people cannot straddle the gap.
+    problem = Problem(
+        activities=(Activity("A", 2, {"dev": 2}), Activity("B", 2, {"dev": 2})),
+        resources=(Resource("dev", 2, profile=(2, 2, 2, 0, 0)),),
+    )
+    result = level(problem)
+    assert sorted(result.starts.values()) == [0, 5]
+    assert result.makespan == 7
+
+
+def test_the_same_seed_gives_the_same_plan():
+    problem = (
+        parse_sm((RCPSP / "j30" / "j3013_6.sm").read_text()) if RCPSP.is_dir() else two_crews()
+    )
+    first = level(problem, seed=7, schedules=300, time_limit=60)
+    second = level(problem, seed=7, schedules=300, time_limit=60)
+    assert first.starts == second.starts
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        (
+            Problem((Activity("A", 1, {"dev": 1}),), resources=(Resource("dev", -1),)),
+            "resource dev: capacity is negative",
+        ),
+        (
+            Problem((Activity("A", 1, {"dev": -2}),), resources=(Resource("dev", 1),)),
+            "activity A: demand -2 of dev is negative",
+        ),
+        (
+            Problem((Activity("Big", 3, {"dev": 5}),), resources=(Resource("dev", 2, (4,)),)),
+            "activity Big: needs 5 of dev but at most 4 is ever available: it can never fit",
+        ),
+        (
+            Problem((Activity("A", 1, {"tester": 1}),), resources=(Resource("dev", 1),)),
+            "activity A: needs unknown resource 'tester'",
+        ),
+        (
+            Problem((Activity("A", -1),)),
+            "activity A: duration -1 is negative",
+        ),
+        (
+            Problem((Activity("A", 1),), (Precedence("A", "Z"),)),
+            "names unknown activity 'Z'",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_naming_it(problem: Problem, message: str):
+    with pytest.raises(ValidationError) as error:
+        level(problem)
+    assert message in str(error.value)
+
+
+def test_a_cycle_is_refused_naming_its_activities():
+    problem = Problem(
+        (Activity("A", 1), Activity("B", 1), Activity("C", 1)),
+        (Precedence("A", "B"), Precedence("B", "C"), Precedence("C", "B")),
+    )
+    with pytest.raises(CycleError) as error:
+        level(problem)
+    assert error.value.tasks == ["B", "C"]
+
+
+def test_moves_say_what_moved_and_why():
+    # Given the one-crew plan (A at 0, B at 2, C at 4 is the only 6-period plan), B moved two
+    # periods and C one, each because the crew was busy just before.
+    problem = two_crews()
+    result = level(problem)
+    assert dict(result.starts) == {"A": 0, "B": 2, "C": 4}
+    moves = explain_moves(problem, result.starts)
+    assert [(m.activity, m.unlevelled_start, m.levelled_start) for m in moves] == [
+        ("B", 0, 2),
+        ("C", 3, 4),
+    ]
+    assert moves[0].reason == "no room on crew in period 1"
+    assert moves[1].waits_for == ()
+
+
+def test_rcp_and_malformed_files():
+    problem = parse_rcp("4 1\n2\n0 0 2 2 3\n3 2 1 4\n2 1 1 4\n0 0 0\n")
+    assert [a.duration for a in problem.activities] == [0, 3, 2, 0]
+    assert level(problem).makespan == 5  # 2 + 1 > 2: the two jobs cannot overlap
+    with pytest.raises(ParseError, match="job 3: the file ends early"):
+        parse_rcp("4 1\n2\n0 0 2 2 3\n3 2 1 4\n2 1")
+    with pytest.raises(ParseError, match="not a PSPLIB"):
+        parse_sm("jobs: 3\n")
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["j3011_2", "j3011_8", "j3017_8", "j3010_10"])
+def test_j30_instances_reach_their_proven_optimum(name: str):
+    optima = {
+        row["instance"]: int(row["optimal_makespan"])
+        for row in csv.DictReader((RCPSP / "j30-optima.csv").open())
+    }
+    problem = parse_sm((RCPSP / "j30" / f"{name}.sm").read_text())
+    single_pass = baseline(problem)
+    result = level(problem, target=optima[name], schedules=6000, time_limit=60)
+    assert single_pass.makespan > optima[name]  # the textbook pass does not find it
+    assert result.makespan == optima[name]
+    assert_feasible(problem, dict(result.starts))
+
+
+@needs_data
+def test_exact_mode_proves_the_optimum():
+    problem = parse_rcp((RCPSP / "patterson" / "pat1.rcp").read_text())
+    result = level(problem, exact=True, time_limit=20)
+    assert result.optimal and result.makespan == 19 and result.lower_bound == 19
+
+
+def mspdi_with_resources() -> bytes:
+    source = SHARED / "data" / "schedules" / "MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml"
+    return source.read_bytes()
+
+
+@needs_data
+def test_mspdi_resources_and_assignments_survive_export_and_import():
+    data = mspdi_with_resources()
+    resources, assignments = read_resources(data)
+    assert len(resources) == 6 and resources[0] == MspdiResource(1, "R 1", 32.0)
+    assert assignments[0] == MspdiAssignment(2, 2, 1, 5.0, 14400)
+    exported = add_resources(write_mspdi(read_mspdi(data)), resources, assignments)
+    assert read_resources(exported) == (resources, assignments)
+    problem = problem_from_mspdi(data)
+    assert problem == problem_from_mspdi(exported)
+    result = level(problem, schedules=200)
+    assert_feasible(problem, dict(result.starts))
+
+
+def test_mspdi_with_a_document_type_is_refused():
+    hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Project>&a;</Project>'
+    with pytest.raises(ParseError, match="refused"):
+        read_resources(hostile)
+
+
+def test_mspdi_assignment_to_an_unknown_resource_is_named():
+    data = (
+        b'<Project xmlns="http://schemas.microsoft.com/project"><Resources/><Assignments>'
+        b"<Assignment><UID>4</UID><TaskUID>1</TaskUID><ResourceUID>9</ResourceUID></Assignment>"
+        b"</Assignments></Project>"
+    )
+    with pytest.raises(ParseError, match="assignment 4: names unknown resource 9"):
+        read_resources(data)
+
+
+@needs_data
+def test_cli_prints_makespan_starts_and_proof(capsys):
+    code = main(["level", str(RCPSP / "patterson" / "pat1.rcp"), "--json", "--exact"])
+    printed = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert printed["makespan"] == 19 and printed["optimal"] is True
+    assert printed["starts"]["1"] == 0 and len(printed["starts"]) == 14
+
+
+def test_cli_refuses_a_wrong_file_kind(tmp_path, capsys):
+    path = tmp_path / "plan.txt"
+    path.write_text("x")
+    assert main(["level", str(path)]) == 2
+    assert "expected a .sm, .rcp or Microsoft Project .xml file" in capsys.readouterr().err
