@@ -34,5 +34,7 @@ urlpatterns = [
     path("", include("openpmo.delivery.api.urls")),
     path("", include("openpmo.risks.api.urls")),
     path("", include("openpmo.reports.api.urls")),
+    path("", include("openpmo.work.api.urls")),
+    path("", include("openpmo.exchange.api.urls")),
     path("", include(router.urls)),
 ]

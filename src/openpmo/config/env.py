@@ -10,14 +10,19 @@
 | ``CSRF_TRUSTED_ORIGINS`` | comma-separated origins behind a proxy | empty |
 | ``OPENPMO_TASKS`` | ``immediate`` runs background tasks inline instead of queueing them | ``database`` |
 | ``OPENPMO_VAR_DIR`` | where the SQLite database and the development key live | ``<repo>/var`` |
+| ``EMAIL_URL`` | mail server, ``smtp://user:password@host:587?tls=1`` or ``smtps://…:465`` | files in ``var/mail/`` (development) |
+| ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` | the same, one by one (used when ``EMAIL_URL`` is not set) | |
+| ``DEFAULT_FROM_EMAIL`` | the sender of OpenPMO's mail | ``openpmo@localhost`` |
+| ``OPENPMO_BASE_URL`` | the address people open OpenPMO at, for links in mail | ``http://127.0.0.1:8000`` |
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,6 +41,60 @@ def _list(name: str, default: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Email:
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    from_address: str = "openpmo@localhost"
+
+
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_FILES = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def _email(production: bool) -> Email:
+    """Mail settings from ``EMAIL_URL``, else ``EMAIL_HOST`` and friends, else files (development)."""
+    sender = os.environ.get("DEFAULT_FROM_EMAIL", "openpmo@localhost")
+    url = os.environ.get("EMAIL_URL", "").strip()
+    if url:
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if parts.scheme == "console":
+            return Email(backend="django.core.mail.backends.console.EmailBackend")
+        if parts.scheme not in {"smtp", "smtps"}:
+            raise ImproperlyConfigured("EMAIL_URL must start smtp:// or smtps:// (or console://)")
+        ssl = parts.scheme == "smtps"
+        return Email(
+            backend=_SMTP,
+            host=parts.hostname or "localhost",
+            port=parts.port or (465 if ssl else 25),
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            use_tls=query.get("tls", "").lower() in {"1", "true", "yes", "on"},
+            use_ssl=ssl,
+            from_address=sender,
+        )
+    if os.environ.get("EMAIL_HOST"):
+        return Email(
+            backend=_SMTP,
+            host=os.environ["EMAIL_HOST"],
+            port=int(os.environ.get("EMAIL_PORT", "25")),
+            user=os.environ.get("EMAIL_HOST_USER", ""),
+            password=os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            use_tls=_flag("EMAIL_USE_TLS"),
+            use_ssl=_flag("EMAIL_USE_SSL"),
+            from_address=sender,
+        )
+    if production:
+        raise ImproperlyConfigured("Set EMAIL_URL (or EMAIL_HOST) when OPENPMO_ENV=production")
+    return Email(backend=_FILES, from_address=sender)
+
+
+@dataclass(frozen=True)
 class Environment:
     production: bool
     debug: bool
@@ -45,6 +104,8 @@ class Environment:
     csrf_trusted_origins: list[str]
     var_dir: Path
     tasks_immediate: bool
+    email: Email = field(default_factory=lambda: Email(backend=_FILES))
+    base_url: str = "http://127.0.0.1:8000"
 
 
 def _development_secret_key(var_dir: Path) -> str:
@@ -79,4 +140,6 @@ def read() -> Environment:
         csrf_trusted_origins=_list("CSRF_TRUSTED_ORIGINS", ""),
         var_dir=var_dir,
         tasks_immediate=os.environ.get("OPENPMO_TASKS", "database").strip().lower() == "immediate",
+        email=_email(production),
+        base_url=os.environ.get("OPENPMO_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
     )

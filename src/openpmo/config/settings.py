@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "openpmo.delivery",
     "openpmo.risks",
     "openpmo.reports",
+    "openpmo.work",
+    "openpmo.exchange",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openpmo.web.context_processors.service",
+                "openpmo.work.context_processors.my_work_count",
             ],
         },
     },
@@ -140,7 +143,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "openpmo.api.pagination.RegisterPagination",
+    # Every endpoint also as a spreadsheet: ?format=xlsx or ?format=csv (formulas escaped).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "openpmo.api.renderers.XlsxRenderer",
+        "openpmo.api.renderers.CsvRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "openpmo.api.exceptions.exception_handler",
@@ -171,6 +181,20 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
+
+# Mail (notifications, reminders, invitations) from the environment: EMAIL_URL or EMAIL_HOST...;
+# without either, development writes each message to var/mail/ (listed at /work/dev/mail/).
+EMAIL_BACKEND = ENV.email.backend
+EMAIL_HOST = ENV.email.host
+EMAIL_PORT = ENV.email.port
+EMAIL_HOST_USER = ENV.email.user
+EMAIL_HOST_PASSWORD = ENV.email.password
+EMAIL_USE_TLS = ENV.email.use_tls
+EMAIL_USE_SSL = ENV.email.use_ssl
+EMAIL_FILE_PATH = ENV.var_dir / "mail"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = ENV.email.from_address
+OPENPMO_BASE_URL = ENV.base_url
 
 LOGGING = {
     "version": 1,

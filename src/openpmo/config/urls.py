@@ -13,6 +13,8 @@ urlpatterns = [
     path("delivery/", include("openpmo.delivery.urls")),
     path("risks/", include("openpmo.risks.urls")),
     path("reports/", include("openpmo.reports.urls")),
+    path("my-work/", include("openpmo.work.urls")),
+    path("exchange/", include("openpmo.exchange.urls")),
     path("", include("openpmo.portfolio.urls")),
     path("", include("openpmo.web.urls")),
 ]
