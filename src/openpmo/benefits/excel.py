@@ -27,6 +27,7 @@ from openpmo.benefits import selectors, services
 from openpmo.benefits.choices import CarbonScope, Category, Confidence, Unit
 from openpmo.benefits.models import Benefit, BenefitProfile, ProfileMonth
 from openpmo.benefits.profile_input import parse_month, parse_value
+from openpmo.common import spreadsheets
 from openpmo.common.services import ConflictError
 from openpmo.core.benefits import Month
 from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, WorkPackage
@@ -83,9 +84,7 @@ ACTUAL_COLUMNS = [
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(workbook)  # user text that looks like a formula stays text
 
 
 def _header(sheet: Any, headings: Iterable[str]) -> None:
@@ -436,7 +435,12 @@ def _number(value: Any) -> Decimal | None:
 
 def _open(workbook_file: Any, wanted: str) -> tuple[Any | None, str | None]:
     try:
-        book = load_workbook(workbook_file, read_only=True, data_only=True)
+        data = workbook_file.read() if hasattr(workbook_file, "read") else workbook_file
+        spreadsheets.check_xlsx_sizes(data)
+    except spreadsheets.SpreadsheetError as error:
+        return None, str(error)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
         return None, "The file is not an Excel workbook (.xlsx)."
     for sheet in book.worksheets:
