@@ -141,3 +141,32 @@ def test_an_excel_import_with_errors_then_a_clean_reimport(
     page.click("button:has-text('Import 1 work packages')")
     page.wait_for_selector("text=Register imported: 1 work packages created")
     assert WorkPackage.objects.get(reference="ETP-DATA-001").name == "Data warehouse"
+
+
+def test_signing_in_with_the_organisation_account_through_a_real_provider(
+    page,  # noqa: F811
+    live_server,
+    settings,
+):
+    from oidc_provider_mock import run_server_in_thread
+
+    from openpmo.accounts.models import User
+    from openpmo.accounts.tests.factories import configure_oidc, oidc_people
+
+    with run_server_in_thread(user_claims=oidc_people()) as provider:
+        configure_oidc(settings, provider.server_port)
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert _axe_violations(page) == []
+        page.click("a:has-text('Sign in with Microsoft Entra ID')")
+        # At the provider: choose Alice
+        page.click("button[value='alice']")
+        page.wait_for_selector(".openpmo-account__name")
+        assert "Alice Smith (Pillar sponsor)" in page.inner_text(".openpmo-account__name")
+        assert User.objects.get(email="alice.smith@council.gov.uk").role_names == ["Pillar sponsor"]
+        # Signing out returns to the sign-in page
+        page.click("button:has-text('Sign out')")
+        page.wait_for_selector("h1:has-text('Sign in to OpenPMO')")
+        # Someone whose groups OpenPMO does not let in is refused
+        page.click("a:has-text('Sign in with Microsoft Entra ID')")
+        page.click("button[value='mallory']")
+        page.wait_for_selector("text=You could not be signed in")

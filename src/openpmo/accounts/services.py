@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import Token
 from openpmo.accounts.models import User
 from openpmo.accounts.roles import Role
 from openpmo.audit.services import audit_record, snapshot
-from openpmo.common.services import lock_for_update, require, save_validated
+from openpmo.common.services import SYSTEM, lock_for_update, require, save_validated
 from openpmo.portfolio.models import Pillar
 from openpmo.portfolio.services import pillar_update
 
@@ -185,3 +185,38 @@ def user_active_set(*, actor: Any, user: User, active: bool) -> User:
         after=_view(locked),
     )
     return locked
+
+
+@transaction.atomic
+def user_from_provider(
+    *,
+    user: User | None,
+    email: str,
+    username: str,
+    first_name: str,
+    last_name: str,
+    roles: list[Role],
+    pillar_names: list[str] | None,
+) -> User:
+    """Create or refresh someone who signed in through single sign-on: their roles (and, when
+    the provider maps pillars, the pillars they sponsor) follow the provider's groups."""
+    if user is None:
+        if User.objects.filter(username__iexact=username).exists():
+            username = email
+        user = User(username=username, email=email.lower())
+        user.set_unusable_password()
+        before = None
+    else:
+        user = lock_for_update(User, user.pk)
+        before = _view(user)
+    user.first_name = first_name or user.first_name
+    user.last_name = last_name or user.last_name
+    save_validated(user)
+    user_roles_set(user=user, roles=roles)
+    if pillar_names is not None:
+        _set_pillars(SYSTEM, user, Pillar.objects.filter(name__in=pillar_names))
+    after = _view(user)
+    if after != before:
+        action = "user.created_by_sign_on" if before is None else "user.changed_by_sign_on"
+        audit_record(actor=SYSTEM, action=action, obj=user, before=before, after=after)
+    return user

@@ -13,6 +13,11 @@
 | ``EMAIL_URL`` | mail server, ``smtp://user:password@host:587?tls=1`` or ``smtps://…:465`` | files in ``var/mail/`` (development) |
 | ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` | the same, one by one (used when ``EMAIL_URL`` is not set) | |
 | ``DEFAULT_FROM_EMAIL`` | the sender of OpenPMO's mail | ``openpmo@localhost`` |
+| ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET`` | single sign-on: the app registered at the provider (Entra ID…); unset: local accounts only | |
+| ``OIDC_OP_AUTHORIZATION_ENDPOINT``, ``OIDC_OP_TOKEN_ENDPOINT``, ``OIDC_OP_USER_ENDPOINT``, ``OIDC_OP_JWKS_ENDPOINT`` | the provider's endpoints (from its ``.well-known/openid-configuration``) | |
+| ``OIDC_GROUP_ROLES`` | provider group → role, ``group-id=PMO;other-id=Pillar sponsor``; someone in none of them is refused | |
+| ``OIDC_GROUP_PILLARS`` | provider group → pillar its members sponsor, ``group-id=Platforms for Data;…`` | |
+| ``OIDC_GROUPS_CLAIM``, ``OIDC_LABEL`` | the claim holding the groups; the button's words | ``groups``; ``your organisation account`` |
 | ``OPENPMO_BASE_URL`` | the address people open OpenPMO at, for links in mail | ``http://127.0.0.1:8000`` |
 """
 
@@ -95,6 +100,54 @@ def _email(production: bool) -> Email:
 
 
 @dataclass(frozen=True)
+class Oidc:
+    client_id: str
+    client_secret: str
+    authorization_endpoint: str
+    token_endpoint: str
+    user_endpoint: str
+    jwks_endpoint: str
+    group_roles: dict[str, str]
+    group_pillars: dict[str, str]
+    groups_claim: str = "groups"
+    label: str = "your organisation account"
+
+
+def _pairs(name: str) -> dict[str, str]:
+    """``a=b;c=d`` as a dict (group ids on the left)."""
+    pairs: dict[str, str] = {}
+    for item in os.environ.get(name, "").split(";"):
+        if item.strip():
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise ImproperlyConfigured(f"{name}: write group=value pairs separated by ';'")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _oidc() -> Oidc | None:
+    client_id = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+    if not client_id:
+        return None
+    endpoints = {
+        name: os.environ.get(f"OIDC_OP_{name.upper()}", "").strip()
+        for name in ("authorization_endpoint", "token_endpoint", "user_endpoint", "jwks_endpoint")
+    }
+    missing = [f"OIDC_OP_{name.upper()}" for name, value in endpoints.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {', '.join(missing)}")
+    return Oidc(
+        client_id=client_id,
+        client_secret=os.environ.get("OIDC_RP_CLIENT_SECRET", ""),
+        group_roles=_pairs("OIDC_GROUP_ROLES"),
+        group_pillars=_pairs("OIDC_GROUP_PILLARS"),
+        groups_claim=os.environ.get("OIDC_GROUPS_CLAIM", "groups"),
+        label=os.environ.get("OIDC_LABEL", "your organisation account"),
+        **endpoints,
+    )
+
+
+@dataclass(frozen=True)
 class Environment:
     production: bool
     debug: bool
@@ -106,6 +159,7 @@ class Environment:
     tasks_immediate: bool
     email: Email = field(default_factory=lambda: Email(backend=_FILES))
     base_url: str = "http://127.0.0.1:8000"
+    oidc: Oidc | None = None
 
 
 def _development_secret_key(var_dir: Path) -> str:
@@ -142,4 +196,5 @@ def read() -> Environment:
         tasks_immediate=os.environ.get("OPENPMO_TASKS", "database").strip().lower() == "immediate",
         email=_email(production),
         base_url=os.environ.get("OPENPMO_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        oidc=_oidc(),
     )

@@ -99,6 +99,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) when OIDC_RP_CLIENT_ID is set; local
+# accounts keep working beside it. See openpmo.accounts.oidc for how groups map to roles.
+OIDC_ENABLED = ENV.oidc is not None
+if ENV.oidc is not None:
+    AUTHENTICATION_BACKENDS.append("openpmo.accounts.oidc.GroupMappingBackend")
+    OIDC_RP_CLIENT_ID = ENV.oidc.client_id
+    OIDC_RP_CLIENT_SECRET = ENV.oidc.client_secret
+    OIDC_OP_AUTHORIZATION_ENDPOINT = ENV.oidc.authorization_endpoint
+    OIDC_OP_TOKEN_ENDPOINT = ENV.oidc.token_endpoint
+    OIDC_OP_USER_ENDPOINT = ENV.oidc.user_endpoint
+    OIDC_OP_JWKS_ENDPOINT = ENV.oidc.jwks_endpoint
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email profile"
+OIDC_GROUP_ROLES = ENV.oidc.group_roles if ENV.oidc else {}
+OIDC_GROUP_PILLARS = ENV.oidc.group_pillars if ENV.oidc else {}
+OIDC_GROUPS_CLAIM = ENV.oidc.groups_claim if ENV.oidc else "groups"
+OIDC_LABEL = ENV.oidc.label if ENV.oidc else ""
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=refused"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -5,6 +5,7 @@ from openpmo.web import views as web_views
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("accounts/", include("openpmo.accounts.urls")),
+    path("oidc/", include("openpmo.accounts.oidc")),
     path("audit/", include("openpmo.audit.urls")),
     path("api/", include("openpmo.api.urls")),
     path("finance/", include("openpmo.finance.urls")),
