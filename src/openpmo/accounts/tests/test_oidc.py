@@ -28,7 +28,9 @@ def _sign_in_as(client, sub: str):
     """Follow the authorization code flow: OpenPMO → provider → OpenPMO's callback."""
     start = client.get("/oidc/authenticate/")
     assert start.status_code == 302
-    at_provider = requests.post(start["Location"], data={"sub": sub}, allow_redirects=False)
+    at_provider = requests.post(
+        start["Location"], data={"sub": sub}, allow_redirects=False, timeout=30
+    )
     assert at_provider.status_code == 302
     back = urlsplit(at_provider.headers["Location"])
     return client.get(f"{back.path}?{back.query}")
