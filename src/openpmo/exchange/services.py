@@ -11,6 +11,7 @@ same file twice changes nothing the second time.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ from django.utils import timezone
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common import spreadsheets
 from openpmo.common.services import ConflictError, lock_for_update, require
+from openpmo.delivery.services import schedule_import_mspdi
+from openpmo.exchange import project_online
 from openpmo.exchange.choices import BatchStatus
 from openpmo.exchange.importer import Plan, RowPlan, plan_register
 from openpmo.exchange.models import ImportBatch
@@ -96,6 +99,11 @@ def _apply(actor: Any, row: RowPlan) -> None:
     portfolio.work_package_update(actor=actor, work_package=existing, **changed)
 
 
+def _carry_out(actor: Any, plan: Plan) -> None:
+    for row in plan.rows:
+        _apply(actor, row)
+
+
 @transaction.atomic
 def register_import_commit(*, actor: Any, batch: ImportBatch) -> dict[str, int]:
     """Import a previewed register: every row or none (``ValidationError`` lists the problems)."""
@@ -106,8 +114,7 @@ def register_import_commit(*, actor: Any, batch: ImportBatch) -> dict[str, int]:
     plan = plan_of(locked)
     if plan.errors:
         raise ValidationError([f"Row {e.row}, {e.column}: {e.message}" for e in plan.errors[:50]])
-    for row in plan.rows:
-        _apply(actor, row)
+    _carry_out(actor, plan)
     before = snapshot(locked, exclude=("content",))
     locked.status = BatchStatus.COMMITTED
     locked.committed_at = timezone.now()
@@ -122,3 +129,127 @@ def register_import_commit(*, actor: Any, batch: ImportBatch) -> dict[str, int]:
         after=snapshot(locked, exclude=("content",)),
     )
     return plan.summary()
+
+
+# --- Project Online / Project Server ----------------------------------------------------------
+
+
+@dataclass
+class ProjectOnlineReport:
+    plan: Plan
+    translation: project_online.Translation
+    schedules: dict[str, str] = field(default_factory=dict)  # file -> reference
+    unmatched_files: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"Row {e.row}, {e.column}: {e.message}" for e in self.plan.errors]
+
+
+def _schedule_files(
+    schedules: dict[str, bytes], translation: project_online.Translation
+) -> tuple[dict[str, str], list[str]]:
+    """Each MSPDI file by its name (ProjectName or ProjectId, with .xml) to a reference."""
+    matched: dict[str, str] = {}
+    unmatched: list[str] = []
+    for name in sorted(schedules):
+        stem = name.rsplit("/", 1)[-1].removesuffix(".xml").removesuffix(".mspdi")
+        reference = translation.references.get(stem)
+        if reference is None:
+            unmatched.append(name)
+        else:
+            matched[name] = reference
+    return matched, unmatched
+
+
+def project_online_import(
+    *,
+    actor: Any,
+    mapping_text: str,
+    projects: tuple[str, bytes],
+    resources: tuple[str, bytes] | None = None,
+    assignments: tuple[str, bytes] | None = None,
+    tasks: tuple[str, bytes] | None = None,
+    schedules: dict[str, bytes] | None = None,
+    commit: bool = False,
+) -> ProjectOnlineReport:
+    """Translate a Project Online export into the register and, with ``commit``, import it:
+    work packages (through the register import), then each project's schedule from its MSPDI
+    file (through the delivery service), all in one transaction. ``MappingError`` or
+    ``SpreadsheetError`` for an unusable file; ``ValidationError`` if any row or schedule is
+    wrong, and then nothing is imported."""
+    require(actor, "exchange.add_importbatch", message="Only the PMO can import a register.")
+
+    def rows(upload: tuple[str, bytes] | None) -> list[list[Any]]:
+        return spreadsheets.rows_of_upload(*upload) if upload else []
+
+    mapping = project_online.read_mapping(mapping_text)
+    schedules = schedules or {}
+    stems = {n.rsplit("/", 1)[-1].removesuffix(".xml").removesuffix(".mspdi") for n in schedules}
+    translation = project_online.translate(
+        mapping,
+        rows(projects),
+        rows(resources),
+        rows(assignments),
+        rows(tasks),
+        scheduled=stems,
+    )
+    plan = plan_register(translation.register())
+    matched, unmatched = _schedule_files(schedules, translation)
+    report = ProjectOnlineReport(plan, translation, matched, unmatched)
+    if commit and not plan.errors:
+        _project_online_commit(actor, report, projects, schedules)
+    return report
+
+
+@transaction.atomic
+def _project_online_commit(
+    actor: Any,
+    report: ProjectOnlineReport,
+    projects: tuple[str, bytes],
+    schedules: dict[str, bytes],
+) -> None:
+    _carry_out(actor, report.plan)
+    for name, reference in report.schedules.items():
+        work_package = WorkPackage.objects.get(reference=reference)
+        try:
+            schedule_import_mspdi(
+                actor=actor, work_package=work_package, data=schedules[name], file_name=name
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{name} ({reference}): {' '.join(error.messages)}") from error
+    demand = [
+        {
+            "work_package": d.reference,
+            "resource": d.resource,
+            "email": d.email,
+            "hours": str(d.hours),
+            "start": d.start.isoformat() if d.start else None,
+            "finish": d.finish.isoformat() if d.finish else None,
+        }
+        for d in report.translation.demand
+    ]
+    batch = ImportBatch.objects.create(
+        filename=f"Project Online: {projects[0]}"[:255],
+        content=projects[1],
+        sha256=hashlib.sha256(projects[1]).hexdigest(),
+        uploaded_by=actor,
+        status=BatchStatus.COMMITTED,
+        committed_at=timezone.now(),
+        summary={
+            **report.plan.summary(),
+            "schedules": report.schedules,
+            "resource_demand": demand,
+            "unmapped_columns": report.translation.unmapped_columns,
+            "unmapped_values": report.translation.unmapped_values,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="project_online.imported",
+        obj=batch,
+        before=None,
+        after=snapshot(batch, exclude=("content",)),
+    )
+    report.committed = True
