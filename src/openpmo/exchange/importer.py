@@ -264,7 +264,7 @@ def _compare(plan: RowPlan, existing: WorkPackage, errors: list[RowError]) -> No
         plan.programme.pk if plan.programme else None,
     ):
         changes.append("strand")
-    current = sorted(existing.strategic_priorities.values_list("title", flat=True))
+    current = sorted(p.title for p in existing.strategic_priorities.all())  # prefetched
     if sorted(plan.priorities) != current:
         changes.append("strategic_priorities")
     plan.changes = changes
