@@ -10,7 +10,7 @@
 | ``CSRF_TRUSTED_ORIGINS`` | comma-separated origins behind a proxy | empty |
 | ``OPENPMO_TASKS`` | ``immediate`` runs background tasks inline instead of queueing them | ``database`` |
 | ``OPENPMO_VAR_DIR`` | where the SQLite database and the development key live | ``<repo>/var`` |
-| ``EMAIL_URL`` | mail server, ``smtp://user:password@host:587?tls=1`` or ``smtps://…:465`` | files in ``var/mail/`` (development) |
+| ``EMAIL_URL`` | mail server, ``smtp://user:password@host:587?tls=1`` or ``smtps://…:465`` | files in ``var/mail/`` (development); the log (production) |
 | ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` | the same, one by one (used when ``EMAIL_URL`` is not set) | |
 | ``DEFAULT_FROM_EMAIL`` | the sender of OpenPMO's mail | ``openpmo@localhost`` |
 | ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET`` | single sign-on: the app registered at the provider (Entra ID…); unset: local accounts only | |
@@ -95,7 +95,8 @@ def _email(production: bool) -> Email:
             from_address=sender,
         )
     if production:
-        raise ImproperlyConfigured("Set EMAIL_URL (or EMAIL_HOST) when OPENPMO_ENV=production")
+        # No mail server named: mail goes to the log rather than nowhere (set EMAIL_URL).
+        return Email(backend="django.core.mail.backends.console.EmailBackend", from_address=sender)
     return Email(backend=_FILES, from_address=sender)
 
 

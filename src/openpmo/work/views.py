@@ -6,11 +6,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from openpmo.work import selectors, services
+from openpmo.work.context_processors import COUNT_SECONDS, cache_key
 from openpmo.work.forms import NotificationSettingForm
 
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -18,6 +20,7 @@ FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 def my_work(request: HttpRequest) -> HttpResponse:
     items = selectors.my_work(request.user)
+    cache.set(cache_key(request.user), len(items), COUNT_SECONDS)
     return render(
         request,
         "work/my_work.html",
