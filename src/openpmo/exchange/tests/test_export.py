@@ -93,3 +93,27 @@ def test_the_work_package_export_imports_back_unchanged(client, role_user):
     _, plan = services.register_import_preview(actor=pmo, filename="r.xlsx", data=exported)
     assert plan.errors == []
     assert [(r.reference, r.action) for r in plan.rows] == [("WP-ROUND", "unchanged")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/risks/",
+        "/api/issues/",
+        "/api/decisions/",
+        "/api/benefits/",
+        "/api/gate-requests/",
+        "/api/reserve/ledger/",
+        "/api/my-work/",
+    ],
+)
+def test_each_register_endpoint_answers_in_both_spreadsheet_formats(client, role_user, url):
+    from openpmo.finance.tests.factories import ReserveFactory
+
+    ReserveFactory()
+    client.force_login(role_user(Role.PMO))
+    xlsx = client.get(f"{url}?format=xlsx")
+    text = client.get(f"{url}?format=csv")
+    assert xlsx.status_code == 200 and text.status_code == 200, (xlsx.content, text.content)
+    assert load_workbook(io.BytesIO(xlsx.content)).worksheets[0].max_row >= 1
+    assert text["Content-Type"].startswith("text/csv")
