@@ -14,6 +14,7 @@ from openpmo.gates import services as gate_services
 from openpmo.gates.tests.conftest import ready_case
 from openpmo.portfolio.tests.factories import WorkPackageFactory
 from openpmo.reports import services as report_services
+from openpmo.reports.selectors import month_end
 from openpmo.risks.tests.factories import RaidActionFactory as _RaidActionFactory
 from openpmo.work.selectors import my_work
 
@@ -130,9 +131,7 @@ def test_last_months_highlight_report_is_to_write_then_to_approve_by_someone_els
     # Then the sponsor is asked to write the pillar's highlight report
     writing = [i for i in my_work(sponsor, today=today) if i.category == "Write"]
     assert [i.title.startswith("Highlight report") for i in writing] == [True]
-    assert writing[0].due == period.replace(day=1) + dt.timedelta(days=40) - dt.timedelta(
-        days=(period.replace(day=1) + dt.timedelta(days=40)).day - 10
-    )
+    assert writing[0].due == month_end(period) + dt.timedelta(days=10)
 
     # When the sponsor writes and submits it
     report = report_services.report_create(

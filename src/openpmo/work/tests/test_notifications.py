@@ -9,9 +9,11 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.exceptions import PermissionDenied
 
 from openpmo.accounts.roles import Role
 from openpmo.benefits.tests.factories import BenefitFactory, give_profile
+from openpmo.common.services import ConflictError
 from openpmo.gates import services as gate_services
 from openpmo.gates.tests.conftest import ready_case
 from openpmo.reports import services as report_services
@@ -100,7 +102,7 @@ def test_a_refused_submission_mails_nobody(gated, pmo, inbox, django_capture_on_
         actor=pmo, work_package=gated, gate=case.gate, business_case=case
     )
     # When a second request is refused (one is already waiting)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):  # noqa: B017
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ConflictError):
         gate_services.gate_request_submit(
             actor=pmo, work_package=gated, gate=case.gate, business_case=case
         )
@@ -225,7 +227,7 @@ def test_a_person_changes_only_their_own_setting(client, role_user):
     assert response.status_code == 302
     assert person.notification_setting.frequency == "daily"
     other = role_user(Role.VIEWER)
-    with pytest.raises(Exception, match="allow"):
+    with pytest.raises(PermissionDenied, match="allow"):
         services.notification_setting_set(actor=other, person=person, frequency="off")
     person.notification_setting.refresh_from_db()
     assert person.notification_setting.frequency == "daily"
