@@ -35,6 +35,7 @@ demo: migrate ## Load the ETP demo data (idempotent) and print the demo sign-in 
 
 run: demo ## Set everything up and serve http://127.0.0.1:$(PORT) with the ETP demo data
 	@echo "Background worker for long tasks (simulations, board packs): log in var/worker.log"
+	@$(BIN)/python manage.py schedule_notifications
 	@$(BIN)/python manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		OPENPMO_DEBUG=$${OPENPMO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from openpmo.accounts.roles import Role
+from openpmo.portfolio.models import Pillar
 
 
 class SignInForm(AuthenticationForm):
@@ -6,3 +10,30 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is inactive. Ask the PMO to reactivate it.",
     }
+
+
+class _PersonFields(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    job_title = forms.CharField(max_length=200, required=False)
+    roles = forms.MultipleChoiceField(
+        choices=[(r.value, f"{r.value} – {r.description}") for r in Role],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    pillars = forms.ModelMultipleChoiceField(
+        queryset=Pillar.objects.select_related("programme", "sponsor"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Pillars they sponsor",
+        help_text="A pillar has one sponsor: choosing one here moves it from its current sponsor.",
+    )
+
+
+class InviteForm(_PersonFields):
+    email = forms.EmailField(label="Email address")
+    field_order = ["email", "first_name", "last_name", "job_title", "roles", "pillars"]
+
+
+class PersonForm(_PersonFields):
+    pass

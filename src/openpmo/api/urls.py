@@ -54,5 +54,7 @@ urlpatterns = [
     path("", include("openpmo.risks.api.urls")),
     path("", include("openpmo.reports.api.urls")),
     path("", include("openpmo.resources.api.urls")),
+    path("", include("openpmo.work.api.urls")),
+    path("", include("openpmo.exchange.api.urls")),
     path("", include(router.urls)),
 ]

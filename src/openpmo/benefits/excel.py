@@ -8,7 +8,6 @@ by sheet, row and field; if any row is wrong, nothing is saved.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +25,7 @@ from openpmo.benefits import selectors, services
 from openpmo.benefits.choices import CarbonScope, Category, Confidence, Unit
 from openpmo.benefits.models import Benefit, BenefitProfile, ProfileMonth
 from openpmo.benefits.profile_input import parse_month, parse_value
+from openpmo.common import spreadsheets
 from openpmo.common.services import ConflictError
 from openpmo.core import xlsx
 from openpmo.core.benefits import Month
@@ -84,9 +84,7 @@ ACTUAL_COLUMNS = [
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(workbook)  # user text that looks like a formula stays text
 
 
 def _header(sheet: Any, headings: Iterable[str]) -> None:

@@ -13,14 +13,24 @@
 | ``OPENPMO_LOGIN_FAILURE_LIMIT`` | wrong passwords before an account or an address is locked out | ``5`` |
 | ``OPENPMO_LOGIN_COOLOFF_MINUTES`` | how long a lockout lasts | ``15`` |
 | ``OPENPMO_PUBLIC_API_SCHEMA`` | ``1`` to let anyone read the OpenAPI schema and docs | ``0`` (sign-in needed) |
+| ``EMAIL_URL`` | mail server, ``smtp://user:password@host:587?tls=1`` or ``smtps://…:465`` | files in ``var/mail/`` (development); the log (production) |
+| ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` | the same, one by one (used when ``EMAIL_URL`` is not set) | |
+| ``DEFAULT_FROM_EMAIL`` | the sender of OpenPMO's mail | ``openpmo@localhost`` |
+| ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET`` | single sign-on: the app registered at the provider (Entra ID…); unset: local accounts only | |
+| ``OIDC_OP_AUTHORIZATION_ENDPOINT``, ``OIDC_OP_TOKEN_ENDPOINT``, ``OIDC_OP_USER_ENDPOINT``, ``OIDC_OP_JWKS_ENDPOINT`` | the provider's endpoints (from its ``.well-known/openid-configuration``) | |
+| ``OIDC_GROUP_ROLES`` | provider group → role, ``group-id=PMO;other-id=Pillar sponsor``; someone in none of them is refused | |
+| ``OIDC_GROUP_PILLARS`` | provider group → pillar its members sponsor, ``group-id=Platforms for Data;…`` | |
+| ``OIDC_GROUPS_CLAIM``, ``OIDC_LABEL`` | the claim holding the groups; the button's words | ``groups``; ``your organisation account`` |
+| ``OPENPMO_BASE_URL`` | the address people open OpenPMO at, for links in mail | ``http://127.0.0.1:8000`` |
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +49,109 @@ def _list(name: str, default: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Email:
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    from_address: str = "openpmo@localhost"
+
+
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_FILES = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def _email(production: bool) -> Email:
+    """Mail settings from ``EMAIL_URL``, else ``EMAIL_HOST`` and friends, else files (development)."""
+    sender = os.environ.get("DEFAULT_FROM_EMAIL", "openpmo@localhost")
+    url = os.environ.get("EMAIL_URL", "").strip()
+    if url:
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if parts.scheme == "console":
+            return Email(backend="django.core.mail.backends.console.EmailBackend")
+        if parts.scheme not in {"smtp", "smtps"}:
+            raise ImproperlyConfigured("EMAIL_URL must start smtp:// or smtps:// (or console://)")
+        ssl = parts.scheme == "smtps"
+        return Email(
+            backend=_SMTP,
+            host=parts.hostname or "localhost",
+            port=parts.port or (465 if ssl else 25),
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            use_tls=query.get("tls", "").lower() in {"1", "true", "yes", "on"},
+            use_ssl=ssl,
+            from_address=sender,
+        )
+    if os.environ.get("EMAIL_HOST"):
+        return Email(
+            backend=_SMTP,
+            host=os.environ["EMAIL_HOST"],
+            port=int(os.environ.get("EMAIL_PORT", "25")),
+            user=os.environ.get("EMAIL_HOST_USER", ""),
+            password=os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            use_tls=_flag("EMAIL_USE_TLS"),
+            use_ssl=_flag("EMAIL_USE_SSL"),
+            from_address=sender,
+        )
+    if production:
+        # No mail server named: mail goes to the log rather than nowhere (set EMAIL_URL).
+        return Email(backend="django.core.mail.backends.console.EmailBackend", from_address=sender)
+    return Email(backend=_FILES, from_address=sender)
+
+
+@dataclass(frozen=True)
+class Oidc:
+    client_id: str
+    client_secret: str
+    authorization_endpoint: str
+    token_endpoint: str
+    user_endpoint: str
+    jwks_endpoint: str
+    group_roles: dict[str, str]
+    group_pillars: dict[str, str]
+    groups_claim: str = "groups"
+    label: str = "your organisation account"
+
+
+def _pairs(name: str) -> dict[str, str]:
+    """``a=b;c=d`` as a dict (group ids on the left)."""
+    pairs: dict[str, str] = {}
+    for item in os.environ.get(name, "").split(";"):
+        if item.strip():
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise ImproperlyConfigured(f"{name}: write group=value pairs separated by ';'")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _oidc() -> Oidc | None:
+    client_id = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+    if not client_id:
+        return None
+    endpoints = {
+        name: os.environ.get(f"OIDC_OP_{name.upper()}", "").strip()
+        for name in ("authorization_endpoint", "token_endpoint", "user_endpoint", "jwks_endpoint")
+    }
+    missing = [f"OIDC_OP_{name.upper()}" for name, value in endpoints.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {', '.join(missing)}")
+    return Oidc(
+        client_id=client_id,
+        client_secret=os.environ.get("OIDC_RP_CLIENT_SECRET", ""),
+        group_roles=_pairs("OIDC_GROUP_ROLES"),
+        group_pillars=_pairs("OIDC_GROUP_PILLARS"),
+        groups_claim=os.environ.get("OIDC_GROUPS_CLAIM", "groups"),
+        label=os.environ.get("OIDC_LABEL", "your organisation account"),
+        **endpoints,
+    )
+
+
+@dataclass(frozen=True)
 class Environment:
     production: bool
     debug: bool
@@ -51,6 +164,9 @@ class Environment:
     login_failure_limit: int
     login_cooloff_minutes: int
     public_api_schema: bool
+    email: Email = field(default_factory=lambda: Email(backend=_FILES))
+    base_url: str = "http://127.0.0.1:8000"
+    oidc: Oidc | None = None
 
 
 def _development_secret_key(var_dir: Path) -> str:
@@ -97,4 +213,7 @@ def read() -> Environment:
         login_failure_limit=_positive_int("OPENPMO_LOGIN_FAILURE_LIMIT", 5),
         login_cooloff_minutes=_positive_int("OPENPMO_LOGIN_COOLOFF_MINUTES", 15),
         public_api_schema=_flag("OPENPMO_PUBLIC_API_SCHEMA"),
+        email=_email(production),
+        base_url=os.environ.get("OPENPMO_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        oidc=_oidc(),
     )

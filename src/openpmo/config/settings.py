@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "openpmo.risks",
     "openpmo.reports",
     "openpmo.resources",
+    "openpmo.work",
+    "openpmo.exchange",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openpmo.web.context_processors.service",
+                "openpmo.work.context_processors.my_work_count",
             ],
         },
     },
@@ -111,6 +114,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = 1 if ENV.production else 0  # behind one load balancer in production
+# Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) when OIDC_RP_CLIENT_ID is set; local
+# accounts keep working beside it. See openpmo.accounts.oidc for how groups map to roles.
+OIDC_ENABLED = ENV.oidc is not None
+if ENV.oidc is not None:
+    AUTHENTICATION_BACKENDS.append("openpmo.accounts.oidc.GroupMappingBackend")
+    OIDC_RP_CLIENT_ID = ENV.oidc.client_id
+    OIDC_RP_CLIENT_SECRET = ENV.oidc.client_secret
+    OIDC_OP_AUTHORIZATION_ENDPOINT = ENV.oidc.authorization_endpoint
+    OIDC_OP_TOKEN_ENDPOINT = ENV.oidc.token_endpoint
+    OIDC_OP_USER_ENDPOINT = ENV.oidc.user_endpoint
+    OIDC_OP_JWKS_ENDPOINT = ENV.oidc.jwks_endpoint
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email profile"
+OIDC_GROUP_ROLES = ENV.oidc.group_roles if ENV.oidc else {}
+OIDC_GROUP_PILLARS = ENV.oidc.group_pillars if ENV.oidc else {}
+OIDC_GROUPS_CLAIM = ENV.oidc.groups_claim if ENV.oidc else "groups"
+OIDC_LABEL = ENV.oidc.label if ENV.oidc else ""
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=refused"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -160,7 +181,14 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "openpmo.api.pagination.RegisterPagination",
+    # Every endpoint also as a spreadsheet: ?format=xlsx or ?format=csv (formulas escaped).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "openpmo.api.renderers.XlsxRenderer",
+        "openpmo.api.renderers.CsvRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "openpmo.api.exceptions.exception_handler",
@@ -195,6 +223,20 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
+
+# Mail (notifications, reminders, invitations) from the environment: EMAIL_URL or EMAIL_HOST...;
+# without either, development writes each message to var/mail/ (listed at /work/dev/mail/).
+EMAIL_BACKEND = ENV.email.backend
+EMAIL_HOST = ENV.email.host
+EMAIL_PORT = ENV.email.port
+EMAIL_HOST_USER = ENV.email.user
+EMAIL_HOST_PASSWORD = ENV.email.password
+EMAIL_USE_TLS = ENV.email.use_tls
+EMAIL_USE_SSL = ENV.email.use_ssl
+EMAIL_FILE_PATH = ENV.var_dir / "mail"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = ENV.email.from_address
+OPENPMO_BASE_URL = ENV.base_url
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from openpmo.web import views as web_views
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("accounts/", include("openpmo.accounts.urls")),
+    path("oidc/", include("openpmo.accounts.oidc")),
     path("audit/", include("openpmo.audit.urls")),
     path("api/", include("openpmo.api.urls")),
     path("finance/", include("openpmo.finance.urls")),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("risks/", include("openpmo.risks.urls")),
     path("reports/", include("openpmo.reports.urls")),
     path("resources/", include("openpmo.resources.urls")),
+    path("my-work/", include("openpmo.work.urls")),
+    path("exchange/", include("openpmo.exchange.urls")),
     path("", include("openpmo.portfolio.urls")),
     path("", include("openpmo.web.urls")),
 ]

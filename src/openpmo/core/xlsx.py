@@ -71,7 +71,7 @@ def check_archive(data: bytes, *, where: str, limits: Limits = DEFAULT) -> None:
             ):
                 raise ParseError(
                     f"has a part ({part.filename[:80]}) packed {part.file_size // max(part.compress_size, 1):,} "
-                    "to 1, which only a crafted file does",
+                    "to 1 (a compressed bomb?)",
                     where=where,
                 )
         if total > limits.max_unpacked_bytes:

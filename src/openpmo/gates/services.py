@@ -64,6 +64,7 @@ from openpmo.gates.models import (
 )
 from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.work import notifications as work_notifications
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -821,6 +822,7 @@ def gate_request_submit(
         before=None,
         after=snapshot(request),
     )
+    work_notifications.gate_request_submitted(request)
     return request
 
 
@@ -863,6 +865,7 @@ def gate_request_quality_assure(
         before=before,
         after=snapshot(request),
     )
+    work_notifications.gate_request_quality_assured(request)
     return request
 
 
@@ -1171,6 +1174,7 @@ def _decision_record(
             before={"stage": stage_before},
             after={"stage": stage_after, "decision": decision.pk, "decided_by": decider.pk},
         )
+    work_notifications.decision_recorded(decision)
     return decision
 
 

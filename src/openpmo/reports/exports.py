@@ -7,7 +7,6 @@ so an approved report prints the same figures for ever.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from openpmo.common import spreadsheets
 from openpmo.reports.choices import HIGHLIGHT_KINDS, ReportStatus
 from openpmo.reports.models import Report
 from openpmo.reports.templatetags.reports import RAG_LABELS
@@ -226,6 +226,4 @@ def xlsx_bytes(snapshot: dict[str, Any], meta: dict[str, Any]) -> bytes:
             row += 1
         for c, width in widths.items():
             sheet.column_dimensions[get_column_letter(c)].width = max(width, 14)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(book)  # user text that looks like a formula stays text

@@ -35,6 +35,7 @@ from openpmo.reports.choices import (
 )
 from openpmo.reports.models import Report, snapshot_digest
 from openpmo.reports.snapshots import build_snapshot
+from openpmo.work import notifications as work_notifications
 
 NARRATIVE_FIELDS = (
     "title",
@@ -220,6 +221,7 @@ def report_submit(*, actor: Any, report: Report, expected_version: int | None = 
     audit_record(
         actor=actor, action="report.submitted", obj=locked, before=before, after=_audit_view(locked)
     )
+    work_notifications.report_changed(locked, "submitted")
     return locked
 
 
@@ -261,6 +263,7 @@ def report_approve(*, actor: Any, report: Report, expected_version: int | None =
     audit_record(
         actor=actor, action="report.approved", obj=locked, before=before, after=_audit_view(locked)
     )
+    work_notifications.report_changed(locked, "approved")
     return locked
 
 
@@ -282,4 +285,5 @@ def report_return(
     audit_record(
         actor=actor, action="report.returned", obj=locked, before=before, after=_audit_view(locked)
     )
+    work_notifications.report_changed(locked, "returned")
     return locked
