@@ -33,10 +33,13 @@ def test_dashboard_shows_pillars_with_counts_and_rag_mix(pmo_client, programme_t
     assert cells == ["1", "0", "1", "0", "2"]
 
 
-def test_home_goes_straight_to_the_only_programme(pmo_client, programme_tree):
+def test_home_is_the_only_programmes_dashboard(pmo_client, programme_tree):
     response = pmo_client.get("/")
-    assert response.status_code == 302
-    assert response.url == programme_tree.strand.pillar.programme.get_absolute_url()
+    html = response.content.decode()
+    assert response.status_code == 200
+    programme = programme_tree.strand.pillar.programme
+    assert programme.name in html and programme_tree.strand.pillar.name in html
+    assert "Released to work packages" in html and "Gate requests waiting" in html
 
 
 def test_work_package_list_filters_by_pillar_and_rag(pmo_client, programme_tree):
