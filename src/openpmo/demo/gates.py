@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 from openpmo.common.services import SYSTEM
 from openpmo.core.money import FinancialYear
 from openpmo.demo.timeline import Timeline
+from openpmo.finance.choices import EntryKind
+from openpmo.finance.models import ReserveEntry
 from openpmo.gates import selectors, services
 from openpmo.gates.choices import ProtectedCharacteristic
 from openpmo.gates.models import Decision, EqualityImpactAssessment, GateRequest
@@ -134,9 +136,6 @@ def _seed_decision(context: Any, programme: Any) -> None:
 
 def _core_team_drawdowns(programme: Any) -> list[Any] | None:
     """The finance demo's core-team drawdowns (Table 2), if it recorded them and none is linked."""
-    from openpmo.finance.choices import EntryKind
-    from openpmo.finance.models import ReserveEntry
-
     entries = list(
         ReserveEntry.objects.filter(
             reserve__programme=programme,

@@ -235,7 +235,7 @@ def strand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 REGISTER_COLUMNS = [
     ("reference", "Reference", False),
     ("name", "Name", False),
-    ("pillar", "Pillar and strand", False),
+    ("pillar", "Strand", False),
     ("stage", "Stage", False),
     ("rag", "RAG", False),
     ("owner", "Owner", False),

@@ -191,3 +191,22 @@ def test_the_reserve_runs_on_past_table_2_whatever_the_date():
         last = last_year(t, printed)
         assert last >= t.next_year and last >= FinancialYear.containing(t.end)
         assert t.start <= day <= t.end and (t.as_of - t.start).days > 500
+
+
+def test_the_readme_counts_agree_with_the_data(demo):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from openpmo.benefits.models import Benefit
+    from openpmo.risks.models import RaidItem
+
+    readme = " ".join((Path(settings.BASE_DIR) / "README.md").read_text().split())
+    kinds = {k: RaidItem.objects.filter(kind=k).count() for k in ("risk", "issue", "assumption")}
+    for claim in (
+        f"{Strand.objects.count()} in all) and {WorkPackage.objects.count()} work packages",
+        f"the {Strand.objects.filter(is_illustrative=False).count()} strands it names",
+        f"{Benefit.objects.count()} benefits with actuals up to last month",
+        f"{kinds['risk']} risks, {kinds['issue']} issues and {kinds['assumption']} assumptions",
+    ):
+        assert claim in readme, claim
