@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from openpmo.audit import selectors
+from openpmo.audit import selectors, words
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -24,5 +24,11 @@ def object_history(request: HttpRequest, app_label: str, model: str, pk: str) ->
         obj = selectors.audited_object(app_label, model, pk)
     except (ObjectDoesNotExist, ContentType.DoesNotExist, ValueError):
         raise Http404("No such object") from None
-    records = selectors.audit_history_for(obj)
-    return render(request, "audit/history.html", {"object": obj, "records": records})
+    page = Paginator(selectors.audit_history_for(obj).select_related("content_type"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "audit/history.html",
+        {"object": obj, "page": page, "entries": words.describe(page.object_list)},
+    )

@@ -9,6 +9,7 @@ from openpmo.config import env
 ENV = env.read()
 BASE_DIR = env.REPO_ROOT
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+MOJ_FRONTEND_DIR = BASE_DIR / "node_modules" / "@ministryofjustice" / "frontend" / "moj"
 
 SECRET_KEY = ENV.secret_key
 DEBUG = ENV.debug
@@ -144,7 +145,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = ENV.var_dir / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic's target; whitenoise expects it
-STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)]
+STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR), ("moj", MOJ_FRONTEND_DIR)]
 MEDIA_ROOT = ENV.var_dir / "media"  # uploaded evidence; served only through signed-in views
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -18,8 +18,6 @@ PROGRAMME = {
         "delivered over three years through a core programme team and a hybrid mix of in-house and "
         "partner resources (§1.4, §5.4)."
     ),
-    "start_date": "2022-10-01",
-    "end_date": "2025-09-30",
 }
 
 # §4.10: the strategic priorities of 'Everyone's Essex' the report links to.
@@ -28,15 +26,26 @@ STRATEGIC_PRIORITIES = [
     "Health wellbeing and independence for all ages",
 ]
 
-# Demo people: one sign-in account per role, and the rest of the core team of Table 1 (who own
-# work packages and sponsor pillars but do not sign in). Names are invented.
+# Demo people. The sign-ins tell one story: Hannah manages work packages in the two pillars
+# Daniel sponsors; Priya and Tom are the PMO (one submits, the other approves: separation of
+# duties); Ruth chairs the investment board and approves its pack; Graham is Finance; the
+# Cabinet Member approves drawdowns; Sam reads everything. The rest of the core team of Table 1
+# own work packages and sponsor pillars but do not sign in. Names are invented.
 PEOPLE = [
     # username, first, last, job title, roles, can sign in
     ("pmo", "Priya", "Shah", "PMO Manager", [Role.PMO], True),
+    ("pmo-officer", "Tom", "Barker", "Project Support Officer", [Role.PMO], True),
     ("sponsor", "Daniel", "Okafor", "Change and Delivery Manager", [Role.PILLAR_SPONSOR], True),
     ("wp-manager", "Hannah", "Lewis", "TS Business Analyst", [Role.WORK_PACKAGE_MANAGER], True),
     ("finance", "Graham", "Price", "Finance Business Partner", [Role.FINANCE], True),
-    ("board", "Ruth", "Adeyemi", "Member, Enabling Technology Board", [Role.BOARD_MEMBER], True),
+    (
+        "board-chair",
+        "Ruth",
+        "Adeyemi",
+        "Chair, Enabling Technology Board",
+        [Role.BOARD_MEMBER],
+        True,
+    ),
     (
         "decision-maker",
         "Cabinet",
@@ -46,13 +55,28 @@ PEOPLE = [
         True,
     ),
     ("viewer", "Sam", "Turner", "Internal Auditor", [Role.VIEWER], True),
-    ("support-officer", "Tom", "Barker", "Project Support Officer", [Role.PMO], False),
     ("analyst-2", "Aisha", "Khan", "TS Business Analyst", [Role.WORK_PACKAGE_MANAGER], False),
     ("architect", "Martin", "Hughes", "Enterprise Architect", [Role.WORK_PACKAGE_MANAGER], False),
     ("sponsor-2", "Claire", "Bennett", "Change and Delivery Manager", [Role.PILLAR_SPONSOR], False),
     ("sponsor-3", "Joseph", "Ward", "Change and Delivery Manager", [Role.PILLAR_SPONSOR], False),
     ("resource-manager", "Fiona", "Clarke", "Resource Manager", [Role.WORK_PACKAGE_MANAGER], False),
+    ("delivery-lead-1", "Ben", "Carter", "Project Manager", [Role.WORK_PACKAGE_MANAGER], False),
+    ("delivery-lead-2", "Nadia", "Rahman", "Project Manager", [Role.WORK_PACKAGE_MANAGER], False),
+    ("delivery-lead-3", "Owen", "Fletcher", "Project Manager", [Role.WORK_PACKAGE_MANAGER], False),
+    ("delivery-lead-4", "Grace", "Mensah", "Project Manager", [Role.WORK_PACKAGE_MANAGER], False),
 ]
+
+# What to try first as each person who signs in (printed by ``make run``).
+TRY_FIRST = {
+    "pmo": "quality-assure the waiting gate requests; draft and submit this month's board pack",
+    "pmo-officer": "approve what Priya submitted (who submits cannot approve)",
+    "sponsor": "approve the highlight reports of your two pillars",
+    "wp-manager": "record last month's benefit actual, write a highlight report, ask for a gate",
+    "finance": "read the reserve's balance and headroom; record a month's spend",
+    "board-chair": "approve the board pack the PMO submitted",
+    "decision-maker": "decide a forwarded gate request and release money from the reserve",
+    "viewer": "read anything: the register, the Gantt chart, the board pack as PDF or Excel",
+}
 
 # §3.7: the six pillars and their objectives, word for word. Sponsors are illustrative: the
 # report has three Change and Delivery Managers (Table 1) sponsoring pillars (§3.20).
@@ -189,8 +213,50 @@ STRANDS = [
     ("Renewing our technology", "Education System Replacement Programme", "EDU", "", "terminate"),
 ]
 
-# Illustrative work packages: (strand code, name, stage, rag, confidence, owner, budget £, start, end).
-WORK_PACKAGES = [
+# Six strands the report does not name (it names 16 of its 22): illustrative, one per pillar.
+ILLUSTRATIVE_STRANDS = [
+    (
+        "Automation and Efficiency",
+        "Intelligent document processing",
+        "IDP",
+        "Reading forms and letters into case systems without retyping",
+    ),
+    (
+        "Technology for Collaboration",
+        "Partner collaboration spaces",
+        "PCS",
+        "Shared workspaces with the NHS, districts and providers",
+    ),
+    (
+        "Citizen Engagement",
+        "Customer accounts and notifications",
+        "CUST",
+        "One account for residents, with updates by text and email",
+    ),
+    (
+        "Innovation and Improvement",
+        "Assistive technology in social care",
+        "ATSC",
+        "Sensors and apps that help people live independently at home",
+    ),
+    (
+        "Platforms for Data",
+        "Master data and records management",
+        "MDM",
+        "One record of people, places and organisations; retention by policy",
+    ),
+    (
+        "Renewing our technology",
+        "Cyber security and resilience",
+        "CYBER",
+        "Security operations, backup and recovery, Public Services Network compliance",
+    ),
+]
+
+# The work packages the demo names by hand (the rest are generated, see ``generate.py``):
+# (strand code, name, stage, rag, confidence, owner, budget £, first month, last month), months
+# counted from the start of delivery (negative: started before it). All illustrative.
+NAMED_WORK_PACKAGES = [
     (
         "CONT",
         "Integration platform discovery",
@@ -199,8 +265,8 @@ WORK_PACKAGES = [
         "amber",
         "wp-manager",
         350000,
-        "2022-11-01",
-        "2023-06-30",
+        1,
+        24,
     ),
     (
         "CONT",
@@ -210,30 +276,20 @@ WORK_PACKAGES = [
         "amber_green",
         "analyst-2",
         220000,
-        "2023-04-01",
-        "2024-03-31",
+        6,
+        17,
     ),
-    (
-        "SSCP",
-        "SSCP technology enablement",
-        "fbc",
-        "amber",
-        "amber",
-        "architect",
-        1200000,
-        "2023-01-01",
-        "2024-12-31",
-    ),
+    ("SSCP", "SSCP technology enablement", "fbc", "amber", "amber", "architect", 1200000, 3, 26),
     (
         "O365",
         "Microsoft 365 adoption and licence optimisation",
         "delivery",
         "green",
         "green",
-        "wp-manager",
+        "delivery-lead-1",
         480000,
-        "2022-10-01",
-        "2024-03-31",
+        0,
+        23,
     ),
     (
         "O365",
@@ -243,8 +299,8 @@ WORK_PACKAGES = [
         "amber_green",
         "analyst-2",
         150000,
-        "2023-02-01",
-        "2023-12-31",
+        4,
+        20,
     ),
     (
         "M365F",
@@ -254,8 +310,8 @@ WORK_PACKAGES = [
         "amber_green",
         "architect",
         90000,
-        "2023-01-01",
-        "2023-09-30",
+        3,
+        20,
     ),
     (
         "WOW",
@@ -263,10 +319,10 @@ WORK_PACKAGES = [
         "discovery",
         "",
         "",
-        "wp-manager",
+        "delivery-lead-1",
         260000,
-        "2023-06-01",
-        "2024-09-30",
+        8,
+        27,
     ),
     (
         "DIGI",
@@ -274,10 +330,10 @@ WORK_PACKAGES = [
         "delivery",
         "amber",
         "amber",
-        "wp-manager",
+        "delivery-lead-2",
         900000,
-        "2022-04-01",
-        "2023-12-31",
+        -6,
+        21,
     ),
     (
         "DIGI",
@@ -287,8 +343,8 @@ WORK_PACKAGES = [
         "amber_green",
         "analyst-2",
         420000,
-        "2022-09-01",
-        "2023-09-30",
+        -1,
+        24,
     ),
     (
         "CEIOT",
@@ -298,30 +354,20 @@ WORK_PACKAGES = [
         "amber_red",
         "architect",
         300000,
-        "2023-01-01",
-        "2024-03-31",
+        3,
+        26,
     ),
-    (
-        "CEIOT",
-        "Citizen personalisation",
-        "discovery",
-        "",
-        "",
-        "analyst-2",
-        180000,
-        "2023-04-01",
-        "2024-06-30",
-    ),
+    ("CEIOT", "Citizen personalisation", "discovery", "", "", "analyst-2", 180000, 6, 29),
     (
         "INNOV",
         "Robotic process automation platform",
         "obc",
         "green",
         "amber_green",
-        "wp-manager",
+        "delivery-lead-3",
         400000,
-        "2022-11-01",
-        "2024-03-31",
+        1,
+        26,
     ),
     (
         "SSIP",
@@ -331,42 +377,22 @@ WORK_PACKAGES = [
         "green",
         "resource-manager",
         120000,
-        "2023-01-01",
-        "2023-12-31",
+        3,
+        20,
     ),
-    (
-        "DATA",
-        "Data Hub platform",
-        "fbc",
-        "amber",
-        "amber",
-        "architect",
-        2100000,
-        "2022-12-01",
-        "2025-03-31",
-    ),
+    ("DATA", "Data Hub platform", "fbc", "amber", "amber", "architect", 2100000, 2, 35),
     (
         "DATA",
         "Data skills and literacy",
         "discovery",
         "green",
         "amber_green",
-        "analyst-2",
+        "wp-manager",
         150000,
-        "2023-04-01",
-        "2024-03-31",
+        6,
+        23,
     ),
-    (
-        "GIS",
-        "GIS platform modernisation",
-        "obc",
-        "red",
-        "amber_red",
-        "architect",
-        550000,
-        "2023-01-01",
-        "2024-06-30",
-    ),
+    ("GIS", "GIS platform modernisation", "obc", "red", "amber_red", "architect", 550000, 3, 26),
     (
         "EUD",
         "End user device refresh",
@@ -375,8 +401,8 @@ WORK_PACKAGES = [
         "amber",
         "resource-manager",
         3200000,
-        "2022-10-01",
-        "2025-03-31",
+        0,
+        29,
     ),
     (
         "NAV",
@@ -386,8 +412,8 @@ WORK_PACKAGES = [
         "green",
         "resource-manager",
         800000,
-        "2022-04-01",
-        "2023-06-30",
+        -6,
+        20,
     ),
     (
         "NAV",
@@ -397,8 +423,8 @@ WORK_PACKAGES = [
         "amber",
         "architect",
         1900000,
-        "2022-04-01",
-        "2024-09-30",
+        -6,
+        29,
     ),
     (
         "NAV",
@@ -406,10 +432,10 @@ WORK_PACKAGES = [
         "fbc",
         "amber",
         "amber_red",
-        "wp-manager",
+        "delivery-lead-4",
         700000,
-        "2022-10-01",
-        "2024-03-31",
+        0,
+        23,
     ),
     (
         "SCP",
@@ -419,8 +445,8 @@ WORK_PACKAGES = [
         "amber_red",
         "analyst-2",
         2500000,
-        "2022-04-01",
-        "2025-09-30",
+        -6,
+        35,
     ),
     (
         "CLOUD",
@@ -430,8 +456,8 @@ WORK_PACKAGES = [
         "amber_green",
         "architect",
         650000,
-        "2022-11-01",
-        "2024-03-31",
+        1,
+        26,
     ),
     (
         "EDU",
@@ -441,7 +467,7 @@ WORK_PACKAGES = [
         "amber",
         "resource-manager",
         1100000,
-        "2023-04-01",
-        "2025-03-31",
+        6,
+        35,
     ),
 ]

@@ -105,10 +105,17 @@ class WorkPackageFilterForm(forms.Form):
     )
     stage = forms.ChoiceField(required=False)
     rag_status = forms.ChoiceField(required=False, label="RAG status")
+    owner = forms.ChoiceField(required=False, label="Owner")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        from openpmo.accounts.models import User
         from openpmo.portfolio.choices import RagStatus, Stage
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        owners = User.objects.filter(owned_work_packages__isnull=False).distinct()
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("", "Anyone"),
+            *((str(u.pk), u.get_full_name() or u.username) for u in owners.order_by("last_name")),
+        ]
         self.fields["stage"].choices = [("", "All stages"), *Stage.choices]  # type: ignore[attr-defined]
         self.fields["rag_status"].choices = [("", "Any"), *RagStatus.choices, ("none", "Not set")]  # type: ignore[attr-defined]

@@ -117,6 +117,48 @@ def rag_mix_of(row: object) -> RagMix:
     return _mix(row)
 
 
+# How the register can be sorted: column key -> the fields to order by.
+WORK_PACKAGE_SORTS = {
+    "reference": ("reference",),
+    "name": ("name", "reference"),
+    "pillar": ("strand__pillar__order", "strand__name", "reference"),
+    "stage": ("stage_order", "reference"),
+    "rag": ("rag_order", "reference"),
+    "owner": ("owner__last_name", "owner__first_name", "reference"),
+    "budget": ("budget_envelope", "reference"),
+    "finish": ("forecast_end", "reference"),
+}
+
+
+def _stage_and_rag_order(packages: QuerySet[WorkPackage]) -> QuerySet[WorkPackage]:
+    """Stages sort in gate order, RAG from red to green (not alphabetically)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from openpmo.portfolio.choices import Stage
+
+    stages = [When(stage=value, then=Value(index)) for index, value in enumerate(Stage.values)]
+    rags = [
+        When(rag_status=value, then=Value(index))
+        for index, value in enumerate(["red", "amber", "green", ""])
+    ]
+    return packages.annotate(
+        stage_order=Case(*stages, output_field=IntegerField()),
+        rag_order=Case(*rags, output_field=IntegerField()),
+    )
+
+
+def work_package_sorted(
+    packages: QuerySet[WorkPackage], sort: str, descending: bool = False
+) -> QuerySet[WorkPackage]:
+    """``packages`` in the order of one of ``WORK_PACKAGE_SORTS`` (by reference if unknown)."""
+    fields = WORK_PACKAGE_SORTS.get(sort, WORK_PACKAGE_SORTS["reference"])
+    if fields[0] in ("stage_order", "rag_order"):
+        packages = _stage_and_rag_order(packages)
+    if descending:
+        fields = tuple(f"-{name}" for name in fields[:1]) + fields[1:]
+    return packages.order_by(*fields)
+
+
 def work_package_list(
     *,
     programme: Programme | int | None = None,

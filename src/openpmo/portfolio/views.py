@@ -232,19 +232,78 @@ def strand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The register's columns: (sort key, heading, numeric).
+REGISTER_COLUMNS = [
+    ("reference", "Reference", False),
+    ("name", "Name", False),
+    ("pillar", "Strand", False),
+    ("stage", "Stage", False),
+    ("rag", "RAG", False),
+    ("owner", "Owner", False),
+    ("finish", "Forecast finish", False),
+    ("budget", "Budget envelope", True),
+]
+
+
 def work_package_list(request: HttpRequest) -> HttpResponse:
+    """The register: filtered (MOJ filter layout), sorted by any column, 50 to a page."""
     filters = WorkPackageFilterForm(request.GET or None)
     criteria: dict[str, Any] = {}
     if filters.is_valid():
         criteria = {k: v for k, v in filters.cleaned_data.items() if v}
-    page = Paginator(selectors.work_package_list(**criteria), 50).get_page(request.GET.get("page"))
+    sort = request.GET.get("sort", "reference")
+    if sort not in selectors.WORK_PACKAGE_SORTS:
+        sort = "reference"
+    descending = request.GET.get("order") == "desc"
+    packages = selectors.work_package_sorted(
+        selectors.work_package_list(**criteria), sort, descending
+    )
+    page = Paginator(packages, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filtering = request.GET.copy()
+    for name in ("page", "sort", "order"):
+        filtering.pop(name, None)
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "numeric": numeric,
+            "sort": ("descending" if descending else "ascending") if key == sort else "none",
+            "href": "?"
+            + "&".join(
+                part
+                for part in (
+                    filtering.urlencode(),
+                    f"sort={key}",
+                    "order=desc" if key == sort and not descending else "",
+                )
+                if part
+            ),
+        }
+        for key, label, numeric in REGISTER_COLUMNS
+    ]
+    chosen = [
+        (filters.fields[name].label or name, _chosen_label(filters, name, value))
+        for name, value in criteria.items()
+    ]
     return render(
         request,
         "portfolio/work_package_list.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "columns": columns,
+            "chosen": chosen,
+        },
     )
+
+
+def _chosen_label(filters: WorkPackageFilterForm, name: str, value: object) -> str:
+    """How a chosen filter reads in the 'selected filters' list."""
+    choices = dict(getattr(filters.fields[name], "choices", []) or [])
+    return str(choices.get(str(value), value))
 
 
 def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,7 +4,8 @@
 |---|---|---|
 | pillar highlight | PMO, the pillar's sponsor | PMO, the pillar's sponsor |
 | work package highlight | PMO, the pillar's sponsor, the work package's manager | PMO, the pillar's sponsor |
-| board pack, Cabinet Member update, 12-month and halfway reviews | PMO | PMO |
+| board pack | PMO | PMO, a Board member (the board's chair approves its pack) |
+| Cabinet Member update, 12-month and halfway reviews | PMO | PMO |
 | read any report, any format | any signed-in user | |
 
 Nobody approves a report they submitted themselves (checked in the service, with its reason).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import rules
 
 from openpmo.accounts.permissions import (
+    is_board_member,
     is_pillar_sponsor,
     is_pmo,
     is_signed_in,
@@ -61,4 +63,16 @@ rules.add_perm("reports.view_report", is_signed_in)
 # ``obj`` is the scope (a pillar, a work package, or None for a programme report) or the report.
 rules.add_perm("reports.add_report", is_pmo | sponsor_here | manager_here)
 rules.add_perm("reports.change_report", is_pmo | sponsor_here | manager_here)
-rules.add_perm("reports.approve_report", is_pmo | sponsor_here)
+
+
+@rules.predicate
+def is_a_board_pack(user: object, obj: object) -> bool:
+    from openpmo.reports.choices import ReportKind
+    from openpmo.reports.models import Report
+
+    return isinstance(obj, Report) and obj.kind == ReportKind.BOARD_PACK
+
+
+rules.add_perm(
+    "reports.approve_report", is_pmo | sponsor_here | (is_board_member & is_a_board_pack)
+)

@@ -961,7 +961,7 @@ def benefits_section(scope: Scope, tracker: Callable[..., Any]) -> Section:
             number(line.position.actual_cumulative),
             number(line.position.variance),
             line.position.rag.value if line.position.rag else "",
-            line.explanation.text if line.explanation else "",
+            line.explanation.explanation if line.explanation else "",
         ]
         for line in lines
     ]

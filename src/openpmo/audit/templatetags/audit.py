@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
+from openpmo.audit import words
+
 register = template.Library()
 
 
@@ -19,3 +21,9 @@ def history_records(obj: models.Model):  # type: ignore[no-untyped-def]
     from openpmo.audit.selectors import audit_history_for
 
     return audit_history_for(obj)
+
+
+@register.simple_tag
+def in_words(records):  # type: ignore[no-untyped-def]
+    """Audit records as titled entries with their changes in words (see ``audit.words``)."""
+    return words.describe(records)

@@ -108,7 +108,8 @@ def test_the_owner_records_an_actual_with_an_attachment_and_anyone_signed_in_can
     page = _text(client.get(f"/benefits/register/{benefit.pk}/"))
     assert f"/audit/benefits/benefitactual/{actual.pk}/" in page and "corrected" in page
     history = _text(client.get(f"/audit/benefits/benefitactual/{actual.pk}/"))
-    assert "benefit_actual.corrected" in history and "1234.50 → 1200.00" in history
+    assert "Benefit actual corrected" in history
+    assert "Value changed from 1234.50 to 1200.00" in history
 
 
 def test_a_viewer_cannot_record_actuals_or_edit_profiles(client, role_user, benefit):

@@ -188,7 +188,7 @@ def test_the_register_shows_late_interdependencies(pmo_client, linked):
     assert "Late by 14 working days" in html
     dependency = Interdependency.objects.get()
     detail = pmo_client.get(f"/delivery/interdependencies/{dependency.pk}/").content.decode()
-    assert "interdependency.created" in detail
+    assert "Interdependency created" in detail
 
 
 def test_a_sponsor_records_an_interdependency_through_the_form(client, two_packages):

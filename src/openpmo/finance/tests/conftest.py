@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 
 from openpmo.accounts.roles import Role
+from openpmo.demo.timeline import Timeline
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +28,14 @@ class _Context:
     programme: object
     work_packages: dict = field(default_factory=dict)
     report: _Report = field(default_factory=_Report)
+    # As at 15 October 2024 the reserve needs no year past Table 2's (it runs to 2025/26).
+    timeline: Timeline = field(default_factory=lambda: Timeline(dt.date(2024, 10, 15)))
 
 
 @pytest.fixture
 def etp_plan(programme_tree):
     """The ETP's team cost plan (Table 1), loaded as the demo loads it."""
-    from openpmo.finance import demo
+    from openpmo.demo import finance as demo
 
     context = _Context(programme=programme_tree.strand.pillar.programme)
     plan = demo._team_plan(context, context.programme)
@@ -42,7 +46,7 @@ def etp_plan(programme_tree):
 @pytest.fixture
 def etp(programme_tree):
     """The ETP's team plan (Table 1) and reserve (Table 2) loaded as the demo loads them."""
-    from openpmo.finance import demo
+    from openpmo.demo import finance as demo
 
     context = _Context(programme=programme_tree.strand.pillar.programme)
     plan = demo._team_plan(context, context.programme)

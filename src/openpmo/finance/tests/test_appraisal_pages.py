@@ -40,7 +40,7 @@ def test_save_stores_the_appraisal_and_shows_it(finance_client, programme_tree):
     appraisal = Appraisal.objects.get()
     assert response.status_code == 302 and response.url == appraisal.get_absolute_url()
     html = finance_client.get(response.url).content.decode()
-    assert "Hybrid delivery" in html and "25%" in html and "appraisal.created" in html
+    assert "Hybrid delivery" in html and "25%" in html and "Appraisal created" in html
 
 
 def test_an_uploaded_yaml_file_is_appraised(finance_client, programme_tree):

@@ -94,7 +94,7 @@ def test_saving_a_flex_changes_the_roles_and_audits_each(finance_client, etp_pla
     plan_record = AuditRecord.objects.get(action="team_cost_plan.flexed")
     assert Decimal(plan_record.after["total"]) < Decimal(plan_record.before["total"])
     page = finance_client.get(f"/finance/team/{plan.pk}/").content.decode()
-    assert "team_cost_plan.flexed" in page
+    assert "Team cost plan flexed" in page
 
 
 def test_a_stale_flex_is_refused_and_the_first_stands(role_user, etp_plan):

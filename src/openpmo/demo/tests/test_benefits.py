@@ -3,10 +3,10 @@ runs, and a tracker whose totals are the sums of the benefits' own figures in ev
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 
 from openpmo.accounts.models import User
@@ -20,7 +20,7 @@ from openpmo.benefits.models import (
     ShortfallExplanation,
 )
 from openpmo.core.benefits import Month, Rag
-from openpmo.portfolio.models import Pillar, Programme
+from openpmo.portfolio.models import Pillar
 
 
 def _counts():
@@ -35,16 +35,6 @@ def _counts():
             SavingsLine,
         )
     }
-
-
-@pytest.fixture
-def demo(db, tmp_path, settings, monkeypatch):
-    settings.ENV = settings.ENV.__class__(**{**settings.ENV.__dict__, "var_dir": tmp_path})
-    # The register, the finance demo (its reserve ledger gives the money drawn for ROI) and
-    # ours: other domains' demos are theirs to test, and may be half-built at any moment.
-    monkeypatch.setattr("openpmo.demo.load.DOMAIN_DEMOS", ["finance", "benefits"])
-    call_command("load_demo", verbosity=0)
-    return Programme.objects.get(short_name="ETP")
 
 
 def _own_figures():
@@ -63,7 +53,7 @@ def _own_figures():
 
 def test_the_demo_loads_once_and_tells_a_story(demo, client):
     first = _counts()
-    call_command("load_demo")
+    call_command("load_demo", stdout=io.StringIO())
     assert _counts() == first
     # Every pillar has benefits with profiles and actuals; all of it marked illustrative.
     for pillar in Pillar.objects.filter(programme=demo):
@@ -72,9 +62,9 @@ def test_the_demo_loads_once_and_tells_a_story(demo, client):
         assert BenefitActual.objects.filter(benefit__pillar=pillar).exists(), pillar.name
     assert not Benefit.objects.filter(is_illustrative=False).exists()
     assert not BenefitActual.objects.filter(is_illustrative=False).exists()
-    # 18 months of actuals, April 2023 to September 2024
+    # Actuals from the seventh month of delivery (October 2023) up to last month (September 2024)
     months = sorted({Month.of(d) for d in BenefitActual.objects.values_list("month", flat=True)})
-    assert (months[0], months[-1], len(months)) == (Month(2023, 4), Month(2024, 9), 18)
+    assert (months[0], months[-1], len(months)) == (Month(2023, 10), Month(2024, 9), 12)
     # Dis-benefits, carbon in and out, a re-baselined profile
     assert Benefit.objects.filter(category="dis-benefit").count() >= 2
     carbon = Benefit.objects.filter(unit="tCO2e")
@@ -83,14 +73,14 @@ def test_the_demo_loads_once_and_tells_a_story(demo, client):
         and carbon.exclude(category="dis-benefit").exists()
     )
     assert BenefitProfile.objects.filter(number=2, is_current=True).exists()
-    # Some ahead, some behind, in September 2024
-    view = selectors.tracker(demo, as_of=Month(2024, 9))
+    # Some ahead, some behind, in August 2024
+    view = selectors.tracker(demo, as_of=Month(2024, 8))
     rags = [line.position.rag for line in view.benefits]
-    assert rags.count(Rag.GREEN) >= 5 and rags.count(Rag.RED) >= 2 and Rag.AMBER in rags
+    assert rags.count(Rag.GREEN) >= 4 and rags.count(Rag.RED) >= 1
     assert any(line.position.variance > 0 for line in view.benefits)
     assert any(line.explanation for line in view.benefits)
     assert view.roi is not None and view.drawn and view.drawn > 0
-    assert len(view.savings) == 3
+    assert len(view.savings) == 4 and all(year.mtfs for year in view.savings)
     _dis_benefits_count_against_the_total(view, demo)
     _a_missing_actual_is_shown_as_missing_not_zero(view, client)
 
@@ -142,7 +132,7 @@ def test_tracker_totals_are_the_sums_of_the_benefits_own_figures_in_every_month(
             r = group.roll_up
             assert r.variance == r.actual_cumulative - r.planned_cumulative
         checked += 1
-    assert checked >= 36
+    assert checked >= 30
 
 
 def _dis_benefits_count_against_the_total(view, demo):
@@ -164,16 +154,15 @@ def _dis_benefits_count_against_the_total(view, demo):
 
 
 def _a_missing_actual_is_shown_as_missing_not_zero(view, client):
-    client.force_login(User.objects.get(username="board"))
+    # BEN-AE-002 skipped July 2024's return; Hannah's September return is still due.
+    client.force_login(User.objects.get(username="board-chair"))
+    july = client.get("/benefits/?as_of=2024-07").content.decode()
+    row = july.split("BEN-AE-002</a>")[1].split("</tr>")[0]
+    assert "Missing" in row and "£0" not in row.split("</td>")[1]
     august = client.get("/benefits/?as_of=2024-08").content.decode()
     row = august.split("BEN-AE-002</a>")[1].split("</tr>")[0]
-    assert "Missing" in row and "£0" not in row.split("</td>")[1]
-    september = client.get("/benefits/?as_of=2024-09").content.decode()
-    row = september.split("BEN-AE-002</a>")[1].split("</tr>")[0]
     assert "1 month missing" in row
-    row = september.split("BEN-PD-004</a>")[1].split("</tr>")[0]
-    assert "Missing" in row
     position = next(
         line.position for line in view.benefits if line.benefit.reference == "BEN-AE-002"
     )
-    assert position.late_months == (Month(2024, 8),)
+    assert position.late_months == (Month(2024, 7),)

@@ -16,6 +16,16 @@ from openpmo.risks.choices import ItemKind, Level
 from openpmo.risks.models import RaidItem, RiskAppetite, RiskMatrix, SimulationRun
 
 D = dt.date.fromisoformat
+# Actions fall due around now: a few overdue by days or weeks, most in the coming weeks.
+ACTION_DUE_IN_DAYS = [-20, 12, -6, 25, 5, 40, 60, 18, 90]
+# Work package risks the generated register adds (title, category, (P, I), response).
+WORK_PACKAGE_RISKS = [
+    ("Supplier cannot resource the {name} work in time", "delivery", (3, 3), "treat"),
+    ("Data migration for {name} finds poor source data", "technology", (3, 4), "treat"),
+    ("Users are not ready to adopt {name}", "delivery", (2, 3), "treat"),
+    ("Costs of {name} rise above the envelope", "financial", (3, 4), "treat"),
+    ("{name} cannot meet accessibility or data protection duties", "compliance", (2, 4), "treat"),
+]
 
 APPETITE = [
     # category, highest acceptable score, statement (illustrative)
@@ -344,9 +354,17 @@ def _quantified(spec: dict[str, Any], context: Any) -> tuple[dict[str, Any], lis
     return data, hits
 
 
+def _day(timeline: Any, text: str) -> dt.date:
+    """A day written on the October 2022 calendar, moved onto the demo's timeline."""
+    day = D(text)
+    return timeline.month((day.year - 2022) * 12 + day.month - 10) + dt.timedelta(days=day.day - 1)
+
+
 def load(context: Any) -> None:
     programme = context.programme
     people = context.people
+    t = context.timeline
+    action_number = 0
     if not RiskMatrix.objects.filter(programme=programme).exists():
         services.risk_matrix_update(actor=SYSTEM, programme=programme)
         context.report.count("risk matrices")
@@ -384,8 +402,8 @@ def load(context: Any) -> None:
             description=spec.get("description", ""),
             category=spec["category"],
             owner=people.get(spec["owner"]),
-            raised_on=D("2022-10-03"),
-            proximity_date=D(spec["proximity"]) if spec.get("proximity") else None,
+            raised_on=t.start,
+            proximity_date=_day(t, spec["proximity"]) if spec.get("proximity") else None,
             response=spec.get("response", ""),
             mitigation=spec.get("mitigation", ""),
             is_illustrative=True,
@@ -393,13 +411,15 @@ def load(context: Any) -> None:
             **quantified,
         )
         context.report.count(f"RAID {ItemKind(spec['kind']).label.lower()}s")
-        for description, owner, due in spec.get("actions", []):
+        for description, owner, _due in spec.get("actions", []):
+            days = ACTION_DUE_IN_DAYS[action_number % len(ACTION_DUE_IN_DAYS)]
+            action_number += 1
             services.raid_action_create(
                 actor=SYSTEM,
                 item=item,
                 description=description,
                 owner=people.get(owner),
-                due_on=D(due),
+                due_on=t.as_of + dt.timedelta(days=days),
                 is_illustrative=True,
             )
             context.report.count("RAID actions")
@@ -415,13 +435,64 @@ def load(context: Any) -> None:
                 inherent_impact=impact,
             )
             context.report.count("RAID issues")
+    _work_package_risks(context)
     if not SimulationRun.objects.filter(programme=programme, is_illustrative=True).exists():
         run = services.simulation_run_create(
             actor=SYSTEM,
             programme=programme,
-            iterations=5_000,
+            iterations=2_000,
             seed=20221003,
             is_illustrative=True,
         )
         services.simulation_run_execute(run.pk)
         context.report.count("simulation runs")
+
+
+def _work_package_risks(context: Any) -> None:
+    """One risk on every seventh generated work package still being delivered or shaped."""
+    t = context.timeline
+    packages = [
+        wp
+        for ref, wp in sorted(context.work_packages.items())
+        if wp.stage != "closure" and ": " in wp.name
+    ]
+    for index, wp in enumerate(packages[::7]):
+        title, category, (probability, impact), response = WORK_PACKAGE_RISKS[
+            index % len(WORK_PACKAGE_RISKS)
+        ]
+        title = title.format(name=wp.name.lower())
+        title = title[0].upper() + title[1:]
+        if RaidItem.objects.filter(programme=context.programme, title=title).exists():
+            continue
+        residual = max(probability - 1 + index % 2, 1)
+        item = services.raid_item_create(
+            actor=SYSTEM,
+            programme=context.programme,
+            kind="risk",
+            level=Level.WORK_PACKAGE,
+            hits=[],
+            work_package=wp,
+            title=title,
+            description="Raised by the work package manager at the monthly review. Illustrative.",
+            category=category,
+            owner=wp.owner,
+            raised_on=t.days_ago(30 + 11 * index % 200),
+            proximity_date=t.as_of + dt.timedelta(days=30 + 9 * index % 150),
+            response=response,
+            mitigation="Agreed with the supplier at the last checkpoint. Illustrative.",
+            is_illustrative=True,
+            inherent_probability=probability,
+            inherent_impact=impact + index % 2,
+            residual_probability=residual,
+            residual_impact=impact,
+        )
+        context.report.count("RAID risks")
+        services.raid_action_create(
+            actor=SYSTEM,
+            item=item,
+            description="Review the mitigation with the supplier",
+            owner=wp.owner,
+            due_on=t.as_of + dt.timedelta(days=ACTION_DUE_IN_DAYS[index % 9]),
+            is_illustrative=True,
+        )
+        context.report.count("RAID actions")

@@ -4,6 +4,12 @@ The seed report states no highlight report, board pack or review: every narrativ
 invented (marked ``is_illustrative`` and saying so in its text). The figures in each snapshot are
 the demo data's own, taken when the demo loads. Idempotent: a report that already exists for its
 month and scope is left as it is.
+
+The last four months have pillar reports: approved, except last month's, where one waits for
+approval and one is a draft. Each is written and submitted by the pillar's sponsor and approved
+by the PMO (never by whoever submitted it); programme reports are submitted by the PMO Manager and
+approved by the Project Support Officer, board packs by the board's chair. Last month's board
+pack is left to make: producing it is the month's last step.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpmo.common.services import SYSTEM
+from openpmo.demo.timeline import add_months
 from openpmo.reports import services
 from openpmo.reports.choices import ReportKind, ReportStatus
 from openpmo.reports.models import Report
@@ -19,7 +25,6 @@ from openpmo.reports.sections import shared_reads
 
 NOTE = "(Illustrative demonstration text, not from the source report.) "
 
-MONTHS = [dt.date(2023, 12, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)]
 
 # Each pillar's overall RAG and five-point confidence, month by month (invented).
 PILLAR_RAG = {
@@ -84,7 +89,15 @@ def _pillar_text(name: str, month: dt.date, rag: str) -> dict[str, str]:
 
 
 def _ensure(
-    context: Any, *, kind: str, period: dt.date, state: str, text: dict[str, str], **scope: Any
+    context: Any,
+    *,
+    kind: str,
+    period: dt.date,
+    state: str,
+    text: dict[str, str],
+    author: str = "pmo",
+    approver: str = "pmo-officer",
+    **scope: Any,
 ) -> Report | None:
     lookup = {"kind": kind, "period": period, "programme": context.programme}
     if "pillar" in scope:
@@ -93,8 +106,9 @@ def _ensure(
         lookup["work_package"] = scope["work_package"]
     if Report.objects.filter(**lookup).exists():
         return None
+    people = context.people
     report = services.report_create(
-        actor=SYSTEM,
+        actor=people[author],
         kind=kind,
         programme=context.programme,
         period=period,
@@ -103,9 +117,9 @@ def _ensure(
         **text,
     )
     if state in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
-        report = services.report_submit(actor=SYSTEM, report=report)
+        report = services.report_submit(actor=people[author], report=report)
     if state == ReportStatus.APPROVED:
-        report = services.report_approve(actor=SYSTEM, report=report)
+        report = services.report_approve(actor=people[approver], report=report)
     context.report.count("reports")
     return report
 
@@ -117,8 +131,10 @@ def load(context: Any) -> None:
 
 
 def _load(context: Any) -> None:
-    for index, month in enumerate(MONTHS):
-        last = index == len(MONTHS) - 1
+    t = context.timeline
+    months = [add_months(t.this_month, -n) for n in (3, 2, 1)]
+    for index, month in enumerate(months):
+        last = index == len(months) - 1
         for name, rags in PILLAR_RAG.items():
             pillar = context.pillars.get(name)
             if pillar is None:
@@ -133,6 +149,8 @@ def _load(context: Any) -> None:
                 period=month,
                 state=state,
                 pillar=pillar,
+                author=pillar.sponsor.username,
+                approver="pmo",
                 text={
                     "overall_rag": rag,
                     "delivery_confidence": confidence,
@@ -147,9 +165,10 @@ def _load(context: Any) -> None:
         _ensure(
             context,
             kind=ReportKind.WORK_PACKAGE_HIGHLIGHT,
-            period=MONTHS[-1],
+            period=months[-1],
             state=ReportStatus.SUBMITTED,
             work_package=end_user_devices,
+            author=end_user_devices.owner.username,
             text={
                 "overall_rag": "amber",
                 "delivery_confidence": "amber",
@@ -161,7 +180,7 @@ def _load(context: Any) -> None:
     _ensure(
         context,
         kind=ReportKind.TWELVE_MONTH_REVIEW,
-        period=dt.date(2023, 10, 1),
+        period=t.month(12),
         state=ReportStatus.APPROVED,
         text={
             "narrative": NOTE
@@ -173,7 +192,7 @@ def _load(context: Any) -> None:
     _ensure(
         context,
         kind=ReportKind.CABINET_UPDATE,
-        period=MONTHS[2],
+        period=months[1],
         state=ReportStatus.APPROVED,
         text={
             "narrative": NOTE
@@ -182,24 +201,21 @@ def _load(context: Any) -> None:
             "reserve's profile and cashable savings are tracking the MTFS line."
         },
     )
-    _ensure(
-        context,
-        kind=ReportKind.BOARD_PACK,
-        period=MONTHS[2],
-        state=ReportStatus.APPROVED,
-        text={"narrative": NOTE + "The PMO's summary for the investment board, February 2024."},
-    )
-    _ensure(
-        context,
-        kind=ReportKind.BOARD_PACK,
-        period=MONTHS[3],
-        state=ReportStatus.DRAFT,
-        text={"narrative": NOTE + "Draft summary for the investment board, March 2024."},
-    )
+    for month in months[:2]:
+        _ensure(
+            context,
+            kind=ReportKind.BOARD_PACK,
+            period=month,
+            state=ReportStatus.APPROVED,
+            approver="board-chair",
+            text={
+                "narrative": NOTE + f"The PMO's summary for the investment board, {month:%B %Y}."
+            },
+        )
     _ensure(
         context,
         kind=ReportKind.HALFWAY_REVIEW,
-        period=MONTHS[3],
+        period=t.month(17),
         state=ReportStatus.DRAFT,
         text={
             "narrative": NOTE

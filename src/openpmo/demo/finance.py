@@ -2,6 +2,11 @@
 team's drawdown linked to the team cost plan that released it, an illustrative appraisal and some
 illustrative spend. Idempotent: what exists (matched by name) is left as it is.
 
+Table 2 stops at 2025/26. So that money can be released on whatever date the demo is loaded, the
+reserve runs on to the financial year after the demo's current one (or the end of delivery, if
+later), with an illustrative planned MTFS contribution of £5m a year, as Table 2's last three
+years have. Those entries are marked illustrative; Table 2's own are not.
+
 The figures come from the shipped examples (``examples/etp/team.yaml``, ``reserve.yaml``,
 ``appraisal.yaml``), so the pages show what ``openpmo team-cost`` and ``openpmo reserve`` print.
 """
@@ -18,14 +23,17 @@ from django.conf import settings
 
 from openpmo.common.services import SYSTEM
 from openpmo.core.finance import load_reserve_yaml, load_team_yaml
+from openpmo.core.money import FinancialYear
 from openpmo.finance import services
 from openpmo.finance.choices import EntryKind, StatedFigureKind
 from openpmo.finance.models import Appraisal, Reserve, TeamCostPlan, WorkPackageSpend
+from openpmo.gates.models import FundingRelease
 
 TEAM_PLAN = "ETP Core Programme Team"
 RESERVE = "Technology and Digitisation Reserve"
 APPRAISAL = "Resourcing the programme: delivery options (illustrative)"
 THOUSAND = Decimal(1000)
+CONTINUED_CONTRIBUTION = Decimal("5000000")
 
 
 def _examples() -> Path:
@@ -37,7 +45,11 @@ def load(context: Any) -> None:
     plan = _team_plan(context, programme)
     _reserve(context, programme, plan)
     _appraisal(context, programme)
-    _spend(context)
+
+
+def last_year(timeline: Any, printed_last: FinancialYear) -> FinancialYear:
+    """The reserve's last year: Table 2's, or later so it covers this year and the next."""
+    return max(printed_last, timeline.next_year, FinancialYear.containing(timeline.end))
 
 
 def _team_plan(context: Any, programme: Any) -> TeamCostPlan:
@@ -99,7 +111,7 @@ def _reserve(context: Any, programme: Any, plan: TeamCostPlan) -> None:
         programme=programme,
         name=RESERVE,
         first_year=str(ledger.years[0]),
-        last_year=str(ledger.years[-1]),
+        last_year=str(last_year(context.timeline, ledger.years[-1])),
         opening_balance=ledger.opening_balance * THOUSAND,
         reporting_unit=THOUSAND,
         opening_label=ledger.opening_label,
@@ -123,6 +135,19 @@ def _reserve(context: Any, programme: Any, plan: TeamCostPlan) -> None:
                 source=plan if kind == EntryKind.DRAWDOWN else None,
             )
             context.report.count("reserve entries")
+    year = ledger.years[-1].next()
+    while year in reserve.years:
+        services.reserve_entry_record(
+            actor=SYSTEM,
+            reserve=reserve,
+            kind=EntryKind.CONTRIBUTION,
+            year=str(year),
+            amount=CONTINUED_CONTRIBUTION,
+            reason="Planned MTFS contribution after Table 2 (illustrative: as its last three years)",
+            is_illustrative=True,
+        )
+        context.report.count("reserve entries")
+        year = year.next()
     stated = ledger.stated
     figures: list[tuple[str, str, str, Decimal, str, Decimal | None]] = []
     for kind, values in (
@@ -176,49 +201,48 @@ def _appraisal(context: Any, programme: Any) -> None:
     context.report.count("appraisals")
 
 
-# Illustrative actual spend (monthly) and forecasts for a few work packages.
-_SPEND = [
-    # reference, first month, months, capital a month, revenue a month
-    ("ETP-CONT-001", dt.date(2022, 11, 1), 8, Decimal("0"), Decimal("38000")),
-    ("ETP-SSCP-001", dt.date(2023, 1, 1), 15, Decimal("52000"), Decimal("18000")),
-]
-_FORECAST = [
-    ("ETP-SSCP-001", "2024/25", "capital", Decimal("180000")),
-    ("ETP-SSCP-001", "2024/25", "revenue", Decimal("95000")),
-    ("ETP-CONT-002", "2023/24", "revenue", Decimal("210000")),
-]
-
-
-def _spend(context: Any) -> None:
+def load_spend(context: Any) -> None:
+    """Monthly spend, up to last month, on the work packages the demo released money to, within
+    what was released (Finance records it from the ledger's export; illustrative)."""
     packages = context.work_packages
     if WorkPackageSpend.objects.filter(work_package__in=packages.values()).exists():
         return
-    for reference, first, months, capital, revenue in _SPEND:
-        wp = packages.get(reference)
-        if wp is None:
+    released: dict[int, Decimal] = {}
+    for wp_id, amount in FundingRelease.objects.filter(
+        decision__work_package__isnull=False, decision__programme=context.programme
+    ).values_list("decision__work_package_id", "amount"):
+        released[wp_id] = released.get(wp_id, Decimal(0)) + amount
+    timeline = context.timeline
+    for wp in sorted(packages.values(), key=lambda w: w.reference):
+        if wp.pk not in released or wp.forecast_start is None or wp.forecast_end is None:
             continue
+        first = max(wp.forecast_start.replace(day=1), timeline.start)
+        months = []
         month = first
-        for _ in range(months):
-            for spend_type, amount in (("capital", capital), ("revenue", revenue)):
-                if amount:
-                    services.spend_record(
-                        actor=SYSTEM,
-                        work_package=wp,
-                        month=month,
-                        spend_type=spend_type,
-                        amount=amount,
-                        is_illustrative=True,
-                    )
-                    context.report.count("months of spend")
+        while month <= min(timeline.last_month, wp.forecast_end):
+            months.append(month)
             month = (month + dt.timedelta(days=32)).replace(day=1)
-    for reference, year, spend_type, amount in _FORECAST:
-        wp = packages.get(reference)
-        if wp is not None:
-            services.forecast_record(
+        if not months:
+            continue
+        # Spend runs at about 60% of the release spread over the months so far.
+        each = (released[wp.pk] * Decimal("0.6") / len(months)).quantize(THOUSAND)
+        for index, month in enumerate(months):
+            amount = each * (Decimal("0.9") if index % 3 == 1 else Decimal("1.05"))
+            services.spend_record(
                 actor=SYSTEM,
                 work_package=wp,
-                year=year,
-                spend_type=spend_type,
-                amount=amount,
+                month=month,
+                spend_type="revenue" if index % 4 == 0 else "capital",
+                amount=amount.quantize(Decimal("0.01")),
                 is_illustrative=True,
             )
+            context.report.count("months of spend")
+        remaining = max(released[wp.pk] - each * len(months), Decimal(0))
+        services.forecast_record(
+            actor=SYSTEM,
+            work_package=wp,
+            year=str(timeline.this_year),
+            spend_type="capital",
+            amount=remaining.quantize(Decimal("0.01")),
+            is_illustrative=True,
+        )

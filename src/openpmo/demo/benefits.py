@@ -1,5 +1,10 @@
 """Illustrative benefits for the ETP demo: a benefit set for each of the six pillars, with
-profiles and 18 months of actuals (April 2023 to September 2024), so the tracker tells a story.
+profiles and monthly actuals up to last month, so the tracker tells a story on any date.
+
+Months below are written as in a programme whose delivery started in October 2022 and are moved
+onto the demo's timeline (``_month``): "2023-04" is the seventh month of delivery, wherever that
+falls. Actuals run from then to last month; the returns of the two benefits Hannah (the work
+package manager who signs in) owns are due for last month and left for her to record.
 
 Every figure here is invented (the report gives no benefit figures, §3.13) and marked
 illustrative. Some benefits run ahead of plan, some behind; one dis-benefit costs more than
@@ -21,9 +26,10 @@ from openpmo.benefits.models import (
 )
 from openpmo.common.services import SYSTEM
 from openpmo.core.benefits import Month
+from openpmo.core.money import FinancialYear
 
-FIRST_ACTUAL = Month(2023, 4)
-LAST_ACTUAL = Month(2024, 9)  # 18 months of actuals
+FIRST_ACTUAL = "2023-04"
+DUE_FROM = {"wp-manager"}  # whose returns for last month the demo leaves for them to make
 WOBBLE = [Decimal(x) for x in ("1.00", "0.96", "1.04", "1.00", "0.98", "1.02")]
 
 ECONOMY = "A strong, inclusive, and sustainable economy"
@@ -66,7 +72,7 @@ BENEFITS: list[dict[str, Any]] = [
         "objective": ECONOMY,
         "confidence": "high",
         "factor": "1.00",
-        "missing": ["2024-08"],
+        "missing": ["2024-01"],
         "evidence_required": "Supplier invoices against the 2022/23 baseline",
     },
     {
@@ -81,7 +87,7 @@ BENEFITS: list[dict[str, Any]] = [
         "first": "2023-04",
         "last": "2026-03",
         "work_packages": ["ETP-O365-001"],
-        "owner": "wp-manager",
+        "owner": "delivery-lead-1",
         "objective": ECONOMY,
         "confidence": "high",
         "factor": "1.08",
@@ -142,7 +148,7 @@ BENEFITS: list[dict[str, Any]] = [
         "first": "2023-04",
         "last": "2026-03",
         "work_packages": ["ETP-DIGI-001"],
-        "owner": "wp-manager",
+        "owner": "delivery-lead-2",
         "objective": HEALTH,
         "confidence": "medium",
         "factor": "0.72",
@@ -199,7 +205,7 @@ BENEFITS: list[dict[str, Any]] = [
         "first": "2023-07",
         "last": "2026-03",
         "work_packages": ["ETP-INNOV-001"],
-        "owner": "wp-manager",
+        "owner": "delivery-lead-3",
         "objective": ECONOMY,
         "confidence": "medium",
         "factor": "1.15",
@@ -261,7 +267,7 @@ BENEFITS: list[dict[str, Any]] = [
         "first": "2023-04",
         "last": "2025-09",
         "work_packages": ["ETP-DATA-002"],
-        "owner": "analyst-2",
+        "owner": "wp-manager",
         "objective": HEALTH,
         "confidence": "medium",
         "factor": "0.90",
@@ -305,7 +311,7 @@ BENEFITS: list[dict[str, Any]] = [
         "objective": ECONOMY,
         "confidence": "low",
         "factor": "1.00",
-        "missing": ["2024-09"],
+        "missing": ["2024-02"],
     },
     {
         "reference": "BEN-RT-001",
@@ -422,7 +428,8 @@ BENEFITS: list[dict[str, Any]] = [
     },
 ]
 
-MTFS_SAVINGS = {"2023/24": "250000", "2024/25": "900000", "2025/26": "1400000"}
+# The MTFS line: savings planned in each financial year from the start of delivery.
+MTFS_SAVINGS = ["250000", "900000", "1400000", "1600000"]
 CARBON_TARGET = Decimal("1500")
 _ILLUSTRATIVE = " (Illustrative demonstration figure: the report states no benefit figures.)"
 
@@ -432,8 +439,16 @@ def _actual_value(planned: Decimal, factor: Decimal, index: int, unit: str) -> D
     return (planned * factor * WOBBLE[index % len(WOBBLE)]).quantize(step, rounding=ROUND_HALF_UP)
 
 
+def _month(timeline: Any, text: str) -> Month:
+    """A month written on the October 2022 calendar, moved onto the demo's timeline."""
+    year, month = (int(part) for part in text.split("-"))
+    day = timeline.month((year - 2022) * 12 + month - 10)
+    return Month(day.year, day.month)
+
+
 def load(context: Any) -> None:
     programme = context.programme
+    t = context.timeline
     people = context.people
     priorities = {p.title: p for p in programme.strategic_priorities.all()}
     for spec in BENEFITS:
@@ -449,9 +464,9 @@ def load(context: Any) -> None:
                 measure=spec["measure"],
                 unit=spec["unit"],
                 baseline_value=Decimal(0),
-                baseline_date=Month.parse(spec["first"]).first_day,
+                baseline_date=_month(t, spec["first"]).first_day,
                 target_value=Decimal(spec["target"]),
-                target_date=Month.parse(spec["last"]).last_day,
+                target_date=_month(t, spec["last"]).last_day,
                 owner=people[spec["owner"]],
                 work_packages=[context.work_packages[r] for r in spec["work_packages"]],
                 strategic_objective=priorities.get(spec["objective"]),
@@ -470,8 +485,8 @@ def load(context: Any) -> None:
                 benefit=benefit,
                 shape=spec["shape"],
                 total=Decimal(spec["target"]),
-                first=Month.parse(spec["first"]),
-                last=Month.parse(spec["last"]),
+                first=_month(t, spec["first"]),
+                last=_month(t, spec["last"]),
                 is_illustrative=True,
             )
             context.report.count("benefit profiles")
@@ -482,15 +497,17 @@ def load(context: Any) -> None:
                     benefit=benefit,
                     shape=spec["shape"],
                     total=Decimal(spec["target"]),
-                    first=Month.parse(first),
-                    last=Month.parse(last),
+                    first=_month(t, first),
+                    last=_month(t, last),
                     reason=reason,
                     is_illustrative=True,
                 )
                 context.report.count("benefit profiles")
         _load_actuals(context, benefit, spec)
     _load_explanations(context)
-    for year, amount in MTFS_SAVINGS.items():
+    first = FinancialYear.containing(t.start)
+    years = [first + n for n in range(len(MTFS_SAVINGS))]
+    for year, amount in zip((str(y) for y in years), MTFS_SAVINGS, strict=True):
         if not SavingsLine.objects.filter(programme=programme, financial_year=year).exists():
             services.savings_line_set(
                 actor=SYSTEM,
@@ -513,11 +530,15 @@ def _load_actuals(context: Any, benefit: Benefit, spec: dict[str, Any]) -> None:
         return
     planned = {Month.of(row.month): row.value for row in profile.months.all()}
     recorded = {Month.of(d) for d in benefit.actuals.values_list("month", flat=True)}
-    skipped = {Month.parse(m) for m in spec.get("missing", [])}
+    t = context.timeline
+    skipped = {_month(t, m) for m in spec.get("missing", [])}
+    last = Month.of(t.last_month)
+    if spec["owner"] in DUE_FROM:
+        skipped.add(last)
     factor = Decimal(spec["factor"])
     start = min(planned)
     returns = {}
-    for index, month in enumerate(Month.span(FIRST_ACTUAL, LAST_ACTUAL)):
+    for index, month in enumerate(Month.span(_month(t, FIRST_ACTUAL), last)):
         if month < start or month in recorded or month in skipped:
             continue
         # After a profile ends the owner still returns the month (nothing, once dual running
@@ -529,7 +550,7 @@ def _load_actuals(context: Any, benefit: Benefit, spec: dict[str, Any]) -> None:
         services.actuals_record_many(
             actor=SYSTEM, benefit=benefit, values=returns, is_illustrative=True
         )
-        for _month in returns:
+        for _returned in returns:
             context.report.count("benefit actuals")
 
 
@@ -538,15 +559,17 @@ def _load_explanations(context: Any) -> None:
         if "explanation" not in spec:
             continue
         benefit = Benefit.objects.get(reference=spec["reference"])
-        if ShortfallExplanation.objects.filter(
-            benefit=benefit, month=LAST_ACTUAL.first_day
-        ).exists():
+        t = context.timeline
+        month = Month.of(t.last_month)
+        if spec["owner"] in DUE_FROM:
+            month = month - 1  # last month's return is still due: explain the one before
+        if ShortfallExplanation.objects.filter(benefit=benefit, month=month.first_day).exists():
             continue
         explanation, action = spec["explanation"]
         services.shortfall_explain(
             actor=SYSTEM,
             benefit=benefit,
-            month=LAST_ACTUAL,
+            month=month,
             explanation=explanation + " (Illustrative.)",
             recovery_action=action,
             is_illustrative=True,
