@@ -178,6 +178,14 @@ def heat_map(risks: Sequence[RaidItem], matrix: RiskMatrix, *, which: str = "res
     )
 
 
+def programme_heat_map(
+    programme: Programme, matrix: RiskMatrix, *, which: str = "residual"
+) -> HeatMap:
+    """The heat map of every open risk of the programme: the register and the matrix page both
+    draw this one (same scope, same count)."""
+    return heat_map(list(raid_item_list(programme=programme)), matrix, which=which)
+
+
 @dataclass
 class AppetiteRow:
     category: str
