@@ -21,7 +21,7 @@ from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import read_mspdi
-from openpmo.delivery import core_adapters, selectors
+from openpmo.delivery import core_adapters, scheduling, stored_schedules
 from openpmo.delivery.bank_holidays import ENGLAND_AND_WALES
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.models import (
@@ -132,8 +132,10 @@ def calendar_exception_remove(*, actor: Any, exception: CalendarException) -> No
 
 
 def _check_programme_schedules(programme: Programme) -> None:
+    """Schedule the programme once and store the result (it commits with the change); refuse
+    (roll back) if it cannot be scheduled."""
     try:
-        selectors.check_programme(programme)
+        stored_schedules.refresh(programme)
     except OpenPMOError as error:
         raise _refuse(error, "The programme could not be scheduled: ") from None
 
@@ -196,23 +198,37 @@ def schedule_update(
 
 
 def _verify(schedule: WorkPackageSchedule) -> None:
-    """Schedule the work package and then the programme; refuse (roll back) if either fails."""
+    """Schedule the programme with the work package's new schedule, once, and store it; refuse
+    (roll back) if it cannot be scheduled, with the engine's message on the work package's own
+    schedule when that is what fails. A large programme whose work package no interdependency
+    ties to others checks the work package alone and is recalculated in the background."""
     work_package = schedule.work_package
-    spec = selectors.calendar_spec_for(_programme_of(work_package))
+    programme = _programme_of(work_package)
+    tied = Interdependency.objects.filter(
+        Q(from_work_package=work_package) | Q(to_work_package=work_package)
+    ).exists()
+    if not tied and stored_schedules.runs_in_background(scheduling.register_of(programme)):
+        _verify_alone(schedule)
+        stored_schedules.refresh_later(programme)
+        return
+    try:
+        stored_schedules.refresh(programme)
+    except OpenPMOError as error:
+        _verify_alone(schedule)
+        raise _refuse(error, "The programme could not be scheduled: ") from None
+
+
+def _verify_alone(schedule: WorkPackageSchedule) -> None:
+    work_package = schedule.work_package
+    spec = scheduling.calendar_spec_for(_programme_of(work_package))
     tasks = list(ScheduleTask.objects.filter(schedule=schedule))
     links = list(ScheduleLink.objects.filter(schedule=schedule))
     try:
-        selectors.run_project(
-            selectors.work_package_project(work_package, schedule, tasks, links, spec)
+        scheduling.run_project(
+            scheduling.work_package_project(work_package, schedule, tasks, links, spec)
         )
     except OpenPMOError as error:
         raise _refuse(error, "The schedule could not be computed: ") from None
-    # Only interdependencies tie a work package's schedule to others': without any, the
-    # programme schedules whenever the work package does.
-    if Interdependency.objects.filter(
-        Q(from_work_package=work_package) | Q(to_work_package=work_package)
-    ).exists():
-        _check_programme_schedules(_programme_of(work_package))
 
 
 def _bump(schedule: WorkPackageSchedule) -> None:
@@ -239,8 +255,8 @@ def schedule_task_create(*, actor: Any, work_package: WorkPackage, **data: Any) 
         if "__all__" in getattr(error, "message_dict", {}) and "uid" in str(error).lower():
             raise ValidationError({"uid": "Another task of this schedule has this UID."}) from None
         raise
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
     audit_record(
         actor=actor, action="schedule_task.created", obj=task, before=None, after=snapshot(task)
     )
@@ -262,8 +278,8 @@ def schedule_task_update(
     if task.kind != TaskKind.SUMMARY and task.children.exists():
         raise ValidationError({"kind": "Tasks sit under this one: it must stay a summary task."})
     save_validated(task)
-    _verify(task.schedule)
     _bump(task.schedule)
+    _verify(task.schedule)
     after = snapshot(task)
     if _substance(before) != _substance(after):
         audit_record(
@@ -303,8 +319,8 @@ def schedule_task_delete(
     ]
     audit_record(actor=actor, action="schedule_task.deleted", obj=task, before=before, after=None)
     task.delete()
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
 
 
 @transaction.atomic
@@ -327,8 +343,8 @@ def schedule_link_create(
     link = ScheduleLink(schedule=schedule, predecessor=predecessor, successor=successor)
     apply_fields(link, data)
     save_validated(link)
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
     audit_record(
         actor=actor, action="schedule_link.created", obj=link, before=None, after=snapshot(link)
     )
@@ -344,8 +360,8 @@ def schedule_link_delete(*, actor: Any, link: ScheduleLink) -> None:
         actor=actor, action="schedule_link.deleted", obj=link, before=snapshot(link), after=None
     )
     link.delete()
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
 
 
 @transaction.atomic
@@ -371,7 +387,7 @@ def schedule_import_mspdi(
         project = read_mspdi(data)
     except OpenPMOError as error:
         raise _refuse(error, "The file could not be imported: ") from None
-    spec = selectors.calendar_spec_for(_programme_of(work_package))
+    spec = scheduling.calendar_spec_for(_programme_of(work_package))
     imported = core_adapters.rows_from_project(project, spec)
     schedule = schedule_ensure(actor=actor, work_package=work_package, start=imported.start)
     schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
@@ -571,4 +587,6 @@ def interdependency_delete(
         before=snapshot(dependency),
         after=None,
     )
+    programme = _programme_of_dependency(dependency)
     dependency.delete()
+    stored_schedules.refresh_later(programme)

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +27,7 @@ from openpmo.common.services import (
     require,
     save_validated,
 )
+from openpmo.common.tasks import task_queue_configured
 from openpmo.core.errors import OpenPMOError
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 from openpmo.risks import core_adapters, delivery_link, scoring
@@ -603,18 +603,6 @@ def simulation_run_create(
         after=snapshot(run, exclude=("inputs",)),
     )
     return run
-
-
-def task_queue_configured() -> bool:
-    """True when runs go to a django-tasks queue that a worker takes them from (``TASKS`` set,
-    the app installed, and its default backend not the one that runs tasks inline)."""
-    tasks = getattr(settings, "TASKS", None) or {}
-    backend = str(tasks.get("default", {}).get("BACKEND", ""))
-    return (
-        "django_tasks" in settings.INSTALLED_APPS
-        and bool(backend)
-        and not backend.endswith(("ImmediateBackend", "DummyBackend"))
-    )
 
 
 def simulation_run_start(*, actor: Any, **options: Any) -> SimulationRun:

@@ -144,6 +144,10 @@ class WorkPackageScheduleSerializer(serializers.Serializer):
     source = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
+    recalculating = serializers.BooleanField(
+        help_text="The inputs changed since these dates were computed: they are out of date "
+        "until the recalculation (in the background) finishes"
+    )
     tasks = ComputedTaskSerializer(many=True)
     links = ComputedLinkSerializer(many=True)
 
@@ -171,6 +175,10 @@ class ProgrammeScheduleSerializer(serializers.Serializer):
     start = serializers.DateTimeField(allow_null=True)
     finish = serializers.DateTimeField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
+    recalculating = serializers.BooleanField(
+        help_text="The inputs changed since these dates were computed: they are out of date "
+        "until the recalculation (in the background) finishes"
+    )
     work_packages = ProgrammeRowSerializer(many=True)
     critical_path = serializers.ListField(
         child=serializers.CharField(), help_text="References of the critical work packages"

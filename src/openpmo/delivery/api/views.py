@@ -91,6 +91,7 @@ def schedule_data(work_package: WorkPackage) -> dict[str, Any]:
             "source": view.schedule.source if view.schedule else "",
             "version": view.schedule.version if view.schedule else None,
             "error": view.error,
+            "recalculating": view.recalculating,
             "tasks": tasks,
             "links": links,
         }
@@ -303,6 +304,7 @@ class ProgrammeScheduleView(APIView):
                     "start": view.start,
                     "finish": view.finish,
                     "error": view.error,
+                    "recalculating": view.recalculating,
                     "work_packages": [
                         {
                             "work_package": row.work_package.pk,
