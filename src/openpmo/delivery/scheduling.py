@@ -36,7 +36,6 @@ from openpmo.delivery.core_adapters import (
     WorkPackagePlan,
 )
 from openpmo.delivery.models import (
-    CalendarException,
     Interdependency,
     ProgrammeCalendar,
     ScheduleLink,
@@ -420,14 +419,19 @@ def load(programme: Programme) -> Loaded:
     )
 
 
-def run(loaded: Loaded, slip: Slip | None = None) -> tuple[ProgrammeNetwork, ScheduleResult]:
-    built = core_adapters.programme_network(
+def build(loaded: Loaded, slip: Slip | None = None) -> ProgrammeNetwork:
+    """The programme as one engine network: what the schedule runs, and the simulation too."""
+    return core_adapters.programme_network(
         loaded.plans,
         loaded.interdependencies,
         loaded.spec,
         project_start=loaded.programme.start_date,
         slip=slip,
     )
+
+
+def run(loaded: Loaded, slip: Slip | None = None) -> tuple[ProgrammeNetwork, ScheduleResult]:
+    built = build(loaded, slip)
     result = schedule(
         built.network,
         core_adapters.calendar_of(loaded.spec),
@@ -522,11 +526,3 @@ def interdependency_list(
     if type:
         rows = rows.filter(type=type)
     return rows.order_by("need_by", "id")
-
-
-def interdependency_get(pk: int) -> Interdependency:
-    return interdependency_list().get(pk=pk)
-
-
-def calendar_exceptions(calendar: ProgrammeCalendar) -> QuerySet[CalendarException]:
-    return calendar.exceptions.all()

@@ -312,7 +312,7 @@ class SimulationReport:
 
 def simulation_report(run: SimulationRun) -> SimulationReport | None:
     """The stored result as tables (``None`` until the run has finished)."""
-    from openpmo.risks.core_adapters import date_after
+    from openpmo.risks.core_adapters import calendar_date, date_after
 
     data = run.result
     if not data:
@@ -325,7 +325,11 @@ def simulation_report(run: SimulationRun) -> SimulationReport | None:
         ).values_list("reference", "title")
     )
 
+    calendar = run.inputs.get("calendar")
+
     def when(days: float) -> dt.date | None:
+        if calendar:  # the programme calendar the schedule runs on (bank holidays and all)
+            return calendar_date(calendar, days)
         return date_after(start, days) if start else None
 
     def label(kind: str, key: str) -> str:

@@ -509,27 +509,15 @@ def simulation_inputs(
             cost_spread=cost_spread,
             project=delivery_link.work_package_project(work_package),
         )
-    packages = list(
-        WorkPackage.objects.filter(strand__pillar__programme=programme)
-        .select_related("strand__pillar__programme")
-        .order_by("reference")
-    )
-    if not packages:
-        raise ValidationError("The programme has no work packages to simulate.")
-    projects = {}
-    for package in packages:
-        project = delivery_link.work_package_project(package)
-        if project is not None:
-            projects[package.pk] = project
-    return core_adapters.programme_inputs(
-        packages,
-        risks,
-        delivery_link.open_dependency_links(programme),
-        projects=projects,
-        spread=spread,
-        cost_spread=cost_spread,
-        correlation=correlation,
-    )
+    source = delivery_link.programme_network(programme)
+    if source is None or not source.work_package_of:
+        raise ValidationError("The programme has no scheduled work packages to simulate.")
+    try:
+        return core_adapters.programme_inputs(
+            source, risks, spread=spread, cost_spread=cost_spread, correlation=correlation
+        )
+    except OpenPMOError as error:
+        raise ValidationError(f"The programme could not be simulated: {error}") from None
 
 
 @transaction.atomic

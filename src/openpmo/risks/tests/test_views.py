@@ -378,6 +378,7 @@ def test_matrix_page_counts_the_same_risks_as_the_register(signed_in, role_user,
     matrix = client.get(f"/risks/matrix/?programme={programme.pk}").content.decode()
     assert "(3 risks)" in register
     assert "(3 risks)" in matrix
+
     # and the same cells, cell by cell
     def cells(html):
         found = re.findall(r'risks-heat__count">(.*?)</span>', html)
