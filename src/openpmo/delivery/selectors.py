@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from openpmo.delivery.milestones import MilestoneCounts, MilestoneState, milestone_counts
 from openpmo.delivery.models import CalendarException, Interdependency, ProgrammeCalendar
 from openpmo.delivery.scheduling import (
     TaskRow,
@@ -54,7 +55,9 @@ __all__ = [
     "BenefitImpact",
     "DependencyCheck",
     "GateMovement",
+    "MilestoneCounts",
     "MilestoneRow",
+    "MilestoneState",
     "Movement",
     "ProgrammeSchedule",
     "SlippageImpact",
@@ -72,6 +75,7 @@ __all__ = [
     "gate_of",
     "interdependency_get",
     "interdependency_list",
+    "milestone_counts",
     "milestones_of",
     "programme_default",
     "programme_schedule",

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
@@ -491,6 +492,48 @@ def schedule_import_mspdi(
     )
     audit_record(actor=actor, action="schedule.imported", obj=schedule, before=before, after=after)
     return schedule
+
+
+@transaction.atomic
+def milestone_achieve(
+    *,
+    actor: Any,
+    task: ScheduleTask,
+    achieved_on: dt.date | None,
+    evidence: str,
+    expected_version: int | None = None,
+) -> ScheduleTask:
+    """Record the day a milestone was achieved and what shows it (or correct that record),
+    audited. Refused for a task that is not a milestone, a day still to come, or no evidence."""
+    task = lock_for_update(ScheduleTask, task.pk, expected_version=expected_version)
+    require(
+        actor,
+        "delivery.record_milestone",
+        task,
+        message="Only the PMO, the pillar's sponsor or the work package's manager can record "
+        "that a milestone was achieved.",
+    )
+    errors: dict[str, str] = {}
+    if task.kind != TaskKind.MILESTONE:
+        errors["achieved_on"] = f"{task.name} is not a milestone: only milestones are achieved."
+    elif achieved_on is None:
+        errors["achieved_on"] = "Give the day the milestone was achieved."
+    elif achieved_on > timezone.localdate():
+        errors["achieved_on"] = "The day it was achieved cannot be in the future."
+    if not (evidence or "").strip():
+        errors["achieved_evidence"] = (
+            "Say what shows the milestone was achieved (a document, a decision, a sign-off)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(task)
+    task.achieved_on, task.achieved_evidence = achieved_on, evidence.strip()
+    task.achieved_recorded_by = actor if getattr(actor, "pk", None) is not None else None
+    task.achieved_recorded_at = timezone.now()
+    save_validated(task)
+    action = "milestone.achievement_corrected" if before["achieved_on"] else "milestone.achieved"
+    audit_record(actor=actor, action=action, obj=task, before=before, after=snapshot(task))
+    return task
 
 
 def _unique_links(links: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from openpmo.delivery.forms import (
     InterdependencyFilterForm,
     InterdependencyForm,
     LinkForm,
+    MilestoneAchievedForm,
     ScheduleStartForm,
     SlippageForm,
     TaskForm,
@@ -448,6 +449,37 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         FORM,
         context,
         "{obj} saved",
+    )
+
+
+def milestone_achieved(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the day a milestone was achieved, with its evidence (the service checks who may)."""
+    task = get_object_or_404(
+        ScheduleTask.objects.select_related("schedule__work_package__strand__pillar__programme"),
+        pk=pk,
+    )
+    wp = task.schedule.work_package
+    if not request.user.has_perm("delivery.record_milestone", task):
+        raise PermissionDenied(
+            "Only the PMO, the pillar's sponsor or the work package's manager can record that a "
+            "milestone was achieved."
+        )
+    form = MilestoneAchievedForm(request.POST or None, instance=task)
+    context = {"title": f"Record that {task.name} was achieved", "back": _wp_url(wp)}
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.milestone_achieve(
+            actor=request.user,
+            task=task,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        FORM,
+        context,
+        "{obj}: achieved recorded",
     )
 
 
