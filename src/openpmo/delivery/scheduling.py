@@ -287,8 +287,67 @@ class Register:
     fingerprint: str
 
 
+def inputs_fingerprint(programme: Programme, spec: CalendarSpec) -> str:
+    """A digest of everything the programme schedule (and its page) is made from, read as plain
+    values in five queries: any change to a date, name, task, link, interdependency or the
+    calendar changes it."""
+    work_packages = list(
+        WorkPackage.objects.filter(strand__pillar__programme=programme)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "reference",
+            "name",
+            "is_illustrative",
+            "strand__pillar__order",
+            "strand__pillar__name",
+            "forecast_start",
+            "baseline_start",
+            "forecast_end",
+            "baseline_end",
+        )
+    )
+    interdependencies = list(
+        Interdependency.objects.filter(
+            from_work_package__strand__pillar__programme=programme,
+            status__in=SCHEDULED_STATUSES,
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "version",
+            "status",
+            "type",
+            "from_work_package_id",
+            "to_work_package_id",
+            "from_milestone_id",
+            "to_task_id",
+            "lag_days",
+            "need_by",
+        )
+    )
+    schedules = list(
+        WorkPackageSchedule.objects.filter(work_package__strand__pillar__programme=programme)
+        .order_by("pk")
+        .values_list("pk", "work_package_id", "version", "start")
+    )
+    in_programme = Q(schedule_id__in=[row[0] for row in schedules])
+    tasks = ScheduleTask.objects.filter(in_programme).aggregate(n=Count("pk"), top=Max("pk"))
+    links = ScheduleLink.objects.filter(in_programme).aggregate(n=Count("pk"), top=Max("pk"))
+    parts = [
+        programme.start_date,
+        spec,
+        work_packages,
+        interdependencies,
+        schedules,
+        sorted(tasks.items()),
+        sorted(links.items()),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def register_of(programme: Programme) -> Register:
-    """The programme's schedule inputs and their fingerprint, in seven queries."""
+    """The programme's schedule inputs and their fingerprint."""
     spec = calendar_spec_for(programme)  # 2 queries
     work_packages = list(
         WorkPackage.objects.filter(strand__pillar__programme=programme)
@@ -298,50 +357,7 @@ def register_of(programme: Programme) -> Register:
     interdependencies = list(
         interdependency_list(programme=programme).filter(status__in=SCHEDULED_STATUSES)
     )
-    in_programme = Q(schedule__work_package__strand__pillar__programme=programme)
-    schedules = list(
-        WorkPackageSchedule.objects.filter(work_package__strand__pillar__programme=programme)
-        .order_by("pk")
-        .values_list("pk", "work_package_id", "version", "start")
-    )
-    tasks = ScheduleTask.objects.filter(in_programme).aggregate(n=Count("pk"), top=Max("pk"))
-    links = ScheduleLink.objects.filter(in_programme).aggregate(n=Count("pk"), top=Max("pk"))
-    parts = [
-        programme.start_date,
-        spec,
-        [
-            (
-                wp.pk,
-                wp.reference,
-                wp.name,
-                wp.strand.pillar.order,
-                wp.forecast_start,
-                wp.baseline_start,
-                wp.forecast_end,
-                wp.baseline_end,
-            )
-            for wp in work_packages
-        ],
-        [
-            (
-                d.pk,
-                d.version,
-                d.status,
-                d.type,
-                d.from_work_package_id,
-                d.to_work_package_id,
-                d.from_milestone_id,
-                d.to_task_id,
-                d.lag_days,
-                d.need_by,
-            )
-            for d in interdependencies
-        ],
-        schedules,
-        sorted(tasks.items()),
-        sorted(links.items()),
-    ]
-    fingerprint = hashlib.sha256(repr(parts).encode()).hexdigest()
+    fingerprint = inputs_fingerprint(programme, spec)
     return Register(programme, spec, work_packages, interdependencies, fingerprint)
 
 

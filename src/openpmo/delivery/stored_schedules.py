@@ -43,6 +43,7 @@ from openpmo.delivery.scheduling import (
     _tasks_in_outline_order,
     calendar_spec_for,
     gate_of,
+    inputs_fingerprint,
     load,
     register_of,
     run,
@@ -117,6 +118,8 @@ class ProgrammeSchedule:
     computed_at: dt.datetime | None = None
     recalculating: bool = False
     """the inputs changed since these dates were computed: they are being computed again"""
+    fingerprint: str = ""
+    """of the inputs these dates were computed from (empty when there are none)"""
 
     @property
     def critical_path(self) -> list[WorkPackageRow]:
@@ -302,6 +305,20 @@ def _current(register: Register) -> tuple[StoredProgrammeSchedule | None, str, b
 # -- reading ---------------------------------------------------------------------------------------
 
 
+def current_fingerprint(programme: Programme) -> str | None:
+    """The fingerprint of the stored schedule when it is current (``None`` when it is out of
+    date or missing): what a page rendered from it may be cached under."""
+    stored = (
+        StoredProgrammeSchedule.objects.filter(programme=programme)
+        .values_list("fingerprint", flat=True)
+        .first()
+    )
+    if stored is None:
+        return None
+    current = inputs_fingerprint(programme, calendar_spec_for(programme))
+    return stored if stored == current else None
+
+
 def programme_schedule(programme: Programme) -> ProgrammeSchedule:
     """Every work package of the programme scheduled together, interdependencies included, as
     stored (recomputed first when its inputs changed, unless that happens in the background)."""
@@ -318,6 +335,7 @@ def programme_schedule(programme: Programme) -> ProgrammeSchedule:
         return view
     summary = stored.summary
     view.computed_at = stored.computed_at
+    view.fingerprint = stored.fingerprint
     view.start = _when(summary["start"]) if summary["start"] else None
     view.finish = _when(summary["finish"]) if summary["finish"] else None
     work_packages = {wp.pk: wp for wp in register.work_packages}
