@@ -226,6 +226,8 @@ class ProgrammeNetwork:
     unscheduled: list[Any]
     """work packages with neither tasks nor register dates: left out"""
     skipped_interdependencies: list[Any]
+    anchor_of: dict[int, int] = field(default_factory=dict)
+    """work package id -> uid of the milestone that holds it to its start"""
 
 
 def programme_network(
@@ -244,6 +246,7 @@ def programme_network(
     summary_uid: dict[int, int] = {}
     task_uid: dict[int, int] = {}
     anchors: set[int] = set()
+    anchor_of: dict[int, int] = {}
     stand_ins: dict[int, int] = {}
     unscheduled: list[Any] = []
     leaves_of: dict[int, list[int]] = {}
@@ -263,6 +266,7 @@ def programme_network(
         summary = next_uid + 1
         next_uid += 2
         anchors.add(anchor)
+        anchor_of[wp.pk] = anchor
         summary_uid[wp.pk] = summary
         tasks.append(
             Task(
@@ -365,6 +369,7 @@ def programme_network(
         interdependency_links=interdependency_links,
         unscheduled=unscheduled,
         skipped_interdependencies=skipped,
+        anchor_of=anchor_of,
     )
 
 

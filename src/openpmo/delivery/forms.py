@@ -274,3 +274,24 @@ class SlippageForm(forms.Form):
             packages = packages.filter(strand__pillar__programme=programme)
         self.fields["work_package"].queryset = packages  # type: ignore[attr-defined]
         self.fields["work_package"].label_from_instance = lambda wp: f"{wp.reference} {wp.name}"  # type: ignore[attr-defined]
+
+
+class MilestoneAchievedForm(VersionedForm):
+    """The day a milestone was achieved and what shows it."""
+
+    class Meta:
+        model = ScheduleTask
+        fields = ["achieved_on", "achieved_evidence"]
+        widgets = {"achieved_evidence": forms.Textarea(attrs={"rows": 4})}
+        labels = {"achieved_on": "Achieved on", "achieved_evidence": "Evidence"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["achieved_on"].required = True
+        self.fields["achieved_evidence"].required = True
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            "achieved_on": self.cleaned_data["achieved_on"],
+            "evidence": self.cleaned_data["achieved_evidence"],
+        }

@@ -202,6 +202,24 @@ class ScheduleTask(models.Model):
         help_text="For a milestone that is a stage gate: the stage the gate closes",
     )
     is_illustrative = models.BooleanField(default=False)
+    baseline_date = models.DateField(
+        null=True, blank=True, help_text="For a milestone: the date it was planned for"
+    )
+    achieved_on = models.DateField(
+        "Achieved on", null=True, blank=True, help_text="For a milestone: the day it was achieved"
+    )
+    achieved_evidence = models.TextField(
+        "Evidence", blank=True, help_text="What shows the milestone was achieved"
+    )
+    achieved_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    achieved_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -252,6 +270,8 @@ class ScheduleTask(models.Model):
                 errors["parent"] = "A summary task cannot sit under a task that is under it."
         if self.gate_stage and self.kind != TaskKind.MILESTONE:
             errors["gate_stage"] = "Only a milestone marks a stage gate."
+        if self.achieved_on is not None and self.kind != TaskKind.MILESTONE:
+            errors["achieved_on"] = "Only a milestone is marked achieved."
         if errors:
             raise ValidationError(errors)
 
@@ -445,3 +465,22 @@ class Interdependency(models.Model):
             raise ValidationError(
                 {"to_work_package": "Both work packages must be in the same programme."}
             )
+
+
+class StoredProgrammeSchedule(models.Model):
+    """The programme schedule as the engine last computed it (every work package's and task's
+    dates), with the fingerprint of the inputs it was computed from. Pages read this; when the
+    inputs' fingerprint no longer matches, it is out of date and is recalculated (never shown
+    as current)."""
+
+    programme = models.OneToOneField(
+        "portfolio.Programme", on_delete=models.CASCADE, related_name="stored_schedule"
+    )
+    fingerprint = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, help_text="Work packages, milestones, critical path")
+    tasks = models.JSONField(default=dict, help_text="Each work package's tasks' dates")
+
+    def __str__(self) -> str:
+        return f"Stored schedule of {self.programme}"

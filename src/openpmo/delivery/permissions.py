@@ -4,6 +4,7 @@
 |---|---|
 | change the programme calendar | PMO |
 | change a work package's schedule (tasks, milestones, links, MS Project import) | PMO, the sponsor of its pillar, its owner when they hold the Work package manager role |
+| record that a milestone was achieved (date and evidence) | the same as a schedule change |
 | add, change or close an interdependency | PMO, or the sponsor of the pillar of either work package |
 | view schedules, the Gantt chart, slippage impact, the register, exports | any signed-in user |
 """
@@ -62,6 +63,7 @@ schedule_editor = (
 rules.add_perm("delivery.view_schedule", is_signed_in)
 rules.add_perm("delivery.change_calendar", is_pmo)
 rules.add_perm("delivery.change_schedule", schedule_editor)
+rules.add_perm("delivery.record_milestone", schedule_editor)
 rules.add_perm("delivery.view_interdependency", is_signed_in)
 rules.add_perm("delivery.add_interdependency", is_pmo | is_pillar_sponsor)
 rules.add_perm(

@@ -16,12 +16,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import read_mspdi
-from openpmo.delivery import core_adapters, selectors
+from openpmo.delivery import core_adapters, scheduling, stored_schedules
 from openpmo.delivery.bank_holidays import ENGLAND_AND_WALES
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.models import (
@@ -132,8 +133,10 @@ def calendar_exception_remove(*, actor: Any, exception: CalendarException) -> No
 
 
 def _check_programme_schedules(programme: Programme) -> None:
+    """Schedule the programme once and store the result (it commits with the change); refuse
+    (roll back) if it cannot be scheduled."""
     try:
-        selectors.check_programme(programme)
+        stored_schedules.refresh(programme)
     except OpenPMOError as error:
         raise _refuse(error, "The programme could not be scheduled: ") from None
 
@@ -196,23 +199,37 @@ def schedule_update(
 
 
 def _verify(schedule: WorkPackageSchedule) -> None:
-    """Schedule the work package and then the programme; refuse (roll back) if either fails."""
+    """Schedule the programme with the work package's new schedule, once, and store it; refuse
+    (roll back) if it cannot be scheduled, with the engine's message on the work package's own
+    schedule when that is what fails. A large programme whose work package no interdependency
+    ties to others checks the work package alone and is recalculated in the background."""
     work_package = schedule.work_package
-    spec = selectors.calendar_spec_for(_programme_of(work_package))
+    programme = _programme_of(work_package)
+    tied = Interdependency.objects.filter(
+        Q(from_work_package=work_package) | Q(to_work_package=work_package)
+    ).exists()
+    if not tied and stored_schedules.runs_in_background(scheduling.register_of(programme)):
+        _verify_alone(schedule)
+        stored_schedules.refresh_later(programme)
+        return
+    try:
+        stored_schedules.refresh(programme)
+    except OpenPMOError as error:
+        _verify_alone(schedule)
+        raise _refuse(error, "The programme could not be scheduled: ") from None
+
+
+def _verify_alone(schedule: WorkPackageSchedule) -> None:
+    work_package = schedule.work_package
+    spec = scheduling.calendar_spec_for(_programme_of(work_package))
     tasks = list(ScheduleTask.objects.filter(schedule=schedule))
     links = list(ScheduleLink.objects.filter(schedule=schedule))
     try:
-        selectors.run_project(
-            selectors.work_package_project(work_package, schedule, tasks, links, spec)
+        scheduling.run_project(
+            scheduling.work_package_project(work_package, schedule, tasks, links, spec)
         )
     except OpenPMOError as error:
         raise _refuse(error, "The schedule could not be computed: ") from None
-    # Only interdependencies tie a work package's schedule to others': without any, the
-    # programme schedules whenever the work package does.
-    if Interdependency.objects.filter(
-        Q(from_work_package=work_package) | Q(to_work_package=work_package)
-    ).exists():
-        _check_programme_schedules(_programme_of(work_package))
 
 
 def _bump(schedule: WorkPackageSchedule) -> None:
@@ -239,8 +256,8 @@ def schedule_task_create(*, actor: Any, work_package: WorkPackage, **data: Any) 
         if "__all__" in getattr(error, "message_dict", {}) and "uid" in str(error).lower():
             raise ValidationError({"uid": "Another task of this schedule has this UID."}) from None
         raise
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
     audit_record(
         actor=actor, action="schedule_task.created", obj=task, before=None, after=snapshot(task)
     )
@@ -262,8 +279,8 @@ def schedule_task_update(
     if task.kind != TaskKind.SUMMARY and task.children.exists():
         raise ValidationError({"kind": "Tasks sit under this one: it must stay a summary task."})
     save_validated(task)
-    _verify(task.schedule)
     _bump(task.schedule)
+    _verify(task.schedule)
     after = snapshot(task)
     if _substance(before) != _substance(after):
         audit_record(
@@ -303,8 +320,8 @@ def schedule_task_delete(
     ]
     audit_record(actor=actor, action="schedule_task.deleted", obj=task, before=before, after=None)
     task.delete()
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
 
 
 @transaction.atomic
@@ -327,8 +344,8 @@ def schedule_link_create(
     link = ScheduleLink(schedule=schedule, predecessor=predecessor, successor=successor)
     apply_fields(link, data)
     save_validated(link)
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
     audit_record(
         actor=actor, action="schedule_link.created", obj=link, before=None, after=snapshot(link)
     )
@@ -344,8 +361,8 @@ def schedule_link_delete(*, actor: Any, link: ScheduleLink) -> None:
         actor=actor, action="schedule_link.deleted", obj=link, before=snapshot(link), after=None
     )
     link.delete()
-    _verify(schedule)
     _bump(schedule)
+    _verify(schedule)
 
 
 @transaction.atomic
@@ -371,7 +388,7 @@ def schedule_import_mspdi(
         project = read_mspdi(data)
     except OpenPMOError as error:
         raise _refuse(error, "The file could not be imported: ") from None
-    spec = selectors.calendar_spec_for(_programme_of(work_package))
+    spec = scheduling.calendar_spec_for(_programme_of(work_package))
     imported = core_adapters.rows_from_project(project, spec)
     schedule = schedule_ensure(actor=actor, work_package=work_package, start=imported.start)
     schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
@@ -477,6 +494,48 @@ def schedule_import_mspdi(
     return schedule
 
 
+@transaction.atomic
+def milestone_achieve(
+    *,
+    actor: Any,
+    task: ScheduleTask,
+    achieved_on: dt.date | None,
+    evidence: str,
+    expected_version: int | None = None,
+) -> ScheduleTask:
+    """Record the day a milestone was achieved and what shows it (or correct that record),
+    audited. Refused for a task that is not a milestone, a day still to come, or no evidence."""
+    task = lock_for_update(ScheduleTask, task.pk, expected_version=expected_version)
+    require(
+        actor,
+        "delivery.record_milestone",
+        task,
+        message="Only the PMO, the pillar's sponsor or the work package's manager can record "
+        "that a milestone was achieved.",
+    )
+    errors: dict[str, str] = {}
+    if task.kind != TaskKind.MILESTONE:
+        errors["achieved_on"] = f"{task.name} is not a milestone: only milestones are achieved."
+    elif achieved_on is None:
+        errors["achieved_on"] = "Give the day the milestone was achieved."
+    elif achieved_on > timezone.localdate():
+        errors["achieved_on"] = "The day it was achieved cannot be in the future."
+    if not (evidence or "").strip():
+        errors["achieved_evidence"] = (
+            "Say what shows the milestone was achieved (a document, a decision, a sign-off)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(task)
+    task.achieved_on, task.achieved_evidence = achieved_on, evidence.strip()
+    task.achieved_recorded_by = actor if getattr(actor, "pk", None) is not None else None
+    task.achieved_recorded_at = timezone.now()
+    save_validated(task)
+    action = "milestone.achievement_corrected" if before["achieved_on"] else "milestone.achieved"
+    audit_record(actor=actor, action=action, obj=task, before=before, after=snapshot(task))
+    return task
+
+
 def _unique_links(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One link per pair of tasks (Project allows one; a repeated pair keeps the first)."""
     seen: set[tuple[int, int]] = set()
@@ -571,4 +630,6 @@ def interdependency_delete(
         before=snapshot(dependency),
         after=None,
     )
+    programme = _programme_of_dependency(dependency)
     dependency.delete()
+    stored_schedules.refresh_later(programme)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("work-packages/<int:pk>/export.xml", views.schedule_export, name="schedule-export"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task-edit"),
     path("tasks/<int:pk>/delete/", views.task_delete, name="task-delete"),
+    path("tasks/<int:pk>/achieved/", views.milestone_achieved, name="milestone-achieved"),
     path("links/<int:pk>/delete/", views.link_delete, name="link-delete"),
     path("interdependencies/", views.interdependency_list, name="interdependency-list"),
     path("interdependencies/new/", views.interdependency_create, name="interdependency-create"),

@@ -9,15 +9,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from openpmo.common.services import ConflictError
-from openpmo.delivery import selectors, services
+from openpmo.delivery import selectors, services, stored_schedules
 from openpmo.delivery.charts import GanttArrow, GanttMilestone, GanttRow, gantt_svg
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.forms import (
@@ -27,6 +30,7 @@ from openpmo.delivery.forms import (
     InterdependencyFilterForm,
     InterdependencyForm,
     LinkForm,
+    MilestoneAchievedForm,
     ScheduleStartForm,
     SlippageForm,
     TaskForm,
@@ -159,17 +163,33 @@ def _programme_gantt(view: selectors.ProgrammeSchedule) -> Any:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The programme schedule: Gantt chart, table, critical path and the slippage question."""
+    """The programme schedule: Gantt chart, table, critical path and the slippage question.
+
+    The schedule part of the page is the same for everyone until the schedule's inputs change,
+    so it is kept, rendered, under the fingerprint of the stored schedule it shows."""
     programme = _programme(request)
-    view = selectors.programme_schedule(programme)
+    fingerprint = stored_schedules.current_fingerprint(programme)
+    key = f"delivery:programme-page:{programme.pk}:{fingerprint}"
+    body = cache.get(key) if fingerprint else None
+    if body is None:
+        view = selectors.programme_schedule(programme)
+        body = render_to_string(
+            "delivery/_programme_schedule_body.html",
+            {
+                "programme": programme,
+                "view": view,
+                "gantt": _programme_gantt(view) if not view.error else "",
+                "slippage_form": SlippageForm(programme=programme),
+            },
+        )
+        if view.fingerprint and not view.recalculating and not view.error:
+            cache.set(f"delivery:programme-page:{programme.pk}:{view.fingerprint}", body, 3600)
     return render(
         request,
         "delivery/programme_schedule.html",
         {
             "programme": programme,
-            "view": view,
-            "gantt": _programme_gantt(view) if not view.error else "",
-            "slippage_form": SlippageForm(programme=programme),
+            "body": mark_safe(body),  # noqa: S308 - rendered by our own template just above
             "can_manage_interdependencies": request.user.has_perm("delivery.add_interdependency"),
         },
     )
@@ -448,6 +468,37 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         FORM,
         context,
         "{obj} saved",
+    )
+
+
+def milestone_achieved(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the day a milestone was achieved, with its evidence (the service checks who may)."""
+    task = get_object_or_404(
+        ScheduleTask.objects.select_related("schedule__work_package__strand__pillar__programme"),
+        pk=pk,
+    )
+    wp = task.schedule.work_package
+    if not request.user.has_perm("delivery.record_milestone", task):
+        raise PermissionDenied(
+            "Only the PMO, the pillar's sponsor or the work package's manager can record that a "
+            "milestone was achieved."
+        )
+    form = MilestoneAchievedForm(request.POST or None, instance=task)
+    context = {"title": f"Record that {task.name} was achieved", "back": _wp_url(wp)}
+    if request.method != "POST":
+        return render(request, FORM, {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.milestone_achieve(
+            actor=request.user,
+            task=task,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        FORM,
+        context,
+        "{obj}: achieved recorded",
     )
 
 

@@ -23,7 +23,7 @@ How the register becomes a network:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -40,6 +40,15 @@ from openpmo.core.risk import (
     network_from_project,
 )
 from openpmo.core.risk import simulate as engine_simulate
+from openpmo.core.schedule import (
+    Calendar,
+    CalendarException,
+    ConstraintType,
+    Link,
+    LinkType,
+    Network,
+    Task,
+)
 from openpmo.portfolio.models import WorkPackage
 
 HISTOGRAM_BINS = 20
@@ -52,13 +61,18 @@ class SimulationInputs:
     network: dict[str, Any]
     start: dt.date | None
     notes: list[str] = field(default_factory=list)
+    calendar: dict[str, Any] | None = None
+    """the programme calendar and start moment (working days -> dates); None: Monday-Friday"""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "network": self.network,
             "start": self.start.isoformat() if self.start else None,
             "notes": self.notes,
         }
+        if self.calendar is not None:
+            data["calendar"] = self.calendar
+        return data
 
 
 def working_days(start: dt.date | None, end: dt.date | None) -> int | None:
@@ -248,76 +262,232 @@ def work_package_inputs(
     )
 
 
+@dataclass
+class ScheduleNetwork:
+    """The network the programme schedule runs (``openpmo.delivery.scheduling.build``), with the
+    id each of its tasks takes in the simulation and the work package it belongs to."""
+
+    network: Network
+    calendar: Calendar
+    start: dt.datetime
+    minutes_per_day: int
+    minutes_per_week: int
+    names: dict[int, str]
+    """engine uid -> id in the simulation"""
+    work_package_of: dict[int, Any]
+    """engine uid -> the work package (every task, summary and anchor)"""
+    calendar_data: dict[str, Any]
+    """the calendar as stored with the run, to turn working days back into dates"""
+
+
+_WEEK_MINUTES = 7 * 24 * 60
+
+
+class _Translation:
+    """A schedule network (tasks, summaries, FS/SS/FF/SF links with lags, constraints, manual
+    tasks) as the simulation's finish-to-start network in working days: with every duration at
+    its most likely value, it finishes every task when the schedule engine does."""
+
+    def __init__(self, source: ScheduleNetwork) -> None:
+        self.source = source
+        self.by_uid = {t.uid: t for t in source.network.tasks}
+        self.after: dict[str, dict[str, float]] = {}
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.uid_of: dict[str, int] = {}
+        self.with_start = {
+            link.predecessor
+            for link in source.network.links
+            if link.type in (LinkType.SS, LinkType.SF) and not self.by_uid[link.predecessor].summary
+        }
+
+    def days(self, task: Task) -> float:
+        source = self.source
+        if task.summary or task.milestone:
+            return 0.0
+        if task.manual and task.start is not None and task.finish is not None:
+            minutes = source.calendar.working_minutes_between(task.start, task.finish)
+            return max(minutes, 0) / source.minutes_per_day
+        if task.elapsed:
+            return (
+                task.duration_minutes
+                * source.minutes_per_week
+                / _WEEK_MINUTES
+                / source.minutes_per_day
+            )
+        return task.duration_minutes / source.minutes_per_day
+
+    def offset(self, moment: dt.datetime) -> float:
+        source = self.source
+        minutes = source.calendar.working_minutes_between(source.start, moment)
+        return minutes / source.minutes_per_day
+
+    def start_of(self, uid: int) -> str:
+        """The node whose finish is when the task may start (its start node, or itself)."""
+        name = self.source.names[uid]
+        return f"{name}:start" if self.by_uid[uid].summary or uid in self.with_start else name
+
+    def finish_of(self, uid: int) -> str:
+        name = self.source.names[uid]
+        return f"{name}:end" if self.by_uid[uid].summary else name
+
+    def need(self, node: str, predecessor: str, lag: float) -> None:
+        lags = self.after.setdefault(node, {})
+        lags[predecessor] = max(lags.get(predecessor, lag), lag)
+
+    def node(
+        self, uid: int, node_id: str, name: str, likely: float, spread: tuple[float, float]
+    ) -> None:
+        data: dict[str, Any] = {"id": node_id, "name": name}
+        data.update(_spread(likely, spread) if likely else {"duration": 0})
+        self.nodes[node_id] = data
+        self.uid_of[node_id] = uid
+        self.need(node_id, "START", 0.0)
+
+    def task(self, task: Task, spread: tuple[float, float]) -> None:
+        uid, name = task.uid, self.source.names[task.uid]
+        entry = self.start_of(uid)
+        if task.summary:
+            self.node(uid, entry, f"{task.name} starts", 0.0, spread)
+            self.node(uid, self.finish_of(uid), f"{task.name} complete", 0.0, spread)
+        else:
+            self.node(uid, name, task.name, self.days(task), spread)
+            if entry != name:
+                self.node(uid, entry, f"{task.name} starts", 0.0, spread)
+                self.need(name, entry, 0.0)
+        if task.manual and task.start is not None:
+            self.need(entry, "START", self.offset(task.start))  # keeps its own dates
+        elif task.parent is not None:
+            self.need(entry, self.start_of(task.parent), 0.0)
+        moment, kind = task.constraint_date, task.constraint
+        if moment is not None and kind in (
+            ConstraintType.START_NO_EARLIER_THAN,
+            ConstraintType.MUST_START_ON,
+        ):
+            self.need(entry, "START", self.offset(moment))
+        elif moment is not None and kind in (
+            ConstraintType.FINISH_NO_EARLIER_THAN,
+            ConstraintType.MUST_FINISH_ON,
+        ):
+            self.need(entry, "START", self.offset(moment) - self.days(task))
+        if task.parent is not None:
+            self.need(self.finish_of(task.parent), self.finish_of(uid), 0.0)
+
+    def link(self, link: Link) -> None:
+        before, after = self.by_uid[link.predecessor], self.by_uid[link.successor]
+        if after.manual and not after.summary:
+            return  # a manually scheduled task keeps its dates whatever it follows
+        if link.lag_percent is not None:
+            lag = link.lag_percent / 100 * self.days(before)
+        elif link.lag_elapsed:
+            lag = link.lag_minutes * self.source.minutes_per_week / _WEEK_MINUTES
+            lag /= self.source.minutes_per_day
+        else:
+            lag = link.lag_minutes / self.source.minutes_per_day
+        own = self.days(after)
+        target = self.start_of(after.uid)
+        if link.type is LinkType.FS:
+            self.need(target, self.finish_of(before.uid), lag)
+        elif link.type is LinkType.SS:
+            self.need(target, self.start_of(before.uid), lag)
+        elif link.type is LinkType.FF:
+            self.need(target, self.finish_of(before.uid), lag - own)
+        else:
+            self.need(target, self.start_of(before.uid), lag - own)
+
+    def tasks(self, spread: tuple[float, float]) -> list[dict[str, Any]]:
+        for task in self.source.network.tasks:
+            self.task(task, spread)
+        for link in self.source.network.links:
+            self.link(link)
+        found = [{"id": "START", "name": "Programme starts", "duration": 0}]
+        for node_id, data in self.nodes.items():
+            lags = self.after.get(node_id, {})
+            data["after"] = list(lags)
+            kept = {k: _round(v) for k, v in lags.items() if v}
+            if kept:
+                data["lags"] = kept
+            found.append(data)
+        return found
+
+
+def schedule_tasks(
+    source: ScheduleNetwork, spread: tuple[float, float]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The simulation's tasks for a schedule network (see ``_Translation``), and the engine uid
+    each came from."""
+    translation = _Translation(source)
+    return translation.tasks(spread), translation.uid_of
+
+
 def programme_inputs(
-    work_packages: Sequence[WorkPackage],
+    source: ScheduleNetwork,
     risks: Iterable[Any],
-    dependencies: Iterable[tuple[int, int | None, int, float]],
     *,
-    projects: dict[int, Any],
     spread: tuple[float, float],
     cost_spread: tuple[float, float],
     correlation: float,
 ) -> SimulationInputs:
-    """The programme as one network: each work package's schedule (or the package whole), each
-    held to its own start by a lag from the programme's start, and linked by the open
-    interdependencies (from the milestone needed, or the whole package, to the dependent
-    package's start). The tasks of a strand are correlated by ``correlation``."""
-    notes: list[str] = []
-    packages: dict[int, _Package] = {}
-    strand_of: dict[int, str] = {}
-    for wp in work_packages:
-        packages[wp.pk] = _package(
-            wp,
-            projects.get(wp.pk),
-            spread=spread,
-            cost_spread=cost_spread,
-            prefix=f"{wp.reference}:",
-            notes=notes,
-        )
-        strand_of[wp.pk] = f"strand-{wp.strand_id}"
-    start = min((p.start for p in packages.values() if p.start is not None), default=None)
-    tasks: list[dict[str, Any]] = [{"id": "START", "name": "Programme starts", "duration": 0}]
-    for package in packages.values():
-        first = package.first
-        first.setdefault("after", [])
-        first["after"].append("START")
-        offset = int(np.busday_count(start, package.start)) if start and package.start else 0
-        if offset > 0:
-            first.setdefault("lags", {})["START"] = float(offset)
-    linked = 0
-    for source, milestone, target, lag in dependencies:
-        if source not in packages or target not in packages:
-            continue
-        giver, taker = packages[source], packages[target]
-        from_id = f"{giver.prefix}{milestone}" if milestone is not None else giver.last
-        if from_id not in giver.ids:
-            from_id = giver.last
-        if from_id in taker.first["after"]:
-            continue
-        taker.first["after"].append(from_id)
-        if lag:
-            taker.first.setdefault("lags", {})[from_id] = lag
-        linked += 1
-    for wp_pk, package in packages.items():
-        for task in package.tasks:
-            task["strand"] = strand_of[wp_pk]
-        tasks.extend(package.tasks)
-    scheduled = sum(1 for wp in work_packages if wp.pk in projects)
-    notes.append(
-        f"{len(packages)} work packages ({scheduled} with their schedule's tasks, the rest "
-        f"whole), each starting no earlier than its own start; {linked} open interdependencies "
-        "link them."
-    )
+    """The programme as the schedule runs it: the same network (each work package's tasks, held
+    to its start, linked by the open interdependencies to the tasks they name), durations in
+    working days on the programme calendar with ``spread``, each work package's budget as the
+    cost of its completion, the tasks of a strand correlated by ``correlation``. With every
+    duration at its most likely value the plan finishes on the schedule's dates."""
+    tasks, uid_of = schedule_tasks(source, spread)
+    packages = {wp.pk: wp for wp in source.work_package_of.values()}
+    strand_of = {
+        node_id: f"strand-{source.work_package_of[uid].strand_id}"
+        for node_id, uid in uid_of.items()
+        if uid in source.work_package_of
+    }
+    by_id = {task["id"]: task for task in tasks}
+    for wp in packages.values():
+        end = by_id.get(f"{wp.reference}:end")
+        if end is not None and wp.budget_envelope:
+            end["cost"] = _money_spread(wp.budget_envelope, cost_spread)
+    for task in tasks:
+        if task["id"] in strand_of:
+            task["strand"] = strand_of[task["id"]]
+    wholes = {
+        wp.pk: _Package([], {}, f"{wp.reference}:end", set(by_id), f"{wp.reference}:", None)
+        for wp in packages.values()
+    }
+    notes = [
+        f"The programme schedule's network: {len(packages)} work packages, "
+        f"{len(source.network.tasks)} tasks and milestones, {len(source.network.links)} links "
+        "(interdependencies included), durations in working days on the programme calendar; "
+        "with most likely durations and no risks it finishes when the schedule does."
+    ]
     return SimulationInputs(
         network={
             "distribution": "triangular",
             "correlation": {s: correlation for s in sorted(set(strand_of.values()))},
             "tasks": tasks,
-            "risks": [risk_data(item, _hits(item, packages)) for item in risks],
+            "risks": [risk_data(item, _hits(item, wholes)) for item in risks],
         },
-        start=start,
+        start=source.start.date(),
         notes=notes,
+        calendar=source.calendar_data,
     )
+
+
+def calendar_date(calendar_data: dict[str, Any], days: float) -> dt.date:
+    """The date ``days`` working days after the run's start, on the calendar stored with it."""
+    calendar = Calendar.standard(
+        hours=[
+            (dt.time.fromisoformat(a), dt.time.fromisoformat(b))
+            for a, b in calendar_data["periods"]
+        ],
+        working_days=calendar_data["working_days"],
+        exceptions=[
+            CalendarException(
+                first=dt.date.fromisoformat(first), last=dt.date.fromisoformat(last), name=name
+            )
+            for name, first, last in calendar_data["exceptions"]
+        ],
+    )
+    start = dt.datetime.fromisoformat(calendar_data["start"])
+    minutes = round(days * calendar_data["minutes_per_day"])
+    return calendar.add_working_minutes(start, minutes).date()
 
 
 def network_of(inputs: dict[str, Any]) -> RiskNetwork:

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.db import connection
 
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.risks.core_adapters import ScheduleNetwork
 
 
 @functools.cache
@@ -67,16 +68,50 @@ def dependency_list(programme: Programme, *, work_package: WorkPackage | None = 
     return list(rows)
 
 
-def open_dependency_links(programme: Programme) -> list[tuple[int, int | None, int, float]]:
-    """(needed-from package id, UID of the milestone needed or ``None`` for the whole package,
-    needed-by package id, lag in working days) of every dependency that still binds."""
-    return [
-        (
-            row.from_work_package_id,
-            row.from_milestone.uid if row.from_milestone_id else None,
-            row.to_work_package_id,
-            float(row.lag_days),
-        )
-        for row in dependency_list(programme)
-        if row.status not in ("met", "closed")
-    ]
+def programme_network(programme: Programme) -> ScheduleNetwork | None:
+    """The network the programme schedule runs (the same adapter builds both), its tasks named
+    for the simulation: ``REF`` a work package (``REF:start`` and ``REF:end``), ``REF:UID`` a task
+    of its schedule, ``REF:dates`` a work package without one (its register dates)."""
+    if not delivery_ready():
+        return None
+    from openpmo.delivery import core_adapters as delivery_adapters
+    from openpmo.delivery import scheduling
+
+    loaded = scheduling.load(programme)
+    built = scheduling.build(loaded)
+    spec = loaded.spec
+    names: dict[int, str] = {}
+    owner: dict[int, Any] = {}
+    for plan in loaded.plans:
+        wp = plan.work_package
+        summary = built.summary_uid.get(wp.pk)
+        if summary is None:
+            continue
+        names[summary] = wp.reference
+        anchor = built.anchor_of[wp.pk]
+        names[anchor] = f"{wp.reference}:may start"
+        owner[summary] = owner[anchor] = wp
+        for task in plan.tasks:
+            uid = built.task_uid[task.pk]
+            names[uid], owner[uid] = f"{wp.reference}:{task.uid}", wp
+        if wp.pk in built.stand_ins:
+            uid = built.stand_ins[wp.pk]
+            names[uid], owner[uid] = f"{wp.reference}:dates", wp
+    for task in built.network.tasks:
+        names.setdefault(task.uid, f"task {task.uid}")
+    return ScheduleNetwork(
+        network=built.network,
+        calendar=delivery_adapters.calendar_of(spec),
+        start=built.start,
+        minutes_per_day=spec.minutes_per_day,
+        minutes_per_week=spec.minutes_per_week,
+        names=names,
+        work_package_of=owner,
+        calendar_data={
+            "start": built.start.isoformat(),
+            "minutes_per_day": spec.minutes_per_day,
+            "working_days": list(spec.working_days),
+            "periods": [[a.isoformat(), b.isoformat()] for a, b in spec.periods],
+            "exceptions": [[name, a.isoformat(), b.isoformat()] for name, a, b in spec.exceptions],
+        },
+    )

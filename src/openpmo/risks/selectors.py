@@ -179,6 +179,14 @@ def heat_map(risks: Sequence[RaidItem], matrix: RiskMatrix, *, which: str = "res
     )
 
 
+def programme_heat_map(
+    programme: Programme, matrix: RiskMatrix, *, which: str = "residual"
+) -> HeatMap:
+    """The heat map of every open risk of the programme: the register and the matrix page both
+    draw this one (same scope, same count)."""
+    return heat_map(list(raid_item_list(programme=programme)), matrix, which=which)
+
+
 @dataclass
 class AppetiteRow:
     category: str
@@ -334,7 +342,7 @@ class SimulationReport:
 
 def simulation_report(run: SimulationRun) -> SimulationReport | None:
     """The stored result as tables (``None`` until the run has finished)."""
-    from openpmo.risks.core_adapters import date_after
+    from openpmo.risks.core_adapters import calendar_date, date_after
 
     data = run.result
     if not data:
@@ -347,7 +355,11 @@ def simulation_report(run: SimulationRun) -> SimulationReport | None:
         ).values_list("reference", "title")
     )
 
+    calendar = run.inputs.get("calendar")
+
     def when(days: float) -> dt.date | None:
+        if calendar:  # the programme calendar the schedule runs on (bank holidays and all)
+            return calendar_date(calendar, days)
         return date_after(start, days) if start else None
 
     def label(kind: str, key: str) -> str:

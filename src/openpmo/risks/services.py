@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +27,7 @@ from openpmo.common.services import (
     require,
     save_validated,
 )
+from openpmo.common.tasks import task_queue_configured
 from openpmo.core.errors import OpenPMOError
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 from openpmo.risks import core_adapters, delivery_link, scoring
@@ -509,27 +509,15 @@ def simulation_inputs(
             cost_spread=cost_spread,
             project=delivery_link.work_package_project(work_package),
         )
-    packages = list(
-        WorkPackage.objects.filter(strand__pillar__programme=programme)
-        .select_related("strand__pillar__programme")
-        .order_by("reference")
-    )
-    if not packages:
-        raise ValidationError("The programme has no work packages to simulate.")
-    projects = {}
-    for package in packages:
-        project = delivery_link.work_package_project(package)
-        if project is not None:
-            projects[package.pk] = project
-    return core_adapters.programme_inputs(
-        packages,
-        risks,
-        delivery_link.open_dependency_links(programme),
-        projects=projects,
-        spread=spread,
-        cost_spread=cost_spread,
-        correlation=correlation,
-    )
+    source = delivery_link.programme_network(programme)
+    if source is None or not source.work_package_of:
+        raise ValidationError("The programme has no scheduled work packages to simulate.")
+    try:
+        return core_adapters.programme_inputs(
+            source, risks, spread=spread, cost_spread=cost_spread, correlation=correlation
+        )
+    except OpenPMOError as error:
+        raise ValidationError(f"The programme could not be simulated: {error}") from None
 
 
 @transaction.atomic
@@ -603,18 +591,6 @@ def simulation_run_create(
         after=snapshot(run, exclude=("inputs",)),
     )
     return run
-
-
-def task_queue_configured() -> bool:
-    """True when runs go to a django-tasks queue that a worker takes them from (``TASKS`` set,
-    the app installed, and its default backend not the one that runs tasks inline)."""
-    tasks = getattr(settings, "TASKS", None) or {}
-    backend = str(tasks.get("default", {}).get("BACKEND", ""))
-    return (
-        "django_tasks" in settings.INSTALLED_APPS
-        and bool(backend)
-        and not backend.endswith(("ImmediateBackend", "DummyBackend"))
-    )
 
 
 def simulation_run_start(*, actor: Any, **options: Any) -> SimulationRun:

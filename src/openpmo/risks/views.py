@@ -332,7 +332,11 @@ def matrix(request: HttpRequest) -> HttpResponse:
         {
             "programme": programme,
             "matrix": grid,
-            "heat": selectors.heat_map([], grid),
+            "heat": selectors.programme_heat_map(
+                programme,
+                grid,
+                which="inherent" if request.GET.get("heat") == "inherent" else "residual",
+            ),
             "appetites": [
                 (value, label, appetites.get(value)) for value, label in Category.choices
             ],

@@ -103,6 +103,14 @@ class ScheduleLinkInputSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
+class MilestoneAchievedSerializer(serializers.Serializer):
+    """The day a milestone was achieved and what shows it (``version``: as you loaded it)."""
+
+    achieved_on = serializers.DateField()
+    evidence = serializers.CharField()
+    version = serializers.IntegerField(required=False)
+
+
 class ComputedTaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     uid = serializers.IntegerField()
@@ -119,6 +127,8 @@ class ComputedTaskSerializer(serializers.Serializer):
     early_finish = serializers.DateTimeField(allow_null=True)
     late_start = serializers.DateTimeField(allow_null=True)
     late_finish = serializers.DateTimeField(allow_null=True)
+    achieved_on = serializers.DateField(allow_null=True, help_text="For a milestone achieved")
+    achieved_evidence = serializers.CharField(allow_blank=True)
     total_slack_days = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     free_slack_days = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     critical = serializers.BooleanField()
@@ -144,6 +154,10 @@ class WorkPackageScheduleSerializer(serializers.Serializer):
     source = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
+    recalculating = serializers.BooleanField(
+        help_text="The inputs changed since these dates were computed: they are out of date "
+        "until the recalculation (in the background) finishes"
+    )
     tasks = ComputedTaskSerializer(many=True)
     links = ComputedLinkSerializer(many=True)
 
@@ -171,6 +185,10 @@ class ProgrammeScheduleSerializer(serializers.Serializer):
     start = serializers.DateTimeField(allow_null=True)
     finish = serializers.DateTimeField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
+    recalculating = serializers.BooleanField(
+        help_text="The inputs changed since these dates were computed: they are out of date "
+        "until the recalculation (in the background) finishes"
+    )
     work_packages = ProgrammeRowSerializer(many=True)
     critical_path = serializers.ListField(
         child=serializers.CharField(), help_text="References of the critical work packages"

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -26,6 +27,7 @@ from openpmo.delivery import selectors, services
 from openpmo.delivery.api.serializers import (
     ImportSerializer,
     InterdependencySerializer,
+    MilestoneAchievedSerializer,
     ProgrammeScheduleSerializer,
     ScheduleLinkInputSerializer,
     ScheduleTaskInputSerializer,
@@ -66,6 +68,8 @@ def schedule_data(work_package: WorkPackage) -> dict[str, Any]:
                 "total_slack_days": row.total_slack_days,
                 "free_slack_days": row.free_slack_days,
                 "critical": row.critical,
+                "achieved_on": task.achieved_on,
+                "achieved_evidence": task.achieved_evidence,
                 "version": task.version,
             }
         )
@@ -91,6 +95,7 @@ def schedule_data(work_package: WorkPackage) -> dict[str, Any]:
             "source": view.schedule.source if view.schedule else "",
             "version": view.schedule.version if view.schedule else None,
             "error": view.error,
+            "recalculating": view.recalculating,
             "tasks": tasks,
             "links": links,
         }
@@ -189,6 +194,22 @@ class ScheduleTaskViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.schedule_task_delete(actor=request.user, task=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=MilestoneAchievedSerializer, responses=ScheduleTaskInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=MilestoneAchievedSerializer)
+    def achieved(self, request: Request, pk: str | None = None) -> Response:
+        """Record the day a milestone was achieved, with its evidence (or correct it)."""
+        serializer = MilestoneAchievedSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        task = services.milestone_achieve(
+            actor=request.user,
+            task=self.get_object(),
+            achieved_on=data["achieved_on"],
+            evidence=data["evidence"],
+            expected_version=data.get("version"),
+        )
+        return Response(ScheduleTaskInputSerializer(task).data)
 
 
 class ScheduleLinkCreateView(APIView):
@@ -303,6 +324,7 @@ class ProgrammeScheduleView(APIView):
                     "start": view.start,
                     "finish": view.finish,
                     "error": view.error,
+                    "recalculating": view.recalculating,
                     "work_packages": [
                         {
                             "work_package": row.work_package.pk,

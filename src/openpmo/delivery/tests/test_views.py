@@ -65,6 +65,7 @@ def test_the_programme_page_does_a_fixed_number_of_queries(pmo_client, linked):
     for index in range(6):
         wp = WorkPackageFactory(strand__pillar__programme=programme, reference=f"MORE-{index}")
         chain(wp, 3, 2, 0)
+    pmo_client.get("/delivery/")  # the first view after the change stores the new schedule
     with CaptureQueriesContext(connection) as many:
         assert pmo_client.get("/delivery/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -267,6 +268,7 @@ def test_other_pages_do_a_fixed_number_of_queries(pmo_client, pmo, linked, page)
             schedule=schedule, uid=100 + index, position=100 + index, name=f"Extra {index}"
         )
         assert extra.pk
+    pmo_client.get(url)  # the first view after the change stores the new schedule
     with CaptureQueriesContext(connection) as many:
         assert pmo_client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -14,7 +14,7 @@ from openpmo.audit.models import AuditRecord
 from openpmo.common.services import SYSTEM
 from openpmo.core.risk import simulate
 from openpmo.portfolio.tests.factories import WorkPackageFactory
-from openpmo.risks import core_adapters, services
+from openpmo.risks import core_adapters, selectors, services
 from openpmo.risks.models import SimulationRun, TaskHit
 from openpmo.risks.tests.factories import RaidItemFactory
 
@@ -194,35 +194,112 @@ def test_a_package_with_a_schedule_is_simulated_task_by_task_and_risks_hit_named
     assert run.inputs["start"] == "2024-04-08"
 
 
-def test_programme_inputs_hold_each_package_to_its_start_and_link_dependencies():
-    """Pure adapter: two packages, the second needing the first's milestone 2."""
-
-    class WP:
-        def __init__(self, pk, reference, start, end, strand_id):
-            self.pk, self.reference, self.name = pk, reference, reference
-            self.forecast_start, self.forecast_end = start, end
-            self.baseline_start = self.baseline_end = None
-            self.budget_envelope = Decimal(1000)
-            self.strand_id = strand_id
-
-    first = WP(1, "A", dt.date(2024, 1, 1), dt.date(2024, 1, 12), 7)  # 10 working days
-    second = WP(2, "B", dt.date(2024, 1, 8), dt.date(2024, 1, 12), 7)  # 5, starting 5 days in
-    inputs = core_adapters.programme_inputs(
-        [first, second],
-        [],
-        [(1, None, 2, 2.0)],
-        projects={},
-        spread=(1.0, 1.0),
-        cost_spread=(1.0, 1.0),
-        correlation=0.5,
+def _plan_dates(programme, **options):
+    """Every percentile's date and the plan's date of a programme run with no spread."""
+    settings_free = {"spread": (1.0, 1.0), "cost_spread": (1.0, 1.0), **options}
+    run = services.simulation_run_start(
+        actor=SYSTEM, programme=programme, iterations=1000, seed=3, **settings_free
     )
-    tasks = {t["id"]: t for t in inputs.network["tasks"]}
-    assert tasks["B"]["after"] == ["START", "A"]
-    assert tasks["B"]["lags"] == {"START": 5.0, "A": 2.0}
-    assert inputs.network["correlation"] == {"strand-7": 0.5}
-    result = simulate(core_adapters.network_of(inputs.to_json()), iterations=256, seed=1)
-    assert result.deterministic_finish == 17  # A's 10 days, 2 days' lag, then B's 5
-    assert inputs.start == dt.date(2024, 1, 1)
+    report = selectors.simulation_report(run)
+    assert report is not None, run.error
+    return {name: day for name, _days, day, _cost in report.percentiles} | {
+        "Plan": report.deterministic[1]
+    }
+
+
+def test_with_no_spread_and_no_risks_the_simulation_finishes_when_the_schedule_does(settings):
+    """The ETP demo: the Data Hub's build waits for the landing zone's go-live (a task of the
+    cloud package, not the package as a whole); the schedule finishes on 23 Dec 2025."""
+    from openpmo.delivery import demo
+    from openpmo.delivery import selectors as delivery
+    from openpmo.delivery.tests.test_demo import _context
+
+    settings.TASKS = IMMEDIATE
+    context, _counts = _context()
+    demo.load(context)
+    finish = delivery.programme_schedule(context.programme).finish.date()
+    assert finish == dt.date(2025, 12, 23)
+    dates = _plan_dates(context.programme)
+    assert set(dates.values()) == {finish}, dates
+
+
+def test_links_of_every_kind_constraints_and_bank_holidays_simulate_as_scheduled(
+    settings, programme_tree
+):
+    """Start-to-start, finish-to-finish and start-to-finish links with lags and leads, a
+    start-no-earlier-than constraint, a manually scheduled task, a work package known only by its
+    register dates, and an interdependency into one named task, across the Easter and May bank
+    holidays of 2024: the plan and every percentile fall on the schedule's finish."""
+    from openpmo.delivery import selectors as delivery
+    from openpmo.delivery import services as delivery_services
+    from openpmo.delivery.core_adapters import calendar_of
+    from openpmo.delivery.tests.factories import DAY, LinkFactory, TaskFactory, chain
+
+    settings.TASKS = IMMEDIATE
+    programme = programme_tree.strand.pillar.programme
+    first = programme_tree
+    second = WorkPackageFactory(strand__pillar__programme=programme, reference="SECOND")
+    third = WorkPackageFactory(
+        strand__pillar__programme=programme,
+        reference="THIRD",
+        forecast_start=dt.date(2024, 3, 25),
+        forecast_end=dt.date(2024, 4, 19),
+    )
+    # 25 Mar 2024 is a Monday; Good Friday and Easter Monday are bank holidays.
+    _s, (a, b, c, d, h) = chain(first, 4, 6, 3, 2, 3, start=dt.date(2024, 3, 25))
+    for task in (b, c, d, h):
+        task.predecessor_links.all().delete()
+    LinkFactory(predecessor=a, successor=b, type="SS", lag_minutes=2 * DAY)  # b: 27 Mar - 5 Apr
+    LinkFactory(predecessor=b, successor=c, type="FF", lag_minutes=-DAY)  # c ends 4 Apr
+    LinkFactory(predecessor=a, successor=d, type="SF", lag_minutes=12 * DAY)  # d ends 11 Apr
+    h.constraint, h.constraint_date = "snet", dt.date(2024, 4, 15)  # h: 15 - 17 Apr
+    h.save()
+    plan, (e, f) = chain(second, 5, 7, start=dt.date(2024, 4, 3))
+    f.manual, f.start, f.finish = True, dt.date(2024, 5, 1), dt.date(2024, 5, 9)
+    f.save()
+    g = TaskFactory(schedule=plan, duration_minutes=3 * DAY + DAY // 2)  # part days
+    TaskFactory(schedule=plan, duration_minutes=DAY)  # held only by its schedule's start
+    delivery_services.interdependency_create(
+        actor=SYSTEM, from_work_package=first, to_work_package=third
+    )  # into the whole of a package known by its register dates
+    delivery_services.interdependency_create(
+        actor=SYSTEM, from_work_package=first, to_work_package=second, to_task=e
+    )
+    delivery_services.interdependency_create(
+        actor=SYSTEM, from_work_package=third, to_work_package=second, to_task=g, lag_days=2
+    )
+    view = delivery.programme_schedule(programme)
+    assert not view.error
+    dates = _plan_dates(programme)
+    assert set(dates.values()) == {view.finish.date()}
+    # and task by task: each task's most likely finish is its finish in the schedule (in
+    # working minutes from the start: 17:30 one day and 09:00 the next are the same moment)
+    run = SimulationRun.objects.get()
+    finish = _most_likely_finishes(run.inputs["network"]["tasks"])
+    calendar = calendar_of(delivery.calendar_spec_for(programme))
+    start = dt.datetime.fromisoformat(run.inputs["calendar"]["start"])
+    for wp in (first, second):
+        for row in delivery.work_package_schedule(wp).rows:
+            minutes = calendar.working_minutes_between(start, row.computed.early_finish)
+            assert round(finish[f"{wp.reference}:{row.task.uid}"] * DAY) == minutes, row.task
+    minutes = calendar.working_minutes_between(start, view.row_for(third.pk).finish)
+    assert round(finish["THIRD:end"] * DAY) == minutes
+
+
+def _most_likely_finishes(tasks):
+    """Each task's finish in working days with most likely durations (a plain forward pass)."""
+    by_id = {task["id"]: task for task in tasks}
+    found: dict[str, float] = {}
+
+    def finish(task_id):
+        if task_id not in found:
+            task = by_id[task_id]
+            lags = task.get("lags", {})
+            start = max((finish(p) + lags.get(p, 0) for p in task.get("after", [])), default=0)
+            found[task_id] = start + task.get("likely", task.get("duration", 0))
+        return found[task_id]
+
+    return {task_id: finish(task_id) for task_id in by_id}
 
 
 def test_the_engine_reports_progress_in_chunks_without_changing_the_answer(package):

@@ -4,6 +4,7 @@ their data tables, and a fixed number of queries however long the register."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -365,3 +366,23 @@ def test_a_pillar_risk_names_the_work_packages_it_delays(signed_in, programme_tr
     )
     assert refused.status_code == 400
     assert [h.work_package for h in item.hits.all()] == [programme_tree]
+
+
+def test_matrix_page_counts_the_same_risks_as_the_register(signed_in, role_user, programme_tree):
+    programme = programme_tree.strand.pillar.programme
+    for probability in (2, 3, 5):
+        RaidItemFactory(work_package=programme_tree, inherent_probability=probability)
+    RaidItemFactory(work_package=programme_tree, status="closed")  # not open: in neither
+    client = signed_in(role_user(Role.VIEWER))
+    register = client.get(f"/risks/?programme={programme.pk}").content.decode()
+    matrix = client.get(f"/risks/matrix/?programme={programme.pk}").content.decode()
+    assert "(3 risks)" in register
+    assert "(3 risks)" in matrix
+
+    # and the same cells, cell by cell
+    def cells(html):
+        found = re.findall(r'risks-heat__count">(.*?)</span>', html)
+        return [re.sub(r"<[^>]+>", "", cell) for cell in found]
+
+    assert cells(matrix) == cells(register)
+    assert sorted(c for c in cells(matrix) if c != "–") == ["1", "1", "1"]
