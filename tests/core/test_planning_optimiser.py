@@ -243,3 +243,21 @@ def test_the_public_surface_is_pinned():
         "violations",
     }
     assert all(hasattr(planning, name) for name in planning.__all__)
+
+
+def test_a_reserve_carries_unspent_money_forward():
+    # Given £500k in the reserve now and nothing added later, and a scheme costing £300k a year,
+    scheme = Candidate("A", D(10), {Y1: D(300_000), Y2: D(300_000)}, starts=(Y1,))
+    other = Candidate("B", D(5), {Y2: D(150_000)}, starts=(Y2,))
+    budget = {Y1: D(500_000), Y2: D(0)}
+    # year by year the second year has nothing, so A cannot be funded;
+    assert optimise(_problem(scheme, other, budget=budget), explain=False).refs == set()
+    # as a reserve, what 2025/26 leaves (£200k) pays for B in 2026/27, but not for A as well.
+    result = optimise(_problem(scheme, other, budget=budget, cumulative=True))
+    assert result.refs == {"B"}
+    assert [use.headroom for use in result.years] == [D(500_000), D(350_000)]
+    (left_out,) = result.excluded
+    assert left_out.why == (
+        "costs £300k in 2026/27 where the reserve is used up (£350k left); "
+        "enters if the reserve holds £100k more by the end of 2026/27"
+    )

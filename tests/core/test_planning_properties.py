@@ -58,6 +58,7 @@ def problems(draw: st.DrawFn) -> PlanningProblem:
         candidates=tuple(candidates),
         capacity={"Analyst": {YEARS[0]: Decimal(draw(st.integers(0, 4)))}},
         groups=groups,
+        cumulative=draw(st.booleans()),
     )
 
 

@@ -40,6 +40,7 @@ def greedy_selection(problem: PlanningProblem) -> dict[str, FinancialYear] | Non
     picks: dict[str, FinancialYear] = {}
     spent: dict[FinancialYear, Decimal] = {}
     used: dict[tuple[str, FinancialYear], Decimal] = {}
+    limits = problem.limits()
     in_group = {ref: [g for g in problem.groups if ref in g.members] for ref in _refs(problem)}
     rivals: dict[str, set[str]] = {ref: set() for ref in _refs(problem)}
     for item in problem.candidates:
@@ -119,9 +120,13 @@ def violations(
                 broken.append(f"{ref} needs {other}")
         if partial and any(other not in picks for other in candidate.needs):
             broken.append(f"{ref} needs what is not yet chosen")
-    for year, amount in spent.items():
-        if amount > problem.budget.get(year, ZERO):
-            broken.append(f"{year} spends {amount} over {problem.budget.get(year, ZERO)}")
+    limits = problem.limits()
+    for year, amount in problem.spend_by_limit(spent).items():
+        if amount > limits[year]:
+            broken.append(f"{year} spends {amount} over {limits[year]}")
+    for year in spent:
+        if year not in limits:
+            broken.append(f"{year} is outside the budget years")
     for (role, year), fte in used.items():
         cap = problem.capacity.get(role, {}).get(year)
         if cap is not None and fte > cap:

@@ -38,7 +38,7 @@ class Formulation:
     role_years: tuple[tuple[str, FinancialYear], ...]
     value: Vector
     assign: csr_array  # candidates x columns
-    cost: csr_array  # years x columns
+    cost: csr_array  # years x columns (running totals for a cumulative budget)
     demand: csr_array  # role-years x columns
     links: csr_array
     links_lower: Vector
@@ -103,6 +103,10 @@ def formulate(problem: PlanningProblem) -> Formulation:
     links = _matrix(
         [(r, c, v) for r, row in enumerate(link_rows) for c, v in row], len(link_rows), count
     )
+    cost_rows = _matrix(cost, len(years), count)
+    if problem.cumulative:
+        cost_rows = csr_array(np.tril(np.ones((len(years), len(years)))) @ cost_rows)
+    limits = problem.limits()
     return Formulation(
         problem=problem,
         columns=tuple(columns),
@@ -110,12 +114,12 @@ def formulate(problem: PlanningProblem) -> Formulation:
         role_years=role_years,
         value=np.array(value, dtype=np.float64),
         assign=assign,
-        cost=_matrix(cost, len(years), count),
+        cost=cost_rows,
         demand=_matrix(demand, len(role_years), count),
         links=links,
         links_lower=np.array(lower, dtype=np.float64),
         links_upper=np.array(upper, dtype=np.float64),
-        budget=np.array([float(problem.budget[y]) for y in years], dtype=np.float64),
+        budget=np.array([float(limits[y]) for y in years], dtype=np.float64),
         capacity=np.array([float(problem.capacity[r][y]) for r, y in role_years], dtype=np.float64),
     )
 

@@ -92,6 +92,9 @@ class PlanningProblem:
     capacity: Mapping[str, Mapping[FinancialYear, Decimal]] = field(default_factory=dict)
     groups: tuple[Group, ...] = ()
     delay_discount: Decimal = GREEN_BOOK_RATE
+    #: A reserve: money not spent in a year carries forward, so spend to the end of each year
+    #: must stay within the budgets to the end of that year (not each year on its own).
+    cumulative: bool = False
     #: Starts dropped because the cost would run past the last budget year, one line each.
     notes: tuple[str, ...] = field(default=(), init=False)
 
@@ -99,7 +102,17 @@ class PlanningProblem:
         if not self.budget:
             raise ValidationError("give the budget for at least one financial year", where="budget")
         for year, amount in self.budget.items():
-            _not_negative(amount, f"budget.{year}")
+            if not self.cumulative:
+                _not_negative(amount, f"budget.{year}")
+        if self.cumulative:
+            running = ZERO
+            for year in sorted(self.budget):
+                running += self.budget[year]
+                if running < 0:
+                    raise ValidationError(
+                        f"the reserve is overdrawn by {-running} at the end of {year}",
+                        where=f"budget.{year}",
+                    )
         for role, years in self.capacity.items():
             for year, fte in years.items():
                 _not_negative(fte, f"capacity.{role}.{year}")
@@ -206,6 +219,28 @@ class PlanningProblem:
     @property
     def years(self) -> list[FinancialYear]:
         return sorted(self.budget)
+
+    def limits(self) -> dict[FinancialYear, Decimal]:
+        """What spend to the end of each year may reach (cumulative) or each year's budget."""
+        if not self.cumulative:
+            return dict(self.budget)
+        running, out = ZERO, {}
+        for year in self.years:
+            running += self.budget[year]
+            out[year] = running
+        return out
+
+    def spend_by_limit(
+        self, spent: Mapping[FinancialYear, Decimal]
+    ) -> dict[FinancialYear, Decimal]:
+        """Spend counted the way :meth:`limits` counts it (running totals for a reserve)."""
+        if not self.cumulative:
+            return {year: spent.get(year, ZERO) for year in self.years}
+        running, out = ZERO, {}
+        for year in self.years:
+            running += spent.get(year, ZERO)
+            out[year] = running
+        return out
 
 
 def _not_negative(amount: Decimal, where: str) -> None:

@@ -146,16 +146,19 @@ def _years(
     left_out: set[str],
 ) -> tuple[YearUse, ...]:
     rows = []
+    limits = problem.limits()
+    counted = problem.spend_by_limit(used)
     for year in problem.years:
         budget = _scaled(problem.budget[year], budget_scale)
         spent = used.get(year, ZERO)
+        left = _scaled(limits[year], budget_scale) - counted[year]
         costs = [
             amount
             for ref in left_out
             for start in problem.candidate(ref).starts
             if (amount := problem.candidate(ref).cost_at(start).get(year, ZERO)) > 0
         ]
-        rows.append(YearUse(year, budget, spent, bool(costs) and budget - spent < min(costs)))
+        rows.append(YearUse(year, budget, spent, bool(costs) and left < min(costs), left))
     return tuple(rows)
 
 
@@ -201,18 +204,23 @@ def _why_excluded(
         )
     rises, enters = _entry_budget(form, index, shortfall, budget_scale)
     cost = candidate.cost_at(start)
+    pot = "the reserve" if problem.cumulative else "the budget"
     parts = []
     for year in rises:
         left = max(result.years[form.years.index(year)].headroom, ZERO)
         own = cost.get(year, ZERO)
         parts.append(
-            f"costs {short_money(own)} in {year} where the budget is used up "
-            f"({short_money(left)} left)"
+            f"costs {short_money(own)} in {year} where {pot} is used up ({short_money(left)} left)"
             if own
-            else f"in {year} the budget is used up"
+            else f"in {year} {pot} is used up"
         )
     rise_text = " and ".join(
-        f"{year}'s budget rises by {short_money(amount, up=True)}" for year, amount in rises.items()
+        (
+            f"the reserve holds {short_money(amount, up=True)} more by the end of {year}"
+            if problem.cumulative
+            else f"{year}'s budget rises by {short_money(amount, up=True)}"
+        )
+        for year, amount in rises.items()
     )
     reason = "; ".join(parts)
     if needs:
@@ -221,8 +229,8 @@ def _why_excluded(
         reason += f"; enters if {rise_text}"
     else:
         reason += (
-            f"; a plan with it that beats the alternatives needs more than {rise_text.replace(' rises by', ' up')}"
-            " (other candidates use extra money first)"
+            f"; it would need more than this before it enters ({rise_text}), because other "
+            "candidates use extra money first"
         )
     return Exclusion(candidate.ref, reason, rises, enters)
 
@@ -402,7 +410,7 @@ def explain_conflict(form: Formulation, *, budget_scale: float = 1.0) -> ForceCo
         ]
     over = [
         f"{short_money(amount, up=True)} more than the {year} budget "
-        f"({short_money(_scaled(problem.budget[year], budget_scale))})"
+        f"({short_money(_scaled(problem.limits()[year], budget_scale))})"
         for year, amount in shortfall.items()
     ]
     what = "; ".join(over + lacking) or "links between them that cannot all hold"

@@ -44,6 +44,7 @@ class Selection:
 class YearUse:
     """One budget year: the budget, what the selection spends, what is left, and whether binding.
 
+
     A year binds when some candidate left out has cost in it that no longer fits what is left.
     """
 
@@ -51,10 +52,9 @@ class YearUse:
     budget: Decimal
     used: Decimal
     binding: bool
-
-    @property
-    def headroom(self) -> Decimal:
-        return self.budget - self.used
+    #: What is left: the budget less the spend, or with a cumulative budget (a reserve) the
+    #: balance left at the end of the year after everything spent so far.
+    headroom: Decimal
 
 
 @dataclass(frozen=True, slots=True)
