@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "openpmo.delivery",
     "openpmo.risks",
     "openpmo.reports",
+    "openpmo.planning",
 ]
 
 MIDDLEWARE = [
