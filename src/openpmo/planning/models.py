@@ -78,6 +78,9 @@ class DriverRating(models.Model):
             models.UniqueConstraint(fields=["work_package", "driver"], name="one_rating_per_driver")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.work_package} against {self.driver}: {self.rating}"
+
 
 class Scenario(models.Model):
     """A named what-if: its inputs are frozen when saved, so it can be re-read years later."""
