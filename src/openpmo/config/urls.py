@@ -13,6 +13,7 @@ urlpatterns = [
     path("delivery/", include("openpmo.delivery.urls")),
     path("risks/", include("openpmo.risks.urls")),
     path("reports/", include("openpmo.reports.urls")),
+    path("planning/", include("openpmo.planning.urls")),
     path("", include("openpmo.portfolio.urls")),
     path("", include("openpmo.web.urls")),
 ]

@@ -344,3 +344,49 @@ def affordability(programme: Programme) -> Affordability:
         for year in years
     ]
     return Affordability(reserve_headroom(programme), rows)
+
+
+def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dict[str, Any]]:
+    """The comparison as table rows (one cell per column), for pages, Excel and the board pack."""
+    rows: list[dict[str, Any]] = [
+        {"label": "Work packages funded", "cells": [c["count"] for c in columns], "money": False},
+        {
+            "label": "Value",
+            "cells": [c["value"].quantize(Decimal("0.1")) for c in columns],
+            "money": False,
+        },
+    ]
+    for year in years:
+        rows.append(
+            {
+                "label": f"Cost {year}",
+                "cells": [c["cost"].get(year, ZERO) for c in columns],
+                "money": True,
+            }
+        )
+    for year in years:
+        rows.append(
+            {
+                "label": f"Headroom {year}",
+                "cells": [c["headroom"].get(year, ZERO) for c in columns],
+                "money": True,
+            }
+        )
+    benefit_years = sorted({y for c in columns for y in c["benefits"]})
+    for year in benefit_years:
+        rows.append(
+            {
+                "label": f"Benefits {year}",
+                "cells": [c["benefits"].get(year, ZERO) for c in columns],
+                "money": True,
+            }
+        )
+    rows.append({"label": "NPSV at 3.5%", "cells": [c["npsv"] for c in columns], "money": True})
+    rows.append(
+        {
+            "label": "Affordable",
+            "cells": ["yes" if c["affordable"] else "no" for c in columns],
+            "money": False,
+        }
+    )
+    return rows

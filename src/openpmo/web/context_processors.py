@@ -12,6 +12,7 @@ _SECTIONS = [
     ("Benefits", "benefits:home", ("/benefits/",)),
     ("Schedule", "delivery:home", ("/delivery/",)),
     ("Risks", "risks:home", ("/risks/",)),
+    ("Planning", "planning:home", ("/planning/",)),
     ("Reports", "reports:home", ("/reports/",)),
 ]
 
