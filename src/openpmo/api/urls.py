@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("openpmo.delivery.api.urls")),
     path("", include("openpmo.risks.api.urls")),
     path("", include("openpmo.reports.api.urls")),
+    path("", include("openpmo.planning.api.urls")),
     path("", include(router.urls)),
 ]
