@@ -390,3 +390,12 @@ def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dic
         }
     )
     return rows
+
+
+def committed_scenario(programme: Programme, *, as_at: dt.datetime) -> Scenario | None:
+    """The scenario committed last on or before ``as_at`` (what the board had decided by then)."""
+    return (
+        Scenario.objects.filter(programme=programme, committed_at__lte=as_at)
+        .order_by("-committed_at", "-id")
+        .first()
+    )

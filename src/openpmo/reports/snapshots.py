@@ -47,6 +47,7 @@ KIND_SECTIONS: dict[str, list[str]] = {
         "decisions",
         "risks",
         "dependencies",
+        "prioritisation",
     ],
     ReportKind.CABINET_UPDATE: ["programme", "finance", "reserve", "benefits", "decisions"],
     ReportKind.TWELVE_MONTH_REVIEW: [

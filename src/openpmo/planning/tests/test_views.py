@@ -96,3 +96,31 @@ def test_pairwise_weights_page_saves_the_eigenvector(client, portfolio):
     assert response.status_code == 302
     carbon.refresh_from_db()
     assert str(carbon.weight) == "0.750000"
+
+
+def test_the_register_shows_the_funding_decision_and_the_dashboard_warns(
+    client, portfolio, role_user, fixed_today
+):
+    from decimal import Decimal
+
+    from openpmo.finance.models import WorkPackageForecast
+
+    client.force_login(portfolio.pmo)
+    client.post(reverse("planning:scenario-create"), FORM)
+    scenario = Scenario.objects.get()
+    client.post(
+        reverse("planning:scenario-commit", args=[scenario.pk]), {"version": scenario.version}
+    )
+    page = client.get(portfolio.packages["WP-C"].get_absolute_url()).content.decode()
+    assert "Deferred, starting 2027/28" in page
+    dashboard = reverse("portfolio:programme-detail", args=[portfolio.programme.pk])
+    assert "exceed the reserve" not in client.get(dashboard).content.decode()
+    WorkPackageForecast.objects.create(
+        work_package=portfolio.packages["WP-A"],
+        year="2026/27",
+        spend_type="capital",
+        amount=Decimal(500_000),
+    )
+    assert (
+        "exceed the reserve&#x27;s headroom by £500,000" in client.get(dashboard).content.decode()
+    )
