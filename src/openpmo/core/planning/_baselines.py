@@ -67,14 +67,14 @@ def greedy_selection(problem: PlanningProblem) -> dict[str, FinancialYear] | Non
                 for role, by_year in candidate.demand_at(start).items()
                 for year, fte in by_year.items()
             }
-            fits = all(
-                spent.get(y, ZERO) + a <= problem.budget[y] for y, a in cost.items()
-            ) and all(
+            trial = {y: spent.get(y, ZERO) + cost.get(y, ZERO) for y in {*spent, *cost}}
+            counted = problem.spend_by_limit(trial)
+            fits = all(counted[y] <= limit for y, limit in limits.items()) and all(
                 used.get(key, ZERO) + fte
                 <= problem.capacity.get(key[0], {}).get(key[1], fte + used.get(key, ZERO))
                 for key, fte in demand.items()
             )
-            if fits and not any(candidate.ref in problem.candidate(ref).excludes for ref in picks):
+            if fits:
                 picks[candidate.ref] = start
                 for year, amount in cost.items():
                     spent[year] = spent.get(year, ZERO) + amount
