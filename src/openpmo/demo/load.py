@@ -39,7 +39,7 @@ class DemoContext:
 
 
 # Domain apps whose ``openpmo.<app>.demo`` module adds demo data, in dependency order.
-DOMAIN_DEMOS = ["finance", "gates", "benefits", "delivery", "risks", "reports"]
+DOMAIN_DEMOS = ["finance", "gates", "benefits", "delivery", "risks", "reports", "planning"]
 
 
 @dataclass

@@ -191,7 +191,7 @@ def build_problem(
                 value=value_of(row, objective),
                 cost={y: a for y, a in row.cost.items() if a},
                 starts=(first, *later),
-                benefits=row.benefits,
+                benefits={y: a for y, a in row.benefits.items() if y >= first},
                 force=force,  # type: ignore[arg-type]  # "in" | "out", checked by the form
             )
         )
