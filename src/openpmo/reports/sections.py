@@ -1447,5 +1447,6 @@ def _reported(snapshot: dict[str, Any], key: str, label: str) -> Any:
                     return item.get("value")
     return None
 
+
 # Sections that live in their own modules register themselves on import (after the helpers above).
 from openpmo.reports import planning_section  # noqa: E402, F401
