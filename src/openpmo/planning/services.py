@@ -213,7 +213,7 @@ def scenario_create(
             forces=forces or {},
             cumulative=budget is None,
         )
-        result = optimise(problem, gap=1e-4, explain_time=1.0)
+        result = optimise(problem, time_limit=20.0, explain_time=1.0)
     except CoreValidationError as error:
         raise _invalid(error) from None
     if result.conflict is not None:
