@@ -84,7 +84,9 @@ def formulate(problem: PlanningProblem) -> Formulation:
     link_rows: list[list[tuple[int, float]]] = []
     lower: list[float] = []
     upper: list[float] = []
-    chosen = {index: [c for c in range(count) if owner[c] == index] for index in set(owner)}
+    chosen: dict[int, list[int]] = {}
+    for column_index, index in enumerate(owner):
+        chosen.setdefault(index, []).append(column_index)
     for index, candidate in enumerate(problem.candidates):
         for other in candidate.needs:
             row = [(c, 1.0) for c in chosen[index]] + [(c, -1.0) for c in chosen[index_of[other]]]

@@ -97,6 +97,7 @@ class PlanningProblem:
     cumulative: bool = False
     #: Starts dropped because the cost would run past the last budget year, one line each.
     notes: tuple[str, ...] = field(default=(), init=False)
+    _by_ref: Mapping[str, Candidate] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.budget:
@@ -163,6 +164,7 @@ class PlanningProblem:
             )
         object.__setattr__(self, "candidates", tuple(kept))
         object.__setattr__(self, "notes", tuple(notes))
+        object.__setattr__(self, "_by_ref", {c.ref: c for c in kept})
 
     def _check_candidate(self, candidate: Candidate, refs: set[str]) -> None:
         where = candidate.ref
@@ -211,10 +213,7 @@ class PlanningProblem:
             raise ValidationError("must be in or out", where=f"{where}.force")
 
     def candidate(self, ref: str) -> Candidate:
-        for candidate in self.candidates:
-            if candidate.ref == ref:
-                return candidate
-        raise KeyError(ref)
+        return self._by_ref[ref]
 
     @property
     def years(self) -> list[FinancialYear]:

@@ -115,17 +115,18 @@ def evaluate(
                 demand[(role, year)] = demand.get((role, year), ZERO) + fte
     left_out = [c for c in problem.candidates if c.ref not in picks and c.force != "out"]
     years = _years(problem, used, budget_scale, {c.ref for c in left_out})
+    wanted: dict[tuple[str, FinancialYear], list[Decimal]] = {}
+    for c in left_out:
+        for start in c.starts:
+            for role, by_year in c.demand_at(start).items():
+                for year, fte in by_year.items():
+                    wanted.setdefault((role, year), []).append(fte)
     capacity = []
     for role in sorted(problem.capacity):
         for year in sorted(problem.capacity[role]):
             cap = problem.capacity[role][year]
             use = demand.get((role, year), ZERO)
-            needed = [
-                fte
-                for c in left_out
-                for start in c.starts
-                if (fte := c.demand_at(start).get(role, {}).get(year, ZERO)) > 0
-            ]
+            needed = [fte for fte in wanted.get((role, year), ()) if fte > 0]
             capacity.append(
                 CapacityUse(role, year, cap, use, bool(needed) and cap - use < min(needed))
             )
@@ -148,16 +149,17 @@ def _years(
     rows = []
     limits = problem.limits()
     counted = problem.spend_by_limit(used)
+    asked: dict[FinancialYear, list[Decimal]] = {}
+    for ref in left_out:
+        candidate = problem.candidate(ref)
+        for start in candidate.starts:
+            for year, amount in candidate.cost_at(start).items():
+                asked.setdefault(year, []).append(amount)
     for year in problem.years:
         budget = _scaled(problem.budget[year], budget_scale)
         spent = used.get(year, ZERO)
         left = _scaled(limits[year], budget_scale) - counted[year]
-        costs = [
-            amount
-            for ref in left_out
-            for start in problem.candidate(ref).starts
-            if (amount := problem.candidate(ref).cost_at(start).get(year, ZERO)) > 0
-        ]
+        costs = [amount for amount in asked.get(year, ()) if amount > 0]
         rows.append(YearUse(year, budget, spent, bool(costs) and left < min(costs), left))
     return tuple(rows)
 
