@@ -159,6 +159,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status"; name the shared choice sets so the schema's enums are stable.
     "ENUM_NAME_OVERRIDES": {
         "SimulationRunStatusEnum": "openpmo.risks.choices.RunStatus",
+        "FundingOutcomeEnum": "openpmo.planning.choices.FundingOutcome",
+        "OutcomeEnum": "openpmo.gates.choices.Outcome",
+        "ScenarioStatusEnum": "openpmo.planning.choices.ScenarioStatus",
     },
 }
 
