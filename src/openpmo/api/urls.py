@@ -56,5 +56,6 @@ urlpatterns = [
     path("", include("openpmo.resources.api.urls")),
     path("", include("openpmo.work.api.urls")),
     path("", include("openpmo.exchange.api.urls")),
+    path("", include("openpmo.planning.api.urls")),
     path("", include(router.urls)),
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "openpmo.resources",
     "openpmo.work",
     "openpmo.exchange",
+    "openpmo.planning",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status"; name the shared choice sets so the schema's enums are stable.
     "ENUM_NAME_OVERRIDES": {
         "SimulationRunStatusEnum": "openpmo.risks.choices.RunStatus",
+        "FundingOutcomeEnum": "openpmo.planning.choices.FundingOutcome",
+        "OutcomeEnum": "openpmo.gates.choices.Outcome",
+        "ScenarioStatusEnum": "openpmo.planning.choices.ScenarioStatus",
     },
 }
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("resources/", include("openpmo.resources.urls")),
     path("my-work/", include("openpmo.work.urls")),
     path("exchange/", include("openpmo.exchange.urls")),
+    path("planning/", include("openpmo.planning.urls")),
     path("", include("openpmo.portfolio.urls")),
     path("", include("openpmo.web.urls")),
 ]

@@ -29,6 +29,7 @@ from openpmo.common.services import SYSTEM
 from openpmo.demo import benefits, delivery, etp, finance, gates, reports, risks
 from openpmo.demo.generate import work_packages as generated_work_packages
 from openpmo.demo.timeline import MONTHS_BEFORE_NOW, Timeline, add_months
+from openpmo.planning import demo as planning_demo
 from openpmo.portfolio import services
 from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
@@ -68,6 +69,7 @@ DOMAIN_DEMOS: list[Callable[[Any], None]] = [
     delivery.load,
     risks.load,
     reports.load,
+    planning_demo.load,
 ]
 
 

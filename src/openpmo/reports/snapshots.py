@@ -49,6 +49,7 @@ KIND_SECTIONS: dict[str, list[str]] = {
         "risks",
         "dependencies",
         "capacity",
+        "prioritisation",
     ],
     ReportKind.CABINET_UPDATE: ["programme", "finance", "reserve", "benefits", "decisions"],
     ReportKind.TWELVE_MONTH_REVIEW: [

@@ -13,6 +13,7 @@ _SECTIONS = [
     ("Schedule", "delivery:home", ("/delivery/",)),
     ("Resources", "resources:home", ("/resources/",)),
     ("Risks", "risks:home", ("/risks/",)),
+    ("Planning", "planning:home", ("/planning/",)),
     ("Reports", "reports:home", ("/reports/",)),
 ]
 

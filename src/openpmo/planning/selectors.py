@@ -1,0 +1,401 @@
+"""Reads for portfolio planning: candidates from the register, the reserve's headroom, scenario
+comparison and affordability by financial year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from openpmo.core.finance import discount_factor
+from openpmo.core.money import FinancialYear
+from openpmo.core.planning import Candidate, PlanningProblem, strategic_score
+from openpmo.finance import core_adapters as finance_adapters
+from openpmo.finance.choices import EntryKind
+from openpmo.finance.models import Reserve, ReserveEntry, WorkPackageForecast
+from openpmo.gates.choices import OPEN_STATUSES
+from openpmo.gates.models import BusinessCaseOption, GateRequest
+from openpmo.planning.choices import Objective
+from openpmo.planning.models import BusinessDriver, FundingDecision, Scenario
+from openpmo.portfolio.choices import Stage
+from openpmo.portfolio.models import Programme, WorkPackage
+
+ZERO = Decimal(0)
+#: Years a scenario plans over by default, from the current financial year.
+HORIZON = 3
+
+
+def planning_years(today: dt.date, *, years: int = HORIZON) -> list[FinancialYear]:
+    first = FinancialYear.containing(today)
+    return [first + step for step in range(years)]
+
+
+def drivers_of(programme: Programme) -> QuerySet[BusinessDriver]:
+    return BusinessDriver.objects.filter(programme=programme).order_by("order", "name")
+
+
+def scenario_list(programme: Programme | None = None) -> QuerySet[Scenario]:
+    rows = Scenario.objects.select_related("programme", "created_by", "committed_by")
+    return rows.filter(programme=programme) if programme is not None else rows
+
+
+def scenario_get(pk: int) -> Scenario:
+    return scenario_list().get(pk=pk)
+
+
+def reserve_of(programme: Programme) -> Reserve | None:
+    return Reserve.objects.filter(programme=programme).order_by("pk").first()
+
+
+def reserve_headroom(programme: Programme) -> Decimal:
+    """What the reserve still holds at the close of its last year, after every committed line."""
+    reserve = reserve_of(programme)
+    if reserve is None:
+        return ZERO
+    result = finance_adapters.reserve_result(reserve, reconcile=False)
+    held = -result.years[-1].closing if result.years else ZERO
+    return held * reserve.reporting_unit
+
+
+def reserve_budget(
+    programme: Programme, years: list[FinancialYear]
+) -> dict[FinancialYear, Decimal]:
+    """The reserve as a cumulative budget: its headroom now, nothing added in later years."""
+    return {
+        year: (reserve_headroom(programme) if index == 0 else ZERO)
+        for index, year in enumerate(years)
+    }
+
+
+def _sum_profile(lines: dict[str, dict[str, Any]]) -> dict[FinancialYear, Decimal]:
+    total: dict[FinancialYear, Decimal] = defaultdict(lambda: ZERO)
+    for by_year in (lines or {}).values():
+        for year, amount in (by_year or {}).items():
+            total[FinancialYear.parse(year)] += Decimal(str(amount))
+    return dict(total)
+
+
+@dataclass
+class CandidateRow:
+    """A work package as the optimiser sees it, with where its figures came from."""
+
+    work_package: WorkPackage
+    cost: dict[FinancialYear, Decimal]
+    benefits: dict[FinancialYear, Decimal]
+    score: Decimal
+    npsv: Decimal
+    cost_source: str
+    underway: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def candidate_rows(programme: Programme, years: list[FinancialYear]) -> list[CandidateRow]:
+    """Every work package not closed: cost by year from the recommended option of its latest
+    business case, else its budget envelope in the first year; benefits from that option."""
+    packages = list(
+        WorkPackage.objects.filter(strand__pillar__programme=programme)
+        .exclude(stage=Stage.CLOSURE)
+        .order_by("reference")
+    )
+    options: dict[int, BusinessCaseOption] = {}
+    for option in (
+        BusinessCaseOption.objects.filter(
+            business_case__work_package__in=packages, is_recommended=True
+        )
+        .select_related("business_case")
+        .order_by("business_case__work_package", "-business_case__number")
+    ):
+        options.setdefault(option.business_case.work_package_id, option)
+    weights = {d.pk: d.weight for d in drivers_of(programme)}
+    ratings: dict[int, dict[str, str]] = defaultdict(dict)
+    for driver in drivers_of(programme).prefetch_related("ratings"):
+        for rating in driver.ratings.all():
+            ratings[rating.work_package_id][str(driver.pk)] = rating.rating
+    rows = []
+    window = set(years)
+    for package in packages:
+        option = options.get(package.pk)
+        notes: list[str] = []
+        if option is not None and option.costs:
+            cost = _sum_profile(option.costs)
+            source = f"business case v{option.business_case.number}: {option.name}"
+        else:
+            cost = {years[0]: package.budget_envelope or ZERO}
+            source = "budget envelope"
+        outside = sorted(year for year in cost if year not in window)
+        if outside:
+            notes.append(f"cost in {', '.join(map(str, outside))} is outside the plan and left out")
+            cost = {year: amount for year, amount in cost.items() if year in window}
+        benefits = _sum_profile(option.benefits) if option is not None else {}
+        score = (
+            strategic_score({str(k): v for k, v in weights.items()}, ratings.get(package.pk, {}))
+            if weights and sum(weights.values()) > 0
+            else ZERO
+        )
+        rows.append(
+            CandidateRow(
+                work_package=package,
+                cost=cost,
+                benefits=benefits,
+                score=score,
+                npsv=npsv(benefits, cost, years[0]),
+                cost_source=source,
+                underway=package.stage == Stage.DELIVERY,
+                notes=notes,
+            )
+        )
+    return rows
+
+
+def npsv(
+    benefits: dict[FinancialYear, Decimal], cost: dict[FinancialYear, Decimal], base: FinancialYear
+) -> Decimal:
+    """Net present social value at Green Book 3.5% from ``base`` (year 0)."""
+    total = ZERO
+    for year in {*benefits, *cost}:
+        step = year.start_year - base.start_year
+        factor = discount_factor(step) if step >= 0 else Decimal(1)
+        total += (benefits.get(year, ZERO) - cost.get(year, ZERO)) * factor
+    return total
+
+
+def value_of(row: CandidateRow, objective: str) -> Decimal:
+    if objective == Objective.NPSV:
+        return max(row.npsv, ZERO)
+    if objective == Objective.BENEFITS:
+        return sum(row.benefits.values(), ZERO)
+    return row.score
+
+
+def build_problem(
+    rows: list[CandidateRow],
+    *,
+    budget: dict[FinancialYear, Decimal],
+    objective: str,
+    forces: dict[str, str],
+    cumulative: bool,
+) -> PlanningProblem:
+    years = sorted(budget)
+    candidates = []
+    for row in rows:
+        first = min(row.cost) if row.cost else years[0]
+        later = [] if row.underway else [y for y in years if y > first][:2]
+        force = forces.get(row.work_package.reference) or None
+        candidates.append(
+            Candidate(
+                ref=row.work_package.reference,
+                value=value_of(row, objective),
+                cost={y: a for y, a in row.cost.items() if a},
+                starts=(first, *later),
+                benefits={y: a for y, a in row.benefits.items() if y >= first},
+                force=force,  # type: ignore[arg-type]  # "in" | "out", checked by the form
+            )
+        )
+    return PlanningProblem(budget=budget, candidates=tuple(candidates), cumulative=cumulative)
+
+
+# --- comparison --------------------------------------------------------------------------------
+
+
+def _shifted(profile: dict[str, str], shift: int) -> dict[str, Decimal]:
+    return {
+        str(FinancialYear.parse(year) + shift): Decimal(amount) for year, amount in profile.items()
+    }
+
+
+def scenario_columns(scenario: Scenario) -> list[dict[str, Any]]:
+    """Do nothing, fund everything asked, and this scenario, as columns of one comparison."""
+    inputs = scenario.inputs
+    everything = {c["ref"]: c["starts"][0] for c in inputs["candidates"]}
+    chosen = {item["ref"]: item["start"] for item in scenario.result.get("selected", [])}
+    return [
+        column("Do nothing", inputs, {}),
+        column("Fund everything asked", inputs, everything),
+        column(scenario.name, inputs, chosen),
+    ]
+
+
+def column(label: str, inputs: dict[str, Any], picks: dict[str, str]) -> dict[str, Any]:
+    years = sorted(inputs["budget"])
+    by_ref = {c["ref"]: c for c in inputs["candidates"]}
+    cost: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    benefits: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    value = ZERO
+    for ref, start in picks.items():
+        candidate = by_ref[ref]
+        shift = (
+            FinancialYear.parse(start).start_year
+            - FinancialYear.parse(candidate["starts"][0]).start_year
+        )
+        for year, amount in _shifted(candidate["cost"], shift).items():
+            cost[year] += amount
+        for year, amount in _shifted(candidate.get("benefits", {}), shift).items():
+            benefits[year] += amount
+        value += Decimal(candidate["value"]) / Decimal("1.035") ** shift
+    budget = {year: Decimal(amount) for year, amount in inputs["budget"].items()}
+    headroom: dict[str, Decimal] = {}
+    running = ZERO
+    for year in years:
+        if inputs.get("cumulative"):
+            running += budget[year] - cost[year]
+            headroom[year] = running
+        else:
+            headroom[year] = budget[year] - cost[year]
+    base = FinancialYear.parse(years[0])
+    as_years = {FinancialYear.parse(y): a for y, a in benefits.items()}
+    costs = {FinancialYear.parse(y): a for y, a in cost.items()}
+    return {
+        "label": label,
+        "selected": sorted(picks),
+        "count": len(picks),
+        "value": value,
+        "cost": {year: cost[year] for year in years},
+        "headroom": headroom,
+        "benefits": {year: benefits.get(year, ZERO) for year in sorted({*years, *benefits})},
+        "npsv": npsv(as_years, costs, base),
+        "affordable": all(amount >= 0 for amount in headroom.values()),
+    }
+
+
+def current_decisions(work_packages: list[WorkPackage]) -> dict[int, FundingDecision]:
+    """The latest funding decision of each work package (what the register shows)."""
+    out: dict[int, FundingDecision] = {}
+    for decision in FundingDecision.objects.filter(work_package__in=work_packages).order_by(
+        "work_package", "-decided_at", "-id"
+    ):
+        out.setdefault(decision.work_package_id, decision)
+    return out
+
+
+# --- affordability -----------------------------------------------------------------------------
+
+
+@dataclass
+class AffordabilityYear:
+    year: str
+    approved: Decimal
+    requested: Decimal
+    forecast_beyond_released: Decimal
+
+    @property
+    def further(self) -> Decimal:
+        """Money still to come out of the reserve: asked for, or forecast but not released."""
+        return self.requested + self.forecast_beyond_released
+
+
+@dataclass
+class Affordability:
+    """``headroom`` is what the reserve holds after every line already in it (approved
+    drawdowns included, shown by year for reference); ``committed`` is what is still to come."""
+
+    headroom: Decimal
+    years: list[AffordabilityYear]
+
+    @property
+    def committed(self) -> Decimal:
+        return sum((year.further for year in self.years), ZERO)
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(self.committed - self.headroom, ZERO)
+
+    @property
+    def warning(self) -> str | None:
+        if self.shortfall <= 0:
+            return None
+        return (
+            f"Requests in the gate pipeline and forecasts beyond what is released exceed the "
+            f"reserve's headroom by £{self.shortfall:,.0f}: prioritise before approving more."
+        )
+
+
+def affordability(programme: Programme) -> Affordability:
+    """By financial year: drawdowns approved (already out of the reserve), money asked for in
+    open gate requests, and spend forecast beyond what has been released; the last two against
+    the reserve's headroom. Four queries."""
+    approved: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for entry in ReserveEntry.objects.filter(
+        reserve__programme=programme, kind=EntryKind.DRAWDOWN, work_package__isnull=False
+    ).values("year", "amount"):
+        approved[entry["year"]] += entry["amount"]
+    requested: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for request in GateRequest.objects.filter(
+        work_package__strand__pillar__programme=programme, status__in=list(OPEN_STATUSES)
+    ).values("requested"):
+        for year, amount in (request["requested"] or {}).items():
+            requested[year] += Decimal(str(amount))
+    forecast: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in WorkPackageForecast.objects.filter(
+        work_package__strand__pillar__programme=programme
+    ).values("year", "amount"):
+        forecast[row["year"]] += row["amount"]
+    years = sorted({*approved, *requested, *forecast})
+    rows = [
+        AffordabilityYear(
+            year,
+            approved[year],
+            requested[year],
+            max(forecast[year] - approved[year], ZERO),
+        )
+        for year in years
+    ]
+    return Affordability(reserve_headroom(programme), rows)
+
+
+def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dict[str, Any]]:
+    """The comparison as table rows (one cell per column), for pages, Excel and the board pack."""
+    rows: list[dict[str, Any]] = [
+        {"label": "Work packages funded", "cells": [c["count"] for c in columns], "money": False},
+        {
+            "label": "Value",
+            "cells": [c["value"].quantize(Decimal("0.1")) for c in columns],
+            "money": False,
+        },
+    ]
+    for year in years:
+        rows.append(
+            {
+                "label": f"Cost {year}",
+                "cells": [c["cost"].get(year, ZERO) for c in columns],
+                "money": True,
+            }
+        )
+    for year in years:
+        rows.append(
+            {
+                "label": f"Headroom {year}",
+                "cells": [c["headroom"].get(year, ZERO) for c in columns],
+                "money": True,
+            }
+        )
+    benefit_years = sorted({y for c in columns for y in c["benefits"]})
+    for year in benefit_years:
+        rows.append(
+            {
+                "label": f"Benefits {year}",
+                "cells": [c["benefits"].get(year, ZERO) for c in columns],
+                "money": True,
+            }
+        )
+    rows.append({"label": "NPSV at 3.5%", "cells": [c["npsv"] for c in columns], "money": True})
+    rows.append(
+        {
+            "label": "Affordable",
+            "cells": ["yes" if c["affordable"] else "no" for c in columns],
+            "money": False,
+        }
+    )
+    return rows
+
+
+def committed_scenario(programme: Programme, *, as_at: dt.datetime) -> Scenario | None:
+    """The scenario committed last on or before ``as_at`` (what the board had decided by then)."""
+    return (
+        Scenario.objects.filter(programme=programme, committed_at__lte=as_at)
+        .order_by("-committed_at", "-id")
+        .first()
+    )

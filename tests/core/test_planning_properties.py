@@ -1,0 +1,110 @@
+"""Properties of the optimiser on many small random portfolios (Hypothesis)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from openpmo.core.money import FinancialYear
+from openpmo.core.planning import (
+    Candidate,
+    Group,
+    PlanningProblem,
+    evaluate,
+    exhaustive_best,
+    greedy_selection,
+    optimise,
+    violations,
+)
+
+YEARS = (FinancialYear(2026), FinancialYear(2027), FinancialYear(2028))
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> PlanningProblem:
+    count = draw(st.integers(1, 7))
+    candidates = []
+    for index in range(count):
+        ref = f"C{index}"
+        length = draw(st.integers(1, 2))
+        first = draw(st.integers(0, len(YEARS) - length))
+        cost = {YEARS[first + k]: Decimal(draw(st.integers(0, 100))) for k in range(length)}
+        later = draw(st.booleans()) and first + length < len(YEARS)
+        starts = (YEARS[first], YEARS[first + 1]) if later else (YEARS[first],)
+        earlier = [f"C{i}" for i in range(index)]
+        needs = tuple(draw(st.sets(st.sampled_from(earlier), max_size=1))) if earlier else ()
+        excludes = tuple(draw(st.sets(st.sampled_from(earlier), max_size=1))) if earlier else ()
+        candidates.append(
+            Candidate(
+                ref,
+                Decimal(draw(st.integers(0, 50))),
+                cost,
+                starts=starts,
+                demand={"Analyst": {YEARS[first]: Decimal(draw(st.integers(0, 2)))}},
+                needs=needs,
+                excludes=tuple(e for e in excludes if e not in needs),
+                force=draw(st.sampled_from([None, None, None, None, "in", "out"])),
+            )
+        )
+    refs = [c.ref for c in candidates]
+    groups = ()
+    if count >= 3 and draw(st.booleans()):
+        groups = (Group("G", tuple(draw(st.sets(st.sampled_from(refs), min_size=2))), 1),)
+    return PlanningProblem(
+        budget={year: Decimal(draw(st.integers(0, 200))) for year in YEARS},
+        candidates=tuple(candidates),
+        capacity={"Analyst": {YEARS[0]: Decimal(draw(st.integers(0, 4)))}},
+        groups=groups,
+        cumulative=draw(st.booleans()),
+    )
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(problems())
+def test_every_selection_respects_every_budget_capacity_link_and_force(problem):
+    result = optimise(problem, explain=False)
+    best = exhaustive_best(problem)
+    if not result.feasible:
+        # then there is truly no allowed selection, and the conflict names forced candidates.
+        assert best is None
+        assert result.conflict is not None
+        assert all(problem.candidate(ref).force == "in" for ref in result.conflict.refs[:1])
+        return
+    picks = {item.ref: item.start for item in result.selected}
+    assert violations(problem, picks) == []
+    # and it is the optimum: exhaustive search finds no better value.
+    assert best is not None
+    assert abs(float(result.value) - best[0]) < 1e-6
+
+
+@SETTINGS
+@given(problems())
+def test_the_optimum_is_never_below_greedy(problem):
+    greedy = greedy_selection(problem)
+    if greedy is None:
+        return
+    assert violations(problem, greedy) == []
+    result = optimise(problem, explain=False)
+    assert result.value >= evaluate(problem, greedy).value - Decimal("1e-9")
+
+
+@SETTINGS
+@given(problems())
+def test_forcing_in_what_the_optimum_left_out_never_raises_value(problem):
+    result = optimise(problem, explain=False)
+    if not result.feasible:
+        return
+    for candidate in problem.candidates:
+        if candidate.ref in result.refs or candidate.force == "out":
+            continue
+        forced = tuple(
+            replace(c, force="in") if c.ref == candidate.ref else c for c in problem.candidates
+        )
+        other = optimise(replace(problem, candidates=forced), explain=False)
+        assert not other.feasible or other.value <= result.value + Decimal("1e-9")
