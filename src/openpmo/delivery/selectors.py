@@ -54,10 +54,6 @@ from openpmo.portfolio.models import Programme, WorkPackage
 # -- the calendar -------------------------------------------------------------------------------
 
 
-def programme_default() -> Programme | None:
-    return Programme.objects.order_by("name").first()
-
-
 def default_calendar_spec() -> CalendarSpec:
     """A UK council week: Monday to Friday, 09:00-13:00 and 14:00-17:30, England and Wales bank
     holidays off. Used until the PMO saves the programme's own calendar."""

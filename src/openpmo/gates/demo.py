@@ -9,8 +9,8 @@ Facts from the report (seed §2, §6.1, §7.1, §8, Appendix 2): FP/527/10/22 ap
 by the Cabinet Member for Finance, Resources and Corporate Affairs, after the S151 officer and the
 Monitoring Officer were consulted on 13/10/2022; a drawdown of £2.304m profiled as Table 1; the
 Equalities Comprehensive Impact Assessment ECIA458492761 (13 October 2022) found no
-disproportionately adverse impact. The finance demo already records that drawdown in the reserve
-ledger (Table 2), so the decision links to those entries instead of drawing the money twice.
+disproportionately adverse impact. The decision draws that money from the reserve whose
+contributions and withdrawals the finance demo records (Table 2): no drawdown without a decision.
 
 Everything else is illustrative and marked so: the work packages' requests, business cases,
 decisions, dates and conditions. Those past approvals release no new money (the work was funded
@@ -32,6 +32,7 @@ from openpmo.core.money import FinancialYear
 from openpmo.gates import selectors, services
 from openpmo.gates.choices import ProtectedCharacteristic
 from openpmo.gates.models import Decision, EqualityImpactAssessment, GateRequest
+from openpmo.portfolio.services import work_package_stage_correct
 
 LONDON = ZoneInfo("Europe/London")
 SEED_REFERENCE = "FP/527/10/22"
@@ -116,26 +117,8 @@ def _seed_decision(context: Any, programme: Any) -> None:
             "functioning. Recommended option: the hybrid mix of in-house delivery and third "
             "parties (§5.4)."
         ),
-        drawn_already=_core_team_drawdowns(programme),
     )
     context.report.count("gate decisions")
-
-
-def _core_team_drawdowns(programme: Any) -> list[Any] | None:
-    """The finance demo's core-team drawdowns (Table 2), if it recorded them and none is linked."""
-    from openpmo.finance.choices import EntryKind
-    from openpmo.finance.models import ReserveEntry
-
-    entries = list(
-        ReserveEntry.objects.filter(
-            reserve__programme=programme,
-            kind=EntryKind.DRAWDOWN,
-            gate_release__isnull=True,
-            reason__icontains="core team",
-        ).order_by("year")
-    )
-    found = {entry.year: str(entry.amount) for entry in entries}
-    return entries if found == CORE_TEAM and len(entries) == len(CORE_TEAM) else None
 
 
 # Each step: (gate stage, business case, submitted, quality assurance, decision).
@@ -279,12 +262,15 @@ HISTORIES: list[tuple[str, list[dict[str, Any]]]] = [
 
 
 def _replay(context: Any, work_package: Any, steps: list[dict[str, Any]]) -> None:
-    from openpmo.portfolio.services import work_package_update
-
     target = work_package.stage
     first = steps[0]["stage"]
     if work_package.stage != first:
-        work_package = work_package_update(actor=SYSTEM, work_package=work_package, stage=first)
+        work_package = work_package_stage_correct(
+            actor=SYSTEM,
+            work_package=work_package,
+            stage=first,
+            reason="Demo data: set back to replay its gate history from its first gate.",
+        )
     for step in steps:
         work_package.refresh_from_db()
         case = _business_case(context, work_package, step)

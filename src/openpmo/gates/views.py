@@ -42,6 +42,7 @@ from openpmo.gates.models import (
     GateRequest,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 
 
 def _save_form(
@@ -83,15 +84,7 @@ def _label(field: str) -> str:
 
 
 def _programme(request: HttpRequest) -> Programme:
-    value = request.GET.get("programme", "")
-    programme = (
-        Programme.objects.filter(pk=value).first()
-        if value.isdigit()
-        else selectors.programme_default()
-    )
-    if programme is None:
-        raise Http404("No programme yet")
-    return programme
+    return programme_in_scope_or_404(request)
 
 
 # --- pipeline, decision log, actions -------------------------------------------------------------

@@ -40,9 +40,10 @@ def _counts():
 @pytest.fixture
 def demo(db, tmp_path, settings, monkeypatch):
     settings.ENV = settings.ENV.__class__(**{**settings.ENV.__dict__, "var_dir": tmp_path})
-    # The register, the finance demo (its reserve ledger gives the money drawn for ROI) and
-    # ours: other domains' demos are theirs to test, and may be half-built at any moment.
-    monkeypatch.setattr("openpmo.demo.load.DOMAIN_DEMOS", ["finance", "benefits"])
+    # The register, the finance demo (the reserve), the gates demo (its decision FP/527/10/22
+    # draws the money ROI reads: no drawdown without a decision) and ours: other domains' demos
+    # are theirs to test, and may be half-built at any moment.
+    monkeypatch.setattr("openpmo.demo.load.DOMAIN_DEMOS", ["finance", "gates", "benefits"])
     call_command("load_demo", verbosity=0)
     return Programme.objects.get(short_name="ETP")
 

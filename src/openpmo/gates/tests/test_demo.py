@@ -49,12 +49,31 @@ def _the_reports_decision_is_recorded_once_and_linked_to_the_ledger(loaded):
     assessment = decision.equality_assessment
     assert assessment.reference == "ECIA458492761" and len(assessment.characteristics) == 9
     assert assessment.outcome == "no_disproportionate_impact"
-    # linked to the finance demo's drawdowns of Table 2, not drawn a second time
+    # it draws Table 2's core team drawdowns itself (none without a decision), each ledger row
+    # naming the Cabinet Member and the decision, linked from the decision's releases
     drawdowns = ReserveEntry.objects.filter(kind="drawdown")
-    assert drawdowns.count() == 4
+    assert sorted((d.year, d.amount) for d in drawdowns) == [
+        ("2022/23", Decimal("369000.00")),
+        ("2023/24", Decimal("762000.00")),
+        ("2024/25", Decimal("777000.00")),
+        ("2025/26", Decimal("396000.00")),
+    ]
+    assert {(d.authorised_by, d.authority_role) for d in drawdowns} == {
+        (decision.decided_by, "Decision maker")
+    }
     assert sorted(FundingRelease.objects.values_list("reserve_entry", flat=True)) == sorted(
         drawdowns.values_list("pk", flat=True)
     )
+    # and the ledger is Table 2 again: its closing balance and the report's own error
+    from openpmo.finance import core_adapters
+
+    reserve = drawdowns.first().reserve
+    assert reserve.balance == Decimal("-13031000.00")
+    errors = [d for d in core_adapters.reserve_result(reserve).discrepancies if d.kind == "error"]
+    assert [(d.year, d.difference) for d in errors] == [
+        ("2021/22", Decimal("-1000000")),
+        ("Total", Decimal("-25000")),
+    ]
 
 
 def _the_history_has_passes_a_deferral_a_rejection_and_a_queue(loaded):
