@@ -101,3 +101,32 @@ def test_a_standalone_drawdown_needs_the_cabinet_member_and_its_particulars(
         decision_maker,
     )
     assert "FP/001/01/24" in entry.authority and str(made.pk) in entry.authority
+
+
+def test_the_cabinet_member_records_a_funding_decision_on_its_page(
+    client, gated, reserve, decision_maker, role_user
+):
+    url = "/gates/decisions/funding/new/"
+    data = {
+        "subject": "Core programme team",
+        "released": f"{YEAR_1}: 45000",
+        "decided_on": TODAY.isoformat(),
+        "forward_plan_reference": "FP/002/02/24",
+        "s151_officer": "Executive Director, Corporate Services",
+        "s151_consulted_on": TODAY.isoformat(),
+    }
+    before = state(gated)
+    # Finance has no page to draw money on,
+    client.force_login(role_user(Role.FINANCE))
+    assert client.post(url, data).status_code == 403
+    # and the Cabinet Member's decision without its Forward Plan reference comes back,
+    client.force_login(decision_maker)
+    response = client.post(url, data | {"forward_plan_reference": ""})
+    assert response.status_code == 400 and "Forward Plan reference" in response.content.decode()
+    assert state(gated) == before
+    # with it, the decision is recorded and the money drawn in the Cabinet Member's name.
+    assert client.post(url, data).status_code == 302
+    reserve.refresh_from_db()
+    assert reserve.balance == Decimal("-955000.00")
+    entry = FundingRelease.objects.get().reserve_entry
+    assert entry.authorised_by == decision_maker and "FP/002/02/24" in entry.authority
