@@ -47,11 +47,14 @@ def _run() -> None:
     from django.db.models import F
     from django.utils import timezone
 
+    from openpmo.accounts.roles import Role
+    from openpmo.accounts.tests.factories import UserFactory
     from openpmo.common.services import SYSTEM
     from openpmo.core.money import FinancialYear
     from openpmo.finance import selectors, services
     from openpmo.finance.choices import EntryKind
     from openpmo.finance.models import Reserve, ReserveEntry
+    from openpmo.finance.tests.factories import decision_authority
     from openpmo.portfolio.models import Programme
 
     programme = Programme.objects.create(name="Bench", short_name="B")
@@ -70,6 +73,7 @@ def _run() -> None:
         )
 
     # --- drawdowns through the service vs bare inserts ---
+    authority = decision_authority(UserFactory(roles=[Role.DECISION_MAKER]))
     counter = iter(range(10**6))
 
     def through_service() -> None:
@@ -77,6 +81,7 @@ def _run() -> None:
         for index in range(DRAWDOWNS):
             services.reserve_drawdown_record(
                 actor=SYSTEM,
+                authority=authority,
                 reserve=reserve,
                 year=str(first + index % YEARS),
                 amount=Decimal("1000"),

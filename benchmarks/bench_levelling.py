@@ -121,11 +121,7 @@ def programme(seed: int = 11) -> Problem:
     activities = []
     links = []
     for k in range(200):
-        demand = {
-            role: int(rng.integers(1, 3))
-            for role in roles
-            if rng.random() < 0.25
-        }
+        demand = {role: int(rng.integers(1, 3)) for role in roles if rng.random() < 0.25}
         activities.append(
             Activity(
                 id=f"WP{k + 1:03d}",

@@ -48,11 +48,14 @@ def _programme():  # type: ignore[no-untyped-def]
     from django.db import connection, transaction
 
     from openpmo.accounts.models import User
+    from openpmo.accounts.roles import Role
+    from openpmo.accounts.tests.factories import UserFactory
     from openpmo.benefits.models import Benefit, BenefitProfile
     from openpmo.common.services import SYSTEM
     from openpmo.core.benefits import Month
     from openpmo.finance import services as finance
     from openpmo.finance.models import WorkPackageForecast, WorkPackageSpend
+    from openpmo.finance.tests.factories import decision_authority
     from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
     from openpmo.reports.choices import ReportKind, ReportStatus
     from openpmo.reports.models import Report, snapshot_digest
@@ -116,6 +119,7 @@ def _programme():  # type: ignore[no-untyped-def]
             last_year="2025/26",
             opening_balance=Decimal("-5000000"),
         )
+        authority = decision_authority(UserFactory(roles=[Role.DECISION_MAKER]))
         for year in ("2022/23", "2023/24", "2024/25", "2025/26"):
             finance.reserve_contribution_record(
                 actor=SYSTEM, reserve=reserve, year=year, amount=Decimal("5000000"), reason="MTFS"
@@ -123,6 +127,7 @@ def _programme():  # type: ignore[no-untyped-def]
             for wp in packages[:10]:
                 finance.reserve_drawdown_record(
                     actor=SYSTEM,
+                    authority=authority,
                     reserve=reserve,
                     year=year,
                     amount=Decimal("100000"),

@@ -80,6 +80,7 @@ ACTUAL_COLUMNS = [
     ("Month", "month"),
     ("Value", "value"),
     ("Evidence", "evidence"),
+    ("Correction reason", "correction_reason"),
 ]
 
 
@@ -628,8 +629,9 @@ def import_benefits(*, actor: Any, programme: Programme, workbook: Any) -> Impor
 
 
 def import_actuals(*, actor: Any, programme: Programme, workbook: Any) -> ImportResult:
-    """Record actuals from the "Actuals" sheet: reference, month, value, evidence. Nothing is
-    saved unless every row is right."""
+    """Record actuals from the "Actuals" sheet: reference, month, value, evidence (and, to
+    correct a month already recorded, a correction reason). Nothing is saved unless every row
+    is right."""
     result = ImportResult()
     sheet, problem = _open(workbook, "Actuals")
     if sheet is None:
@@ -673,6 +675,7 @@ def import_actuals(*, actor: Any, programme: Programme, workbook: Any) -> Import
             month=values["month"],
             value=values["value"],
             evidence=_text(row.get("evidence")),
+            correction_reason=_text(row.get("correction_reason")),
         )
         seen[key] = number
 

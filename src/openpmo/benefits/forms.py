@@ -239,6 +239,13 @@ class ActualForm(forms.Form):
         label="Attach evidence",
         help_text="A document, spreadsheet, image or email, up to 10 MB",
     )
+    correction_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why is the recorded figure corrected?",
+        help_text="Needed when the month is already recorded: the earlier figure stays in the "
+        "history with your reason",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -52,17 +52,6 @@ from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 # -- the register ---------------------------------------------------------------------------
 
 
-def programme_for(pk: Any = None) -> Programme | None:
-    """The programme asked for, or the first one (most installations run one programme)."""
-    programmes = Programme.objects.order_by("pk")
-    if pk not in (None, ""):
-        try:
-            return programmes.filter(pk=int(pk)).first()
-        except (TypeError, ValueError):
-            return None
-    return programmes.first()
-
-
 def benefit_list(
     *,
     programme: Programme | int | None = None,

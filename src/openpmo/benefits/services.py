@@ -30,7 +30,13 @@ from openpmo.benefits.models import (
     ShortfallExplanation,
     TrackerSettings,
 )
-from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
+from openpmo.common.services import (
+    ConflictError,
+    apply_fields,
+    lock_for_update,
+    require,
+    save_validated,
+)
 from openpmo.core.benefits import Month, generate_profile
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.portfolio.models import Pillar, Programme
@@ -301,11 +307,16 @@ def actual_record(
     evidence: str,
     attachment: UploadedFile | None = None,
     expected_version: int | None = None,
+    correction_reason: str = "",
     is_illustrative: bool = False,
     today: dt.date | None = None,
 ) -> BenefitActual:
-    """Record (or correct) what ``benefit`` delivered in ``month``. A month cannot be recorded
-    before it has begun; a correction keeps the earlier figure in the audit trail."""
+    """Record what ``benefit`` delivered in ``month``, or correct a month already recorded.
+
+    A month cannot be recorded before it has begun. Entering a recorded month again is a
+    correction: it needs ``correction_reason`` (never a silent overwrite), keeps the earlier
+    figure in the audit trail (``benefit_actual.corrected``, with the reason) and refuses a
+    stale ``expected_version``. The same figure and evidence again changes nothing."""
     locked = lock_for_update(Benefit, benefit.pk)
     require(
         actor,
@@ -317,14 +328,22 @@ def actual_record(
     if chosen > Month.of(today or timezone.localdate()):
         raise ValidationError({"month": f"{chosen} has not started yet: record it once it has."})
     _check_attachment(attachment)
-    actual = BenefitActual.objects.filter(benefit=locked, month=_day(chosen)).first()
-    if actual is not None and expected_version is not None and actual.version != expected_version:
-        from openpmo.common.services import ConflictError
-
-        raise ConflictError(
-            f"The {chosen} actual of {locked.reference} was changed by someone else while you "
-            "were editing it. Reload the page to see it, then make your change again."
-        )
+    actual = (
+        BenefitActual.objects.select_for_update().filter(benefit=locked, month=_day(chosen)).first()
+    )
+    if actual is not None:
+        _check_correction(locked, chosen, actual, expected_version)
+        if attachment is None and (actual.value, actual.evidence) == (value, evidence):
+            return actual  # the same figure again: nothing to correct
+        reason = (correction_reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                {
+                    "correction_reason": f"{chosen} of {locked.reference} is already recorded "
+                    f"({actual.value}). To correct it, say why the figure changes: the earlier "
+                    "figure stays in the history."
+                }
+            )
     before = _actual_snapshot(actual) if actual is not None else None
     if actual is None:
         actual = BenefitActual(benefit=locked, month=_day(chosen))
@@ -341,15 +360,26 @@ def actual_record(
     actual.save()
     actual.refresh_from_db()
     after = _actual_snapshot(actual)
-    if before is None or _substance(before) != _substance(after):
-        audit_record(
-            actor=actor,
-            action="benefit_actual.corrected" if before else "benefit_actual.recorded",
-            obj=actual,
-            before=before,
-            after=after,
-        )
+    if before is not None:
+        after["correction_reason"] = reason
+    audit_record(
+        actor=actor,
+        action="benefit_actual.corrected" if before else "benefit_actual.recorded",
+        obj=actual,
+        before=before,
+        after=after,
+    )
     return actual
+
+
+def _check_correction(
+    benefit: Benefit, month: Month, actual: BenefitActual, expected_version: int | None
+) -> None:
+    if expected_version is not None and actual.version != expected_version:
+        raise ConflictError(
+            f"The {month} actual of {benefit.reference} was changed by someone else while you "
+            "were editing it. Reload the page to see it, then make your change again."
+        )
 
 
 @transaction.atomic

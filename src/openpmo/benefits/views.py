@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from openpmo.audit.selectors import audit_history_for
 from openpmo.benefits import excel, selectors, services
 from openpmo.benefits.charts import cumulative_chart
 from openpmo.benefits.forms import (
@@ -35,13 +36,11 @@ from openpmo.common.services import ConflictError
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.portfolio.models import Pillar, Programme
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 
 
 def _programme(request: HttpRequest) -> Programme:
-    programme = selectors.programme_for(request.GET.get("programme"))
-    if programme is None:
-        raise Http404("There is no programme yet.")
-    return programme
+    return programme_in_scope_or_404(request)
 
 
 def _month_param(request: HttpRequest, name: str = "as_of") -> Month | None:
@@ -339,7 +338,12 @@ def actual_record(request: HttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         initial.update(value=existing.value, evidence=existing.evidence, version=existing.version)
     form = ActualForm(request.POST or None, request.FILES or None, initial=initial)
-    context = {"benefit": benefit, "form": form, "existing": existing}
+    context = {
+        "benefit": benefit,
+        "form": form,
+        "existing": existing,
+        "history": audit_history_for(existing) if existing is not None else [],
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = _attempt(
@@ -352,10 +356,12 @@ def actual_record(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=data["evidence"],
                 attachment=data.get("attachment"),
                 expected_version=data.get("version"),
+                correction_reason=data.get("correction_reason", ""),
             ),
         )
         if saved:
-            messages.success(request, f"{data['month']} actual of {benefit.reference} recorded")
+            done = "corrected" if data.get("correction_reason") else "recorded"
+            messages.success(request, f"{data['month']} actual of {benefit.reference} {done}")
             return redirect(benefit)
     return render(request, "benefits/actual_form.html", context, status=400 if form.errors else 200)
 

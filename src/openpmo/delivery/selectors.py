@@ -49,7 +49,6 @@ from openpmo.delivery.stored_schedules import (
     programme_schedule,
     work_package_schedule,
 )
-from openpmo.portfolio.models import Programme
 
 __all__ = [
     "BenefitImpact",
@@ -77,7 +76,6 @@ __all__ = [
     "interdependency_list",
     "milestone_counts",
     "milestones_of",
-    "programme_default",
     "programme_schedule",
     "run_project",
     "schedule_get",
@@ -86,10 +84,6 @@ __all__ = [
     "work_package_schedule",
     "working_days_between",
 ]
-
-
-def programme_default() -> Programme | None:
-    return Programme.objects.order_by("name").first()
 
 
 def interdependency_get(pk: int) -> Interdependency:

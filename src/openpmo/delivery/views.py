@@ -44,6 +44,7 @@ from openpmo.delivery.models import (
     ScheduleTask,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 
 FORM = "delivery/form.html"
 
@@ -85,13 +86,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 
 def _programme(request: HttpRequest) -> Programme:
-    pk = request.GET.get("programme", "")
-    if pk.isdigit():
-        return get_object_or_404(Programme, pk=pk)
-    programme = selectors.programme_default()
-    if programme is None:
-        raise Http404("No programme yet")
-    return programme
+    return programme_in_scope_or_404(request)
 
 
 def _work_package(pk: int) -> WorkPackage:

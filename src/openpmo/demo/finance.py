@@ -1,5 +1,6 @@
-"""The ETP's money as demo data: the core team of Table 1, the reserve of Table 2 with the core
-team's drawdown linked to the team cost plan that released it, an illustrative appraisal and some
+"""The ETP's money as demo data: the core team of Table 1, the reserve of Table 2 (its
+contributions and approved withdrawals: the core team's drawdown is drawn by the decision that
+approved it, FP/527/10/22, which the gates demo records), an illustrative appraisal and some
 illustrative spend. Idempotent: what exists (matched by name) is left as it is.
 
 Table 2 stops at 2025/26. So that money can be released on whatever date the demo is loaded, the
@@ -42,8 +43,8 @@ def _examples() -> Path:
 
 def load(context: Any) -> None:
     programme = context.programme
-    plan = _team_plan(context, programme)
-    _reserve(context, programme, plan)
+    _team_plan(context, programme)
+    _reserve(context, programme)
     _appraisal(context, programme)
 
 
@@ -98,11 +99,10 @@ _LINE_KINDS = {
 _REASONS = {
     EntryKind.CONTRIBUTION: "Planned MTFS contribution (Table 2)",
     EntryKind.WITHDRAWAL: "Withdrawals approved for programmes already in progress (Table 2)",
-    EntryKind.DRAWDOWN: "Drawdown to fund the ETP Core Team, profiled as Table 1 (recommendation 2.1)",
 }
 
 
-def _reserve(context: Any, programme: Any, plan: TeamCostPlan) -> None:
+def _reserve(context: Any, programme: Any) -> None:
     if Reserve.objects.filter(programme=programme, name=RESERVE).exists():
         return
     ledger = load_reserve_yaml(_examples() / "reserve.yaml")
@@ -119,11 +119,12 @@ def _reserve(context: Any, programme: Any, plan: TeamCostPlan) -> None:
         closing_label=ledger.closing_label,
         source="Table 2 of the report, as printed (£'000 there, pounds here).",
     )
-    # Money in first, then what is taken out, so every check sees the year's contributions.
+    # Money in first, then what is taken out, so every check sees the year's contributions. The
+    # drawdowns are left to the decision that made them (§7.1: none without one).
     for line in sorted(ledger.lines, key=lambda line: list(_LINE_KINDS).index(line.name)):
         kind = _LINE_KINDS[line.name]
         for year, amount in sorted(line.amounts.items()):
-            if amount == 0:
+            if amount == 0 or kind == EntryKind.DRAWDOWN:
                 continue
             services.reserve_entry_record(
                 actor=SYSTEM,
@@ -132,7 +133,6 @@ def _reserve(context: Any, programme: Any, plan: TeamCostPlan) -> None:
                 year=str(year),
                 amount=abs(amount) * THOUSAND,
                 reason=_REASONS[kind],
-                source=plan if kind == EntryKind.DRAWDOWN else None,
             )
             context.report.count("reserve entries")
     year = ledger.years[-1].next()

@@ -31,8 +31,6 @@ from zoneinfo import ZoneInfo
 from openpmo.common.services import SYSTEM
 from openpmo.core.money import FinancialYear
 from openpmo.demo.timeline import Timeline
-from openpmo.finance.choices import EntryKind
-from openpmo.finance.models import ReserveEntry
 from openpmo.gates import selectors, services
 from openpmo.gates.choices import ProtectedCharacteristic
 from openpmo.gates.models import Decision, EqualityImpactAssessment, GateRequest
@@ -129,23 +127,8 @@ def _seed_decision(context: Any, programme: Any) -> None:
             "functioning. Recommended option: the hybrid mix of in-house delivery and third "
             "parties (§5.4)."
         ),
-        drawn_already=_core_team_drawdowns(programme),
     )
     context.report.count("gate decisions")
-
-
-def _core_team_drawdowns(programme: Any) -> list[Any] | None:
-    """The finance demo's core-team drawdowns (Table 2), if it recorded them and none is linked."""
-    entries = list(
-        ReserveEntry.objects.filter(
-            reserve__programme=programme,
-            kind=EntryKind.DRAWDOWN,
-            gate_release__isnull=True,
-            reason__icontains="core team",
-        ).order_by("year")
-    )
-    found = {entry.year: str(entry.amount) for entry in entries}
-    return entries if found == CORE_TEAM and len(entries) == len(CORE_TEAM) else None
 
 
 # The stage each replayed history starts at: the register creates the work package there, and

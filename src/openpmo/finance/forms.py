@@ -83,7 +83,12 @@ class TeamFlexForm(forms.Form):
 
 
 class ReserveEntryForm(forms.Form):
-    kind = forms.ChoiceField(label="What kind of entry", choices=EntryKind.choices)
+    kind = forms.ChoiceField(
+        label="What kind of entry",
+        choices=EntryKind.choices,
+        help_text="Drawdowns and withdrawals are made by decisions of the Cabinet Member for "
+        "Finance (§7.1), recorded at Gates: they draw the money themselves.",
+    )
     year = forms.ChoiceField(label="Financial year")
     amount = forms.DecimalField(
         label="Amount (£)",
@@ -97,7 +102,7 @@ class ReserveEntryForm(forms.Form):
         queryset=WorkPackage.objects.none(),
         required=False,
         label="Work package the money is released to (or returned from)",
-        help_text="Optional. A gate decision links its own drawdowns.",
+        help_text="Optional. A return gives back no more than was drawn for it.",
     )
     override_reason = forms.CharField(
         required=False,

@@ -6,8 +6,6 @@ through ``core_adapters``; these models only hold the inputs."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -241,9 +239,10 @@ class ReserveEntry(models.Model):
     """One movement of the reserve in a financial year. Entries are never changed or removed.
 
     ``amount`` is what was paid in or taken out (more than zero); ``ledger_amount`` is the same
-    with the sign it moves the balance by. A drawdown names what released it (``source``: a gate
-    decision, a work package, a team cost plan) and, when it took the balance past zero, the
-    Decision maker's reason for overriding.
+    with the sign it moves the balance by. Money taken out names the decision that authorised it
+    (who decided, in which role, which decision: ``authorised_by``, ``authority_role``,
+    ``authority``) and, when it took the balance past zero, the Decision maker's reason for
+    overriding. The gates app's ``FundingRelease.reserve_entry`` links a release to its entry.
     """
 
     reserve = models.ForeignKey(Reserve, on_delete=models.PROTECT, related_name="entries")
@@ -252,11 +251,20 @@ class ReserveEntry(models.Model):
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     ledger_amount = models.DecimalField(**MONEY, editable=False)
     reason = models.TextField()
-    source_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who decided to take the money out (the Cabinet Member for Finance, §7.1)",
     )
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
-    source = GenericForeignKey("source_type", "source_id")
+    authority_role = models.CharField(
+        max_length=50, blank=True, help_text="The role they decided in (delegated authority)"
+    )
+    authority = models.CharField(
+        max_length=300, blank=True, help_text="The decision that authorised it, as printed"
+    )
     work_package = models.ForeignKey(
         "portfolio.WorkPackage",
         null=True,
@@ -277,10 +285,7 @@ class ReserveEntry(models.Model):
     class Meta:
         ordering = ["reserve", "year", "id"]
         verbose_name_plural = "reserve entries"
-        indexes = [
-            models.Index(fields=["source_type", "source_id"]),
-            models.Index(fields=["reserve", "year"]),
-        ]
+        indexes = [models.Index(fields=["reserve", "year"])]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="reserve_entry_amount_positive")
         ]
@@ -295,6 +300,11 @@ class ReserveEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ConflictError("A reserve entry is never removed: record a return or a new entry.")
+
+    @property
+    def source_object(self) -> str:
+        """What released the money, as the ledger and the board pack print it."""
+        return self.authority
 
 
 class ReserveStatedFigure(models.Model):

@@ -2,7 +2,8 @@
 
 | action | who |
 |---|---|
-| record reserve entries (contributions, withdrawals, drawdowns, returns) | Finance, Decision maker |
+| record contributions and returns of unspent funds | Finance, Decision maker |
+| draw money out (drawdowns, withdrawals) | only by a decision of the Cabinet Member for Finance (§7.1), which the gates app records and passes as a ``DecisionAuthority``; the services refuse any other |
 | let a drawdown take the reserve past zero (with a reason) | Decision maker |
 | set up a reserve, its stated figures; a team cost plan | Finance |
 | flex a team cost plan (FTE, dates) | Finance |

@@ -36,10 +36,6 @@ from openpmo.portfolio.models import Programme, WorkPackage
 ZERO = Decimal(0)
 
 
-def default_programme() -> Programme | None:
-    return Programme.objects.order_by("pk").first()
-
-
 # --- team cost --------------------------------------------------------------------------------
 
 
@@ -293,18 +289,11 @@ def reserve_entries(
     reserve: Reserve, *, kinds: Iterable[str] | None = None, as_at: dt.date | None = None
 ) -> QuerySet[ReserveEntry]:
     entries = known_entries(reserve.entries.all(), as_at).select_related(
-        "work_package", "recorded_by", "source_type"
+        "work_package", "recorded_by", "authorised_by"
     )
     if kinds is not None:
         entries = entries.filter(kind__in=list(kinds))
     return entries.order_by("year", "id")
-
-
-def with_sources(entries: Iterable[ReserveEntry]) -> list[ReserveEntry]:
-    """The entries, each with its source fetched (one query per kind of source)."""
-    rows = list(entries)
-    _attach_sources(rows)
-    return rows
 
 
 def reserve_ledger_view(
@@ -344,11 +333,7 @@ def reserve_ledger_view(
             kind="balance",
         )
     )
-    entries = (
-        with_sources(reserve_entries(reserve, kinds=entry_kinds, as_at=as_at))
-        if with_entries
-        else []
-    )
+    entries = list(reserve_entries(reserve, kinds=entry_kinds, as_at=as_at)) if with_entries else []
     return ReserveLedgerView(
         reserve=reserve,
         result=result,
@@ -445,68 +430,20 @@ def ledger_invariants(
     return problems
 
 
-def _attach_sources(entries: list[ReserveEntry]) -> None:
-    """Fetch every entry's source with one query per kind of source (not one per entry)."""
-    wanted: dict[Any, set[int]] = defaultdict(set)
-    for entry in entries:
-        if entry.source_type_id and entry.source_id:
-            wanted[entry.source_type].add(entry.source_id)
-    found: dict[tuple[int, int], Any] = {}
-    for content_type, ids in wanted.items():
-        model = content_type.model_class()
-        if model is None:
-            continue
-        for obj in model._default_manager.filter(pk__in=ids):
-            found[(content_type.pk, obj.pk)] = obj
-    for entry in entries:
-        obj = found.get((entry.source_type_id, entry.source_id)) if entry.source_id else None
-        entry._source_cache = obj  # type: ignore[attr-defined]
-        entry.source_object = obj  # type: ignore[attr-defined]
-    _attach_linked_records(entries)
-
-
-def _attach_linked_records(entries: list[ReserveEntry]) -> None:
-    """Records of other apps that point at an entry (the gates app's funding release of a
-    decision), one query per kind; each shown as the decision it belongs to when it has one."""
-    for entry in entries:
-        entry.linked_records = []  # type: ignore[attr-defined]
-    if not entries:
-        return
-    by_id = {entry.pk: entry for entry in entries}
-    for relation in ReserveEntry._meta.related_objects:
-        if relation.related_model._meta.app_label == "finance" or relation.many_to_many:
-            continue
-        model = relation.related_model
-        rows = model._default_manager.filter(**{f"{relation.field.name}__in": list(by_id)})
-        names = {field.name for field in model._meta.fields}
-        if "decision" in names:
-            rows = rows.select_related("decision")
-        for row in rows:
-            entry = by_id.get(getattr(row, relation.field.attname))
-            if entry is not None:
-                entry.linked_records.append(getattr(row, "decision", row))  # type: ignore[attr-defined]
-
-
 def ledger_as_json(view: ReserveLedgerView) -> dict[str, Any]:
     """The ledger for the API: years with opening, lines, drawdowns and closing."""
     drawdowns: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in view.entries:
         if entry.kind == EntryKind.DRAWDOWN:
-            source = getattr(entry, "source_object", None)
             drawdowns[entry.year].append(
                 {
                     "id": entry.pk,
                     "amount": str(entry.amount),
                     "reason": entry.reason,
-                    "source": None
-                    if source is None
-                    else {
-                        "type": f"{entry.source_type.app_label}.{entry.source_type.model}",
-                        "id": entry.source_id,
-                        "name": str(source),
-                    },
+                    "authorised_by": entry.authorised_by_id,
+                    "authority_role": entry.authority_role,
+                    "authority": entry.authority,
                     "work_package": entry.work_package_id,
-                    "linked": [str(record) for record in getattr(entry, "linked_records", [])],
                     "override_reason": entry.override_reason,
                     "recorded_at": entry.recorded_at.isoformat(),
                 }

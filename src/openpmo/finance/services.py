@@ -19,14 +19,16 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import OperationalError, models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from openpmo.accounts.roles import Role
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.authority import DecisionAuthority
 from openpmo.common.db import MoneySum
 from openpmo.common.services import (
+    SYSTEM,
     ConflictError,
     apply_fields,
     lock_for_update,
@@ -111,17 +113,6 @@ def _positive_amount(value: object, field: str = "amount") -> Decimal:
     return amount
 
 
-def _work_package_of(source: models.Model | None) -> WorkPackage | None:
-    """The work package money was released to: the source itself, or the source's own
-    ``work_package`` (a gate decision that names one)."""
-    if source is None:
-        return None
-    if isinstance(source, WorkPackage):
-        return source
-    linked = getattr(source, "work_package", None)
-    return linked if isinstance(linked, WorkPackage) else None
-
-
 # --- reserve ----------------------------------------------------------------------------------
 
 
@@ -182,6 +173,43 @@ def reserve_stated_figure_record(
     return stated
 
 
+MONEY_OUT_NEEDS_A_DECISION = (
+    "Money is drawn from the reserve only by a decision of the Cabinet Member for Finance "
+    "(§7.1): record it at Gates, as a gate decision or a funding decision with its Forward Plan "
+    "reference and S151 sign-off. Finance records contributions and returns of unspent funds."
+)
+
+
+def _check_authority(
+    actor: Any, kind: EntryKind, authority: DecisionAuthority | None, today: dt.date
+) -> None:
+    """Money taken out needs the decision that authorised it (§7.1), made by the Cabinet Member
+    for Finance (the Decision maker role) and recorded by them (or by the system loading it).
+    The system alone may load approved net withdrawals decided before the programme's records."""
+    if SIGN[kind] < 0:
+        if authority is not None:
+            raise ValidationError({"kind": f"A {kind.label.lower()} needs no decision."})
+        return
+    if authority is None:
+        if kind == EntryKind.WITHDRAWAL and actor is SYSTEM:
+            return
+        raise ValidationError({"kind": MONEY_OUT_NEEDS_A_DECISION})
+    decider = authority.decided_by
+    if authority.role != Role.DECISION_MAKER or not (
+        getattr(decider, "is_active", False) and decider.has_role(Role.DECISION_MAKER)
+    ):
+        raise PermissionDenied(
+            f"Every drawdown from the reserve is approved by the Cabinet Member for Finance "
+            f"(§7.1, the {Role.DECISION_MAKER} role); {decider} decided as {authority.role}."
+        )
+    if actor is not SYSTEM and getattr(actor, "pk", None) != decider.pk:
+        raise PermissionDenied(
+            f"Only {decider}, who took the decision, can draw the money it released."
+        )
+    if authority.decided_on > today:
+        raise ValidationError({"kind": "The decision is dated in the future."})
+
+
 def _record_entry(
     *,
     actor: Any,
@@ -190,7 +218,7 @@ def _record_entry(
     year: object,
     amount: object,
     reason: str,
-    source: models.Model | None,
+    authority: DecisionAuthority | None = None,
     override_reason: str = "",
     is_illustrative: bool = False,
     work_package: WorkPackage | None = None,
@@ -198,6 +226,7 @@ def _record_entry(
     with _busy_is_a_conflict(), transaction.atomic():
         locked = lock_for_update(Reserve, reserve.pk)
         require(actor, "finance.add_reserveentry", locked)
+        _check_authority(actor, kind, authority, timezone.localdate())
         financial_year = _financial_year(year)
         value = _positive_amount(amount)
         if financial_year not in locked.years:
@@ -209,30 +238,9 @@ def _record_entry(
             )
         if not (reason or "").strip():
             raise ValidationError({"reason": "Say what this entry is for."})
-        override_reason = (override_reason or "").strip()
-        overridden = False
-        if SIGN[kind] > 0:  # money taken out: may it take the balance past zero?
-            result = core_adapters.reserve_result(locked, reconcile=False)
-            check = check_drawdown(result, year=financial_year, amount=value)
-            if not check.allowed:
-                past = check.first_year_past_zero
-                assert past is not None
-                if not override_reason:
-                    raise ConflictError(
-                        f"This {kind.label.lower()} of £{value:,.2f} in {financial_year} would take "
-                        f"the reserve past zero in {past}: it would be overdrawn by "
-                        f"£{check.closing_after[past]:,.2f}. Nothing was saved. Only a Decision "
-                        "maker may allow it, by recording the reason for the override."
-                    )
-                require(
-                    actor,
-                    "finance.override_reserve",
-                    locked,
-                    message="Only a Decision maker may let the reserve go past zero.",
-                )
-                overridden = True
-        if kind == EntryKind.RETURN and source is not None:
-            _check_return_within_released(locked, source, value)
+        overridden = _check_past_zero(actor, locked, kind, financial_year, value, override_reason)
+        if kind == EntryKind.RETURN and work_package is not None:
+            _check_return_within_released(locked, work_package, value)
         entry = ReserveEntry(
             reserve=locked,
             year=str(financial_year),
@@ -240,19 +248,16 @@ def _record_entry(
             amount=value,
             ledger_amount=SIGN[kind] * value,
             reason=reason.strip(),
-            work_package=work_package or _work_package_of(source),
-            override_reason=override_reason if overridden else "",
+            work_package=work_package,
+            override_reason=override_reason.strip() if overridden else "",
             recorded_by=_actor_or_none(actor),
             recorded_at=timezone.now(),
             is_illustrative=is_illustrative,
         )
-        if source is not None:
-            if source.pk is None:
-                raise ValidationError(
-                    {"source": "The record that releases the money is not saved."}
-                )
-            entry.source_type = ContentType.objects.get_for_model(source)
-            entry.source_id = source.pk
+        if authority is not None:
+            entry.authorised_by = authority.decided_by
+            entry.authority_role = authority.role
+            entry.authority = str(authority)[:300]
         entry.full_clean()
         entry.save()
         before = snapshot(locked)
@@ -273,17 +278,52 @@ def _record_entry(
     return entry
 
 
-def _check_return_within_released(reserve: Reserve, source: models.Model, amount: Decimal) -> None:
-    """A return of unspent funds cannot give back more than was drawn for the same source."""
-    content_type = ContentType.objects.get_for_model(source)
-    entries = reserve.entries.filter(source_type=content_type, source_id=source.pk)
+def _check_past_zero(
+    actor: Any,
+    reserve: Reserve,
+    kind: EntryKind,
+    year: FinancialYear,
+    value: Decimal,
+    override_reason: str,
+) -> bool:
+    """Refuse money out that takes the balance past zero, unless a Decision maker overrides it
+    with a reason; True when overridden."""
+    if SIGN[kind] < 0:
+        return False
+    result = core_adapters.reserve_result(reserve, reconcile=False)
+    check = check_drawdown(result, year=year, amount=value)
+    if check.allowed:
+        return False
+    past = check.first_year_past_zero
+    assert past is not None
+    if not (override_reason or "").strip():
+        raise ConflictError(
+            f"This {kind.label.lower()} of £{value:,.2f} in {year} would take "
+            f"the reserve past zero in {past}: it would be overdrawn by "
+            f"£{check.closing_after[past]:,.2f}. Nothing was saved. Only a Decision "
+            "maker may allow it, by recording the reason for the override."
+        )
+    require(
+        actor,
+        "finance.override_reserve",
+        reserve,
+        message="Only a Decision maker may let the reserve go past zero.",
+    )
+    return True
+
+
+def _check_return_within_released(
+    reserve: Reserve, work_package: WorkPackage, amount: Decimal
+) -> None:
+    """A return of unspent funds cannot give back more than was drawn for the work package."""
+    entries = reserve.entries.filter(work_package=work_package)
     drawn = entries.filter(kind=EntryKind.DRAWDOWN).aggregate(s=MoneySum("amount"))["s"] or 0
     returned = entries.filter(kind=EntryKind.RETURN).aggregate(s=MoneySum("amount"))["s"] or 0
     if amount > drawn - returned:
         raise ValidationError(
             {
-                "amount": f"Only £{drawn - returned:,.2f} drawn for {source} is still unreturned; "
-                f"£{amount:,.2f} cannot be returned."
+                "amount": f"Only £{drawn - returned:,.2f} drawn for {work_package} is still "
+                f"unreturned; £{amount:,.2f} cannot be returned."
             }
         )
 
@@ -294,20 +334,19 @@ def reserve_drawdown_record(
     reserve: Reserve,
     year: object,
     amount: object,
-    source: models.Model | None = None,
+    authority: DecisionAuthority | None,
     reason: str,
     override_reason: str = "",
     work_package: WorkPackage | None = None,
 ) -> ReserveEntry:
-    """Draw ``amount`` (pounds, more than zero) from ``reserve`` in ``year`` (``"2023/24"``).
-
-    ``source`` is what released the money (a gate decision, a work package, a team cost plan).
-    The money counts as released to ``work_package`` when given, else to the source when it is a
-    work package, else to the source's own ``work_package`` attribute (a gate decision naming
-    one); ``selectors.released_by_work_package`` reads it from there. Refused with ``ConflictError`` when the
-    drawdown would take the balance past zero in that year or any later one, unless the actor is
-    a Decision maker and gives ``override_reason``. Finance and Decision makers only. Safe to
-    call inside the caller's own ``transaction.atomic`` block.
+    """Draw ``amount`` (pounds, more than zero) from ``reserve`` in ``year`` (``"2023/24"``), as
+    ``authority`` decided: the gates app's decision services pass who decided, in which role and
+    by which decision, and the entry keeps it. Without a decision of the Cabinet Member for
+    Finance (the Decision maker role), or recorded by anyone but that decider (or the system
+    loading it), it is refused. The money counts as released to ``work_package`` when given.
+    Refused with ``ConflictError`` when the drawdown would take the balance past zero in that
+    year or any later one, unless the decider gives ``override_reason``. Safe to call inside
+    the caller's own ``transaction.atomic`` block.
     """
     return _record_entry(
         actor=actor,
@@ -316,7 +355,7 @@ def reserve_drawdown_record(
         year=year,
         amount=amount,
         reason=reason,
-        source=source,
+        authority=authority,
         override_reason=override_reason,
         work_package=work_package,
     )
@@ -328,10 +367,11 @@ def reserve_return_record(
     reserve: Reserve,
     year: object,
     amount: object,
-    source: models.Model | None = None,
     reason: str,
+    work_package: WorkPackage | None = None,
 ) -> ReserveEntry:
-    """Return unspent funds to the reserve (§6.1.5); with a ``source``, no more than was drawn."""
+    """Return unspent funds to the reserve (§6.1.5), a Finance action; for a work package, no
+    more than was drawn for it."""
     return _record_entry(
         actor=actor,
         reserve=reserve,
@@ -339,7 +379,7 @@ def reserve_return_record(
         year=year,
         amount=amount,
         reason=reason,
-        source=source,
+        work_package=work_package,
     )
 
 
@@ -354,7 +394,6 @@ def reserve_contribution_record(
         year=year,
         amount=amount,
         reason=reason,
-        source=None,
     )
 
 
@@ -365,7 +404,7 @@ def reserve_withdrawal_record(
     year: object,
     amount: object,
     reason: str,
-    source: models.Model | None = None,
+    authority: DecisionAuthority | None = None,
     override_reason: str = "",
 ) -> ReserveEntry:
     """An approved net withdrawal (programmes already in progress); checked like a drawdown."""
@@ -376,7 +415,7 @@ def reserve_withdrawal_record(
         year=year,
         amount=amount,
         reason=reason,
-        source=source,
+        authority=authority,
         override_reason=override_reason,
     )
 
@@ -389,11 +428,13 @@ def reserve_entry_record(
     year: object,
     amount: object,
     reason: str,
-    source: models.Model | None = None,
+    work_package: WorkPackage | None = None,
+    authority: DecisionAuthority | None = None,
     override_reason: str = "",
     is_illustrative: bool = False,
 ) -> ReserveEntry:
-    """Any kind of entry (the ledger form and the API choose the kind)."""
+    """Any kind of entry (the ledger form and the API choose the kind); money taken out needs
+    its decision's ``authority`` like a drawdown."""
     try:
         entry_kind = EntryKind(kind)
     except ValueError:
@@ -405,9 +446,10 @@ def reserve_entry_record(
         year=year,
         amount=amount,
         reason=reason,
-        source=source,
+        authority=authority,
         override_reason=override_reason if SIGN[entry_kind] > 0 else "",
         is_illustrative=is_illustrative,
+        work_package=work_package,
     )
 
 

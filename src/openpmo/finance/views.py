@@ -31,6 +31,7 @@ from openpmo.finance.forms import (
 )
 from openpmo.finance.models import Appraisal, Reserve, TeamCostPlan
 from openpmo.portfolio.models import WorkPackage
+from openpmo.portfolio.selectors import programme_in_scope, programme_in_scope_or_404
 
 EXAMPLE_APPRAISAL = """base_year: 2023/24
 options:
@@ -65,7 +66,7 @@ def _status(form: Any) -> int:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    programme = selectors.default_programme()
+    programme = programme_in_scope(request)
     plans = list(selectors.team_cost_plan_list())
     plan_views = [selectors.team_cost_view(plan) for plan in plans]
     today = timezone.localdate()
@@ -162,7 +163,6 @@ def _reserve_or_404(pk: int) -> Reserve:
 def reserve_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reserve = _reserve_or_404(pk)
     page = Paginator(selectors.reserve_entries(reserve), 100).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_sources(page.object_list)
     return render(
         request,
         "finance/reserve_detail.html",
@@ -181,7 +181,7 @@ def reserve_entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     reserve = _reserve_or_404(pk)
     if not request.user.has_perm("finance.add_reserveentry", reserve):
         raise PermissionDenied("Only Finance and Decision makers change the reserve ledger.")
-    form = ReserveEntryForm(request.POST or None, reserve=reserve, initial={"kind": "drawdown"})
+    form = ReserveEntryForm(request.POST or None, reserve=reserve, initial={"kind": "contribution"})
     context = {"reserve": reserve, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -193,7 +193,7 @@ def reserve_entry_new(request: HttpRequest, pk: int) -> HttpResponse:
                 year=data["year"],
                 amount=data["amount"],
                 reason=data["reason"],
-                source=data.get("work_package"),
+                work_package=data.get("work_package"),
                 override_reason=data.get("override_reason", ""),
             )
         except (ValidationError, ConflictError, PermissionDenied) as error:
@@ -248,9 +248,7 @@ def appraisal_list(request: HttpRequest) -> HttpResponse:
         "finance/appraisal_list.html",
         {
             "appraisals": selectors.appraisal_list(),
-            "can_add": request.user.has_perm(
-                "finance.add_appraisal", selectors.default_programme()
-            ),
+            "can_add": request.user.has_perm("finance.add_appraisal", programme_in_scope(request)),
         },
     )
 
@@ -273,9 +271,7 @@ def appraisal_new(request: HttpRequest) -> HttpResponse:
     """Enter or upload options; "Appraise" shows the comparison, "Save" stores it too."""
     from openpmo.core.finance import appraisal_from_mapping, appraise
 
-    programme = selectors.default_programme()
-    if programme is None:
-        raise Http404("There is no programme yet")
+    programme = programme_in_scope_or_404(request)
     if not request.user.has_perm("finance.add_appraisal", programme):
         raise PermissionDenied("Your role cannot create appraisals.")
     form = AppraisalForm(
@@ -365,9 +361,7 @@ def work_package_money(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def programme_money(request: HttpRequest) -> HttpResponse:
-    programme = selectors.default_programme()
-    if programme is None:
-        raise Http404("There is no programme yet")
+    programme = programme_in_scope_or_404(request)
     return render(
         request,
         "finance/programme_money.html",

@@ -234,20 +234,9 @@ class QualityAssuranceForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
-    released = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        label="Funding released",
-        help_text=FUNDING_HELP + ". No more than was requested; empty for stage progress only.",
-    )
-    conditions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="For an approval with conditions, one a line: what | owner's username | due date "
-        "(YYYY-MM-DD)",
-    )
+class _DecisionParticulars(forms.Form):
+    """What a decision record names besides its outcome: date, Forward Plan, consultees."""
+
     decided_on = forms.DateField(widget=_DateInput(), label="Date of the decision")
     forward_plan_reference = forms.CharField(
         max_length=40, required=False, label="Forward Plan reference"
@@ -267,6 +256,39 @@ class DecisionForm(forms.Form):
 
     def clean_released(self) -> dict[str, str]:
         return parse_funding_text(self.cleaned_data["released"])
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class FundingDecisionForm(_DecisionParticulars):
+    """A drawdown the Cabinet Member for Finance approves outside any gate (§7.1): it draws the
+    money from the reserve itself."""
+
+    field_order = ["subject", "released"]
+    subject = forms.CharField(max_length=300, label="What the decision is about")
+    released = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Drawdown from the reserve",
+        help_text=FUNDING_HELP,
+    )
+
+
+class DecisionForm(_DecisionParticulars):
+    field_order = ["outcome", "released", "conditions"]
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    released = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="Funding released",
+        help_text=FUNDING_HELP + ". No more than was requested; empty for stage progress only.",
+    )
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For an approval with conditions, one a line: what | owner's username | due date "
+        "(YYYY-MM-DD)",
+    )
 
     def clean_conditions(self) -> list[dict[str, Any]]:
         conditions = []
@@ -290,9 +312,6 @@ class DecisionForm(forms.Form):
                 ) from None
             conditions.append({"description": description, "owner": owner, "due_on": due_on})
         return conditions
-
-    def service_data(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
 
 
 class CorrectionForm(forms.Form):

@@ -9,9 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from openpmo.common.services import SYSTEM, ConflictError
+from openpmo.common.authority import DecisionAuthority
+from openpmo.common.services import ConflictError
 from openpmo.core.errors import ValidationError as EngineValidationError
 from openpmo.core.money import FinancialYear, parse_money
+from openpmo.finance.models import Reserve
+from openpmo.finance.services import reserve_drawdown_record
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -56,8 +59,6 @@ def as_json(funding: Mapping[FinancialYear, Decimal]) -> dict[str, str]:
 
 def reserve_for(programme: Any, years: Iterable[FinancialYear]) -> Any:
     """The programme's reserve whose years hold every one of ``years`` (the first by name)."""
-    from openpmo.finance.models import Reserve
-
     wanted = sorted(set(years))
     for reserve in Reserve.objects.filter(programme=programme).order_by("name"):
         if all(year in reserve.years for year in wanted):
@@ -69,32 +70,32 @@ def reserve_for(programme: Any, years: Iterable[FinancialYear]) -> Any:
 
 
 def reserve_drawdowns(
-    *, actor: Any, decision: Any, releases: Mapping[FinancialYear, Decimal]
+    *,
+    actor: Any,
+    decision: Any,
+    authority: DecisionAuthority,
+    releases: Mapping[FinancialYear, Decimal],
 ) -> dict[FinancialYear, Any]:
     """Draw each year's release from the programme's reserve, in the caller's transaction.
 
-    The finance app's ``reserve_drawdown_record`` row-locks the reserve and refuses
-    (``ConflictError``) a drawdown that would take the balance past zero in that year or any
-    later one, so the caller's whole decision rolls back. The drawdown is recorded in the name of
-    the decider when they hold the finance permission to record entries (a Decision maker does);
-    otherwise, their delegated authority having been checked already, in the system's name.
+    The finance app's ``reserve_drawdown_record`` row-locks the reserve, checks ``authority``
+    (a decision of the Cabinet Member for Finance, §7.1, recorded by the decider or the system)
+    and refuses (``ConflictError``) a drawdown that would take the balance past zero in that
+    year or any later one, so the caller's whole decision rolls back. Each ledger row names the
+    decider; the decision's ``FundingRelease.reserve_entry`` is the link back.
     """
     if not releases:
         return {}
-    from openpmo.finance.services import reserve_drawdown_record
-
     reserve = reserve_for(decision.programme, releases)
-    drawer = actor
-    if actor is not SYSTEM and not actor.has_perm("finance.add_reserveentry", reserve):
-        drawer = SYSTEM
     reference = decision.forward_plan_reference or "no Forward Plan reference"
     return {
         year: reserve_drawdown_record(
-            actor=drawer,
+            actor=actor,
             reserve=reserve,
             year=str(year),
             amount=amount,
-            source=decision,
+            authority=authority,
+            work_package=decision.work_package,
             reason=f"Released by decision {decision.pk} ({reference}): {decision.subject}",
         )
         for year, amount in sorted(releases.items())

@@ -4,8 +4,8 @@
 |---|---|
 | draft and edit a business case, submit a gate request | PMO, the sponsor of the work package's pillar, the work package's manager (the Business Analyst) |
 | record an equality impact assessment | PMO, any Pillar sponsor or Work package manager |
-| quality-assure a request (return with comments, forward) | PMO |
-| record a decision, correct one | a holder of a role in the programme's delegated authority table, within its limit (checked by the service against the amount) |
+| quality-assure a request (return with comments, forward) | PMO, not who submitted the request or wrote its case (separation of duties, per programme, on by default) |
+| record a decision, correct one | a holder of a role in the programme's delegated authority table, within its limit (checked by the service against the amount); any money needs the Decision maker (§7.1); not who submitted the request or wrote its case |
 | configure gates, checklists and delegated authority | PMO |
 | complete a condition's action | PMO, or the action's owner |
 | view anything | any signed-in user |

@@ -29,10 +29,6 @@ from openpmo.portfolio.models import Programme, WorkPackage
 STAGE_INDEX = {stage.value: index for index, stage in enumerate(Stage)}
 
 
-def programme_default() -> Programme | None:
-    return Programme.objects.order_by("name").first()
-
-
 def gates_of(programme: Programme) -> list[Gate]:
     return list(Gate.objects.filter(programme=programme).prefetch_related("checklist"))
 

@@ -12,10 +12,11 @@ checks the decider's delegated authority against the money, writes the decision 
 draws the money from the reserve (``funding.reserve_drawdowns``), moves the work package to its
 next stage, turns conditions into actions, and audits each step.
 
-The work package's stage belongs to the portfolio app, whose service checks the *portfolio*
-change permission, which a Decision maker or Board member does not hold. The gate service makes
-its own check (delegated authority) first, then calls ``work_package_update`` as ``SYSTEM`` and
-writes its own audit record, ``gate.stage_moved``, naming the real decision maker.
+The work package's stage belongs to the portfolio app: the gate service hands
+``work_package_stage_move`` the decision's authority (``openpmo.common.authority``: who
+decided, in which role, which decision), as it hands the finance app's drawdown, so the
+register, the ledger and the audit trail all name the real decision maker, never "System".
+Any money released needs the Cabinet Member for Finance (the Decision maker role, §7.1).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from openpmo.accounts.models import User
+from openpmo.accounts.roles import Role
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.authority import DecisionAuthority
 from openpmo.common.services import (
     SYSTEM,
     ConflictError,
@@ -64,6 +67,7 @@ from openpmo.gates.models import (
 )
 from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.portfolio.services import separation_of_duties_require, work_package_stage_move
 from openpmo.work import notifications as work_notifications
 
 P = ParamSpec("P")
@@ -374,7 +378,6 @@ def delegated_authority_set(
 ) -> DelegatedAuthority:
     """Create or change the row for ``role``: holders may release up to ``limit`` (None: no limit)."""
     require(actor, "gates.change_delegatedauthority", programme)
-    from openpmo.accounts.roles import Role
 
     if role not in {r.value for r in Role}:
         raise ValidationError({"role": f"{role!r} is not a role."})
@@ -840,6 +843,12 @@ def gate_request_quality_assure(
     """The PMO forwards the request to the decision maker, or returns it with comments."""
     request = lock_for_update(GateRequest, gate_request.pk, expected_version=expected_version)
     require(actor, "gates.quality_assure_gaterequest", request)
+    separation_of_duties_require(
+        actor=actor,
+        programme=request.gate.programme,
+        submitters=(request.submitted_by_id, request.business_case.created_by_id),
+        doing="quality-assure",
+    )
     if at is not None and not _is_system(actor):
         raise PermissionDenied("Only the system may record quality assurance at another time.")
     if request.status != RequestStatus.SUBMITTED:
@@ -891,8 +900,13 @@ def _authority(decider: User, programme: Programme, amount: Decimal) -> selector
         raise PermissionDenied(
             f"{decider} holds no delegated authority in {programme} to decide at its gates."
         )
+    needed = "a Decision maker (the Cabinet Member for Finance, §7.1)"
+    if amount > 0 and authority.role != Role.DECISION_MAKER:
+        raise PermissionDenied(
+            f"Releasing £{amount:,.2f} from the reserve needs {needed}: a {authority.role} "
+            "decides stage progress without new money only."
+        )
     if not authority.covers(amount):
-        needed = "a Decision maker (the Cabinet Member for Finance, §7.1)"
         raise PermissionDenied(
             f"Releasing £{amount:,.2f} is beyond the delegated authority of a {authority.role} "
             f"(up to £{authority.limit:,.2f}); it needs {needed}."
@@ -947,6 +961,19 @@ def _check_dates(decided_on: dt.date, consulted: dict[str, dt.date | None], toda
         raise ValidationError(errors)
 
 
+def _authority_of(decision: Decision) -> DecisionAuthority:
+    """What the decision hands the services it moves (the stage, the reserve): who decided, in
+    which role, which decision."""
+    return DecisionAuthority(
+        decided_by=decision.decided_by,
+        role=decision.authority_role,
+        decision_id=decision.pk,
+        decision=str(decision),
+        decided_on=decision.decided_on,
+        forward_plan_reference=decision.forward_plan_reference,
+    )
+
+
 def _write_decision(
     *,
     actor: Any,
@@ -957,7 +984,6 @@ def _write_decision(
     releases: Mapping[FinancialYear, Decimal],
     conditions: list[dict[str, Any]],
     fields: dict[str, Any],
-    drawn_already: Mapping[FinancialYear, Any] | None = None,
 ) -> Decision:
     decision = Decision(
         programme=programme,
@@ -977,10 +1003,9 @@ def _write_decision(
         )
     decision.full_clean(validate_constraints=False)  # the database holds the constraints
     decision.save()
-    if drawn_already is not None:
-        entries = dict(drawn_already)
-    else:
-        entries = funding.reserve_drawdowns(actor=actor, decision=decision, releases=releases)
+    entries = funding.reserve_drawdowns(
+        actor=actor, decision=decision, authority=_authority_of(decision), releases=releases
+    )
     for year, amount in releases.items():
         FundingRelease.objects.create(
             decision=decision, year=str(year), amount=amount, reserve_entry=entries.get(year)
@@ -1080,6 +1105,12 @@ def _decision_record(
     )
     if not _is_system(actor):
         require(actor, "gates.add_decision", request)
+    separation_of_duties_require(
+        actor=decider,
+        programme=request.gate.programme,
+        submitters=(request.submitted_by_id, request.business_case.created_by_id),
+        doing="decide",
+    )
     if request.status == RequestStatus.DECIDED:
         raise ConflictError("This request has already been decided.")
     if request.status != RequestStatus.FORWARDED:
@@ -1161,12 +1192,12 @@ def _decision_record(
         after=snapshot(request),
     )
     if stage_after != stage_before:
-        from openpmo.portfolio.services import work_package_update
-
-        # Our own check (delegated authority) is made; the portfolio service would ask for the
-        # portfolio change permission, which deciders do not hold, so the system moves it and
-        # the audit record below names who decided.
-        work_package_update(actor=SYSTEM, work_package=work_package, stage=stage_after)
+        work_package_stage_move(
+            actor=actor,
+            work_package=work_package,
+            stage=stage_after,
+            authority=_authority_of(decision),
+        )
         audit_record(
             actor=actor,
             action="gate.stage_moved",
@@ -1197,22 +1228,15 @@ def funding_decision_record(
     equality_assessment: EqualityImpactAssessment | None = None,
     rationale: str = "",
     is_illustrative: bool = False,
-    drawn_already: Iterable[Any] | None = None,
 ) -> Decision:
     """A drawdown approved for the programme as a whole, outside any gate (e.g. FP/527/10/22,
-    the core programme team). Same authority, consultee and reserve rules as a gate approval.
-
-    ``drawn_already`` (the system only, for loading history): reserve ledger drawdowns that
-    already record this money; the decision links to them instead of drawing it a second time.
+    the core programme team): the recorded standalone decision, with its decision maker, date,
+    Forward Plan reference and S151 sign-off. Same authority and reserve rules as a gate
+    approval; it draws the money from the reserve itself.
     """
     decider = _decider(actor, decided_by)
     Programme.objects.select_for_update().get(pk=programme.pk)
     releases = funding.parse_funding(released, field="released")
-    linked = None
-    if drawn_already is not None:
-        if not _is_system(actor):
-            raise PermissionDenied("Only the system may link a decision to existing drawdowns.")
-        linked = _linkable_drawdowns(programme, drawn_already, releases)
     if not releases:
         raise ValidationError({"released": "A funding decision releases money: give it by year."})
     if not (s151_officer and s151_consulted_on):
@@ -1223,6 +1247,13 @@ def funding_decision_record(
         )
     if not subject.strip():
         raise ValidationError({"subject": "Say what the decision is about."})
+    if not forward_plan_reference.strip():
+        raise ValidationError(
+            {
+                "forward_plan_reference": "A drawdown from the reserve is a key decision: give "
+                "its Forward Plan reference (e.g. FP/527/10/22)."
+            }
+        )
     authority = _authority(decider, programme, sum(releases.values(), Decimal(0)))
     _check_dates(
         decided_on,
@@ -1253,32 +1284,7 @@ def funding_decision_record(
             "rationale": rationale.strip(),
             "is_illustrative": is_illustrative,
         },
-        drawn_already=linked,
     )
-
-
-def _linkable_drawdowns(
-    programme: Programme, entries: Iterable[Any], releases: Mapping[FinancialYear, Decimal]
-) -> dict[FinancialYear, Any]:
-    """The entries by year, if they are unlinked drawdowns of this programme matching ``releases``."""
-    from openpmo.finance.choices import EntryKind
-    from openpmo.finance.models import ReserveEntry
-
-    by_year: dict[FinancialYear, Any] = {}
-    for entry in entries:
-        entry = ReserveEntry.objects.select_related("reserve").get(pk=entry.pk)
-        year = FinancialYear.parse(entry.year)
-        if (
-            entry.kind != EntryKind.DRAWDOWN
-            or entry.reserve.programme_id != programme.pk
-            or FundingRelease.objects.filter(reserve_entry=entry).exists()
-            or year in by_year
-        ):
-            raise ValidationError({"released": f"{entry} cannot be linked to this decision."})
-        by_year[year] = entry
-    if {year: entry.amount for year, entry in by_year.items()} != dict(releases):
-        raise ValidationError({"released": "The linked drawdowns do not match the money released."})
-    return by_year
 
 
 CORRECTABLE = {

@@ -6,6 +6,7 @@ app_name = "gates"
 urlpatterns = [
     path("", views.pipeline, name="home"),
     path("decisions/", views.decision_log, name="decision-log"),
+    path("decisions/funding/new/", views.funding_decision_new, name="funding-decision-new"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
     path("decisions/<int:pk>/correct/", views.decision_correct, name="decision-correct"),
     path("actions/", views.actions, name="actions"),

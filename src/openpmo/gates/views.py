@@ -24,6 +24,7 @@ from openpmo.gates.forms import (
     CorrectionForm,
     DecisionForm,
     EqualityAssessmentForm,
+    FundingDecisionForm,
     GateForm,
     GateRequestForm,
     OptionForm,
@@ -42,6 +43,7 @@ from openpmo.gates.models import (
     GateRequest,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 
 
 def _save_form(
@@ -83,15 +85,7 @@ def _label(field: str) -> str:
 
 
 def _programme(request: HttpRequest) -> Programme:
-    value = request.GET.get("programme", "")
-    programme = (
-        Programme.objects.filter(pk=value).first()
-        if value.isdigit()
-        else selectors.programme_default()
-    )
-    if programme is None:
-        raise Http404("No programme yet")
-    return programme
+    return programme_in_scope_or_404(request)
 
 
 # --- pipeline, decision log, actions -------------------------------------------------------------
@@ -134,6 +128,7 @@ def decision_log(request: HttpRequest) -> HttpResponse:
             "outcome": outcome,
             "outcomes": Outcome.choices,
             "query": query.urlencode(),
+            "can_record_funding": request.user.has_perm("gates.add_decision", programme),
         },
     )
 
@@ -505,6 +500,30 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "gates/form.html",
         context,
         "Decision recorded: {obj}",
+    )
+
+
+def funding_decision_new(request: HttpRequest) -> HttpResponse:
+    """The Cabinet Member for Finance records a drawdown approved outside any gate (§7.1), with
+    its Forward Plan reference and S151 sign-off; the decision draws the money itself."""
+    programme = _programme(request)
+    if not request.user.has_perm("gates.add_decision", programme):
+        raise PermissionDenied(
+            "Only the Cabinet Member for Finance (the Decision maker role) approves drawdowns."
+        )
+    form = FundingDecisionForm(request.POST or None)
+    context = {"title": f"Record a funding decision for {programme}", "object": None}
+    if request.method != "POST":
+        return render(request, "gates/form.html", {**context, "form": form})
+    return _save_form(
+        request,
+        form,
+        lambda data: services.funding_decision_record(
+            actor=request.user, programme=programme, **data
+        ),
+        "gates/form.html",
+        context,
+        "Funding decision recorded: {obj}",
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from openpmo.accounts.models import User
@@ -39,6 +41,21 @@ class ProgrammeForm(VersionedForm):
         widgets = {"start_date": _DateInput(), "end_date": _DateInput()}
 
 
+class SeparationOfDutiesForm(forms.Form):
+    enabled = forms.BooleanField(
+        required=False,
+        label="Keep duties separate",
+        help_text="Whoever submits a gate request, business case or report cannot "
+        "quality-assure, approve or decide it.",
+    )
+    reason = forms.CharField(
+        label="Why are you changing it?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_data(self) -> dict[str, object]:
+        return dict(self.cleaned_data)
+
+
 class StrategicPriorityForm(VersionedForm):
     class Meta:
         model = StrategicPriority
@@ -66,7 +83,6 @@ class WorkPackageForm(VersionedForm):
             "description",
             "strand",
             "owner",
-            "stage",
             "rag_status",
             "delivery_confidence",
             "delivery_confidence_reason",
@@ -86,12 +102,27 @@ class WorkPackageForm(VersionedForm):
         }
         labels = {"budget_envelope": "Budget envelope (£)"}
 
-    def __init__(self, *args: object, programme: Programme | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        programme: Programme | None = None,
+        user: Any = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if programme is not None:
-            self.fields["strand"].queryset = Strand.objects.filter(
-                pillar__programme=programme
-            ).select_related("pillar")  # type: ignore[attr-defined]
+            strands = Strand.objects.filter(pillar__programme=programme).select_related("pillar")
+            if user is not None and self.instance.pk is not None:
+                strands = strands.filter(pk__in=_strands_open_to(user, self.instance, strands))
+            self.fields["strand"].queryset = strands  # type: ignore[attr-defined]
+        if (
+            user is not None
+            and self.instance.pk is not None
+            and not user.has_perm("portfolio.change_workpackage_envelope", self.instance)
+        ):
+            envelope = self.fields["budget_envelope"]
+            envelope.disabled = True
+            envelope.help_text = "Set by the PMO or the pillar's sponsor."
             self.fields["strategic_priorities"].queryset = StrategicPriority.objects.filter(
                 programme=programme
             )  # type: ignore[attr-defined]
@@ -119,3 +150,37 @@ class WorkPackageFilterForm(forms.Form):
         ]
         self.fields["stage"].choices = [("", "All stages"), *Stage.choices]  # type: ignore[attr-defined]
         self.fields["rag_status"].choices = [("", "Any"), *RagStatus.choices, ("none", "Not set")]  # type: ignore[attr-defined]
+
+
+def _strands_open_to(user: Any, work_package: WorkPackage, strands: Any) -> list[int]:
+    """The strands ``user`` may put the work package in: its own pillar's, and other pillars'
+    only when they may move it there (the PMO, or the sponsor of both pillars)."""
+    here = work_package.strand.pillar
+    may_leave = user.has_perm("portfolio.move_workpackage", here)
+    return [
+        strand.pk
+        for strand in strands
+        if strand.pillar_id == here.pk
+        or (may_leave and user.has_perm("portfolio.move_workpackage", strand.pillar))
+    ]
+
+
+class StageCorrectionForm(forms.Form):
+    """The PMO's correction of a stage recorded wrongly: stages otherwise move at gates."""
+
+    stage = forms.ChoiceField(label="Correct stage")
+    reason = forms.CharField(
+        label="Why is the stage corrected?",
+        help_text="What was recorded wrongly. The correction and its reason are kept in the history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from openpmo.portfolio.choices import Stage
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["stage"].choices = Stage.choices  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, object]:
+        return {"stage": self.cleaned_data["stage"], "reason": self.cleaned_data["reason"]}

@@ -18,6 +18,11 @@ class Programme(models.Model):
     end_date = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where the facts come from")
     is_illustrative = models.BooleanField(default=False)
+    separation_of_duties = models.BooleanField(
+        default=True,
+        help_text="Whoever submits a gate request, business case or report cannot quality-assure, "
+        "approve or decide it. Only the PMO switches it off, and the change is audited.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -7,6 +7,9 @@
 | add/change strands of a pillar | PMO, or the sponsor of that pillar |
 | add work packages to a strand, change them | PMO, or the sponsor of the strand's pillar |
 | change a work package | also its owner, when they hold the Work package manager role |
+| move a work package to another pillar | PMO, or the sponsor of both pillars (checked on each) |
+| change a work package's budget envelope | PMO, or the sponsor of its pillar |
+| correct a work package's stage (with a reason) | PMO; otherwise stages move only by gate decisions |
 | view anything | any signed-in user (Finance, Board, Decision maker, Viewer read only) |
 """
 
@@ -65,3 +68,7 @@ rules.add_perm("portfolio.add_workpackage", is_pmo | pillar_sponsor_here)
 rules.add_perm(
     "portfolio.change_workpackage", is_pmo | pillar_sponsor_here | work_package_manager_here
 )
+# Governed fields of a work package: its manager may edit the rest, not these (issue 11).
+rules.add_perm("portfolio.move_workpackage", is_pmo | pillar_sponsor_here)
+rules.add_perm("portfolio.change_workpackage_envelope", is_pmo | pillar_sponsor_here)
+rules.add_perm("portfolio.correct_workpackage_stage", is_pmo)

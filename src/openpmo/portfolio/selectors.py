@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from openpmo.portfolio.choices import RagStatus
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
@@ -12,6 +15,51 @@ from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 
 def programme_list() -> QuerySet[Programme]:
     return Programme.objects.all()
+
+
+PROGRAMME_IN_SCOPE = "openpmo.programme_in_scope"
+
+
+def programme_in_scope(
+    request: Any, *, remember: bool = True, among: Sequence[Programme] | None = None
+) -> Programme | None:
+    """The programme a page or API call is about: one rule for every app.
+
+    ``?programme=<id>`` names it, and a page remembers it in the session; otherwise the one
+    remembered; otherwise the first programme by name. None when there is no programme yet; an
+    id naming no programme is a 404 (a wrong link, never silently another programme). API
+    calls pass ``remember=False``: they are stateless. ``among``: the programmes already
+    fetched (the page header has them), to choose from without another query.
+    """
+
+    def find(pk: int) -> Programme | None:
+        if among is not None:
+            return next((p for p in among if p.pk == pk), None)
+        return Programme.objects.filter(pk=pk).first()
+
+    session = getattr(request, "session", None)
+    wanted = str(request.GET.get("programme", "") or "").strip()
+    if wanted:
+        programme = find(int(wanted)) if wanted.isdigit() else None
+        if programme is None:
+            raise Http404(f"There is no programme {wanted}.")
+        if remember and session is not None:
+            session[PROGRAMME_IN_SCOPE] = programme.pk
+        return programme
+    remembered = session.get(PROGRAMME_IN_SCOPE) if session is not None else None
+    programme = find(remembered) if isinstance(remembered, int) else None
+    if programme is not None:
+        return programme
+    if among is not None:
+        return min(among, key=lambda p: (p.name, p.pk), default=None)
+    return Programme.objects.order_by("name", "pk").first()
+
+
+def programme_in_scope_or_404(request: Any, *, remember: bool = True) -> Programme:
+    programme = programme_in_scope(request, remember=remember)
+    if programme is None:
+        raise Http404("There is no programme yet.")
+    return programme
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,11 @@ urlpatterns = [
     path("programmes/new/", views.programme_create, name="programme-create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme-edit"),
+    path(
+        "programmes/<int:pk>/separation-of-duties/",
+        views.programme_separation_of_duties,
+        name="programme-separation-of-duties",
+    ),
     path("programmes/<int:programme_pk>/pillars/new/", views.pillar_create, name="pillar-create"),
     path(
         "programmes/<int:programme_pk>/priorities/new/",
@@ -23,4 +28,9 @@ urlpatterns = [
     path("work-packages/new/", views.work_package_create, name="work-package-create"),
     path("work-packages/<int:pk>/", views.work_package_detail, name="work-package-detail"),
     path("work-packages/<int:pk>/edit/", views.work_package_edit, name="work-package-edit"),
+    path(
+        "work-packages/<int:pk>/stage/",
+        views.work_package_stage_correct,
+        name="work-package-stage-correct",
+    ),
 ]

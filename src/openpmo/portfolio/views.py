@@ -20,6 +20,8 @@ from openpmo.portfolio import selectors, services
 from openpmo.portfolio.forms import (
     PillarForm,
     ProgrammeForm,
+    SeparationOfDutiesForm,
+    StageCorrectionForm,
     StrandForm,
     StrategicPriorityForm,
     WorkPackageFilterForm,
@@ -47,7 +49,7 @@ def _form_page(
             obj = save(form.service_data())
         except ValidationError as error:
             form.add_error(None, error)
-        except ConflictError as error:
+        except (ConflictError, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, success.format(obj=obj))
@@ -99,6 +101,29 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         title=f"Edit {programme}",
         success="Programme {obj} saved",
+        back=programme,
+    )
+
+
+def programme_separation_of_duties(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=pk)
+    _require_page(
+        request,
+        "portfolio.change_programme",
+        programme,
+        "Only the PMO can change the programme's separation of duties.",
+    )
+    form = SeparationOfDutiesForm(
+        request.POST or None, initial={"enabled": programme.separation_of_duties}
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: services.programme_separation_of_duties_set(
+            actor=request.user, programme=programme, **data
+        ),
+        title=f"Separation of duties in {programme}",
+        success="Separation of duties in {obj} changed",
         back=programme,
     )
 
@@ -319,6 +344,9 @@ def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "work_package": work_package,
             "can_edit": request.user.has_perm("portfolio.change_workpackage", work_package),
+            "can_correct_stage": request.user.has_perm(
+                "portfolio.correct_workpackage_stage", work_package
+            ),
             "related": _related_pages(work_package.pk),
             "money": work_package_money(work_package).money,
         },
@@ -384,7 +412,10 @@ def work_package_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "Only the PMO, the pillar's sponsor or the work package's manager can change it.",
     )
     form = WorkPackageForm(
-        request.POST or None, instance=work_package, programme=work_package.strand.pillar.programme
+        request.POST or None,
+        instance=work_package,
+        programme=work_package.strand.pillar.programme,
+        user=request.user,
     )
     return _form_page(
         request,
@@ -397,5 +428,34 @@ def work_package_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         title=f"Edit {work_package}",
         success="Work package {obj} saved",
+        back=work_package,
+    )
+
+
+def work_package_stage_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PMO corrects a stage recorded wrongly, with the reason (stages otherwise move only
+    through gate decisions)."""
+    work_package = get_object_or_404(WorkPackage, pk=pk)
+    _require_page(
+        request,
+        "portfolio.correct_workpackage_stage",
+        work_package,
+        "Only the PMO can correct a work package's stage; otherwise it moves through gate "
+        "decisions.",
+    )
+    form = StageCorrectionForm(
+        request.POST or None, initial={"stage": work_package.stage, "version": work_package.version}
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: services.work_package_stage_correct(
+            actor=request.user,
+            work_package=work_package,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        ),
+        title=f"Correct the stage of {work_package}",
+        success="Stage of {obj} corrected",
         back=work_package,
     )

@@ -8,7 +8,8 @@
 | Cabinet Member update, 12-month and halfway reviews | PMO | PMO |
 | read any report, any format | any signed-in user | |
 
-Nobody approves a report they submitted themselves (checked in the service, with its reason).
+Nobody approves a report they submitted themselves while the programme keeps duties separate (the
+default; the PMO may switch it off, audited): checked in the service, with its reason.
 """
 
 from __future__ import annotations

@@ -13,10 +13,6 @@ from openpmo.reports.choices import DUE_DAYS_AFTER_MONTH_END, ReportKind, Report
 from openpmo.reports.models import Report
 
 
-def programme_default() -> Programme | None:
-    return Programme.objects.order_by("pk").first()
-
-
 def parse_period(text: str | None) -> dt.date | None:
     """``"2024-03"`` as the first day of that month; None when it is not a month."""
     if not text:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import ConflictError, lock_for_update, require, save_validated
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
+from openpmo.portfolio.services import separation_of_duties_require
 from openpmo.reports.choices import (
     EDITABLE,
     PILLAR_KINDS,
@@ -240,8 +241,9 @@ def _locked_submitted(
             f"Only a submitted report can be {doing}d; this one is "
             f"{locked.get_status_display().lower()}."
         )
-    if locked.submitted_by_id is not None and locked.submitted_by_id == getattr(actor, "pk", None):
-        raise PermissionDenied(f"You submitted this report, so someone else must {doing} it.")
+    separation_of_duties_require(
+        actor=actor, programme=locked.programme, submitters=(locked.submitted_by_id,), doing=doing
+    )
     return locked
 
 

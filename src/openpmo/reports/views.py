@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 from openpmo.reports import exports, selectors, services
 from openpmo.reports.choices import ReportKind, ReportStatus
 from openpmo.reports.forms import ReportCreateForm, ReportNarrativeForm, ReturnForm
@@ -29,10 +30,7 @@ CONTENT_TYPES = {
 
 
 def _programme(request: HttpRequest) -> Programme:
-    programme = selectors.programme_default()
-    if programme is None:
-        raise Http404("No programme yet")
-    return programme
+    return programme_in_scope_or_404(request)
 
 
 def _period(request: HttpRequest, default: dt.date) -> dt.date:

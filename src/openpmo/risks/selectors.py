@@ -24,10 +24,6 @@ from openpmo.risks.models import (
 )
 
 
-def programme_default() -> Programme | None:
-    return Programme.objects.order_by("pk").first()
-
-
 def matrix_get(programme: Programme) -> RiskMatrix:
     """The programme's matrix, or the default one (unsaved) until the PMO sets its own."""
     return RiskMatrix.objects.filter(programme=programme).first() or RiskMatrix(programme=programme)

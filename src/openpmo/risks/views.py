@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 from openpmo.risks import charts, selectors, services
 from openpmo.risks.choices import Category, ItemKind, Level
 from openpmo.risks.forms import (
@@ -60,13 +61,7 @@ def _save_form(
 
 
 def _programme(request: HttpRequest) -> Programme:
-    pk = request.GET.get("programme", "")
-    programme = (
-        Programme.objects.filter(pk=pk).first() if pk.isdigit() else selectors.programme_default()
-    )
-    if programme is None:
-        raise Http404("There is no programme yet.")
-    return programme
+    return programme_in_scope_or_404(request)
 
 
 def _version(form: Any) -> int | None:

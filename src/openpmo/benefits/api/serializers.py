@@ -111,6 +111,12 @@ class ActualInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, help_text="When correcting: the version of the actual you read"
     )
+    correction_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed to correct a month already recorded: why the figure changes",
+    )
 
 
 class ProfileInputSerializer(serializers.Serializer):

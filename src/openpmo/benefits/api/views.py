@@ -29,6 +29,7 @@ from openpmo.benefits.models import Benefit, BenefitActual, BenefitProfile
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.portfolio.models import Pillar
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 
 
 def _month(text: str, field: str) -> Month:
@@ -174,7 +175,7 @@ class BenefitViewSet(
             "multipart/form-data": ActualInputSerializer,
         },
         responses={201: ActualSerializer},
-        summary="Record (or correct) a month's actual, with evidence",
+        summary="Record a month's actual with evidence; correct a recorded one with a reason",
     )
     @action(detail=True, methods=["post"], url_path="actuals")
     def actuals(self, request: Request, pk: str | None = None) -> Response:
@@ -190,6 +191,7 @@ class BenefitViewSet(
             evidence=data["evidence"],
             attachment=data.get("attachment"),
             expected_version=data.get("version"),
+            correction_reason=data.get("correction_reason", ""),
         )
         return Response(
             ActualSerializer(actual, context=self.get_serializer_context()).data,
@@ -246,9 +248,7 @@ class BenefitViewSet(
     @action(detail=False, methods=["get"], url_path="tracker")
     def tracker(self, request: Request) -> Response:
         params = request.query_params
-        programme = selectors.programme_for(params.get("programme"))
-        if programme is None:
-            raise Http404("No such programme")
+        programme = programme_in_scope_or_404(request, remember=False)
         as_of = _month(params["as_of"], "as_of") if params.get("as_of") else None
         pillar = None
         if params.get("pillar"):

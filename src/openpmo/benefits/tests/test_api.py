@@ -102,7 +102,14 @@ def test_bad_actuals_are_400_forbidden_403_stale_409_and_none_saves(api, role_us
     )
     assert response.status_code == 403
     assert BenefitActual.objects.count() == 1 and not AuditRecord.objects.exists()
-    correction = {"month": "2024-04", "value": "81", "evidence": "fix", "version": 1}
+    silent = {"month": "2024-04", "value": "81", "evidence": "fix", "version": 1}
+    response = owner.post(f"/api/benefits/{benefit.pk}/actuals/", silent, format="json")
+    assert (
+        response.status_code == 400
+        and "already recorded" in response.json()["correction_reason"][0]
+    )
+    assert BenefitActual.objects.get().value == Decimal(80) and not AuditRecord.objects.exists()
+    correction = silent | {"correction_reason": "Meter re-read"}
     assert (
         owner.post(f"/api/benefits/{benefit.pk}/actuals/", correction, format="json").status_code
         == 201

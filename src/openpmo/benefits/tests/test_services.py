@@ -94,7 +94,12 @@ def test_every_benefits_write_is_audited_with_its_action_code(
         actor=pmo, benefit=benefit, month="2024-05", value=Decimal("550"), evidence="Invoice 1"
     )
     services.actual_record(
-        actor=pmo, benefit=benefit, month="2024-05", value=Decimal("560"), evidence="Invoice 1a"
+        actor=pmo,
+        benefit=benefit,
+        month="2024-05",
+        value=Decimal("560"),
+        evidence="Invoice 1a",
+        correction_reason="Credit note",
     )
     services.shortfall_explain(actor=pmo, benefit=benefit, month="2024-05", explanation="Late")
     services.tracker_settings_update(
@@ -281,6 +286,7 @@ def test_a_stale_correction_of_an_actual_is_refused(pmo, benefit):
         value=Decimal(2),
         evidence="b",
         expected_version=first.version,
+        correction_reason="Invoice revised",
     )
     before = _state()
     with pytest.raises(ConflictError, match="changed by someone else"):
@@ -291,6 +297,7 @@ def test_a_stale_correction_of_an_actual_is_refused(pmo, benefit):
             value=Decimal(3),
             evidence="c",
             expected_version=first.version,
+            correction_reason="Revised again",
         )
     assert _state() == before
     assert BenefitActual.objects.get().value == Decimal(2)
@@ -319,3 +326,35 @@ def test_a_savings_line_needs_a_real_financial_year(pmo, programme_tree):
         )
     assert "financial_year" in error.value.message_dict
     assert _state() == before
+
+
+def test_re_entering_a_recorded_month_is_a_correction_with_a_reason_never_silent(pmo, benefit):
+    # Given May's actual recorded as 550
+    first = services.actual_record(
+        actor=pmo, benefit=benefit, month="2024-05", value=Decimal("550"), evidence="Invoice 1"
+    )
+    before = _state()
+    # when May is entered again with another figure and no reason, it is refused, naming it,
+    with pytest.raises(ValidationError) as error:
+        services.actual_record(
+            actor=pmo, benefit=benefit, month="2024-05", value=Decimal("900"), evidence="Invoice 2"
+        )
+    assert "already recorded (550" in error.value.message_dict["correction_reason"][0]
+    assert _state() == before and BenefitActual.objects.get().value == Decimal("550")
+    # the same figure again changes nothing,
+    again = services.actual_record(
+        actor=pmo, benefit=benefit, month="2024-05", value=Decimal("550"), evidence="Invoice 1"
+    )
+    assert again.version == first.version and _state() == before
+    # and with a reason it is corrected, the earlier figure and the reason kept in the history.
+    services.actual_record(
+        actor=pmo,
+        benefit=benefit,
+        month="2024-05",
+        value=Decimal("900"),
+        evidence="Invoice 2",
+        correction_reason="The first invoice was for April",
+    )
+    record = AuditRecord.objects.get(action="benefit_actual.corrected")
+    assert (record.before["value"], record.after["value"]) == ("550.00", "900.00")
+    assert record.after["correction_reason"] == "The first invoice was for April"

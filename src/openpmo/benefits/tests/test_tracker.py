@@ -190,9 +190,12 @@ def test_lists_do_a_fixed_number_of_queries(client, role_user, register, url):
 def test_money_drawn_is_drawdowns_less_returns_on_the_finance_ledger_by_financial_year(
     programme_tree,
 ):
+    from openpmo.accounts.roles import Role
+    from openpmo.accounts.tests.factories import UserFactory
     from openpmo.benefits.funding import money_drawn
     from openpmo.common.services import SYSTEM
     from openpmo.finance import services as finance
+    from openpmo.finance.tests.factories import decision_authority
 
     programme = programme_tree.strand.pillar.programme
     assert money_drawn(programme, Month(2024, 9)) is None  # no ledger: no figure
@@ -204,9 +207,15 @@ def test_money_drawn_is_drawdowns_less_returns_on_the_finance_ledger_by_financia
         last_year="2025/26",
         opening_balance=Decimal("-1000000"),
     )
+    authority = decision_authority(UserFactory(roles=[Role.DECISION_MAKER]))
     for year, amount in (("2023/24", 100000), ("2024/25", 50000), ("2025/26", 80000)):
         finance.reserve_drawdown_record(
-            actor=SYSTEM, reserve=reserve, year=year, amount=Decimal(amount), reason="ETP"
+            actor=SYSTEM,
+            authority=authority,
+            reserve=reserve,
+            year=year,
+            amount=Decimal(amount),
+            reason="ETP",
         )
     finance.reserve_return_record(
         actor=SYSTEM, reserve=reserve, year="2024/25", amount=Decimal(10000), reason="Unspent"

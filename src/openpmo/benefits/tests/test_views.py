@@ -101,6 +101,7 @@ def test_the_owner_records_an_actual_with_an_attachment_and_anyone_signed_in_can
             "month": "2024-05",
             "value": "1,200",
             "evidence": "Invoice 42 (credit note)",
+            "correction_reason": "A credit note reduced the invoice",
             "version": 1,
         },
     )
@@ -310,3 +311,27 @@ def test_pages_work_before_any_benefit_is_recorded(client, role_user, programme_
         assert client.get(url).status_code == 200, url
     html = _text(client.get("/benefits/"))
     assert "No benefits in the register yet" in html and "No £ benefits profiled yet" in html
+
+
+def test_re_entering_a_recorded_month_on_the_form_asks_for_the_reason_and_saves_nothing(
+    client, benefit
+):
+    # Given May recorded, when the owner enters May again from a blank form (no ?month=),
+    give_actuals(benefit, {"2024-05": "500"})
+    client.force_login(benefit.owner)
+    audit = AuditRecord.objects.count()
+    url = f"/benefits/register/{benefit.pk}/actuals/"
+    response = client.post(url, {"month": "2024-05", "value": "900", "evidence": "Again"})
+    # then it is not overwritten: the form asks why the recorded figure is corrected
+    html = _text(response)
+    assert response.status_code == 400 and "There is a problem" in html
+    assert "already recorded" in html and "Why is the recorded figure corrected?" in html
+    assert BenefitActual.objects.get(month="2024-05-01").value == Decimal("500")
+    assert AuditRecord.objects.count() == audit
+    # and with the reason it is corrected, the page showing the month's history.
+    reason = {"correction_reason": "Supplier re-issued the invoice"}
+    response = client.post(url, {"month": "2024-05", "value": "900", "evidence": "Again"} | reason)
+    assert response.status_code == 302
+    assert BenefitActual.objects.get(month="2024-05-01").value == Decimal("900")
+    html = _text(client.get(url + "?month=2024-05"))
+    assert "History of this month" in html and "Supplier re-issued the invoice" in html

@@ -36,6 +36,7 @@ from openpmo.delivery.api.serializers import (
 )
 from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.portfolio.selectors import programme_in_scope_or_404
 
 
 def _work_package(pk: int) -> WorkPackage:
@@ -294,15 +295,7 @@ class InterdependencyViewSet(viewsets.ModelViewSet):
 
 
 def _programme_from(request: Request) -> Programme:
-    pk = request.query_params.get("programme", "")
-    if pk.isdigit():
-        return get_object_or_404(Programme, pk=pk)
-    programme = selectors.programme_default()
-    if programme is None:
-        from django.http import Http404
-
-        raise Http404("No programme yet")
-    return programme
+    return programme_in_scope_or_404(request, remember=False)
 
 
 class ProgrammeScheduleView(APIView):

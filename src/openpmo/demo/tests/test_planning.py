@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpmo.accounts.models import User
+from openpmo.demo.tests.conftest import AS_OF
 from openpmo.planning import selectors, services
 from openpmo.planning.models import BusinessDriver, DriverRating
-from openpmo.demo.tests.conftest import AS_OF
 
 
 def test_the_demo_seeds_the_drivers_and_a_reserve_scenario_solves(demo):

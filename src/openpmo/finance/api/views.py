@@ -38,6 +38,7 @@ from openpmo.finance.models import (
     WorkPackageSpend,
 )
 from openpmo.portfolio.models import WorkPackage
+from openpmo.portfolio.selectors import programme_in_scope
 
 
 def _pence(amount: Decimal | None) -> str | None:
@@ -127,8 +128,9 @@ class ReserveViewSet(viewsets.ReadOnlyModelViewSet):
     def entries(self, request: Request, pk: str | None = None) -> Response:
         """List the reserve's entries, or record one (Finance and Decision makers only).
 
-        A drawdown or withdrawal that would take the balance past zero is refused with 409
-        unless a Decision maker gives ``override_reason``.
+        Contributions and returns of unspent funds are Finance's to record. A drawdown or
+        withdrawal is refused (400): money leaves the reserve only by a decision of the Cabinet
+        Member for Finance (§7.1), recorded at the gates, which draws it itself.
         """
         reserve = self.get_object()
         if request.method == "GET":
@@ -144,7 +146,7 @@ class ReserveViewSet(viewsets.ReadOnlyModelViewSet):
             year=data["year"],
             amount=data["amount"],
             reason=data["reason"],
-            source=data.get("work_package"),
+            work_package=data.get("work_package"),
             override_reason=data.get("override_reason", ""),
         )
         return Response(ReserveEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -292,16 +294,8 @@ class ProgrammeMoneyView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        from openpmo.portfolio.models import Programme
 
-        wanted = request.query_params.get("programme", "")
-        if wanted and not wanted.isdigit():
-            return Response({"programme": ["Give a programme id."]}, status=400)
-        programme = (
-            get_object_or_404(Programme, pk=int(wanted))
-            if wanted
-            else selectors.default_programme()
-        )
+        programme = programme_in_scope(request, remember=False)
         if programme is None:
             return Response({"detail": "There is no programme yet."}, status=404)
         view = selectors.programme_money(programme)

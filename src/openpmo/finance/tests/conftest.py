@@ -43,18 +43,42 @@ def etp_plan(programme_tree):
     return plan
 
 
+def _core_team_drawdowns(reserve):
+    """Table 2's core team drawdowns, as the decision FP/527/10/22 draws them (the gates demo
+    records that decision; here a Cabinet Member's authority stands for it)."""
+    from openpmo.accounts.tests.factories import UserFactory
+    from openpmo.common.services import SYSTEM
+    from openpmo.finance import services
+    from openpmo.finance.tests.factories import decision_authority
+
+    authority = decision_authority(
+        UserFactory(roles=[Role.DECISION_MAKER]), forward_plan_reference="FP/527/10/22"
+    )
+    for year, thousands in (("2022/23", 369), ("2023/24", 762), ("2024/25", 777), ("2025/26", 396)):
+        services.reserve_drawdown_record(
+            actor=SYSTEM,
+            reserve=reserve,
+            year=year,
+            amount=thousands * 1000,
+            authority=authority,
+            reason="Drawdown to fund the ETP Core Team (FP/527/10/22)",
+        )
+
+
 @pytest.fixture
 def etp(programme_tree):
-    """The ETP's team plan (Table 1) and reserve (Table 2) loaded as the demo loads them."""
+    """The ETP's team plan (Table 1) and reserve (Table 2) loaded as the demo loads them, with
+    the core team's drawdowns its decision makes."""
     from openpmo.demo import finance as demo
+    from openpmo.finance.models import Reserve
 
     context = _Context(programme=programme_tree.strand.pillar.programme)
     plan = demo._team_plan(context, context.programme)
-    demo._reserve(context, context.programme, plan)
+    demo._reserve(context, context.programme)
+    reserve = Reserve.objects.get(name=demo.RESERVE)
+    _core_team_drawdowns(reserve)
     plan.refresh_from_db()
-    from openpmo.finance.models import Reserve
-
-    return plan, Reserve.objects.get(name=demo.RESERVE)
+    return plan, reserve
 
 
 @pytest.fixture

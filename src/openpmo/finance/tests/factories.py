@@ -53,3 +53,21 @@ class TeamRoleFactory(factory.django.DjangoModelFactory):
     annual_cost = Decimal("36500.00")
     start = dt.date(2022, 4, 1)
     end = dt.date(2023, 3, 31)
+
+
+def decision_authority(decided_by, **fields):  # type: ignore[no-untyped-def]
+    """The authority a gate decision hands the finance services: here a Cabinet Member's
+    decision (the finance app never sees the gates app's decision itself)."""
+    from openpmo.accounts.roles import Role
+    from openpmo.common.authority import DecisionAuthority
+
+    values = {
+        "decided_by": decided_by,
+        "role": Role.DECISION_MAKER.value,
+        "decision_id": 1,
+        "decision": "Approved: drawdown from the reserve",
+        "decided_on": dt.date(2022, 11, 24),
+        "forward_plan_reference": "FP/001/01/23",
+    }
+    values.update(fields)
+    return DecisionAuthority(**values)

@@ -60,7 +60,8 @@ def test_the_ledger_by_year_with_drawdowns_and_discrepancies(api, role_user, etp
     assert second["opening"] == first["closing"] == "-10640000.00"
     assert second["lines"]["Drawdowns"] == "369000.00"
     (drawdown,) = second["drawdowns"]
-    assert drawdown["source"] == {"type": "finance.teamcostplan", "id": plan.pk, "name": plan.name}
+    assert drawdown["authority_role"] == "Decision maker"
+    assert "FP/527/10/22" in drawdown["authority"] and drawdown["authorised_by"] is not None
     assert body["years"][-1]["closing_printed"] == "(13,031)"
     errors = [d for d in body["discrepancies"] if d["kind"] == "error"]
     assert {(d["year"], d["difference"]) for d in errors} == {
@@ -74,19 +75,13 @@ def test_recording_an_entry_through_the_api_is_audited(api, role_user, etp, prog
     finance = role_user(Role.FINANCE)
     response = _as(api, finance).post(
         f"/api/reserves/{reserve.pk}/entries/",
-        {
-            "kind": "drawdown",
-            "year": "2024/25",
-            "amount": "250000.00",
-            "reason": "OBC",
-            "work_package": programme_tree.pk,
-        },
+        {"kind": "contribution", "year": "2024/25", "amount": "250000.00", "reason": "MTFS"},
         format="json",
     )
     assert response.status_code == 201, response.json()
     entry = ReserveEntry.objects.get(pk=response.json()["id"])
-    assert entry.work_package == programme_tree and entry.recorded_by == finance
-    assert AuditRecord.objects.for_object(entry).get().action == "reserve.drawdown"
+    assert entry.recorded_by == finance and entry.authorised_by is None
+    assert AuditRecord.objects.for_object(entry).get().action == "reserve.contribution"
     listed = _as(api, finance).get(f"/api/reserves/{reserve.pk}/entries/").json()
     assert listed[-1]["id"] == entry.pk or entry.pk in [e["id"] for e in listed]
 
@@ -96,11 +91,13 @@ def test_api_refusals_are_403_409_400_and_change_nothing(api, role_user, etp):
     url = f"/api/reserves/{reserve.pk}/entries/"
     before = _state(reserve)
     viewer = _as(APIClient(), role_user(Role.VIEWER))
-    ok = {"kind": "drawdown", "year": "2024/25", "amount": "10.00", "reason": "x"}
+    ok = {"kind": "contribution", "year": "2024/25", "amount": "10.00", "reason": "x"}
     assert viewer.post(url, ok, format="json").status_code == 403
     finance = _as(api, role_user(Role.FINANCE))
-    too_much = finance.post(url, ok | {"amount": "50000000.00"}, format="json")
-    assert too_much.status_code == 409 and "past zero" in too_much.json()["detail"]
+    # money out without a decision (§7.1): refused, whichever kind names it
+    for kind in ("drawdown", "withdrawal"):
+        drawn = finance.post(url, ok | {"kind": kind, "amount": "500000.00"}, format="json")
+        assert drawn.status_code == 400 and "Cabinet Member for Finance" in drawn.json()["kind"][0]
     bad = finance.post(url, {"kind": "gift", "year": "2099/00", "amount": "-1"}, format="json")
     assert bad.status_code == 400 and {"kind", "amount", "reason"} <= set(bad.json())
     outside = finance.post(url, ok | {"year": "2030/31"}, format="json")

@@ -13,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openpmo.accounts.roles import Role
+from openpmo.accounts.tests.factories import UserFactory
 from openpmo.audit.models import AuditRecord
+from openpmo.common.services import SYSTEM
 from openpmo.core.money import FinancialYear
 from openpmo.finance import selectors, services
 from openpmo.finance.models import WorkPackageSpend
-from openpmo.finance.tests.factories import ReserveFactory
+from openpmo.finance.tests.factories import ReserveFactory, decision_authority
 from openpmo.portfolio.tests.factories import WorkPackageFactory
 
 
@@ -117,10 +119,21 @@ def test_money_rolls_up_from_work_packages_to_the_programme(finance, programme_t
     )
     reserve = ReserveFactory(programme=wp1.strand.pillar.programme, opening_balance=Decimal("-1e6"))
     services.reserve_drawdown_record(
-        actor=finance, reserve=reserve, year="2023/24", amount="40000", source=wp1, reason="SOC"
+        actor=SYSTEM,
+        authority=decision_authority(UserFactory(roles=[Role.DECISION_MAKER])),
+        reserve=reserve,
+        year="2023/24",
+        amount="40000",
+        work_package=wp1,
+        reason="SOC",
     )
     services.reserve_return_record(
-        actor=finance, reserve=reserve, year="2024/25", amount="5000", source=wp1, reason="Unspent"
+        actor=finance,
+        reserve=reserve,
+        year="2024/25",
+        amount="5000",
+        work_package=wp1,
+        reason="Unspent",
     )
     services.spend_record(
         actor=finance, work_package=wp1, month="2024-03", spend_type="capital", amount="30000"

@@ -14,7 +14,7 @@ from openpmo.common.db import MoneySum
 from openpmo.common.services import ConflictError
 from openpmo.finance import services
 from openpmo.finance.models import Reserve, ReserveEntry
-from openpmo.finance.tests.factories import ReserveFactory
+from openpmo.finance.tests.factories import ReserveFactory, decision_authority
 
 THREADS = 24
 
@@ -26,8 +26,10 @@ def test_racing_drawdowns_take_exactly_what_the_reserve_holds(role_user):
             "SQLite serialises every writer with one database lock, so there is no race to "
             "test; row locking (select_for_update) is tested on PostgreSQL"
         )
-    # Given a reserve holding £100,000 and 24 officers each drawing £30,000 at the same moment
-    finance = role_user(Role.FINANCE)
+    # Given a reserve holding £100,000 and 24 decisions of the Cabinet Member each drawing
+    # £30,000 at the same moment
+    cabinet_member = role_user(Role.DECISION_MAKER)
+    authority = decision_authority(cabinet_member)
     reserve = ReserveFactory(opening_balance=Decimal("-100000.00"))
     barrier = threading.Barrier(THREADS)
     outcomes: list[str] = []
@@ -37,7 +39,8 @@ def test_racing_drawdowns_take_exactly_what_the_reserve_holds(role_user):
         try:
             barrier.wait()
             services.reserve_drawdown_record(
-                actor=finance,
+                actor=cabinet_member,
+                authority=authority,
                 reserve=Reserve.objects.get(pk=reserve.pk),
                 year="2024/25",
                 amount=Decimal("30000"),

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
+from openpmo.common.services import SYSTEM
 from openpmo.finance import services
 from openpmo.finance.models import ReserveEntry
+from openpmo.finance.tests.factories import decision_authority
 
 
 def _state(reserve):
@@ -31,8 +33,8 @@ def test_the_ledger_prints_table_2_and_finds_its_error(finance_client, etp):
     assert "(11,640)" in row and "(10,640)" in row and "Error" in row
     # §6.1.5's £2.279m against the £2.304m drawn: also an error;
     assert "as quoted in §6.1.5" in html
-    # and the core team's drawdowns name the team cost plan that released them.
-    assert f'href="{plan.get_absolute_url()}"' in html
+    # and the core team's drawdowns name the decision and the Cabinet Member that authorised them.
+    assert "Authorised by" in html and "FP/527/10/22" in html and "(Decision maker)" in html
 
 
 def test_reconciliation_page_lists_the_ledger_errors(finance_client, etp):
@@ -77,38 +79,41 @@ def test_a_file_that_is_not_a_table_is_refused(finance_client, db):
     assert "not an .xlsx workbook" in response.content.decode()
 
 
-def test_a_drawdown_past_zero_comes_back_to_the_form(finance_client, etp):
+@pytest.mark.parametrize("role", [Role.FINANCE, Role.DECISION_MAKER])
+@pytest.mark.parametrize("kind", ["drawdown", "withdrawal"])
+def test_money_out_on_the_ledger_form_is_refused_without_a_decision(
+    client, role_user, etp, programme_tree, role, kind
+):
+    # Given the ledger form, when Finance (or even the Cabinet Member) takes £500,000 out there
     _, reserve = etp
+    client.force_login(role_user(role))
     before = _state(reserve)
-    response = finance_client.post(
-        f"/finance/reserves/{reserve.pk}/entries/new/",
-        {"kind": "drawdown", "year": "2023/24", "amount": "20000000", "reason": "Everything"},
-    )
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert "There is a problem" in html and "past zero" in html
-    assert _state(reserve) == before
-
-
-def test_a_decision_maker_overrides_with_a_reason(client, role_user, etp, programme_tree):
-    _, reserve = etp
-    client.force_login(role_user(Role.DECISION_MAKER))
     response = client.post(
         f"/finance/reserves/{reserve.pk}/entries/new/",
         {
-            "kind": "drawdown",
-            "year": "2025/26",
-            "amount": "20000000",
-            "reason": "Bridge to next MTFS",
-            "override_reason": "Cabinet decision 12/2025",
+            "kind": kind,
+            "year": "2024/25",
+            "amount": "500000",
+            "reason": "Urgent",
             "work_package": programme_tree.pk,
         },
     )
+    # then it comes back to the form saying a decision draws money (§7.1), and nothing moved
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html and "Cabinet Member for Finance" in html
+    assert _state(reserve) == before
+
+
+def test_finance_records_a_return_of_unspent_funds_audited(finance_client, etp):
+    _, reserve = etp
+    response = finance_client.post(
+        f"/finance/reserves/{reserve.pk}/entries/new/",
+        {"kind": "return", "year": "2024/25", "amount": "1000", "reason": "Unspent"},
+    )
     assert response.status_code == 302
-    entry = ReserveEntry.objects.get(override_reason="Cabinet decision 12/2025")
-    assert entry.work_package == programme_tree
-    html = client.get(reserve.get_absolute_url()).content.decode()
-    assert "Override" in html and "Cabinet decision 12/2025" in html
+    entry = ReserveEntry.objects.get(kind="return")
+    assert AuditRecord.objects.for_object(entry).get().action == "reserve.return"
 
 
 @pytest.mark.parametrize("role", [Role.PMO, Role.VIEWER, Role.BOARD_MEMBER, Role.PILLAR_SPONSOR])
@@ -130,12 +135,14 @@ def test_the_ledger_page_does_a_fixed_number_of_queries(
     _, reserve = etp
     url = reserve.get_absolute_url()
     finance = role_user(Role.FINANCE)
+    authority = decision_authority(role_user(Role.DECISION_MAKER))
     services.reserve_drawdown_record(
-        actor=finance,
+        actor=SYSTEM,
+        authority=authority,
         reserve=reserve,
         year="2024/25",
         amount="10",
-        source=programme_tree,
+        work_package=programme_tree,
         reason="Stage",
     )
     finance_client.get(url)
@@ -146,11 +153,12 @@ def test_the_ledger_page_does_a_fixed_number_of_queries(
             actor=finance, reserve=reserve, year="2024/25", amount="1000", reason="More"
         )
         services.reserve_drawdown_record(
-            actor=finance,
+            actor=SYSTEM,
+            authority=authority,
             reserve=reserve,
             year="2024/25",
             amount="10",
-            source=programme_tree,
+            work_package=programme_tree,
             reason="Stage",
         )
     with CaptureQueriesContext(connection) as many:

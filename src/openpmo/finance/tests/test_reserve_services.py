@@ -18,7 +18,7 @@ from openpmo.audit.models import AuditRecord
 from openpmo.common.services import ConflictError
 from openpmo.finance import services
 from openpmo.finance.models import Reserve, ReserveEntry
-from openpmo.finance.tests.factories import ReserveFactory
+from openpmo.finance.tests.factories import ReserveFactory, decision_authority
 
 
 @pytest.fixture
@@ -29,6 +29,12 @@ def finance(role_user):
 @pytest.fixture
 def decision_maker(role_user):
     return role_user(Role.DECISION_MAKER)
+
+
+@pytest.fixture
+def authority(decision_maker):
+    """The Cabinet Member's decision a gate approval hands the finance service (§7.1)."""
+    return decision_authority(decision_maker)
 
 
 @pytest.fixture
@@ -53,72 +59,117 @@ def _sum_is_balance(reserve):
     return reserve.balance == reserve.opening_balance + total
 
 
-def test_a_drawdown_within_the_reserve_is_recorded_and_audited(finance, reserve, programme_tree):
-    # Given a reserve holding £100,000, when Finance draws £40,000 for a work package
+def test_a_drawdown_within_the_reserve_is_recorded_and_audited(
+    decision_maker, authority, reserve, programme_tree
+):
+    # Given a reserve holding £100,000, when the Cabinet Member's decision draws £40,000
     entry = services.reserve_drawdown_record(
-        actor=finance,
+        actor=decision_maker,
+        authority=authority,
         reserve=reserve,
         year="2023/24",
         amount=Decimal("40000"),
-        source=programme_tree,
+        work_package=programme_tree,
         reason="Discovery funding",
     )
-    # then the balance is £60,000 (held as -60,000), the entry names its source and work package,
+    # then the balance is £60,000 (held as -60,000), the entry names its decider and decision,
     reserve.refresh_from_db()
     assert reserve.balance == Decimal("-60000.00")
-    assert entry.source == programme_tree and entry.work_package == programme_tree
-    assert entry.ledger_amount == Decimal("40000.00") and entry.recorded_by == finance
-    # and both the entry and the balance change are in the audit trail under Finance's name.
+    assert entry.work_package == programme_tree
+    assert (entry.authorised_by, entry.authority_role) == (decision_maker, "Decision maker")
+    assert entry.authority == str(authority)
+    assert entry.ledger_amount == Decimal("40000.00") and entry.recorded_by == decision_maker
+    # and both the entry and the balance change are in the audit trail under the decider's name.
     actions = set(AuditRecord.objects.values_list("action", "actor"))
-    assert actions == {("reserve.drawdown", finance.pk), ("reserve.balance_changed", finance.pk)}
+    assert actions == {
+        ("reserve.drawdown", decision_maker.pk),
+        ("reserve.balance_changed", decision_maker.pk),
+    }
     assert _sum_is_balance(reserve)
 
 
-def test_a_drawdown_past_zero_is_refused_and_changes_nothing(finance, reserve):
+def test_a_drawdown_past_zero_is_refused_and_changes_nothing(decision_maker, authority, reserve):
     before = _state(reserve)
     with pytest.raises(ConflictError, match="past zero in 2023/24"):
         services.reserve_drawdown_record(
-            actor=finance, reserve=reserve, year="2023/24", amount="100000.01", reason="Too much"
+            actor=decision_maker,
+            authority=authority,
+            reserve=reserve,
+            year="2023/24",
+            amount="100000.01",
+            reason="Too much",
         )
     assert _state(reserve) == before
 
 
-def test_the_whole_balance_may_be_drawn(finance, reserve):
+def test_the_whole_balance_may_be_drawn(decision_maker, authority, reserve):
     services.reserve_drawdown_record(
-        actor=finance, reserve=reserve, year="2025/26", amount="100000", reason="All of it"
+        actor=decision_maker,
+        authority=authority,
+        reserve=reserve,
+        year="2025/26",
+        amount="100000",
+        reason="All of it",
     )
     reserve.refresh_from_db()
     assert reserve.balance == 0
 
 
-def test_a_drawdown_is_refused_when_a_later_year_would_go_past_zero(finance, reserve):
+def test_a_drawdown_is_refused_when_a_later_year_would_go_past_zero(
+    decision_maker, authority, reserve
+):
     # Given £70,000 already committed in 2025/26
     services.reserve_withdrawal_record(
-        actor=finance, reserve=reserve, year="2025/26", amount="70000", reason="Approved programme"
+        actor=decision_maker,
+        authority=authority,
+        reserve=reserve,
+        year="2025/26",
+        amount="70000",
+        reason="Approved programme",
     )
     before = _state(reserve)
     # when £40,000 is asked for in 2023/24 (affordable that year, not by 2025/26)
     with pytest.raises(ConflictError, match="past zero in 2025/26"):
         services.reserve_drawdown_record(
-            actor=finance, reserve=reserve, year="2023/24", amount="40000", reason="Early"
+            actor=decision_maker,
+            authority=authority,
+            reserve=reserve,
+            year="2023/24",
+            amount="40000",
+            reason="Early",
         )
     assert _state(reserve) == before
 
 
-def test_finance_cannot_override_only_a_decision_maker_can(finance, decision_maker, reserve):
+def test_only_the_decider_may_take_the_reserve_past_zero_with_a_reason(
+    finance, decision_maker, authority, reserve
+):
     before = _state(reserve)
-    with pytest.raises(PermissionDenied, match="Decision maker"):
+    # Finance cannot record the Cabinet Member's drawdown for them, override or not
+    with pytest.raises(PermissionDenied, match="who took the decision"):
         services.reserve_drawdown_record(
             actor=finance,
+            authority=authority,
             reserve=reserve,
             year="2023/24",
             amount="150000",
             reason="Urgent",
             override_reason="I say so",
         )
+    # and the decider must give the reason to go past zero
+    with pytest.raises(ConflictError, match="past zero"):
+        services.reserve_drawdown_record(
+            actor=decision_maker,
+            authority=authority,
+            reserve=reserve,
+            year="2023/24",
+            amount="150000",
+            reason="Urgent",
+        )
     assert _state(reserve) == before
     entry = services.reserve_drawdown_record(
         actor=decision_maker,
+        authority=authority,
         reserve=reserve,
         year="2023/24",
         amount="150000",
@@ -144,13 +195,12 @@ def test_finance_cannot_override_only_a_decision_maker_can(finance, decision_mak
         (Role.VIEWER, False),
     ],
 )
-def test_only_finance_and_decision_makers_change_the_ledger(role, allowed, role_user, reserve):
+def test_only_finance_and_decision_makers_record_contributions_and_returns(
+    role, allowed, role_user, reserve, programme_tree
+):
     actor = role_user(role)
     before = _state(reserve)
     for record in (
-        lambda: services.reserve_drawdown_record(
-            actor=actor, reserve=reserve, year="2023/24", amount="10", reason="x"
-        ),
         lambda: services.reserve_contribution_record(
             actor=actor, reserve=reserve, year="2023/24", amount="10", reason="x"
         ),
@@ -166,7 +216,8 @@ def test_only_finance_and_decision_makers_change_the_ledger(role, allowed, role_
     if not allowed:
         assert _state(reserve) == before
     else:
-        assert ReserveEntry.objects.count() == 3
+        assert ReserveEntry.objects.count() == 2
+        assert set(AuditRecord.objects.values_list("actor", flat=True)) == {actor.pk}
     assert _sum_is_balance(reserve)
 
 
@@ -182,23 +233,33 @@ def test_only_finance_and_decision_makers_change_the_ledger(role, allowed, role_
         ("2023/24", "10", "  ", "reason"),
     ],
 )
-def test_bad_entries_are_refused_naming_the_field(finance, reserve, year, amount, reason, field):
+def test_bad_entries_are_refused_naming_the_field(
+    decision_maker, authority, reserve, year, amount, reason, field
+):
     before = _state(reserve)
     with pytest.raises(ValidationError) as error:
         services.reserve_drawdown_record(
-            actor=finance, reserve=reserve, year=year, amount=amount, reason=reason
+            actor=decision_maker,
+            authority=authority,
+            reserve=reserve,
+            year=year,
+            amount=amount,
+            reason=reason,
         )
     assert field in error.value.message_dict
     assert _state(reserve) == before
 
 
-def test_a_return_cannot_exceed_what_was_drawn_for_its_source(finance, reserve, programme_tree):
+def test_a_return_cannot_exceed_what_was_drawn_for_its_work_package(
+    finance, decision_maker, authority, reserve, programme_tree
+):
     services.reserve_drawdown_record(
-        actor=finance,
+        actor=decision_maker,
+        authority=authority,
         reserve=reserve,
         year="2023/24",
         amount="30000",
-        source=programme_tree,
+        work_package=programme_tree,
         reason="Stage funding",
     )
     services.reserve_return_record(
@@ -206,7 +267,7 @@ def test_a_return_cannot_exceed_what_was_drawn_for_its_source(finance, reserve, 
         reserve=reserve,
         year="2024/25",
         amount="10000",
-        source=programme_tree,
+        work_package=programme_tree,
         reason="Unspent",
     )
     before = _state(reserve)
@@ -216,7 +277,7 @@ def test_a_return_cannot_exceed_what_was_drawn_for_its_source(finance, reserve, 
             reserve=reserve,
             year="2024/25",
             amount="20000.01",
-            source=programme_tree,
+            work_package=programme_tree,
             reason="Too much",
         )
     assert _state(reserve) == before
@@ -239,17 +300,22 @@ ENTRY = st.tuples(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(steps=st.lists(ENTRY, min_size=1, max_size=12))
-def test_the_balance_is_always_the_sum_of_the_entries(finance, decision_maker, reserve, steps):
+def test_the_balance_is_always_the_sum_of_the_entries(
+    finance, decision_maker, authority, reserve, steps
+):
     # Given any run of entries, some of them refused (past zero without a Decision maker's
-    # override, returns of more than was drawn), each run from the same fresh reserve,
+    # override, money out recorded by Finance for the decider, returns of more than was drawn),
+    # each run from the same fresh reserve,
     from openpmo.finance import core_adapters
 
     with transaction.atomic():
         reserve.refresh_from_db()
         for kind, year, amount, by_decision_maker, override in steps:
-            with contextlib.suppress(ConflictError, PermissionDenied):
+            money_out = kind in ("drawdown", "withdrawal")
+            with contextlib.suppress(ConflictError, PermissionDenied, ValidationError):
                 services.reserve_entry_record(
                     actor=decision_maker if by_decision_maker else finance,
+                    authority=authority if money_out else None,
                     reserve=reserve,
                     kind=kind,
                     year=year,
@@ -266,14 +332,21 @@ def test_the_balance_is_always_the_sum_of_the_entries(finance, decision_maker, r
         transaction.set_rollback(True)
 
 
-def test_inside_a_callers_transaction_the_drawdown_goes_or_stays_with_it(finance, reserve):
+def test_inside_a_callers_transaction_the_drawdown_goes_or_stays_with_it(
+    decision_maker, authority, reserve
+):
     # Given a caller (the gates app approving a gate) that records a drawdown and then fails,
     class GateFailed(Exception):
         pass
 
     with pytest.raises(GateFailed), transaction.atomic():
         services.reserve_drawdown_record(
-            actor=finance, reserve=reserve, year="2023/24", amount="5000", reason="Gate 2"
+            actor=decision_maker,
+            authority=authority,
+            reserve=reserve,
+            year="2023/24",
+            amount="5000",
+            reason="Gate 2",
         )
         raise GateFailed
     # then nothing of the drawdown is left;
@@ -281,23 +354,17 @@ def test_inside_a_callers_transaction_the_drawdown_goes_or_stays_with_it(finance
     # and when the caller succeeds, the drawdown is kept with its work.
     with transaction.atomic():
         services.reserve_drawdown_record(
-            actor=finance, reserve=reserve, year="2023/24", amount="5000", reason="Gate 2"
+            actor=decision_maker,
+            authority=authority,
+            reserve=reserve,
+            year="2023/24",
+            amount="5000",
+            reason="Gate 2",
         )
     assert ReserveEntry.objects.count() == 1 and _sum_is_balance(reserve)
 
 
-def test_a_source_naming_a_work_package_links_the_drawdown_to_it(finance, reserve, programme_tree):
-    # A gate decision (from the gates app) is any saved record with a ``work_package``.
-    decision = Reserve.objects.get(pk=reserve.pk)  # any saved model will do as the source
-    decision.work_package = programme_tree
-    entry = services.reserve_drawdown_record(
-        actor=finance, reserve=reserve, year="2023/24", amount="100", source=decision, reason="x"
-    )
-    assert entry.work_package == programme_tree
-    assert entry.source == reserve
-
-
-def test_a_locked_database_is_a_clean_refusal(finance, reserve):
+def test_a_locked_database_is_a_clean_refusal(decision_maker, authority, reserve):
     # SQLite answers "database is locked" when another writer holds it past the timeout.
     with (
         mock.patch(
@@ -307,14 +374,24 @@ def test_a_locked_database_is_a_clean_refusal(finance, reserve):
         pytest.raises(ConflictError, match="busy"),
     ):
         services.reserve_drawdown_record(
-            actor=finance, reserve=reserve, year="2023/24", amount="10", reason="x"
+            actor=decision_maker,
+            authority=authority,
+            reserve=reserve,
+            year="2023/24",
+            amount="10",
+            reason="x",
         )
     assert _state(reserve)[2] == 0
 
 
-def test_entries_are_never_changed_or_removed(finance, reserve):
+def test_entries_are_never_changed_or_removed(decision_maker, authority, reserve):
     entry = services.reserve_drawdown_record(
-        actor=finance, reserve=reserve, year="2023/24", amount="10", reason="x"
+        actor=decision_maker,
+        authority=authority,
+        reserve=reserve,
+        year="2023/24",
+        amount="10",
+        reason="x",
     )
     entry.amount = Decimal("1")
     with pytest.raises(ConflictError):
@@ -324,15 +401,17 @@ def test_entries_are_never_changed_or_removed(finance, reserve):
     assert ReserveEntry.objects.get().amount == Decimal("10.00") and _sum_is_balance(reserve)
 
 
-def test_an_explicit_work_package_is_where_the_money_is_released(finance, reserve, programme_tree):
+def test_an_explicit_work_package_is_where_the_money_is_released(
+    decision_maker, authority, reserve, programme_tree
+):
     from openpmo.finance import selectors
 
     entry = services.reserve_drawdown_record(
-        actor=finance,
+        actor=decision_maker,
+        authority=authority,
         reserve=reserve,
         year="2023/24",
         amount="2500",
-        source=reserve,  # e.g. a gate decision that does not itself name a work package
         work_package=programme_tree,
         reason="Gate 3",
     )

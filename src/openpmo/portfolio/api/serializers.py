@@ -28,9 +28,10 @@ class ProgrammeSerializer(_Versioned):
             "start_date",
             "end_date",
             "is_illustrative",
+            "separation_of_duties",
             "version",
         ]
-        read_only_fields = ["is_illustrative"]
+        read_only_fields = ["is_illustrative", "separation_of_duties"]
 
 
 class PillarSerializer(_Versioned):

@@ -64,7 +64,6 @@ def test_create_through_the_api_is_audited(api, role_user, programme_tree):
             "reference": "API-1",
             "name": "Made by API",
             "strand": programme_tree.strand_id,
-            "stage": "soc",
             "budget_envelope": "1200.50",
         },
         format="json",

@@ -32,7 +32,7 @@ def test_every_register_write_is_audited_with_its_action_code(pmo):
     strand = services.strand_create(actor=pmo, pillar=pillar, name="Data Hub")
     services.strand_update(actor=pmo, strand=strand, description="A platform")
     wp = services.work_package_create(actor=pmo, strand=strand, reference="TP-1", name="Hub")
-    services.work_package_update(actor=pmo, work_package=wp, stage="soc")
+    services.work_package_update(actor=pmo, work_package=wp, name="Data Hub")
     # then each write left exactly one record, in order, naming the actor and the object.
     actions = list(AuditRecord.objects.order_by("id").values_list("action", "actor", "object_id"))
     assert actions == [
@@ -46,7 +46,7 @@ def test_every_register_write_is_audited_with_its_action_code(pmo):
         ("work_package.updated", pmo.pk, str(wp.pk)),
     ]
     last = AuditRecord.objects.order_by("-id").first()
-    assert (last.before["stage"], last.after["stage"]) == ("discovery", "soc")
+    assert (last.before["name"], last.after["name"]) == ("Hub", "Data Hub")
 
 
 def test_invalid_work_package_is_refused_and_nothing_is_saved(pmo):

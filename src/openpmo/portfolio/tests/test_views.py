@@ -96,7 +96,12 @@ def test_edit_form_saves_and_records_history(pmo_client, programme_tree):
     response = pmo_client.post(f"/work-packages/{wp.pk}/edit/", data)
     assert response.status_code == 302
     wp.refresh_from_db()
-    assert (wp.name, wp.stage, str(wp.budget_envelope)) == ("Renamed package", "obc", "250000.00")
+    # (the stage is not on the form: it moves through gate decisions)
+    assert (wp.name, wp.stage, str(wp.budget_envelope)) == (
+        "Renamed package",
+        "discovery",
+        "250000.00",
+    )
     page = pmo_client.get(f"/work-packages/{wp.pk}/").content.decode()
     assert "Work package updated" in page and "Renamed package" in page
 

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.portfolio.selectors import programme_in_scope
 from openpmo.reports import exports, selectors, services
 from openpmo.reports.api.serializers import (
     ReportCreateSerializer,
@@ -94,7 +95,7 @@ class ReportViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        programme = data.pop("programme", None) or selectors.programme_default()
+        programme = data.pop("programme", None) or programme_in_scope(request, remember=False)
         if programme is None:
             raise NotFound("No programme yet.")
         report = services.report_create(actor=request.user, programme=programme, **data)
@@ -188,7 +189,7 @@ class BoardPackView(APIView):
         fmt = request.query_params.get("format", "html")
         if fmt not in ("html", "pdf", "xlsx"):
             raise ValidationError({"format": "Choose html, pdf or xlsx."})
-        programme = selectors.programme_default()
+        programme = programme_in_scope(request, remember=False)
         if programme is None:
             raise NotFound("No programme yet.")
         document = selectors.board_pack_document(programme, period)

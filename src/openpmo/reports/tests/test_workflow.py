@@ -225,3 +225,30 @@ def test_a_submitted_report_is_not_edited_until_returned(people, submitted):
     with pytest.raises(ConflictError):
         services.report_refresh(actor=people["sponsor"], report=submitted)
     assert _state(submitted) == before
+
+
+def test_separation_of_duties_is_the_programmes_setting_switched_by_the_pmo_audited(
+    people, submitted
+):
+    # Given the sponsor's submitted report, their own approval is refused (on by default);
+    from openpmo.audit.models import AuditRecord
+    from openpmo.portfolio.services import programme_separation_of_duties_set
+
+    programme = submitted.programme
+    assert programme.separation_of_duties
+    with pytest.raises(PermissionDenied, match="separation of duties"):
+        services.report_approve(actor=people["sponsor"], report=submitted)
+    # only the PMO switches it off, with a reason, audited,
+    with pytest.raises(PermissionDenied):
+        programme_separation_of_duties_set(
+            actor=people["sponsor"], programme=programme, enabled=False, reason="Small team"
+        )
+    programme_separation_of_duties_set(
+        actor=people["pmo"], programme=programme, enabled=False, reason="A team of two"
+    )
+    record = AuditRecord.objects.get(action="programme.separation_of_duties_changed")
+    assert record.actor == people["pmo"]
+    assert record.after == {"separation_of_duties": False, "reason": "A team of two"}
+    # and then the sponsor may approve what they submitted.
+    approved = services.report_approve(actor=people["sponsor"], report=submitted)
+    assert approved.status == "approved"
