@@ -80,7 +80,7 @@ def _compare(
         at_reference += result.makespan <= best
         base_at_reference += single.makespan <= best
     count = len(names)
-    shorter = statistics.mean(100 * (1 - (1 + o / 100) / (1 + b / 100)) for o, b in zip(ours, base))
+    shorter = statistics.mean(100 * (1 - (1 + o / 100) / (1 + b / 100)) for o, b in zip(ours, base, strict=True))
     print(f"   {folder} ({count} instances, {seconds:g} s limit each), deviation from the {label}:")
     print(
         f"     ours        mean {statistics.mean(ours):+6.2f}%  max {max(ours):+6.2f}%  "
