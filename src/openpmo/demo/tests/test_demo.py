@@ -210,3 +210,18 @@ def test_the_readme_counts_agree_with_the_data(demo):
         f"{kinds['risk']} risks, {kinds['issue']} issues and {kinds['assumption']} assumptions",
     ):
         assert claim in readme, claim
+
+
+def test_the_dashboard_shows_each_person_what_waits_for_them(demo, client):
+    from openpmo.work import selectors as work_selectors
+
+    # Given the demo's PMO officer, who has requests to quality-assure
+    pmo = User.objects.get(username="pmo-officer")
+    waiting = work_selectors.my_work(pmo)
+    assert waiting, "the demo should leave the PMO something to do"
+    # When they open the dashboard
+    client.force_login(pmo)
+    html = client.get("/").content.decode()
+    # Then the panel lists their work, each item linking to where it is done
+    assert "My work" in html
+    assert waiting[0].url in html
