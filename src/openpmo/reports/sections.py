@@ -38,6 +38,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from openpmo.audit.selectors import as_at_copies
 from openpmo.portfolio.choices import DeliveryConfidence, RagStatus, Stage
@@ -499,6 +500,21 @@ def _milestone_state(
     return "Upcoming"
 
 
+def _achieved_as_at(task: Any, as_at: dt.date) -> Any:
+    """When the milestone was achieved, as known at the end of ``as_at``: its recorded
+    achievement (day and evidence) if recorded by then, else the plan's actual finish if by
+    then; None when neither was so (finished, or recorded, after the report's date)."""
+    achieved_on = getattr(task, "achieved_on", None)
+    recorded_at = getattr(task, "achieved_recorded_at", None)
+    if achieved_on is not None and achieved_on <= as_at and recorded_at is not None:
+        if timezone.localtime(recorded_at).date() <= as_at:
+            return achieved_on
+    actual = getattr(task, "actual_finish", None)
+    if actual is not None and day(actual) > as_at.isoformat():
+        return None
+    return actual
+
+
 @section("milestones", "Milestones")
 def milestones_section(scope: Scope) -> Section:
     completion = _register_milestones(scope)
@@ -518,9 +534,7 @@ def milestones_section(scope: Scope) -> Section:
             for milestone in row.milestones:
                 task = milestone.task
                 planned = task.finish or task.constraint_date or milestone.date
-                actual = getattr(task, "actual_finish", None)
-                if actual is not None and day(actual) > scope.as_at.isoformat():
-                    actual = None  # finished after the report's date: not achieved as at it
+                actual = _achieved_as_at(task, scope.as_at)
                 forecast = actual or milestone.date
                 # A gate milestone is achieved once the work package has moved past that gate's
                 # stage (the gates app moves it when the decision is recorded).

@@ -314,3 +314,38 @@ def test_later_benefit_actuals_corrections_and_rebaselines_do_not_move_a_report(
     assert _figures(after) == _figures(before)
     row = section_of(before, "benefits")["tables"][0]["rows"][0]
     assert row[4:6] == ["20000.00", "12000.00"]
+
+
+def test_a_milestone_counts_as_achieved_from_its_recorded_day_and_not_before_it_is_known(
+    programme_tree,
+):
+    from openpmo.delivery.tests.factories import ScheduleFactory, TaskFactory
+
+    # Given a milestone planned for 20 October 2023 and a report for October
+    wp = programme_tree
+    programme = wp.strand.pillar.programme
+    schedule = ScheduleFactory(work_package=wp, start=dt.date(2023, 10, 2))
+    task = TaskFactory(
+        schedule=schedule,
+        kind="milestone",
+        duration_minutes=0,
+        name="Go live",
+        baseline_date=dt.date(2023, 10, 20),
+    )
+    def milestones(period):
+        snapshot = build_snapshot(
+            kind="work_package_highlight", programme=programme, period=period, work_package=wp
+        )
+        return _facts(snapshot, "milestones")
+
+    before = milestones(OCTOBER)
+    # When its achievement on 19 October is recorded on 30 October
+    recorded = timezone.make_aware(dt.datetime(2023, 10, 30, 9, 0))
+    with mock.patch("django.utils.timezone.now", return_value=recorded):
+        delivery.milestone_achieve(
+            actor=SYSTEM, task=task, achieved_on=dt.date(2023, 10, 19), evidence="Sign-off"
+        )
+    # Then October's report counts it achieved
+    assert milestones(OCTOBER)["Achieved"] == before["Achieved"] + 1
+    # but September's, made from what was known by its end, does not
+    assert milestones(dt.date(2023, 9, 1))["Achieved"] == before["Achieved"]
