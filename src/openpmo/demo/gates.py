@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from openpmo.common.services import SYSTEM
 from openpmo.core.money import FinancialYear
+from openpmo.demo import finance as finance_demo
 from openpmo.demo.timeline import Timeline
 from openpmo.gates import selectors, services
 from openpmo.gates.choices import ProtectedCharacteristic
@@ -60,6 +61,7 @@ def load(context: Any) -> None:
         for _gate in services.gates_create_defaults(actor=SYSTEM, programme=programme):
             context.report.count("gates")
     _seed_decision(context, programme)
+    finance_demo.record_printed_table(context, programme)
     for reference, steps in histories(context.timeline):
         work_package = context.work_packages.get(reference)
         if work_package is None or GateRequest.objects.filter(work_package=work_package).exists():

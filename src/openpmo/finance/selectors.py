@@ -650,7 +650,7 @@ def _spend_to(
     return spend if as_at is None else spend.filter(month__lte=as_at)
 
 
-def _forecasts_as_at(
+def forecasts_as_at(
     forecasts: QuerySet[WorkPackageForecast], as_at: dt.date | None
 ) -> list[WorkPackageForecast]:
     """The forecasts with their amounts as they stood at the end of ``as_at`` (audit trail)."""
@@ -665,7 +665,7 @@ def work_package_money(
     if as_at is not None:
         (work_package,) = as_at_copies([work_package], ["budget_envelope"], as_at)
     spend = list(_spend_to(work_package.spend.all(), as_at).order_by("month", "spend_type"))
-    forecasts = _forecasts_as_at(work_package.forecasts.order_by("year", "spend_type"), as_at)
+    forecasts = forecasts_as_at(work_package.forecasts.order_by("year", "spend_type"), as_at)
     entries = list(
         known_entries(work_package.reserve_entries.all(), as_at)
         .select_related("reserve")

@@ -15,8 +15,10 @@ from openpmo.core.finance import discount_factor
 from openpmo.core.money import FinancialYear
 from openpmo.core.planning import Candidate, PlanningProblem, strategic_score
 from openpmo.finance import core_adapters as finance_adapters
+from openpmo.finance import selectors as finance_selectors
 from openpmo.finance.choices import EntryKind
 from openpmo.finance.models import Reserve, ReserveEntry, WorkPackageForecast
+from openpmo.gates import selectors as gate_selectors
 from openpmo.gates.choices import OPEN_STATUSES
 from openpmo.gates.models import BusinessCaseOption, GateRequest
 from openpmo.planning.choices import Objective
@@ -51,12 +53,14 @@ def reserve_of(programme: Programme) -> Reserve | None:
     return Reserve.objects.filter(programme=programme).order_by("pk").first()
 
 
-def reserve_headroom(programme: Programme) -> Decimal:
-    """What the reserve still holds at the close of its last year, after every committed line."""
+def reserve_headroom(programme: Programme, *, as_at: dt.date | None = None) -> Decimal:
+    """What the reserve still holds at the close of its last year, after every committed line
+    (as recorded by the end of ``as_at`` when given)."""
     reserve = reserve_of(programme)
     if reserve is None:
         return ZERO
-    result = finance_adapters.reserve_result(reserve, reconcile=False)
+    entries = finance_selectors.known_entries(reserve.entries.all(), as_at)
+    result = finance_adapters.reserve_result(reserve, reconcile=False, entries=entries)
     held = -result.years[-1].closing if result.years else ZERO
     return held * reserve.reporting_unit
 
@@ -313,26 +317,35 @@ class Affordability:
         )
 
 
-def affordability(programme: Programme) -> Affordability:
+def affordability(programme: Programme, *, as_at: dt.date | None = None) -> Affordability:
     """By financial year: drawdowns approved (already out of the reserve), money asked for in
     open gate requests, and spend forecast beyond what has been released; the last two against
-    the reserve's headroom. Four queries."""
+    the reserve's headroom. As recorded by the end of ``as_at`` when given (a report's date)."""
     approved: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for entry in ReserveEntry.objects.filter(
+    drawdowns = ReserveEntry.objects.filter(
         reserve__programme=programme, kind=EntryKind.DRAWDOWN, work_package__isnull=False
-    ).values("year", "amount"):
+    )
+    for entry in finance_selectors.known_entries(drawdowns, as_at).values("year", "amount"):
         approved[entry["year"]] += entry["amount"]
     requested: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for request in GateRequest.objects.filter(
-        work_package__strand__pillar__programme=programme, status__in=list(OPEN_STATUSES)
-    ).values("requested"):
-        for year, amount in (request["requested"] or {}).items():
+    if as_at is None:
+        open_requests: list[Any] = list(
+            GateRequest.objects.filter(
+                work_package__strand__pillar__programme=programme,
+                status__in=list(OPEN_STATUSES),
+            )
+        )
+    else:
+        open_requests = gate_selectors.open_requests(programme, as_at=as_at)
+    for request in open_requests:
+        for year, amount in (request.requested or {}).items():
             requested[year] += Decimal(str(amount))
     forecast: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in WorkPackageForecast.objects.filter(
+    forecasts = WorkPackageForecast.objects.filter(
         work_package__strand__pillar__programme=programme
-    ).values("year", "amount"):
-        forecast[row["year"]] += row["amount"]
+    )
+    for row in finance_selectors.forecasts_as_at(forecasts, as_at):
+        forecast[row.year] += row.amount
     years = sorted({*approved, *requested, *forecast})
     rows = [
         AffordabilityYear(
@@ -343,7 +356,7 @@ def affordability(programme: Programme) -> Affordability:
         )
         for year in years
     ]
-    return Affordability(reserve_headroom(programme), rows)
+    return Affordability(reserve_headroom(programme, as_at=as_at), rows)
 
 
 def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dict[str, Any]]:

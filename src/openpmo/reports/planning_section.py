@@ -16,7 +16,7 @@ from openpmo.reports.sections import Scope, Section, _section, column, fact, mon
 
 @section("prioritisation", "Prioritisation and affordability")
 def prioritisation_section(scope: Scope) -> Section:
-    checked = planning.affordability(scope.programme)
+    checked = planning.affordability(scope.programme, as_at=scope.as_at)
     month_end = dt.datetime.combine(scope.month_end, dt.time.max, tzinfo=dt.UTC)
     committed = planning.committed_scenario(scope.programme, as_at=month_end)
     facts = [

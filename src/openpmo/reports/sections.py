@@ -506,9 +506,9 @@ def _achieved_as_at(task: Any, as_at: dt.date) -> Any:
     then; None when neither was so (finished, or recorded, after the report's date)."""
     achieved_on = getattr(task, "achieved_on", None)
     recorded_at = getattr(task, "achieved_recorded_at", None)
-    if achieved_on is not None and achieved_on <= as_at and recorded_at is not None:
-        if timezone.localtime(recorded_at).date() <= as_at:
-            return achieved_on
+    known = recorded_at is not None and timezone.localtime(recorded_at).date() <= as_at
+    if achieved_on is not None and achieved_on <= as_at and known:
+        return achieved_on
     actual = getattr(task, "actual_finish", None)
     if actual is not None and day(actual) > as_at.isoformat():
         return None

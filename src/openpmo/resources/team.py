@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from openpmo.audit.selectors import as_at_copies
 from openpmo.finance.models import TeamCostPlan, TeamRole
-from openpmo.finance.selectors import team_cost_view
+from openpmo.finance.selectors import ROLE_AS_AT_FIELDS, team_cost_view
 from openpmo.resources.models import Person
 
 ZERO = Decimal(0)
@@ -66,8 +67,9 @@ class TeamPosition:
 
 
 def team_position(plan: TeamCostPlan, *, as_at: dt.date) -> TeamPosition:
-    """The core team as at ``as_at`` against the plan (people recorded later do not count)."""
-    roles = list(plan.roles.all())
+    """The core team as at ``as_at`` against the plan as it stood then (people recorded later do
+    not count, and a later flex of the plan does not move it)."""
+    roles = as_at_copies(list(plan.roles.all()), ROLE_AS_AT_FIELDS, as_at)
     people = list(
         Person.objects.filter(team_role__plan=plan, available_from__lte=as_at).select_related(
             "team_role"
@@ -83,8 +85,8 @@ def team_position(plan: TeamCostPlan, *, as_at: dt.date) -> TeamPosition:
         fte = min(sum((p.fte for p in in_post), ZERO), Decimal(role.fte))
         start = max(min((p.available_from for p in in_post), default=role.start), role.start)
         changes[role.pk] = {"fte": fte, "start": min(start, role.end)}
-    planned = team_cost_view(plan)
-    actual = team_cost_view(plan, changes=changes)
+    planned = team_cost_view(plan, as_at=as_at)
+    actual = team_cost_view(plan, changes=changes, as_at=as_at)
     posts = [
         PostPosition(
             role=role,

@@ -50,9 +50,9 @@ def test_building_a_schedule_is_audited_and_dates_are_computed(pmo, programme_tr
     view = selectors.work_package_schedule(wp)
     assert view.schedule.start == dt.date(2023, 4, 1)  # a Saturday
     rows = {row.task.name: row for row in view.rows}
-    # As Microsoft Project shows it, a first task starts on the project start even outside
-    # working time; its work is still counted from Monday 3 April (issue 11, item 12).
-    assert rows["Design"].start == dt.date(2023, 4, 1)
+    # The work package's start holds its first task back (a start-no-earlier-than), which
+    # Project, like the engine, places at the next working time: Monday 3 April.
+    assert rows["Design"].start == dt.date(2023, 4, 3)
     # 5 working days from Monday 3 April 2023: Good Friday and Easter Monday (7, 10 April) are off
     assert rows["Design"].finish == dt.date(2023, 4, 11)
     assert rows["Go live"].finish == dt.date(2023, 4, 25)

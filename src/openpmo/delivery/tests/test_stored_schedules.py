@@ -13,10 +13,11 @@ import pytest
 
 from openpmo.accounts.roles import Role
 from openpmo.common.services import SYSTEM
-from openpmo.delivery import demo, scheduling, selectors, services, stored_schedules
+from openpmo.delivery import scheduling, selectors, services, stored_schedules
 from openpmo.delivery.models import StoredProgrammeSchedule
+from openpmo.delivery.tests import etp_plans as demo
+from openpmo.delivery.tests.etp_plans import etp_context as _context
 from openpmo.delivery.tests.factories import chain
-from openpmo.delivery.tests.test_demo import _context
 from openpmo.portfolio.tests.factories import WorkPackageFactory
 
 QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

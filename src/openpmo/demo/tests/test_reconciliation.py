@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpmo.accounts.roles import Role
+from openpmo.accounts.tests.factories import UserFactory
+from openpmo.common.services import SYSTEM
 from openpmo.finance import selectors, services
 from openpmo.finance.models import Reserve
+from openpmo.finance.tests.factories import decision_authority
 from openpmo.portfolio.tests.factories import StrandFactory, WorkPackageFactory
 
 
@@ -30,11 +33,12 @@ def test_the_printed_table_is_a_document_and_the_live_ledger_is_checked_apart(
     finance = role_user(Role.FINANCE, username="finance-release")
     package = WorkPackageFactory(strand=StrandFactory(pillar=demo.pillars.first()))
     services.reserve_drawdown_record(
-        actor=finance,
+        actor=SYSTEM,
         reserve=reserve,
         year="2024/25",
         amount="45000",
-        source=package,
+        authority=decision_authority(UserFactory(roles=[Role.DECISION_MAKER])),
+        work_package=package,
         reason="Full business case approved",
     )
     after = selectors.reserve_ledger_view(Reserve.objects.get())

@@ -77,6 +77,7 @@ def etp(programme_tree):
     demo._reserve(context, context.programme)
     reserve = Reserve.objects.get(name=demo.RESERVE)
     _core_team_drawdowns(reserve)
+    demo.record_printed_table(context, context.programme)
     plan.refresh_from_db()
     return plan, reserve
 

@@ -210,9 +210,9 @@ def _plan_dates(programme, **options):
 def test_with_no_spread_and_no_risks_the_simulation_finishes_when_the_schedule_does(settings):
     """The ETP demo: the Data Hub's build waits for the landing zone's go-live (a task of the
     cloud package, not the package as a whole); the schedule finishes on 23 Dec 2025."""
-    from openpmo.delivery import demo
     from openpmo.delivery import selectors as delivery
-    from openpmo.delivery.tests.test_demo import _context
+    from openpmo.delivery.tests import etp_plans as demo
+    from openpmo.delivery.tests.etp_plans import etp_context as _context
 
     settings.TASKS = IMMEDIATE
     context, _counts = _context()
