@@ -90,7 +90,13 @@ def _apply(actor: Any, row: RowPlan) -> None:
     strand = _strand(actor, row)
     values = {**row.values, "strategic_priorities": _priorities(actor, row)}
     if row.action == "create":
-        portfolio.work_package_create(actor=actor, strand=strand, reference=row.reference, **values)
+        portfolio.work_package_create(
+            actor=actor,
+            strand=strand,
+            reference=row.reference,
+            from_existing_register=True,
+            **values,
+        )
         return
     existing = WorkPackage.objects.get(reference=row.reference)
     changed = {name: values[name] for name in row.changes if name != "strand"}

@@ -228,13 +228,24 @@ STAGE_BY_GATE = (
 
 
 @transaction.atomic
-def work_package_create(*, actor: Any, strand: Strand, **data: Any) -> WorkPackage:
-    """A new work package starts at Discovery: later stages are reached by passing gates. The
-    system alone may load a package at another stage (an existing register, the demo)."""
+def work_package_create(
+    *, actor: Any, strand: Strand, from_existing_register: bool = False, **data: Any
+) -> WorkPackage:
+    """A new work package starts at Discovery: later stages are reached by passing gates. Only
+    the system (the demo) or the PMO bringing in a programme's existing register (its packages
+    already past some gates; ``from_existing_register``, audited as such) may create one at
+    another stage."""
     stage = data.get("stage") or Stage.DISCOVERY
     if stage != Stage.DISCOVERY and actor is not SYSTEM:
-        raise ValidationError(
-            {"stage": f"A new work package starts at {Stage.DISCOVERY.label}. {STAGE_BY_GATE}"}
+        if not from_existing_register:
+            raise ValidationError(
+                {"stage": f"A new work package starts at {Stage.DISCOVERY.label}. {STAGE_BY_GATE}"}
+            )
+        require(
+            actor,
+            "portfolio.correct_workpackage_stage",
+            strand,
+            message="Only the PMO brings in an existing register with its packages' stages.",
         )
     return _create(
         actor=actor,

@@ -224,3 +224,27 @@ def test_the_pmo_or_the_sponsor_changes_the_envelope_audited(people, programme_t
         {"budget_envelope": "100000.00"},
         {"budget_envelope": "250000"},
     )
+
+
+@pytest.mark.parametrize("who", ["sponsor", "manager"])
+def test_only_the_pmo_brings_in_an_existing_register_at_its_stages(people, programme_tree, who):
+    count = WorkPackage.objects.count(), AuditRecord.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.work_package_create(
+            actor=people[who],
+            strand=programme_tree.strand,
+            reference="OLD-1",
+            name="Underway elsewhere",
+            stage="delivery",
+            from_existing_register=True,
+        )
+    assert (WorkPackage.objects.count(), AuditRecord.objects.count()) == count
+    made = services.work_package_create(
+        actor=people["pmo"],
+        strand=programme_tree.strand,
+        reference="OLD-2",
+        name="Underway elsewhere",
+        stage="delivery",
+        from_existing_register=True,
+    )
+    assert made.stage == "delivery"
