@@ -79,7 +79,8 @@ def describe(records: Iterable[AuditRecord]) -> list[Entry]:
                 related = target.related_model
                 for value in (old, new):
                     for item in value if isinstance(value, list) else [value]:
-                        if item not in (None, ""):
+                        # Some records keep names, not ids (a person's groups): shown as written.
+                        if item not in (None, "") and str(item).isdigit():
                             wanted[related].add(item)  # type: ignore[index]
     names = {
         related: {str(obj.pk): str(obj) for obj in related._default_manager.filter(pk__in=ids)}
