@@ -329,3 +329,17 @@ def test_calendars_read_exceptions_in_both_forms_and_inherit_from_their_base():
     assert calendar.week[0] == Calendar.standard().week[0]
     # and Saturday runs 18:00 to midnight.
     assert calendar.week[5] == (WorkingInterval(18 * 60, 24 * 60),)
+
+
+@pytest.mark.parametrize("lag", ["1e400", "1e20", "99999999999999999999999", "-1e30"])
+def test_a_lag_beyond_any_schedule_is_refused_naming_the_field(lag):
+    # Given a link whose lag would overflow the engine's columns
+    data = _minimal(
+        "<Task><UID>1</UID><Duration>PT8H0M0S</Duration></Task>"
+        "<Task><UID>2</UID><Duration>PT8H0M0S</Duration><PredecessorLink>"
+        f"<PredecessorUID>1</PredecessorUID><Type>1</Type><LinkLag>{lag}</LinkLag>"
+        "<LagFormat>7</LagFormat></PredecessorLink></Task>"
+    )
+    # Then reading it is a ParseError that names the field, not an overflow
+    with pytest.raises(ParseError, match="LinkLag"):
+        read_mspdi(data)

@@ -107,9 +107,21 @@ def _integer(fields: Fields, name: str, where: str, default: int | None = None) 
     if raw is None or raw == "":
         return default
     try:
-        return int(raw) if raw.isdigit() else int(float(raw))
-    except ValueError:
-        raise ParseError(f"{name} is not a number: {raw!r}", where=where) from None
+        value = int(raw) if raw.isdigit() else int(float(raw))
+    except (ValueError, OverflowError):
+        raise ParseError(f"{name} is not a number: {raw[:40]!r}", where=where) from None
+    return _bounded(value, name, raw, where)
+
+
+# No count, lag or duration in a schedule comes near 10**15 (tenths of a minute: 190 million
+# years); a larger one is a damaged or hostile file and would overflow the engine's int64 columns.
+_LARGEST = 10**15
+
+
+def _bounded(value: int, name: str, raw: str, where: str) -> int:
+    if -_LARGEST < value < _LARGEST:
+        return value
+    raise ParseError(f"{name} is out of range: {raw[:40]!r}", where=where)
 
 
 def _flag(fields: Fields, name: str, where: str) -> bool:
@@ -427,7 +439,7 @@ def _quick_flag(fields: Fields, name: str, where: str) -> bool:
 
 def _quick_integer(fields: Fields, name: str, where: str, default: int | None) -> int | None:
     raw = fields.get(name)
-    if raw is not None and raw.isdigit():
+    if raw is not None and raw.isdigit() and len(raw) < 16:
         return int(raw)
     return _integer(fields, name, where, default)
 
