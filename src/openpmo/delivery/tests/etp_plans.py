@@ -11,91 +11,11 @@ from typing import Any
 from openpmo.common.services import SYSTEM
 from openpmo.delivery import core_adapters, selectors, services
 from openpmo.delivery.models import Interdependency, ScheduleTask, WorkPackageSchedule
+
+# The plans' phases, go-live names and interdependencies are the demo's own.
+from openpmo.demo.delivery import GO_LIVE, INTERDEPENDENCIES, PHASES
 from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.tests.factories import ProgrammeFactory, WorkPackageFactory
-
-# Share of a work package's working days spent in each phase.
-PHASES = [("Design and procurement", 0.25), ("Build and configure", 0.45), ("Roll out", 0.30)]
-
-# What "go live" is called in particular work packages (used by the interdependencies below).
-GO_LIVE = {
-    "ETP-CLOUD-001": "Landing zone live",
-    "ETP-CONT-001": "Integration platform ready",
-    "ETP-EUD-001": "First devices deployed",
-    "ETP-NAV-002": "New network live",
-    "ETP-DATA-001": "Data Hub platform live",
-}
-
-# (needed by, its task, needs, milestone, type, owner, need-by, status, description)
-INTERDEPENDENCIES = [
-    (
-        "ETP-DATA-001",
-        "Build and configure",
-        "ETP-CLOUD-001",
-        "Landing zone live",
-        "needs_output",
-        "architect",
-        "2023-10-02",
-        "at_risk",
-        "The Data Hub platform is built in the cloud landing zone of the Future Cloud Strategy.",
-    ),
-    (
-        "ETP-SCP-001",
-        "Build and configure",
-        "ETP-CONT-001",
-        "Integration platform ready",
-        "shared_platform",
-        "analyst-2",
-        "2023-06-30",
-        "open",
-        "The replacement social care platform exchanges data with Capita and other suppliers "
-        "through the integration platform.",
-    ),
-    (
-        "ETP-O365-001",
-        "Roll out",
-        "ETP-EUD-001",
-        "First devices deployed",
-        "needs_output",
-        "wp-manager",
-        "2023-09-29",
-        "open",
-        "Microsoft 365 adoption rolls out with the new end user devices.",
-    ),
-    (
-        "ETP-O365-002",
-        "Build and configure",
-        "ETP-NAV-002",
-        "New network live",
-        "needs_output",
-        "resource-manager",
-        "2023-07-03",
-        "open",
-        "Teams telephony needs the refreshed network's quality of service.",
-    ),
-    (
-        "ETP-GIS-001",
-        "Build and configure",
-        "ETP-DATA-001",
-        "Data Hub platform live",
-        "shared_platform",
-        "architect",
-        "2024-01-08",
-        "open",
-        "GIS modernisation publishes through the Data Hub platform.",
-    ),
-    (
-        "ETP-INNOV-001",
-        "Roll out",
-        "ETP-CONT-001",
-        "",
-        "finish_to_start",
-        "wp-manager",
-        "2023-07-03",
-        "met",
-        "Robotic process automation reaches Mosaic and Capita through the integration platform.",
-    ),
-]
 
 
 def _plan(context: Any, work_package: Any, spec: core_adapters.CalendarSpec) -> None:
