@@ -166,3 +166,18 @@ def test_json_nested_a_little_too_deep_is_refused_too(api):
     )
     response = api.post("/api/work-packages/", data=body, content_type="application/json")
     assert response.status_code == 400 and "nested" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("reference", ["ETP-X\r\nINJECT", "ETP\tX", "ETP-\x07"])
+def test_a_reference_with_control_characters_is_a_400_naming_it(api, programme_tree, reference):
+    from openpmo.portfolio.models import WorkPackage
+
+    count = WorkPackage.objects.count(), AuditRecord.objects.count()
+    response = api.post(
+        "/api/work-packages/",
+        {"reference": reference, "name": "Injected", "strand": programme_tree.strand_id},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "control characters" in response.json()["reference"][0]
+    assert (WorkPackage.objects.count(), AuditRecord.objects.count()) == count

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from openpmo.benefits.choices import CarbonScope, Category, Confidence, ProfileMethod, Unit
+from openpmo.common.validators import no_control_characters
 from openpmo.core.benefits import Month
 
 
@@ -37,7 +38,12 @@ _VALUE = {"max_digits": 14, "decimal_places": 2}
 class Benefit(models.Model):
     """One benefit (or dis-benefit) in the register (§3.11)."""
 
-    reference = models.CharField(max_length=30, unique=True, help_text="e.g. BEN-DATA-001")
+    reference = models.CharField(
+        max_length=30,
+        unique=True,
+        help_text="e.g. BEN-DATA-001",
+        validators=[no_control_characters],
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)

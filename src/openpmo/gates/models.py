@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from openpmo.common.validators import no_control_characters
 from openpmo.gates.choices import (
     OPEN_STATUSES,
     ActionStatus,
@@ -150,7 +151,12 @@ class EqualityImpactAssessment(models.Model):
     programme = models.ForeignKey(
         "portfolio.Programme", on_delete=models.PROTECT, related_name="equality_assessments"
     )
-    reference = models.CharField(max_length=40, unique=True, help_text="e.g. ECIA458492761")
+    reference = models.CharField(
+        max_length=40,
+        unique=True,
+        help_text="e.g. ECIA458492761",
+        validators=[no_control_characters],
+    )
     title = models.CharField(max_length=300)
     assessed_on = models.DateField()
     characteristics = models.JSONField(

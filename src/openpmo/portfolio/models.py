@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from openpmo.common.validators import no_control_characters
 from openpmo.portfolio.choices import THREE_POINT, DeliveryConfidence, RagStatus, Stage
 
 
@@ -126,7 +127,12 @@ class Strand(models.Model):
 
 class WorkPackage(models.Model):
     strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="work_packages")
-    reference = models.CharField(max_length=30, unique=True, help_text="e.g. ETP-DATA-001")
+    reference = models.CharField(
+        max_length=30,
+        unique=True,
+        help_text="e.g. ETP-DATA-001",
+        validators=[no_control_characters],
+    )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(

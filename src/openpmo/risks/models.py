@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from openpmo.common.validators import no_control_characters
 from openpmo.risks import scoring
 from openpmo.risks.choices import (
     ActionStatus,
@@ -132,7 +133,9 @@ class RaidItem(models.Model):
         "portfolio.Programme", on_delete=models.PROTECT, related_name="raid_items"
     )
     kind = models.CharField(max_length=12, choices=ItemKind.choices)
-    reference = models.CharField(max_length=20, help_text="e.g. R-001")
+    reference = models.CharField(
+        max_length=20, help_text="e.g. R-001", validators=[no_control_characters]
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)
