@@ -5,15 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('benefits', '0001_initial'),
+        ("benefits", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='benefit',
-            name='reference',
-            field=models.CharField(help_text='e.g. BEN-DATA-001', max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[^\\x00-\\x1f\\x7f]*\\Z', 'A reference cannot hold line breaks, tabs or other control characters.', code='control_characters')]),
+            model_name="benefit",
+            name="reference",
+            field=models.CharField(
+                help_text="e.g. BEN-DATA-001",
+                max_length=30,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[^\\x00-\\x1f\\x7f]*\\Z",
+                        "A reference cannot hold line breaks, tabs or other control characters.",
+                        code="control_characters",
+                    )
+                ],
+            ),
         ),
     ]

@@ -5,15 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0002_programme_separation_of_duties'),
+        ("portfolio", "0002_programme_separation_of_duties"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='workpackage',
-            name='reference',
-            field=models.CharField(help_text='e.g. ETP-DATA-001', max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[^\\x00-\\x1f\\x7f]*\\Z', 'A reference cannot hold line breaks, tabs or other control characters.', code='control_characters')]),
+            model_name="workpackage",
+            name="reference",
+            field=models.CharField(
+                help_text="e.g. ETP-DATA-001",
+                max_length=30,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[^\\x00-\\x1f\\x7f]*\\Z",
+                        "A reference cannot hold line breaks, tabs or other control characters.",
+                        code="control_characters",
+                    )
+                ],
+            ),
         ),
     ]

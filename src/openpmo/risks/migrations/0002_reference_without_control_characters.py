@@ -5,15 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risks', '0001_initial'),
+        ("risks", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='raiditem',
-            name='reference',
-            field=models.CharField(help_text='e.g. R-001', max_length=20, validators=[django.core.validators.RegexValidator('^[^\\x00-\\x1f\\x7f]*\\Z', 'A reference cannot hold line breaks, tabs or other control characters.', code='control_characters')]),
+            model_name="raiditem",
+            name="reference",
+            field=models.CharField(
+                help_text="e.g. R-001",
+                max_length=20,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[^\\x00-\\x1f\\x7f]*\\Z",
+                        "A reference cannot hold line breaks, tabs or other control characters.",
+                        code="control_characters",
+                    )
+                ],
+            ),
         ),
     ]
