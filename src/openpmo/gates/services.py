@@ -961,6 +961,12 @@ def _check_dates(decided_on: dt.date, consulted: dict[str, dt.date | None], toda
         raise ValidationError(errors)
 
 
+FORWARD_PLAN_NEEDED = (
+    "A drawdown from the reserve is a key decision: give its Forward Plan reference "
+    "(e.g. FP/527/10/22)."
+)
+
+
 def _authority_of(decision: Decision) -> DecisionAuthority:
     """What the decision hands the services it moves (the stage, the reserve): who decided, in
     which role, which decision."""
@@ -1143,6 +1149,8 @@ def _decision_record(
         errors["s151_consulted_on"] = (
             "A drawdown from the reserve needs the S151 officer's sign-off: name and date."
         )
+    if releases and not fields["forward_plan_reference"]:
+        errors["forward_plan_reference"] = FORWARD_PLAN_NEEDED
     if errors:
         raise ValidationError(errors)
     programme = request.gate.programme
@@ -1248,12 +1256,7 @@ def funding_decision_record(
     if not subject.strip():
         raise ValidationError({"subject": "Say what the decision is about."})
     if not forward_plan_reference.strip():
-        raise ValidationError(
-            {
-                "forward_plan_reference": "A drawdown from the reserve is a key decision: give "
-                "its Forward Plan reference (e.g. FP/527/10/22)."
-            }
-        )
+        raise ValidationError({"forward_plan_reference": FORWARD_PLAN_NEEDED})
     authority = _authority(decider, programme, sum(releases.values(), Decimal(0)))
     _check_dates(
         decided_on,

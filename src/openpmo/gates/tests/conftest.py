@@ -103,7 +103,11 @@ def forwarded_request(work_package, *, requested=None):
     return services.gate_request_quality_assure(actor=SYSTEM, gate_request=request, forward=True)
 
 
-S151 = {"s151_officer": "Executive Director, Corporate Services", "s151_consulted_on": TODAY}
+S151 = {
+    "s151_officer": "Executive Director, Corporate Services",
+    "s151_consulted_on": TODAY,
+    "forward_plan_reference": "FP/999/01/24",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -149,6 +149,7 @@ def test_decision_refusals_are_403_and_409_and_change_nothing(
     money = {
         "outcome": "approved",
         "released": {YEAR_1: "150000.00"},
+        "forward_plan_ref": "FP/150/01/24",
         "s151_officer": "S151",
         "s151_consulted_on": str(TODAY),
     }
@@ -172,6 +173,7 @@ def test_a_decision_the_reserve_cannot_cover_is_409(gated, reserve, decision_mak
         {
             "outcome": "approved",
             "released": {YEAR_1: "2000000.00"},
+            "forward_plan_ref": "FP/151/01/24",
             "s151_officer": "S151",
             "s151_consulted_on": str(TODAY),
         },

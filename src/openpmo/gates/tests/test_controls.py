@@ -64,6 +64,38 @@ def test_a_gate_approval_moves_the_stage_in_the_deciders_name(gated, reserve, bo
     }
 
 
+def test_a_gate_decision_that_releases_money_needs_its_forward_plan_reference(
+    gated, reserve, decision_maker
+):
+    """§7.1: every drawdown is a key decision on the Forward Plan, through a gate or not."""
+    request = forwarded_request(gated, requested={YEAR_1: "80000.00"})
+    before = state(gated)
+    balance = reserve.balance
+    with pytest.raises(ValidationError) as error:
+        services.decision_record(
+            actor=decision_maker,
+            gate_request=request,
+            outcome="approved",
+            released={YEAR_1: "80000.00"},
+            **(S151 | {"forward_plan_reference": "  "}),
+        )
+    assert "Forward Plan reference" in error.value.message_dict["forward_plan_reference"][0]
+    assert state(gated) == before
+    reserve.refresh_from_db()
+    assert reserve.balance == balance
+    # An approval that releases nothing needs none; one that releases money, with it, draws it.
+    decision = services.decision_record(
+        actor=decision_maker,
+        gate_request=request,
+        outcome="approved",
+        released={YEAR_1: "80000.00"},
+        **(S151 | {"forward_plan_reference": "FP/321/11/26"}),
+    )
+    assert decision.forward_plan_reference == "FP/321/11/26"
+    reserve.refresh_from_db()
+    assert reserve.balance == balance + Decimal("80000.00")  # the ledger signs a drawdown +
+
+
 def test_a_standalone_drawdown_needs_the_cabinet_member_and_its_particulars(
     gated, reserve, decision_maker, board_member, role_user
 ):
@@ -73,8 +105,8 @@ def test_a_standalone_drawdown_needs_the_cabinet_member_and_its_particulars(
         "subject": "Core team",
         "released": {YEAR_1: "500000.00"},
         "decided_on": TODAY,
-        "forward_plan_reference": "FP/001/01/24",
         **S151,
+        "forward_plan_reference": "FP/001/01/24",
     }
     before = state(gated)
     # Finance, the PMO and the board hold no authority to draw money,
