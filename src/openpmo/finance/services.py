@@ -210,6 +210,20 @@ def _check_authority(
         raise ValidationError({"kind": "The decision is dated in the future."})
 
 
+def _check_balance_fits(reserve: Reserve, change: Decimal) -> None:
+    """The balance column holds 12 digits of pounds; an entry that would take the running balance
+    beyond them is refused by name, rather than failing in the database."""
+    field = Reserve._meta.get_field("balance")
+    limit = Decimal(10) ** (field.max_digits - field.decimal_places)  # type: ignore[operator]
+    if abs(reserve.balance + change) >= limit:
+        raise ValidationError(
+            {
+                "amount": f"£{abs(change):,.2f} would take the reserve's balance beyond "
+                f"£{limit - Decimal('0.01'):,.2f}, the most it can hold: check the amount."
+            }
+        )
+
+
 def _record_entry(
     *,
     actor: Any,
@@ -241,6 +255,7 @@ def _record_entry(
         overridden = _check_past_zero(actor, locked, kind, financial_year, value, override_reason)
         if kind == EntryKind.RETURN and work_package is not None:
             _check_return_within_released(locked, work_package, value)
+        _check_balance_fits(locked, SIGN[kind] * value)
         entry = ReserveEntry(
             reserve=locked,
             year=str(financial_year),

@@ -105,6 +105,22 @@ def test_api_refusals_are_403_409_400_and_change_nothing(api, role_user, etp):
     assert _state(reserve) == before
 
 
+def test_a_contribution_the_balance_column_cannot_hold_is_a_400_naming_the_amount(
+    api, role_user, etp
+):
+    _, reserve = etp
+    url = f"/api/reserves/{reserve.pk}/entries/"
+    finance = _as(api, role_user(Role.FINANCE))
+    huge = {"kind": "contribution", "year": "2024/25", "reason": "typo"}
+    assert reserve.balance != 0
+    before = _state(reserve)
+    # The entry alone fits its column; added to the balance it would not.
+    refused = finance.post(url, huge | {"amount": "999999999999.99"}, format="json")
+    assert refused.status_code == 400
+    assert "the most it can hold" in refused.json()["amount"][0]
+    assert _state(reserve) == before
+
+
 def test_team_cost_plan_profile_and_flex(api, role_user, etp_plan):
     plan = etp_plan
     viewer = _as(APIClient(), role_user(Role.VIEWER))
