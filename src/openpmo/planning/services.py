@@ -155,11 +155,22 @@ def rating_set(
     return row
 
 
-def _frozen_inputs(problem: Any, objective: str) -> dict[str, Any]:
+def _frozen_inputs(
+    problem: Any,
+    objective: str,
+    rows: list[selectors.CandidateRow],
+    capacity: dict[str, dict[FinancialYear, Decimal]],
+) -> dict[str, Any]:
+    by_ref = {row.work_package.reference: row for row in rows}
+
+    def _figures(by_year: dict[FinancialYear, Decimal]) -> dict[str, str]:
+        return {str(y): str(a.quantize(Decimal("0.001"))) for y, a in sorted(by_year.items())}
+
     return {
         "objective": objective,
         "cumulative": problem.cumulative,
         "budget": {str(y): str(a) for y, a in sorted(problem.budget.items())},
+        "capacity": {role: _figures(by_year) for role, by_year in sorted(capacity.items())},
         "candidates": [
             {
                 "ref": c.ref,
@@ -168,6 +179,11 @@ def _frozen_inputs(problem: Any, objective: str) -> dict[str, Any]:
                 "benefits": {str(y): str(a) for y, a in sorted(c.benefits.items())},
                 "starts": [str(y) for y in c.starts],
                 "force": c.force or "",
+                "carbon": _figures(by_ref[c.ref].carbon),
+                "demand": {
+                    role: _figures(by_year)
+                    for role, by_year in sorted(by_ref[c.ref].demand.items())
+                },
             }
             for c in problem.candidates
         ],
@@ -224,7 +240,12 @@ def scenario_create(
             name=name,
             description=description,
             objective=objective,
-            inputs=_frozen_inputs(problem, objective),
+            inputs=_frozen_inputs(
+                problem,
+                objective,
+                rows,
+                selectors.team_capacity(programme, sorted(problem.budget)),
+            ),
             result=result.as_json(),
             frontier=frontier(problem, levels=21, gap=1e-3).as_json(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
