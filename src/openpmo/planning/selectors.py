@@ -99,6 +99,8 @@ class CandidateRow:
     cost_source: str
     underway: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Cost after the plan's last year (the scenario refuses it: the budget must cover it).
+    beyond: dict[FinancialYear, Decimal] = field(default_factory=dict)
     #: Net tonnes of CO2e cut by year (reductions positive, dis-benefits negative), from the
     #: current profiles of the carbon benefits it delivers (shared evenly between packages).
     carbon: dict[FinancialYear, Decimal] = field(default_factory=dict)
@@ -141,10 +143,11 @@ def candidate_rows(programme: Programme, years: list[FinancialYear]) -> list[Can
         else:
             cost = {years[0]: package.budget_envelope or ZERO}
             source = "budget envelope"
-        outside = sorted(year for year in cost if year not in window)
-        if outside:
-            notes.append(f"cost in {', '.join(map(str, outside))} is outside the plan and left out")
-            cost = {year: amount for year, amount in cost.items() if year in window}
+        before = sorted(year for year in cost if year < min(window))
+        if before:
+            notes.append(f"cost in {', '.join(map(str, before))} is before the plan and left out")
+        beyond = {year: amount for year, amount in cost.items() if year > max(window) and amount}
+        cost = {year: amount for year, amount in cost.items() if year in window}
         benefits = _sum_profile(option.benefits) if option is not None else {}
         score = (
             strategic_score({str(k): v for k, v in weights.items()}, ratings.get(package.pk, {}))
@@ -161,6 +164,7 @@ def candidate_rows(programme: Programme, years: list[FinancialYear]) -> list[Can
                 cost_source=source,
                 underway=package.stage == Stage.DELIVERY,
                 notes=notes,
+                beyond=beyond,
                 carbon=carbon.get(package.pk, {}),
                 demand=demand.get(package.pk, {}),
             )

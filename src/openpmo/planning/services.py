@@ -221,6 +221,25 @@ def scenario_create(
             )
         if force not in ("in", "out"):
             raise ValidationError(f"{ref}: force must be in or out, not {force!r}.")
+    out = {ref for ref, force in (forces or {}).items() if force == "out"}
+    late = [
+        (row, min(row.beyond))
+        for row in rows
+        if row.beyond and row.work_package.reference not in out
+    ]
+    if late and budget is None:
+        # The reserve adds nothing in later years: plan to the last year any package costs.
+        last = max(max(row.beyond) for row, _ in late)
+        more = last.start_year - years[-1].start_year
+        years = [*years, *(years[-1] + step for step in range(1, more + 1))]
+        rows = selectors.candidate_rows(programme, years)
+    elif late:
+        row, year = late[0]
+        raise ValidationError(
+            f"{row.work_package.reference} (cost {year}, from its {row.cost_source}): "
+            f"{year} is after the last budget year {max(budget or {})}; give a budget for "
+            f"{year} or force it out."
+        )
     try:
         problem = selectors.build_problem(
             rows,
