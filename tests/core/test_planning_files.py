@@ -113,6 +113,29 @@ def test_infeasible_forces_exit_1_with_the_explanation(tmp_path, capsys):
             "budget: {2026/27: 10}\ncandidates:\n  - {ref: A, value: 1, force: maybe}\n",
             "A.force: 'maybe' must be in or out",
         ),
+        (
+            "budget: {2026/27: 10}\ncandidates:\n  - {ref: A, value: 1, start: [2031/32]}\n",
+            "A.start: 2031/32 is after the last budget year 2026/27",
+        ),
+        (
+            "budget: {2026/27: 10}\ncandidates:\n"
+            "  - {ref: A, value: 1, demand: {BA: {2031/32: 1}}}\n",
+            "A.demand.BA.2031/32: 2031/32 is outside the budget years",
+        ),
+        (
+            "budget: {2026/27: 10}\ncapacity: {BA: {2031/32: 1}}\ncandidates:\n"
+            "  - {ref: A, value: 1}\n",
+            "capacity.BA.2031/32: 2031/32 is outside the budget years",
+        ),
+        (
+            "budget: {2026/27: 10}\ncandidates:\n  - {ref: A, value: 1, cost: {2026/27: 1}}\n"
+            "  - {ref: B, value: 1, cost: {2026/27: -1}}\n",
+            "B.cost.2026/27: must not be negative",
+        ),
+        (
+            "budget: {2026/27: 10}\ncandidates:\n  - {ref: A, value: 1}\n  - {value: 1}\n",
+            "candidates[2].ref: is missing",
+        ),
     ],
 )
 def test_bad_input_exits_2_naming_the_field(tmp_path, capsys, text, message):

@@ -178,7 +178,7 @@ def test_a_later_start_running_past_the_last_budget_year_is_dropped_with_a_note(
     )
     assert problem.candidates[0].starts == (Y1,)
     assert problem.notes == (
-        "A cannot start in 2026/27: its cost would run past 2026/27, the last budget year",
+        "A cannot start in 2026/27: its cost or demand would run past 2026/27, the last budget year",
     )
 
 

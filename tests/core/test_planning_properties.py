@@ -108,3 +108,20 @@ def test_forcing_in_what_the_optimum_left_out_never_raises_value(problem):
         )
         other = optimise(replace(problem, candidates=forced), explain=False)
         assert not other.feasible or other.value <= result.value + Decimal("1e-9")
+
+
+@SETTINGS
+@given(problems(), st.sampled_from([0.001, 0.05, 0.5]))
+def test_an_accepted_gap_still_respects_every_rule_and_is_within_that_gap(problem, gap):
+    # With a gap accepted, the plan may come from rounding the LP relaxation (proven by its
+    # bound) instead of branch and bound: it must obey the same rules, and be that close.
+    result = optimise(problem, gap=gap, explain=False)
+    best = exhaustive_best(problem)
+    if not result.feasible:
+        assert best is None
+        return
+    picks = {item.ref: item.start for item in result.selected}
+    assert violations(problem, picks) == []
+    assert best is not None
+    assert float(result.value) >= best[0] * (1 - gap) - 1e-6
+    assert float(result.value) >= best[0] * (1 - result.gap) - 1e-6

@@ -50,13 +50,13 @@ def scenario_xlsx(scenario: Scenario) -> bytes:
     columns = selectors.scenario_columns(scenario)
     years = list(scenario.inputs["budget"])
     comparison: list[list[object]] = [["", *[c["label"] for c in columns]]]
-    comparison.append(["Work packages", *[c["count"] for c in columns]])
-    comparison.append(["Value", *[float(c["value"]) for c in columns]])
-    for year in years:
-        comparison.append([f"Cost {year}", *[c["cost"][year] for c in columns]])
-    for year in years:
-        comparison.append([f"Headroom {year}", *[c["headroom"][year] for c in columns]])
-    comparison.append(["NPSV (3.5%)", *[c["npsv"] for c in columns]])
+    for row in selectors.comparison_rows(columns, years):
+        # Money stays Decimal (formatted in pounds); FTE, tonnes and counts are plain numbers.
+        cells = [
+            cell if row["money"] or not isinstance(cell, Decimal) else float(cell)
+            for cell in row["cells"]
+        ]
+        comparison.append([row["label"], *cells])
     _write(workbook.create_sheet("Comparison"), comparison)
     buffer = io.BytesIO()
     workbook.save(buffer)

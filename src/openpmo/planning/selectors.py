@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from openpmo.benefits.choices import Category, Unit
+from openpmo.benefits.models import Benefit, ProfileMonth
 from openpmo.core.finance import discount_factor
 from openpmo.core.money import FinancialYear
 from openpmo.core.planning import Candidate, PlanningProblem, strategic_score
@@ -25,6 +27,8 @@ from openpmo.planning.choices import Objective
 from openpmo.planning.models import BusinessDriver, FundingDecision, Scenario
 from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.models import Programme, WorkPackage
+from openpmo.resources import selectors as resource_selectors
+from openpmo.resources.models import Demand, Person
 
 ZERO = Decimal(0)
 #: Years a scenario plans over by default, from the current financial year.
@@ -95,6 +99,13 @@ class CandidateRow:
     cost_source: str
     underway: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Cost after the plan's last year (the scenario refuses it: the budget must cover it).
+    beyond: dict[FinancialYear, Decimal] = field(default_factory=dict)
+    #: Net tonnes of CO2e cut by year (reductions positive, dis-benefits negative), from the
+    #: current profiles of the carbon benefits it delivers (shared evenly between packages).
+    carbon: dict[FinancialYear, Decimal] = field(default_factory=dict)
+    #: FTE by role and year (the year's average of the monthly demand in the resources plan).
+    demand: dict[str, dict[FinancialYear, Decimal]] = field(default_factory=dict)
 
 
 def candidate_rows(programme: Programme, years: list[FinancialYear]) -> list[CandidateRow]:
@@ -119,6 +130,8 @@ def candidate_rows(programme: Programme, years: list[FinancialYear]) -> list[Can
     for driver in drivers_of(programme).prefetch_related("ratings"):
         for rating in driver.ratings.all():
             ratings[rating.work_package_id][str(driver.pk)] = rating.rating
+    carbon = carbon_by_package(packages)
+    demand = demand_by_package(packages)
     rows = []
     window = set(years)
     for package in packages:
@@ -130,10 +143,11 @@ def candidate_rows(programme: Programme, years: list[FinancialYear]) -> list[Can
         else:
             cost = {years[0]: package.budget_envelope or ZERO}
             source = "budget envelope"
-        outside = sorted(year for year in cost if year not in window)
-        if outside:
-            notes.append(f"cost in {', '.join(map(str, outside))} is outside the plan and left out")
-            cost = {year: amount for year, amount in cost.items() if year in window}
+        before = sorted(year for year in cost if year < min(window))
+        if before:
+            notes.append(f"cost in {', '.join(map(str, before))} is before the plan and left out")
+        beyond = {year: amount for year, amount in cost.items() if year > max(window) and amount}
+        cost = {year: amount for year, amount in cost.items() if year in window}
         benefits = _sum_profile(option.benefits) if option is not None else {}
         score = (
             strategic_score({str(k): v for k, v in weights.items()}, ratings.get(package.pk, {}))
@@ -150,9 +164,69 @@ def candidate_rows(programme: Programme, years: list[FinancialYear]) -> list[Can
                 cost_source=source,
                 underway=package.stage == Stage.DELIVERY,
                 notes=notes,
+                beyond=beyond,
+                carbon=carbon.get(package.pk, {}),
+                demand=demand.get(package.pk, {}),
             )
         )
     return rows
+
+
+def carbon_by_package(
+    packages: list[WorkPackage],
+) -> dict[int, dict[FinancialYear, Decimal]]:
+    """Net tCO2e cut by financial year per work package, from each carbon benefit's current
+    profile; a benefit delivered by several packages is shared evenly between them."""
+    out: dict[int, dict[FinancialYear, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    benefits = (
+        Benefit.objects.filter(work_packages__in=packages, unit=Unit.TONNES_CO2E)
+        .distinct()
+        .prefetch_related("work_packages")
+    )
+    for benefit in benefits:
+        owners = [wp.pk for wp in benefit.work_packages.all()]
+        sign = -1 if benefit.category == Category.DIS_BENEFIT else 1
+        months = ProfileMonth.objects.filter(profile__benefit=benefit, profile__is_current=True)
+        for month, value in months.values_list("month", "value"):
+            share = sign * value / len(owners)
+            for owner in owners:
+                out[owner][FinancialYear.containing(month)] += share
+    return {pk: dict(by_year) for pk, by_year in out.items()}
+
+
+def demand_by_package(
+    packages: list[WorkPackage],
+) -> dict[int, dict[str, dict[FinancialYear, Decimal]]]:
+    """FTE by role and financial year per work package: the year's monthly demand / 12."""
+    out: dict[int, dict[str, dict[FinancialYear, Decimal]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: ZERO))
+    )
+    rows = Demand.objects.filter(work_package__in=packages).values_list(
+        "work_package_id", "role__name", "month", "fte"
+    )
+    for package, role, month, fte in rows:
+        out[package][role][FinancialYear.containing(month)] += fte / 12
+    return {
+        pk: {role: dict(by_year) for role, by_year in roles.items()} for pk, roles in out.items()
+    }
+
+
+def team_capacity(
+    programme: Programme, years: list[FinancialYear]
+) -> dict[str, dict[FinancialYear, Decimal]]:
+    """FTE by role and financial year: each person's FTE x the share of each month they are
+    available (inside their dates, not absent), averaged over the year's twelve months."""
+    out: dict[str, dict[FinancialYear, Decimal]] = defaultdict(dict)
+    people = Person.objects.filter(programme=programme).select_related("role")
+    for person in people.prefetch_related("absences"):
+        for year in years:
+            total = ZERO
+            for step in range(12):
+                month = resource_selectors.month_add(dt.date(year.start_year, 4, 1), step)
+                total += person.fte * resource_selectors.availability(person, month)
+            by_year = out[person.role.name]
+            by_year[year] = by_year.get(year, ZERO) + total / 12
+    return dict(out)
 
 
 def npsv(
@@ -228,6 +302,8 @@ def column(label: str, inputs: dict[str, Any], picks: dict[str, str]) -> dict[st
     by_ref = {c["ref"]: c for c in inputs["candidates"]}
     cost: dict[str, Decimal] = defaultdict(lambda: ZERO)
     benefits: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    carbon: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    demand: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     value = ZERO
     for ref, start in picks.items():
         candidate = by_ref[ref]
@@ -239,6 +315,11 @@ def column(label: str, inputs: dict[str, Any], picks: dict[str, str]) -> dict[st
             cost[year] += amount
         for year, amount in _shifted(candidate.get("benefits", {}), shift).items():
             benefits[year] += amount
+        for year, amount in _shifted(candidate.get("carbon", {}), shift).items():
+            carbon[year] += amount
+        for role, by_year in candidate.get("demand", {}).items():
+            for year, amount in _shifted(by_year, shift).items():
+                demand[(role, year)] += amount
         value += Decimal(candidate["value"]) / Decimal("1.035") ** shift
     budget = {year: Decimal(amount) for year, amount in inputs["budget"].items()}
     headroom: dict[str, Decimal] = {}
@@ -262,6 +343,25 @@ def column(label: str, inputs: dict[str, Any], picks: dict[str, str]) -> dict[st
         "benefits": {year: benefits.get(year, ZERO) for year in sorted({*years, *benefits})},
         "npsv": npsv(as_years, costs, base),
         "affordable": all(amount >= 0 for amount in headroom.values()),
+        "carbon": {year: carbon.get(year, ZERO) for year in sorted({*years, *carbon})},
+        "demand": team_use(inputs, demand, years),
+    }
+
+
+def team_use(
+    inputs: dict[str, Any], demand: dict[tuple[str, str], Decimal], years: list[str]
+) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+    """(demand, capacity) in FTE by (role, year): every role with capacity or demand, in the
+    plan's years (capacity 0 when the team has nobody in that role)."""
+    capacity = inputs.get("capacity", {})
+    roles = sorted({*capacity, *(role for role, _ in demand)})
+    return {
+        (role, year): (
+            demand.get((role, year), ZERO),
+            Decimal(capacity.get(role, {}).get(year, "0")),
+        )
+        for role in roles
+        for year in years
     }
 
 
@@ -395,6 +495,44 @@ def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dic
             }
         )
     rows.append({"label": "NPSV at 3.5%", "cells": [c["npsv"] for c in columns], "money": True})
+    carbon_years = sorted({y for c in columns for y in c.get("carbon", {})})
+    for year in carbon_years:
+        rows.append(
+            {
+                "label": f"Carbon cut {year} (tCO2e)",
+                "cells": [_tenth(c["carbon"].get(year, ZERO)) for c in columns],
+                "money": False,
+            }
+        )
+    if carbon_years:
+        rows.append(
+            {
+                "label": "Carbon cut in total (tCO2e)",
+                "cells": [_tenth(sum(c["carbon"].values(), ZERO)) for c in columns],
+                "money": False,
+            }
+        )
+    keys = sorted({key for c in columns for key in c.get("demand", {})})
+    for role, year in keys:
+        capacity = max(c["demand"].get((role, year), (ZERO, ZERO))[1] for c in columns)
+        rows.append(
+            {
+                "label": f"{role} {year}: FTE needed of {_tenth(capacity)} available",
+                "cells": [_tenth(c["demand"].get((role, year), (ZERO, ZERO))[0]) for c in columns],
+                "money": False,
+            }
+        )
+    if keys:
+        rows.append(
+            {
+                "label": "Within the team's capacity",
+                "cells": [
+                    "yes" if all(need <= have for need, have in c["demand"].values()) else "no"
+                    for c in columns
+                ],
+                "money": False,
+            }
+        )
     rows.append(
         {
             "label": "Affordable",
@@ -403,6 +541,10 @@ def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dic
         }
     )
     return rows
+
+
+def _tenth(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.1"))
 
 
 def committed_scenario(programme: Programme, *, as_at: dt.datetime) -> Scenario | None:

@@ -155,11 +155,22 @@ def rating_set(
     return row
 
 
-def _frozen_inputs(problem: Any, objective: str) -> dict[str, Any]:
+def _frozen_inputs(
+    problem: Any,
+    objective: str,
+    rows: list[selectors.CandidateRow],
+    capacity: dict[str, dict[FinancialYear, Decimal]],
+) -> dict[str, Any]:
+    by_ref = {row.work_package.reference: row for row in rows}
+
+    def _figures(by_year: dict[FinancialYear, Decimal]) -> dict[str, str]:
+        return {str(y): str(a.quantize(Decimal("0.001"))) for y, a in sorted(by_year.items())}
+
     return {
         "objective": objective,
         "cumulative": problem.cumulative,
         "budget": {str(y): str(a) for y, a in sorted(problem.budget.items())},
+        "capacity": {role: _figures(by_year) for role, by_year in sorted(capacity.items())},
         "candidates": [
             {
                 "ref": c.ref,
@@ -168,6 +179,11 @@ def _frozen_inputs(problem: Any, objective: str) -> dict[str, Any]:
                 "benefits": {str(y): str(a) for y, a in sorted(c.benefits.items())},
                 "starts": [str(y) for y in c.starts],
                 "force": c.force or "",
+                "carbon": _figures(by_ref[c.ref].carbon),
+                "demand": {
+                    role: _figures(by_year)
+                    for role, by_year in sorted(by_ref[c.ref].demand.items())
+                },
             }
             for c in problem.candidates
         ],
@@ -205,6 +221,25 @@ def scenario_create(
             )
         if force not in ("in", "out"):
             raise ValidationError(f"{ref}: force must be in or out, not {force!r}.")
+    out = {ref for ref, force in (forces or {}).items() if force == "out"}
+    late = [
+        (row, min(row.beyond))
+        for row in rows
+        if row.beyond and row.work_package.reference not in out
+    ]
+    if late and budget is None:
+        # The reserve adds nothing in later years: plan to the last year any package costs.
+        last = max(max(row.beyond) for row, _ in late)
+        more = last.start_year - years[-1].start_year
+        years = [*years, *(years[-1] + step for step in range(1, more + 1))]
+        rows = selectors.candidate_rows(programme, years)
+    elif late:
+        row, year = late[0]
+        raise ValidationError(
+            f"{row.work_package.reference} (cost {year}, from its {row.cost_source}): "
+            f"{year} is after the last budget year {max(budget or {})}; give a budget for "
+            f"{year} or force it out."
+        )
     try:
         problem = selectors.build_problem(
             rows,
@@ -224,7 +259,12 @@ def scenario_create(
             name=name,
             description=description,
             objective=objective,
-            inputs=_frozen_inputs(problem, objective),
+            inputs=_frozen_inputs(
+                problem,
+                objective,
+                rows,
+                selectors.team_capacity(programme, sorted(problem.budget)),
+            ),
             result=result.as_json(),
             frontier=frontier(problem, levels=21, gap=1e-3).as_json(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array, hstack, identity, vstack
 
 from openpmo.core.money import FinancialYear
@@ -220,20 +220,31 @@ def solve(
     else:
         objective = np.zeros(width)
     integrality = np.concatenate([np.ones(count), np.zeros(years + role_years)])
-    options: dict[str, float | bool] = {
-        "mip_rel_gap": form.gap if gap is None else gap,
-        "disp": False,
-    }
+    wanted = form.gap if gap is None else gap
+    options: dict[str, float | bool] = {"mip_rel_gap": wanted, "disp": False}
     limit = form.time_limit if time_limit is None else time_limit
     if limit is not None:
         options["time_limit"] = limit
+    bounds = Bounds(np.zeros(width), np.concatenate([upper_x, slack_budget, slack_capacity]))
+    constraints = LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper))
+    incumbent: _Incumbent | None = None
+    if maximise_value and not (allow_extra_budget or allow_extra_capacity):
+        incumbent = _lp_incumbent(objective, bounds, constraints, count)
+        if incumbent is not None and incumbent.gap <= wanted + 1e-12:
+            # The LP bound already proves the rounded plan within the accepted gap.
+            return _incumbent_solution(incumbent, width, count, years)
     result = milp(
         objective,
         integrality=integrality,
-        bounds=Bounds(np.zeros(width), np.concatenate([upper_x, slack_budget, slack_capacity])),
-        constraints=LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper)),
+        bounds=bounds,
+        constraints=constraints,
         options=options,
     )
+    if incumbent is not None and (
+        result.x is None or float(result.fun) > incumbent.objective + 1e-9
+    ):
+        # Stopped (time limit) before HiGHS found a plan as good as the rounded one.
+        return _incumbent_solution(incumbent, width, count, years)
     if result.x is None:
         empty = np.zeros(0)
         return Solution("infeasible", (), 0.0, 0.0, empty, empty)
@@ -248,4 +259,102 @@ def solve(
         gap=max(mip_gap, 0.0),
         extra_budget=np.maximum(x[count : count + years], 0.0),
         extra_capacity=np.maximum(x[count + years :], 0.0),
+    )
+
+
+@dataclass(frozen=True)
+class _Incumbent:
+    """A plan rounded from the LP relaxation, and how far it can be from the optimum."""
+
+    x: Vector  # the binary columns only
+    objective: float  # minimised (value negated)
+    bound: float  # the LP relaxation's objective: no plan does better
+    gap: float
+
+
+def _lp_incumbent(
+    objective: Vector, bounds: Bounds, constraints: LinearConstraint, count: int
+) -> _Incumbent | None:
+    """Solve the LP relaxation, keep the columns it sets to 1, then add columns greedily (most
+    chosen by the LP first, then most valuable) while every row still holds. ``None`` when the
+    LP is infeasible or the rounded plan misses a lower bound (a force in)."""
+    relaxed = linprog(
+        objective,
+        bounds=np.column_stack([bounds.lb, bounds.ub]),
+        method="highs",
+        **_as_inequalities(constraints),
+    )
+    if relaxed.status != 0 or relaxed.x is None:
+        return None
+    lp = relaxed.x[:count]
+    matrix = csr_array(constraints.A)
+    columns = matrix[:, :count].tocsc()
+    lower, upper = constraints.lb, constraints.ub
+    x = (lp > 1 - 1e-7).astype(np.float64)
+    activity = columns @ x
+    tolerance = 1e-7 * np.maximum(1.0, np.abs(upper))
+    # Rounding down can break "A needs B" (B was fractional): drop the needing side until none.
+    for _ in range(count):
+        broken = np.flatnonzero(activity > upper + tolerance)
+        if not len(broken):
+            break
+        for row in broken:
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            for column, coefficient in zip(
+                matrix.indices[start:end], matrix.data[start:end], strict=True
+            ):
+                if activity[row] <= upper[row] + tolerance[row]:
+                    break
+                if column < count and coefficient > 0 and x[column]:
+                    x[column] = 0.0
+                    activity -= columns[:, [column]].toarray().ravel()
+    else:  # pragma: no cover - each pass drops at least one column
+        return None
+    order = np.lexsort((objective[:count], -lp))
+    for column in order:
+        if x[column] or objective[column] >= 0 or bounds.ub[column] < 0.5:
+            continue
+        start, end = columns.indptr[column], columns.indptr[column + 1]
+        rows = columns.indices[start:end]
+        trial = activity[rows] + columns.data[start:end]
+        if np.all(trial <= upper[rows] + tolerance[rows]):
+            x[column] = 1.0
+            activity[rows] = trial
+    if np.any(activity < lower - 1e-7 * np.maximum(1.0, np.abs(lower))):
+        return None
+    value = float(objective[:count] @ x)
+    bound = float(relaxed.fun)
+    gap = (value - bound) / max(abs(value), 1e-9) if value < 0 else (0.0 if bound >= 0 else 1.0)
+    return _Incumbent(x, value, bound, max(gap, 0.0))
+
+
+def _as_inequalities(constraints: LinearConstraint) -> dict[str, object]:
+    """``lb <= A x <= ub`` as linprog's ``A_ub x <= b_ub`` and ``A_eq x = b_eq``."""
+    matrix = csr_array(constraints.A)
+    lower, upper = np.asarray(constraints.lb, float), np.asarray(constraints.ub, float)
+    equal = np.isfinite(lower) & np.isfinite(upper) & (lower == upper)
+    above = np.isfinite(upper) & ~equal
+    below = np.isfinite(lower) & ~equal
+    blocks = [matrix[above], -matrix[below]]
+    out: dict[str, object] = {
+        "A_ub": csr_array(vstack(blocks)),
+        "b_ub": np.concatenate([upper[above], -lower[below]]),
+    }
+    if equal.any():
+        out["A_eq"] = matrix[equal]
+        out["b_eq"] = upper[equal]
+    return out
+
+
+def _incumbent_solution(
+    incumbent: _Incumbent, width: int, count: int, years: int, *, gap: float | None = None
+) -> Solution:
+    shown = incumbent.gap if gap is None else gap
+    return Solution(
+        status="optimal" if shown <= 1e-9 else "feasible",
+        chosen=tuple(int(c) for c in np.flatnonzero(incumbent.x > 0.5)),
+        objective=incumbent.objective,
+        gap=shown,
+        extra_budget=np.zeros(years),
+        extra_capacity=np.zeros(width - count - years),
     )

@@ -117,6 +117,7 @@ class PlanningProblem:
         for role, years in self.capacity.items():
             for year, fte in years.items():
                 _not_negative(fte, f"capacity.{role}.{year}")
+                self._within_budget_years(year, f"capacity.{role}.{year}")
         if not ZERO <= self.delay_discount < 1:
             raise ValidationError("must be between 0 and 1", where="delay_discount")
         refs: set[str] = set()
@@ -152,11 +153,17 @@ class PlanningProblem:
                     for year, amount in candidate.cost_at(start).items()
                     if amount
                 )
+                and all(
+                    year in self.budget
+                    for by_year in candidate.demand_at(start).values()
+                    for year, fte in by_year.items()
+                    if fte
+                )
             )
             for start in candidate.starts:
                 if start not in starts:
                     notes.append(
-                        f"{candidate.ref} cannot start in {start}: its cost would run past "
+                        f"{candidate.ref} cannot start in {start}: its cost or demand would run past "
                         f"{max(self.budget)}, the last budget year"
                     )
             kept.append(
@@ -184,22 +191,26 @@ class PlanningProblem:
         for role, years in candidate.demand.items():
             for year, fte in years.items():
                 _not_negative(fte, f"{where}.demand.{role}.{year}")
+                if fte:
+                    self._within_budget_years(year, f"{where}.demand.{role}.{year}")
                 if year < first:
                     raise ValidationError(
                         f"is before the earliest start {first}",
                         where=f"{where}.demand.{role}.{year}",
                     )
+        for year, amount in candidate.cost.items():
+            if amount:
+                self._within_budget_years(year, f"{where}.cost.{year}")
         for start in candidate.starts:
             if start < min(self.budget):
                 raise ValidationError(
                     f"{start} is before the first budget year {min(self.budget)}",
                     where=f"{where}.start",
                 )
-        for year, amount in candidate.cost.items():
-            if amount and year not in self.budget:
+            if start > max(self.budget):
                 raise ValidationError(
-                    f"{year} is outside the budget years {min(self.budget)} to {max(self.budget)}",
-                    where=f"{where}.cost.{year}",
+                    f"{start} is after the last budget year {max(self.budget)}",
+                    where=f"{where}.start",
                 )
         for kind, links in (("needs", candidate.needs), ("excludes", candidate.excludes)):
             for other in links:
@@ -211,6 +222,13 @@ class PlanningProblem:
                     raise ValidationError("names the candidate itself", where=f"{where}.{kind}")
         if candidate.force not in (None, "in", "out"):
             raise ValidationError("must be in or out", where=f"{where}.force")
+
+    def _within_budget_years(self, year: FinancialYear, where: str) -> None:
+        if year not in self.budget:
+            raise ValidationError(
+                f"{year} is outside the budget years {min(self.budget)} to {max(self.budget)}",
+                where=where,
+            )
 
     def candidate(self, ref: str) -> Candidate:
         return self._by_ref[ref]
