@@ -52,7 +52,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openpmo.core.errors import CycleError, ValidationError
-from openpmo.core.schedule import _kernel
+from openpmo.core.schedule import _calendars, _kernel
 from openpmo.core.schedule._calendar import EPOCH, Calendar, _Timeline
 from openpmo.core.schedule._model import ConstraintType, LinkType, Network
 from openpmo.core.schedule._outline import expand_summary_links, parent_positions, roll_up
@@ -229,6 +229,14 @@ def schedule(
     unknown or duplicate tasks and :class:`~openpmo.core.errors.CycleError` (naming the tasks)
     when the links loop.
     """
+    if isinstance(network, Network) and _calendars.several(network, calendar):  # task calendars
+        return _calendars.schedule_on_calendars(
+            network,
+            calendar,
+            project_start,
+            minutes_per_day=minutes_per_day,
+            critical_slack_minutes=critical_slack_minutes,
+        )
     table = network if isinstance(network, NetworkArrays) else table_of(network)
     timeline = calendar.timeline(project_start.date())
     front = _Front(table, timeline, project_start)
