@@ -390,10 +390,11 @@ def programme_network(
     stand_ins: dict[int, int] = {}
     unscheduled: list[Any] = []
     leaves_of: dict[int, list[int]] = {}
-    starts = [plan.start for plan in plans if plan.start is not None]
+    # each work package's day starts on its own calendar (an imported file's may start earlier)
+    starts = [(plan.spec or spec).day_start(plan.start) for plan in plans if plan.start is not None]
     if project_start is not None:
-        starts.append(project_start)
-    start = spec.day_start(min(starts)) if starts else spec.day_start(dt.date.today())
+        starts.append(spec.day_start(project_start))
+    start = min(starts) if starts else spec.day_start(dt.date.today())
     delay = slip.weeks * WEEK_MINUTES if slip is not None else 0
 
     own_calendars: dict[CalendarSpec, Calendar] = {}
