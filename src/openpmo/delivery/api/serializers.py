@@ -184,8 +184,8 @@ class ScheduleCalendarSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="The file's calendar, one line a weekday or day"
     )
     programme_calendar = serializers.CharField()
-    target = serializers.ChoiceField(
-        choices=["programme", "file"], help_text="What POST would apply"
+    target = serializers.CharField(
+        help_text="What POST would apply: programme, or file (back to the file's own)"
     )
     moves = CalendarMoveSerializer(many=True)
     unchanged = serializers.IntegerField(help_text="Tasks whose dates would not change")

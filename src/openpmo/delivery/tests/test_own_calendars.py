@@ -232,3 +232,15 @@ def test_the_page_says_what_moves_and_the_owner_applies_it(client, role_user, im
     assert done.status_code == 302
     assert not WorkPackageSchedule.objects.get(work_package=imported).uses_own_calendar
     assert _shown(imported)[2][0] == dt.datetime(2026, 1, 2, 9)
+
+
+def test_the_calendar_endpoint_is_documented_in_the_openapi_schema(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    text = target.read_text(encoding="utf-8")
+    at = text.index("/api/work-packages/{id}/schedule/calendar/:")
+    entry = text[at : at + 3000]
+    assert "get:" in entry and "post:" in entry
+    assert "ScheduleCalendarApply" in entry and "ScheduleCalendar'" in entry
