@@ -64,12 +64,24 @@ class _Clock:
 
     def __init__(self, timeline: _Timeline) -> None:
         self.timeline = timeline
+        # dates repeat a great deal (the ends of working days): convert each once
+        self._walls: dict[int, int] = {}
+        self._values: dict[tuple[int, bool], int] = {}
 
     def wall(self, value: int) -> int:
-        return int(self.timeline.walls_of(np.array([value], np.int64))[0])
+        found = self._walls.get(value)
+        if found is None:
+            found = self._walls[value] = int(self.timeline.walls_of(np.array([value], np.int64))[0])
+        return found
 
     def value(self, wall: int, prefer_start: bool) -> int:
-        return int(self.timeline.values_of(np.array([wall], np.int64), prefer_start)[0])
+        key = (wall, prefer_start)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = int(
+                self.timeline.values_of(np.array([wall], np.int64), prefer_start)[0]
+            )
+        return found
 
     def values(self, walls: IntArray, prefer_start: bool, default: int) -> IntArray:
         out = np.full(walls.shape[0], default, np.int64)
@@ -157,6 +169,7 @@ class _Dates:
         groups: dict[int, tuple[_Clock, list[int]]] = {}
         for k, clock in enumerate(clock_of):
             groups.setdefault(id(clock), (clock, []))[1].append(k)
+        self.groups = [(clock, np.array(members, np.int64)) for clock, members in groups.values()]
         for clock, members in groups.values():
             at = np.array(members, np.int64)
 
@@ -214,6 +227,14 @@ class _Dates:
 
     # -- conversions between clocks -------------------------------------------------------------
 
+    def walls(self, values: list[int]) -> IntArray:
+        """Wall-clock minutes of every task's date, each on its own clock (one call a clock)."""
+        out = np.zeros(self.n, np.int64)
+        column = np.asarray(values, np.int64)
+        for clock, members in self.groups:
+            out[members] = clock.timeline.walls_of(column[members])
+        return out
+
     @staticmethod
     def _convert(value: int, source: _Clock, target: _Clock, prefer_start: bool) -> int:
         if source is target or value in (_NB, _NA):
@@ -270,7 +291,7 @@ class _Dates:
                 ef = clock.value(self.wall_ef[k], False)
             self.es[k], self.ef[k] = es, ef
         if self.n:
-            walls = [self.clock_of[k].wall(self.ef[k]) for k in range(self.n)]
+            walls = self.walls(self.ef).tolist()
             last = max(range(self.n), key=lambda k: (walls[k], self.ef[k]))
             self.finish_wall = walls[last]
             self.finish_value = self.ef[last]
@@ -367,7 +388,7 @@ class _Dates:
         total, free = self._slack()
         walls = [np.zeros(size, np.int64) for _ in range(4)]
         for column, values in zip(walls, (self.es, self.ef, self.ls, self.lf), strict=True):
-            column[leaves] = [self.clock_of[k].wall(v) for k, v in enumerate(values)]
+            column[leaves] = self.walls(values)
         held = self._held()
         es_wall, ef_wall, ls_wall, lf_wall = walls
         total_all = np.zeros(size, np.int64)
