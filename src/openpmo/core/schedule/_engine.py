@@ -32,8 +32,9 @@ Microsoft Project behaviours modelled here (each checked against files Project s
   wall-clock times (a 1-elapsed-month task from 25 March 08:00 ends 24 April 08:00) and its
   slack is calendar time, as Project reports it.
 
-Not modelled (named as known gaps in the tests where a shared file shows them): task and
-resource calendars (everything runs on the project calendar), split tasks, levelling delay,
+Task calendars (``Task.calendar``) go through ``_calendars`` when a task names one other than
+the schedule's. Not modelled (named as known gaps in the tests where a shared file shows them):
+resource calendars (the task's or project calendar is used), split tasks, levelling delay,
 progress (actual dates), as-late-as-possible, FF/SF links into and SS/SF links out of summary
 tasks (refused). A summary that ends with an elapsed task in non-working time shows the nearest
 working boundary. Percentage lags are read from MSPDI as LinkLag / 10 percent.
