@@ -398,9 +398,12 @@ def programme_network(
     delay = slip.weeks * WEEK_MINUTES if slip is not None else 0
 
     own_calendars: dict[CalendarSpec, Calendar] = {}
+    day_of: dict[int, int] = {}
+    """work package id -> minutes in a working day of the calendar its schedule runs on"""
     for plan in plans:
         wp = plan.work_package
         plan_spec = plan.spec or spec
+        day_of[wp.pk] = plan_spec.minutes_per_day
         own: Calendar | None = None
         if plan_spec != spec:
             own = own_calendars.get(plan_spec)
@@ -492,7 +495,9 @@ def programme_network(
             predecessor=source,
             successor=target,
             type=LinkType.FS,
-            lag_minutes=dependency.lag_days * minutes_per_day,
+            # a lag counts on the successor's calendar (its working day)
+            lag_minutes=dependency.lag_days
+            * day_of.get(dependency.to_work_package_id, minutes_per_day),
         )
         interdependency_links[dependency.pk] = link
         if slip is not None and slip.work_package_id == dependency.to_work_package_id and delay:

@@ -178,6 +178,22 @@ def test_a_schedule_without_a_calendar_of_its_own_or_already_on_it_is_refused(pm
         services.schedule_calendar_apply(actor=pmo, work_package=other, use="programme")
 
 
+def test_an_interdependency_lag_counts_working_days_of_the_imported_plans_own_calendar(
+    pmo, imported
+):
+    from openpmo.delivery.tests.factories import InterdependencyFactory, chain
+
+    provider = WorkPackageFactory(strand=imported.strand, reference="WP-FIRST")
+    # three council days: Monday 29 to Wednesday 31 December 2025, 17:30
+    chain(provider, 3, start=dt.date(2025, 12, 29))
+    InterdependencyFactory(from_work_package=provider, to_work_package=imported, lag_days=1)
+    programme = selectors.programme_schedule(imported.strand.pillar.programme)
+    assert programme.row_for(provider.pk).finish == dt.datetime(2025, 12, 31, 17, 30)
+    # one working day of the file's calendar (8 hours, 1 January worked) after Wednesday 17:30
+    assert programme.row_for(imported.pk).start == dt.datetime(2026, 1, 1, 17, 30)
+    assert _shown(imported)[1][0] == dt.datetime(2026, 1, 1, 17, 30)
+
+
 # -- the page and the API --------------------------------------------------------------------------
 
 
