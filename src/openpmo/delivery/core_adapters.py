@@ -234,6 +234,15 @@ def spec_from_json(data: dict[str, Any]) -> CalendarSpec:
     )
 
 
+def _same_time(one: Calendar, other: Calendar) -> bool:
+    """The two calendars work the same hours on the same days (names apart)."""
+
+    def days_off(calendar: Calendar) -> list[tuple[Any, ...]]:
+        return [(e.first, e.last, e.intervals) for e in calendar.exceptions]
+
+    return one.week == other.week and days_off(one) == days_off(other)
+
+
 def _constraint_moment(spec: CalendarSpec, row: Any) -> dt.datetime | None:
     if row.constraint == Constraint.AS_SOON_AS_POSSIBLE or row.constraint_date is None:
         return None
@@ -397,7 +406,7 @@ def programme_network(
     start = min(starts) if starts else spec.day_start(dt.date.today())
     delay = slip.weeks * WEEK_MINUTES if slip is not None else 0
 
-    own_calendars: dict[CalendarSpec, Calendar] = {}
+    own_calendars: dict[CalendarSpec, Calendar | None] = {}
     day_of: dict[int, int] = {}
     """work package id -> minutes in a working day of the calendar its schedule runs on"""
     for plan in plans:
@@ -406,9 +415,13 @@ def programme_network(
         day_of[wp.pk] = plan_spec.minutes_per_day
         own: Calendar | None = None
         if plan_spec != spec:
-            own = own_calendars.get(plan_spec)
-            if own is None:
-                own = own_calendars[plan_spec] = calendar_of(plan_spec)
+            if plan_spec not in own_calendars:
+                found = calendar_of(plan_spec)
+                # a file's calendar with the programme's working time (the names of its days
+                # off aside) is the programme's: the programme keeps one calendar (and the
+                # engine its fast single-calendar path)
+                own_calendars[plan_spec] = None if _same_time(found, calendar) else found
+            own = own_calendars[plan_spec]
         has_work = any(row.kind != TaskKind.SUMMARY for row in plan.tasks)
         if plan.start is None or (not has_work and plan.finish is None):
             unscheduled.append(wp)

@@ -194,6 +194,34 @@ def test_an_interdependency_lag_counts_working_days_of_the_imported_plans_own_ca
     assert _shown(imported)[1][0] == dt.datetime(2026, 1, 1, 17, 30)
 
 
+def test_a_file_on_the_programme_calendars_hours_keeps_the_programme_on_one_calendar(
+    pmo, programme_tree
+):
+    """Days off lose their names in MSPDI: a file written on the council calendar (as the demo's
+    are) is scheduled on the programme calendar, so the engine keeps its one-calendar path."""
+    from openpmo.core.schedule import Network, Project, Task, write_mspdi
+    from openpmo.delivery import core_adapters, scheduling
+
+    spec = scheduling.default_calendar_spec()
+    project = Project(
+        name="Council plan",
+        start=spec.day_start(dt.date(2025, 12, 29)),
+        calendar=core_adapters.calendar_of(spec),
+        network=Network((Task(1, "Work", 3 * 450),)),
+        minutes_per_day=450,
+    )
+    services.schedule_import_mspdi(
+        actor=pmo, work_package=programme_tree, data=write_mspdi(project)
+    )
+    built = scheduling.build(scheduling.load(programme_tree.strand.pillar.programme))
+    assert all(task.calendar is None for task in built.network.tasks)
+    # Monday 29, Tuesday 30 and Wednesday 31 December, then the bank holiday is not worked
+    assert _shown(programme_tree)[1] == (
+        dt.datetime(2025, 12, 29, 9),
+        dt.datetime(2025, 12, 31, 17, 30),
+    )
+
+
 # -- the page and the API --------------------------------------------------------------------------
 
 
