@@ -261,6 +261,8 @@ def test_the_api_previews_applies_and_reverts(role_user, imported):
 def test_the_page_says_what_moves_and_the_owner_applies_it(client, role_user, imported):
     url = reverse("delivery:work-package-calendar", args=[imported.pk])
     client.force_login(role_user(Role.VIEWER))
+    schedule_page = client.get(reverse("delivery:work-package-schedule", args=[imported.pk]))
+    assert "Estándar (the imported file's own calendar)" in schedule_page.content.decode()
     page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
