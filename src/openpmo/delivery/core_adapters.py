@@ -33,6 +33,7 @@ from openpmo.core.schedule import (
     Network,
     Project,
     Task,
+    WorkingInterval,
 )
 from openpmo.delivery.choices import FINISH_CONSTRAINTS, Constraint, TaskKind
 from openpmo.delivery.choices import LinkType as LinkChoice
@@ -59,28 +60,55 @@ def _minute(moment: dt.time) -> int:
     return moment.hour * 60 + moment.minute
 
 
+Periods = tuple[tuple[dt.time, dt.time], ...]
+
+
 @dataclass(frozen=True)
 class CalendarSpec:
-    """What the programme calendar row holds (so a default works with no row saved yet)."""
+    """What the programme calendar row holds (so a default works with no row saved yet), or a
+    schedule's own calendar as an imported file gave it.
+
+    A file's calendar may have different hours on each weekday (``week``, Monday first) and
+    exceptions that are worked (``worked``: name, first and last day, periods; none is a day
+    off, in the file's order, the last matching one winning); ``day_minutes`` is then the
+    file's day length. The programme calendar leaves these empty.
+    """
 
     name: str
     working_days: tuple[int, ...]
-    periods: tuple[tuple[dt.time, dt.time], ...]
+    periods: Periods
     exceptions: tuple[tuple[str, dt.date, dt.date], ...] = ()
+    week: tuple[Periods, ...] = ()
+    worked: tuple[tuple[str, dt.date, dt.date, Periods], ...] = ()
+    day_minutes: int = 0
 
     @property
     def minutes_per_day(self) -> int:
+        if self.day_minutes:
+            return self.day_minutes
         return sum(_minute(end) - _minute(start) for start, end in self.periods)
 
     @property
     def minutes_per_week(self) -> int:
         return self.minutes_per_day * len(self.working_days)
 
+    def _periods_on(self, day: dt.date) -> Periods:
+        if self.week and self.week[day.weekday()]:
+            return self.week[day.weekday()]
+        return self.periods
+
     def day_start(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, self.periods[0][0])
+        return dt.datetime.combine(day, self._periods_on(day)[0][0])
 
     def day_end(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, self.periods[-1][1])
+        end = self._periods_on(day)[-1][1]
+        if end == dt.time(0):  # a period to midnight ends at the start of the next day
+            return dt.datetime.combine(day + dt.timedelta(days=1), end)
+        return dt.datetime.combine(day, end)
+
+    def describe(self) -> list[str]:
+        """One line per weekday and one per exception, as a person reads them."""
+        return _describe(self)
 
 
 def calendar_spec(row: Any, exceptions: Iterable[Any] = ()) -> CalendarSpec:
@@ -94,6 +122,15 @@ def calendar_spec(row: Any, exceptions: Iterable[Any] = ()) -> CalendarSpec:
 
 
 def calendar_of(spec: CalendarSpec) -> Calendar:
+    if spec.week:
+        return Calendar(
+            week=tuple(_intervals(day) for day in spec.week),
+            exceptions=tuple(
+                CalendarException(first=first, last=last, intervals=_intervals(periods), name=name)
+                for name, first, last, periods in spec.worked
+            ),
+            name=spec.name,
+        )
     return Calendar.standard(
         hours=spec.periods,
         working_days=spec.working_days,
@@ -105,6 +142,107 @@ def calendar_of(spec: CalendarSpec) -> Calendar:
     )
 
 
+def _intervals(periods: Periods) -> tuple[WorkingInterval, ...]:
+    return tuple(WorkingInterval.of(start, end) for start, end in periods)
+
+
+def _hhmm(moment: dt.time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _periods_text(periods: Periods) -> str:
+    return ", ".join(f"{_hhmm(a)}-{'24:00' if b == dt.time(0) else _hhmm(b)}" for a, b in periods)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _describe(spec: CalendarSpec) -> list[str]:
+    week = spec.week or tuple(spec.periods if day in spec.working_days else () for day in range(7))
+    lines = [
+        f"{name}: {_periods_text(p) or 'not worked'}"
+        for name, p in zip(_WEEKDAYS, week, strict=True)
+    ]
+    exceptions = [(n, a, b, ()) for n, a, b in spec.exceptions] + list(spec.worked)
+    for name, first, last, periods in exceptions:
+        when = f"{first:%-d %b %Y}" if first == last else f"{first:%-d %b %Y} to {last:%-d %b %Y}"
+        hours = _periods_text(periods) if periods else "not worked"
+        lines.append(f"{when}{f' ({name})' if name else ''}: {hours}")
+    return lines
+
+
+def _time_of(minute: int) -> dt.time:
+    return dt.time(0) if minute >= 24 * 60 else dt.time(minute // 60, minute % 60)
+
+
+def spec_of_calendar(calendar: Calendar, minutes_per_day: int) -> CalendarSpec:
+    """The spec of a calendar read from a file, with the file's day length."""
+    week = tuple(tuple((_time_of(i.start), _time_of(i.end)) for i in day) for day in calendar.week)
+    first_working = next(day for day in week if day)
+    return CalendarSpec(
+        name=calendar.name[:100] or "Project calendar",
+        working_days=tuple(k for k, day in enumerate(week) if day),
+        periods=first_working,
+        week=week,
+        worked=tuple(
+            (
+                e.name[:100],
+                e.first,
+                e.last,
+                tuple((_time_of(i.start), _time_of(i.end)) for i in e.intervals),
+            )
+            for e in calendar.exceptions
+        ),
+        day_minutes=minutes_per_day,
+    )
+
+
+def spec_to_json(spec: CalendarSpec) -> dict[str, Any]:
+    """A schedule's own calendar as stored (``WorkPackageSchedule.own_calendar``)."""
+
+    def periods(value: Periods) -> list[list[str]]:
+        return [[_hhmm(a), _hhmm(b)] for a, b in value]
+
+    return {
+        "name": spec.name,
+        "minutes_per_day": spec.minutes_per_day,
+        "week": [periods(day) for day in (spec.week or ())],
+        "exceptions": [
+            [name, first.isoformat(), last.isoformat(), periods(p)]
+            for name, first, last, p in spec.worked
+        ],
+    }
+
+
+def spec_from_json(data: dict[str, Any]) -> CalendarSpec:
+    """The spec of a stored own calendar (see ``spec_to_json``)."""
+
+    def periods(value: list[list[str]]) -> Periods:
+        return tuple((dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in value)
+
+    week = tuple(periods(day) for day in data["week"])
+    return CalendarSpec(
+        name=data["name"],
+        working_days=tuple(k for k, day in enumerate(week) if day),
+        periods=next(day for day in week if day),
+        week=week,
+        worked=tuple(
+            (name, dt.date.fromisoformat(first), dt.date.fromisoformat(last), periods(p))
+            for name, first, last, p in data["exceptions"]
+        ),
+        day_minutes=int(data["minutes_per_day"]),
+    )
+
+
+def _same_time(one: Calendar, other: Calendar) -> bool:
+    """The two calendars work the same hours on the same days (names apart)."""
+
+    def days_off(calendar: Calendar) -> list[tuple[Any, ...]]:
+        return [(e.first, e.last, e.intervals) for e in calendar.exceptions]
+
+    return one.week == other.week and days_off(one) == days_off(other)
+
+
 def _constraint_moment(spec: CalendarSpec, row: Any) -> dt.datetime | None:
     if row.constraint == Constraint.AS_SOON_AS_POSSIBLE or row.constraint_date is None:
         return None
@@ -113,8 +251,16 @@ def _constraint_moment(spec: CalendarSpec, row: Any) -> dt.datetime | None:
     return spec.day_start(row.constraint_date)
 
 
-def task_of(row: Any, spec: CalendarSpec, *, uid: int, parent: int | None) -> Task:
-    """The engine's task for a ``ScheduleTask`` row (``uid``/``parent`` as the network numbers them)."""
+def task_of(
+    row: Any,
+    spec: CalendarSpec,
+    *,
+    uid: int,
+    parent: int | None,
+    calendar: Calendar | None = None,
+) -> Task:
+    """The engine's task for a ``ScheduleTask`` row (``uid``/``parent`` as the network numbers
+    them); ``calendar``, when given, is the task's own (its schedule's, not the programme's)."""
     manual = bool(row.manual) and row.kind != TaskKind.SUMMARY
     return Task(
         uid=uid,
@@ -135,6 +281,7 @@ def task_of(row: Any, spec: CalendarSpec, *, uid: int, parent: int | None) -> Ta
         constraint=CONSTRAINTS[Constraint(row.constraint)],
         constraint_date=_constraint_moment(spec, row),
         elapsed=bool(row.elapsed),
+        calendar=calendar,
     )
 
 
@@ -209,6 +356,8 @@ class WorkPackagePlan:
     finish: dt.date | None = None
     tasks: list[Any] = field(default_factory=list)
     links: list[Any] = field(default_factory=list)
+    spec: CalendarSpec | None = None
+    """the calendar its schedule runs on, when not the programme's (a file's own)"""
 
 
 @dataclass
@@ -250,14 +399,29 @@ def programme_network(
     stand_ins: dict[int, int] = {}
     unscheduled: list[Any] = []
     leaves_of: dict[int, list[int]] = {}
-    starts = [plan.start for plan in plans if plan.start is not None]
+    # each work package's day starts on its own calendar (an imported file's may start earlier)
+    starts = [(plan.spec or spec).day_start(plan.start) for plan in plans if plan.start is not None]
     if project_start is not None:
-        starts.append(project_start)
-    start = spec.day_start(min(starts)) if starts else spec.day_start(dt.date.today())
+        starts.append(spec.day_start(project_start))
+    start = min(starts) if starts else spec.day_start(dt.date.today())
     delay = slip.weeks * WEEK_MINUTES if slip is not None else 0
 
+    own_calendars: dict[CalendarSpec, Calendar | None] = {}
+    day_of: dict[int, int] = {}
+    """work package id -> minutes in a working day of the calendar its schedule runs on"""
     for plan in plans:
         wp = plan.work_package
+        plan_spec = plan.spec or spec
+        day_of[wp.pk] = plan_spec.minutes_per_day
+        own: Calendar | None = None
+        if plan_spec != spec:
+            if plan_spec not in own_calendars:
+                found = calendar_of(plan_spec)
+                # a file's calendar with the programme's working time (the names of its days
+                # off aside) is the programme's: the programme keeps one calendar (and the
+                # engine its fast single-calendar path)
+                own_calendars[plan_spec] = None if _same_time(found, calendar) else found
+            own = own_calendars[plan_spec]
         has_work = any(row.kind != TaskKind.SUMMARY for row in plan.tasks)
         if plan.start is None or (not has_work and plan.finish is None):
             unscheduled.append(wp)
@@ -274,7 +438,8 @@ def programme_network(
                 name=f"{wp.reference} may start",
                 milestone=True,
                 constraint=ConstraintType.START_NO_EARLIER_THAN,
-                constraint_date=spec.day_start(plan.start),
+                constraint_date=plan_spec.day_start(plan.start),
+                calendar=own,
             )
         )
         tasks.append(Task(uid=summary, name=f"{wp.reference} {wp.name}", summary=True))
@@ -292,7 +457,7 @@ def programme_network(
             for row in plan.tasks:
                 uid = task_uid[row.pk]
                 parent = task_uid[row.parent_id] if row.parent_id else summary
-                tasks.append(task_of(row, spec, uid=uid, parent=parent))
+                tasks.append(task_of(row, plan_spec, uid=uid, parent=parent, calendar=own))
                 if row.kind != TaskKind.SUMMARY:
                     leaves.append(uid)
             links.extend(
@@ -343,7 +508,9 @@ def programme_network(
             predecessor=source,
             successor=target,
             type=LinkType.FS,
-            lag_minutes=dependency.lag_days * minutes_per_day,
+            # a lag counts on the successor's calendar (its working day)
+            lag_minutes=dependency.lag_days
+            * day_of.get(dependency.to_work_package_id, minutes_per_day),
         )
         interdependency_links[dependency.pk] = link
         if slip is not None and slip.work_package_id == dependency.to_work_package_id and delay:

@@ -146,6 +146,24 @@ class WorkPackageSchedule(models.Model):
         max_length=300, blank=True, help_text="e.g. imported from a Microsoft Project file"
     )
     is_illustrative = models.BooleanField(default=False)
+    own_calendar = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The project calendar of the imported file (weekly hours and exceptions)",
+    )
+    uses_own_calendar = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Scheduled on the file's own calendar (otherwise on the programme calendar)",
+    )
+    file_durations = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Durations and lags as the file gave them, kept while the programme calendar "
+        "is applied so that going back to the file's calendar restores them exactly",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -163,7 +181,8 @@ class ScheduleTask(models.Model):
     """A task, milestone or summary task of one work package's schedule.
 
     ``uid`` identifies the task within its schedule (Microsoft Project's UID, kept on import and
-    export). Durations are working minutes on the programme calendar (shown in working days).
+    export). Durations are working minutes on the calendar the schedule runs on (the programme's,
+    or an imported file's own), shown in working days.
     A manually scheduled task keeps its ``start`` and ``finish``; others are computed.
     """
 

@@ -5,6 +5,7 @@
 | change the programme calendar | PMO |
 | change a work package's schedule (tasks, milestones, links, MS Project import) | PMO, the sponsor of its pillar, its owner when they hold the Work package manager role |
 | record that a milestone was achieved (date and evidence) | the same as a schedule change |
+| apply the programme calendar to an imported schedule, or go back to the file's own | PMO, the work package's owner when they hold the Work package manager role |
 | add, change or close an interdependency | PMO, or the sponsor of the pillar of either work package |
 | view schedules, the Gantt chart, slippage impact, the register, exports | any signed-in user |
 """
@@ -64,6 +65,10 @@ rules.add_perm("delivery.view_schedule", is_signed_in)
 rules.add_perm("delivery.change_calendar", is_pmo)
 rules.add_perm("delivery.change_schedule", schedule_editor)
 rules.add_perm("delivery.record_milestone", schedule_editor)
+rules.add_perm(
+    "delivery.change_schedule_calendar",
+    is_pmo | (is_work_package_manager & owns_work_package_of_schedule),
+)
 rules.add_perm("delivery.view_interdependency", is_signed_in)
 rules.add_perm("delivery.add_interdependency", is_pmo | is_pillar_sponsor)
 rules.add_perm(

@@ -73,6 +73,16 @@ def calendar_spec_for(programme: Programme | None) -> CalendarSpec:
     return core_adapters.calendar_spec(row, row.exceptions.all())
 
 
+def schedule_spec(
+    schedule_row: WorkPackageSchedule | None, programme_spec: CalendarSpec
+) -> CalendarSpec:
+    """The calendar a work package's schedule runs on: the imported file's own while it keeps
+    it, else the programme's."""
+    if schedule_row is not None and schedule_row.uses_own_calendar and schedule_row.own_calendar:
+        return core_adapters.spec_from_json(schedule_row.own_calendar)
+    return programme_spec
+
+
 def _engine_calendar(spec: CalendarSpec) -> Calendar:
     return core_adapters.calendar_of(spec)
 
@@ -231,8 +241,8 @@ def run_project(project: EngineProject) -> ScheduleResult:
 
 def export_work_package_mspdi(work_package: WorkPackage) -> bytes:
     """Microsoft Project XML of the work package's schedule (with computed dates)."""
-    spec = calendar_spec_for(work_package.strand.pillar.programme)
     schedule_row = schedule_get(work_package)
+    spec = schedule_spec(schedule_row, calendar_spec_for(work_package.strand.pillar.programme))
     if schedule_row is None:
         schedule_row = WorkPackageSchedule(
             work_package=work_package, start=_register_start(work_package) or dt.date.today()
@@ -329,7 +339,9 @@ def inputs_fingerprint(programme: Programme, spec: CalendarSpec) -> str:
     schedules = list(
         WorkPackageSchedule.objects.filter(work_package__strand__pillar__programme=programme)
         .order_by("pk")
-        .values_list("pk", "work_package_id", "version", "start")
+        .values_list(
+            "pk", "work_package_id", "version", "start", "uses_own_calendar", "own_calendar"
+        )
     )
     in_programme = Q(schedule_id__in=[row[0] for row in schedules])
     tasks = ScheduleTask.objects.filter(in_programme).aggregate(n=Count("pk"), top=Max("pk"))
@@ -419,6 +431,7 @@ def load(programme: Programme) -> Loaded:
                     finish=_register_finish(wp),
                     tasks=ordered,
                     links=links_by_schedule.get(schedule_row.pk, []),
+                    spec=schedule_spec(schedule_row, register.spec),
                 )
             )
         else:

@@ -30,6 +30,7 @@ from openpmo.delivery.scheduling import (
     milestones_of,
     run_project,
     schedule_get,
+    schedule_spec,
     work_package_project,
     working_days_between,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "calendar_exceptions",
     "calendar_get",
     "calendar_spec_for",
+    "schedule_spec",
     "check_programme",
     "default_calendar_spec",
     "export_programme_mspdi",

@@ -22,7 +22,7 @@ from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import read_mspdi
-from openpmo.delivery import core_adapters, scheduling, stored_schedules
+from openpmo.delivery import core_adapters, own_calendars, scheduling, stored_schedules
 from openpmo.delivery.bank_holidays import ENGLAND_AND_WALES
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.models import (
@@ -221,7 +221,9 @@ def _verify(schedule: WorkPackageSchedule) -> None:
 
 def _verify_alone(schedule: WorkPackageSchedule) -> None:
     work_package = schedule.work_package
-    spec = scheduling.calendar_spec_for(_programme_of(work_package))
+    spec = scheduling.schedule_spec(
+        schedule, scheduling.calendar_spec_for(_programme_of(work_package))
+    )
     tasks = list(ScheduleTask.objects.filter(schedule=schedule))
     links = list(ScheduleLink.objects.filter(schedule=schedule))
     try:
@@ -379,7 +381,10 @@ def schedule_import_mspdi(
     The file is read with defusedxml (document type declarations, entity expansion and external
     entities refused); a malformed or hostile file, a wrong root, a task without a UID, a link to
     an unknown task, a loop or a link the engine cannot schedule is refused with the engine's
-    message and nothing is saved. Durations keep their working *days* on the programme calendar.
+    message and nothing is saved. The schedule keeps the file's own project calendar (weekly
+    hours and exceptions) and runs on it, so its dates are the file's; durations and lags are
+    kept as the file gives them. Applying the programme calendar instead is a separate, explicit
+    step (``schedule_calendar_apply``).
     Interdependencies that named a milestone keep it when the file has a milestone of the same
     UID; otherwise they fall back to the whole work package (and that change is audited).
     """
@@ -388,8 +393,8 @@ def schedule_import_mspdi(
         project = read_mspdi(data)
     except OpenPMOError as error:
         raise _refuse(error, "The file could not be imported: ") from None
-    spec = scheduling.calendar_spec_for(_programme_of(work_package))
-    imported = core_adapters.rows_from_project(project, spec)
+    own = core_adapters.spec_of_calendar(project.calendar, project.minutes_per_day)
+    imported = core_adapters.rows_from_project(project, own)
     schedule = schedule_ensure(actor=actor, work_package=work_package, start=imported.start)
     schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
     before = snapshot(schedule)
@@ -476,6 +481,9 @@ def schedule_import_mspdi(
         )
     digest = hashlib.sha256(data).hexdigest()
     schedule.start = imported.start
+    schedule.own_calendar = core_adapters.spec_to_json(own)
+    schedule.uses_own_calendar = True
+    schedule.file_durations = None
     schedule.source = (
         f"Imported from {file_name or 'a Microsoft Project file'} "
         f"({len(imported.tasks)} tasks, {len(imported.links)} links)"
@@ -489,9 +497,78 @@ def schedule_import_mspdi(
         file_name=file_name,
         sha256=digest,
         durations_rescaled=imported.scaled,
+        calendar=f"the file's own ({own.name})",
     )
     audit_record(actor=actor, action="schedule.imported", obj=schedule, before=before, after=after)
     return schedule
+
+
+@transaction.atomic
+def schedule_calendar_apply(
+    *,
+    actor: Any,
+    work_package: WorkPackage,
+    use: str,
+    expected_version: int | None = None,
+) -> own_calendars.CalendarChoice:
+    """Schedule an imported work package on the programme calendar (``use="programme"``) or back
+    on its file's own calendar (``use="file"``), in one transaction, audited with every task that
+    moved (old and new dates). Working days are kept (see ``own_calendars``). Only the PMO or the
+    work package's manager may; refused (nothing changed) for a schedule with no calendar of its
+    own, or one already on the calendar asked for. Returns what moved."""
+    require(
+        actor,
+        "delivery.change_schedule_calendar",
+        work_package,
+        message="Only the PMO or this work package's manager can change its calendar.",
+    )
+    if use not in (own_calendars.PROGRAMME, own_calendars.FILE):
+        raise ValidationError(
+            {"use": f"Choose {own_calendars.PROGRAMME!r} or {own_calendars.FILE!r}, not {use!r}."}
+        )
+    found = WorkPackageSchedule.objects.filter(work_package=work_package).first()
+    if found is None or not found.own_calendar:
+        raise ValidationError(
+            "This schedule has no calendar of its own (it was not imported from a Microsoft "
+            "Project file): it runs on the programme calendar already."
+        )
+    schedule = lock_for_update(WorkPackageSchedule, found.pk, expected_version=expected_version)
+    to_programme = use == own_calendars.PROGRAMME
+    if schedule.uses_own_calendar != to_programme:
+        where = "the programme calendar" if to_programme else "its file's own calendar"
+        raise ValidationError({"use": f"This schedule already runs on {where}."})
+    choice = own_calendars.choice_of(work_package)
+    if choice.error:
+        raise ValidationError(f"The programme could not be scheduled: {choice.error}")
+    programme_spec = scheduling.calendar_spec_for(_programme_of(work_package))
+    tasks = list(ScheduleTask.objects.filter(schedule=schedule))
+    links = list(ScheduleLink.objects.filter(schedule=schedule))
+    task_minutes, link_minutes, keep = own_calendars.durations_for(
+        schedule, tasks, links, to_programme=to_programme, programme=programme_spec
+    )
+    before = snapshot(schedule)
+    for task in tasks:
+        task.duration_minutes = task_minutes.get(task.pk, task.duration_minutes)
+    for link in links:
+        link.lag_minutes = link_minutes.get(link.pk, link.lag_minutes)
+    ScheduleTask.objects.bulk_update(tasks, ["duration_minutes"])
+    ScheduleLink.objects.bulk_update(links, ["lag_minutes"])
+    schedule.uses_own_calendar = not to_programme
+    schedule.file_durations = keep
+    save_validated(schedule)
+    _verify(schedule)
+    after = snapshot(schedule)
+    after.update(
+        calendar=choice.target_name,
+        previous_calendar=choice.current_name,
+        moved=[move.as_json() for move in choice.moves],
+        unchanged=choice.unchanged,
+    )
+    action = (
+        "schedule.programme_calendar_applied" if to_programme else "schedule.own_calendar_restored"
+    )
+    audit_record(actor=actor, action=action, obj=schedule, before=before, after=after)
+    return choice
 
 
 @transaction.atomic

@@ -49,6 +49,7 @@ from openpmo.delivery.scheduling import (
     run,
     run_project,
     schedule_get,
+    schedule_spec,
     work_package_project,
     working_days_between,
 )
@@ -429,8 +430,8 @@ def work_package_schedule(work_package: WorkPackage) -> WorkPackageScheduleView:
     """The work package's tasks with their dates and slack as the programme schedule stores
     them (so its finish is the one the Gantt chart, the reports and the API show)."""
     programme = work_package.strand.pillar.programme
-    spec = calendar_spec_for(programme)
     schedule_row = schedule_get(work_package)
+    spec = schedule_spec(schedule_row, calendar_spec_for(programme))
     view = WorkPackageScheduleView(work_package=work_package, schedule=schedule_row, spec=spec)
     if schedule_row is None:
         return view

@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("work-packages/<int:pk>/", views.work_package_schedule, name="work-package-schedule"),
     path("work-packages/<int:pk>/start/", views.schedule_start_edit, name="schedule-start"),
+    path(
+        "work-packages/<int:pk>/calendar/",
+        views.work_package_calendar,
+        name="work-package-calendar",
+    ),
     path("work-packages/<int:pk>/tasks/new/", views.task_create, name="task-create"),
     path("work-packages/<int:pk>/links/new/", views.link_create, name="link-create"),
     path("work-packages/<int:pk>/import/", views.schedule_import, name="schedule-import"),

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from openpmo.common.services import ConflictError
-from openpmo.delivery import selectors, services, stored_schedules
+from openpmo.delivery import own_calendars, selectors, services, stored_schedules
 from openpmo.delivery.charts import GanttArrow, GanttMilestone, GanttRow, gantt_svg
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.forms import (
@@ -372,6 +372,39 @@ def work_package_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def work_package_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which calendar the schedule runs on (an imported file's own, or the programme's), what
+    applying the other would move, and (PMO or the package's manager) applying it."""
+    wp = _work_package(pk)
+    can_change = request.user.has_perm("delivery.change_schedule_calendar", wp)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(
+                "Only the PMO or this work package's manager can change its calendar."
+            )
+        use = request.POST.get("use", "")
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            services.schedule_calendar_apply(
+                actor=request.user, work_package=wp, use=use, expected_version=version
+            )
+        except (ValidationError, ConflictError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect(reverse("delivery:work-package-calendar", args=[wp.pk]))
+        choice = own_calendars.choice_of(wp)
+        messages.success(request, f"{wp.reference} now runs on {choice.current_name}")
+        return redirect(_wp_url(wp))
+    choice = own_calendars.choice_of(wp)
+    return render(
+        request,
+        "delivery/work_package_calendar.html",
+        {"work_package": wp, "choice": choice, "can_change": can_change},
+    )
+
+
 def _require_schedule_editor(request: HttpRequest, wp: WorkPackage) -> None:
     if not request.user.has_perm("delivery.change_schedule", wp):
         raise PermissionDenied(
@@ -411,9 +444,11 @@ def _wp_url(wp: WorkPackage) -> str:
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     wp = _work_package(pk)
     _require_schedule_editor(request, wp)
-    spec = selectors.calendar_spec_for(wp.strand.pillar.programme)
     kind = request.GET.get("kind", "task")
     schedule = selectors.schedule_get(wp)
+    spec = selectors.schedule_spec(
+        schedule, selectors.calendar_spec_for(wp.strand.pillar.programme)
+    )
     form = TaskForm(
         request.POST or None,
         instance=ScheduleTask(schedule=schedule) if schedule else None,
@@ -441,7 +476,9 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     wp = task.schedule.work_package
     _require_schedule_editor(request, wp)
-    spec = selectors.calendar_spec_for(wp.strand.pillar.programme)
+    spec = selectors.schedule_spec(
+        task.schedule, selectors.calendar_spec_for(wp.strand.pillar.programme)
+    )
     form = TaskForm(
         request.POST or None,
         instance=task,
@@ -514,10 +551,13 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def link_create(request: HttpRequest, pk: int) -> HttpResponse:
     wp = _work_package(pk)
     _require_schedule_editor(request, wp)
-    spec = selectors.calendar_spec_for(wp.strand.pillar.programme)
+    schedule = selectors.schedule_get(wp)
+    spec = selectors.schedule_spec(
+        schedule, selectors.calendar_spec_for(wp.strand.pillar.programme)
+    )
     form = LinkForm(
         request.POST or None,
-        schedule=selectors.schedule_get(wp),
+        schedule=schedule,
         minutes_per_day=spec.minutes_per_day,
     )
     context = {"title": f"Link two tasks of {wp.reference}", "back": _wp_url(wp)}

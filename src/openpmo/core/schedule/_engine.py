@@ -32,8 +32,9 @@ Microsoft Project behaviours modelled here (each checked against files Project s
   wall-clock times (a 1-elapsed-month task from 25 March 08:00 ends 24 April 08:00) and its
   slack is calendar time, as Project reports it.
 
-Not modelled (named as known gaps in the tests where a shared file shows them): task and
-resource calendars (everything runs on the project calendar), split tasks, levelling delay,
+Task calendars (``Task.calendar``) go through ``_calendars`` when a task names one other than
+the schedule's. Not modelled (named as known gaps in the tests where a shared file shows them):
+resource calendars (the task's or project calendar is used), split tasks, levelling delay,
 progress (actual dates), as-late-as-possible, FF/SF links into and SS/SF links out of summary
 tasks (refused). A summary that ends with an elapsed task in non-working time shows the nearest
 working boundary. Percentage lags are read from MSPDI as LinkLag / 10 percent.
@@ -52,7 +53,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openpmo.core.errors import CycleError, ValidationError
-from openpmo.core.schedule import _kernel
+from openpmo.core.schedule import _calendars, _kernel
 from openpmo.core.schedule._calendar import EPOCH, Calendar, _Timeline
 from openpmo.core.schedule._model import ConstraintType, LinkType, Network
 from openpmo.core.schedule._outline import expand_summary_links, parent_positions, roll_up
@@ -229,6 +230,14 @@ def schedule(
     unknown or duplicate tasks and :class:`~openpmo.core.errors.CycleError` (naming the tasks)
     when the links loop.
     """
+    if isinstance(network, Network) and _calendars.several(network, calendar):  # task calendars
+        return _calendars.schedule_on_calendars(
+            network,
+            calendar,
+            project_start,
+            minutes_per_day=minutes_per_day,
+            critical_slack_minutes=critical_slack_minutes,
+        )
     table = network if isinstance(network, NetworkArrays) else table_of(network)
     timeline = calendar.timeline(project_start.date())
     front = _Front(table, timeline, project_start)

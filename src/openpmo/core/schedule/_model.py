@@ -52,6 +52,7 @@ class Task:
     its dates from the tasks under it (those whose ``parent`` chain leads to it). A manually
     scheduled task (``manual``) stays at ``start``/``finish`` whatever its links say; other
     tasks have no fixed dates (``start``/``finish`` are None; the engine computes them).
+    A task with its own ``calendar`` counts its duration, and the lags into it, on that calendar.
     """
 
     uid: int
@@ -66,6 +67,8 @@ class Task:
     constraint: ConstraintType = ConstraintType.AS_SOON_AS_POSSIBLE
     constraint_date: datetime | None = None
     elapsed: bool = False
+    calendar: Calendar | None = None
+    """the calendar the task works to (None: the schedule's); lags into it count on it"""
 
     def __post_init__(self) -> None:
         where = f"task {self.uid}"

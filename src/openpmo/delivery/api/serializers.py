@@ -162,6 +162,47 @@ class WorkPackageScheduleSerializer(serializers.Serializer):
     links = ComputedLinkSerializer(many=True)
 
 
+class CalendarMoveSerializer(serializers.Serializer):
+    uid = serializers.IntegerField()
+    name = serializers.CharField()
+    old_start = serializers.DateTimeField()
+    old_finish = serializers.DateTimeField()
+    new_start = serializers.DateTimeField()
+    new_finish = serializers.DateTimeField()
+
+
+class ScheduleCalendarSerializer(serializers.Serializer):
+    """Which calendar a schedule runs on and what applying the other one moves."""
+
+    work_package = serializers.IntegerField()
+    has_own_calendar = serializers.BooleanField(
+        help_text="The schedule came from a file and keeps that file's calendar"
+    )
+    uses_own_calendar = serializers.BooleanField()
+    calendar = serializers.CharField(help_text="The calendar it runs on now")
+    own_calendar = serializers.ListField(
+        child=serializers.CharField(), help_text="The file's calendar, one line a weekday or day"
+    )
+    programme_calendar = serializers.CharField()
+    target = serializers.CharField(
+        help_text="What POST would apply: programme, or file (back to the file's own)"
+    )
+    moves = CalendarMoveSerializer(many=True)
+    unchanged = serializers.IntegerField(help_text="Tasks whose dates would not change")
+    finish_now = serializers.DateTimeField(allow_null=True)
+    finish_after = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class ScheduleCalendarApplySerializer(serializers.Serializer):
+    use = serializers.ChoiceField(
+        choices=["programme", "file"],
+        help_text="programme: apply the programme calendar; file: go back to the file's own",
+    )
+    version = serializers.IntegerField(required=False, help_text="The schedule version you read")
+
+
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Microsoft Project XML (MSPDI)")
     version = serializers.IntegerField(required=False, help_text="The schedule version you read")

@@ -23,6 +23,11 @@ urlpatterns = [
         name="work-package-schedule-import",
     ),
     path(
+        "work-packages/<int:pk>/schedule/calendar/",
+        views.ScheduleCalendarView.as_view(),
+        name="work-package-schedule-calendar",
+    ),
+    path(
         "work-packages/<int:pk>/schedule/export/",
         views.ScheduleExportView.as_view(),
         name="work-package-schedule-export",

@@ -23,12 +23,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from openpmo.delivery import selectors, services
+from openpmo.delivery import own_calendars, selectors, services
 from openpmo.delivery.api.serializers import (
     ImportSerializer,
     InterdependencySerializer,
     MilestoneAchievedSerializer,
     ProgrammeScheduleSerializer,
+    ScheduleCalendarApplySerializer,
+    ScheduleCalendarSerializer,
     ScheduleLinkInputSerializer,
     ScheduleTaskInputSerializer,
     SlippageImpactSerializer,
@@ -131,6 +133,51 @@ class ScheduleImportView(APIView):
             expected_version=serializer.validated_data.get("version"),
         )
         return Response(schedule_data(work_package))
+
+
+def calendar_data(work_package: WorkPackage) -> dict[str, Any]:
+    choice = own_calendars.choice_of(work_package)
+    return ScheduleCalendarSerializer(
+        {
+            "work_package": work_package.pk,
+            "has_own_calendar": choice.available,
+            "uses_own_calendar": choice.uses_own,
+            "calendar": choice.current_name,
+            "own_calendar": choice.own.describe() if choice.own else [],
+            "programme_calendar": choice.programme.name,
+            "target": choice.target,
+            "moves": [move.as_json() for move in choice.moves],
+            "unchanged": choice.unchanged,
+            "finish_now": choice.old_finish,
+            "finish_after": choice.new_finish,
+            "version": choice.schedule.version if choice.schedule else None,
+            "error": choice.error,
+        }
+    ).data
+
+
+class ScheduleCalendarView(APIView):
+    """The calendar a work package's schedule runs on: an imported file keeps its own. GET
+    previews what applying the other calendar would move (task, old and new start and finish);
+    POST applies it (``use``: ``programme`` or back to the ``file``'s own), PMO or the work
+    package's manager only, audited, all or nothing."""
+
+    @extend_schema(responses=ScheduleCalendarSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(calendar_data(_work_package(pk)))
+
+    @extend_schema(request=ScheduleCalendarApplySerializer, responses=ScheduleCalendarSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        work_package = _work_package(pk)
+        serializer = ScheduleCalendarApplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.schedule_calendar_apply(
+            actor=request.user,
+            work_package=work_package,
+            use=serializer.validated_data["use"],
+            expected_version=serializer.validated_data.get("version"),
+        )
+        return Response(calendar_data(work_package))
 
 
 class ScheduleExportView(APIView):

@@ -77,7 +77,7 @@ def _counts():
     return (ScheduleTask.objects.count(), ScheduleLink.objects.count(), AuditRecord.objects.count())
 
 
-def test_import_saves_tasks_links_and_gives_days_on_the_programme_calendar(pmo, programme_tree):
+def test_import_saves_tasks_links_and_keeps_the_files_own_calendar(pmo, programme_tree):
     # Given a Microsoft Project file with 8-hour days
     data = small_project()
     # when the PMO imports it into a work package
@@ -89,8 +89,9 @@ def test_import_saves_tasks_links_and_gives_days_on_the_programme_calendar(pmo, 
     assert sorted(tasks) == [1, 2, 3, 4, 5, 6, 7]
     assert tasks[2].parent == tasks[1] and tasks[5].parent is None
     assert (tasks[1].kind, tasks[4].kind, tasks[2].kind) == ("summary", "milestone", "task")
-    # durations keep their working days on the programme's 7.5-hour day
-    assert tasks[2].duration_minutes == 5 * 450
+    # the schedule keeps the file's calendar (8-hour days): durations as the file gave them
+    assert tasks[2].duration_minutes == 5 * 480
+    assert schedule.uses_own_calendar and schedule.own_calendar["minutes_per_day"] == 480
     assert (tasks[5].constraint, tasks[5].constraint_date) == ("snet", dt.date(2024, 6, 3))
     assert (tasks[7].manual, tasks[7].start, tasks[7].finish) == (
         True,
@@ -105,7 +106,7 @@ def test_import_saves_tasks_links_and_gives_days_on_the_programme_calendar(pmo, 
         (5, 6): "FF",
         (2, 6): "SF",
     }
-    assert kinds[(2, 3)].lag_minutes == 2 * 450 and kinds[(5, 6)].lag_minutes == -450
+    assert kinds[(2, 3)].lag_minutes == 2 * 480 and kinds[(5, 6)].lag_minutes == -480
     assert schedule.start == dt.date(2024, 4, 8)
     # and one audit record says what came in
     record = AuditRecord.objects.get(action="schedule.imported")
@@ -163,7 +164,8 @@ def test_importing_our_export_gives_the_same_schedule(pmo, programme_tree):
     # The export is a file Microsoft Project can read: MSPDI, our engine reads it back the same
     assert exported.startswith(b"<?xml") and f'xmlns="{NS}"'.encode() in exported
     project = read_mspdi(exported)
-    assert project.minutes_per_day == 450
+    assert project.minutes_per_day == 480  # the schedule's own calendar, kept from the file
+    assert project.calendar.week[0] == project.calendar.week[4] != ()
     services.schedule_import_mspdi(actor=pmo, work_package=programme_tree, data=exported)
     assert state() == first
 
