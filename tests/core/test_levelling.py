@@ -190,12 +190,51 @@ def test_the_same_seed_gives_the_same_plan():
             Problem((Activity("A", 1),), (Precedence("A", "Z"),)),
             "names unknown activity 'Z'",
         ),
+        (
+            Problem((Activity("A", 2.5),)),  # type: ignore[arg-type]
+            "activity A: duration 2.5 is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 1, {"dev": True}),), resources=(Resource("dev", 1),)),
+            "activity A: demand of dev True is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 1, {"dev": 1}),), resources=(Resource("dev", 1, (1, 0.5)),)),  # type: ignore[arg-type]
+            "resource dev: capacity in period 1 0.5 is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 1), Activity("B", 1)), (Precedence("A", "B", "2"),)),  # type: ignore[arg-type]
+            "link A->B: lag '2' is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 10**9),)),
+            "more than the 200000 that can be levelled",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_message_naming_it(problem: Problem, message: str):
     with pytest.raises(ValidationError) as error:
         level(problem)
     assert message in str(error.value)
+
+
+def test_a_budget_of_schedules_not_the_clock_ends_the_search():
+    # The default budget is a count of schedules, so a loaded machine changes nothing; the CPU
+    # time cap only stops a search that would run past it (here a clock that jumps 1 s a call).
+    problem = parse_sm((RCPSP / "j30" / "j3013_6.sm").read_text()) if RCPSP.is_dir() else None
+    if problem is None:
+        pytest.skip("shared data not found")
+    counted = level(problem, seed=3, schedules=400)
+    assert counted.stopped_by == "schedules" and counted.schedules >= 400
+    ticks = iter(range(10**6))
+    capped = level(problem, seed=3, schedules=10**6, time_limit=5, clock=lambda: next(ticks))
+    assert capped.stopped_by == "time" and capped.schedules < 400
+    assert_feasible(problem, dict(capped.starts))
+
+
+def test_a_time_limit_that_is_not_positive_is_refused():
+    with pytest.raises(ValidationError, match="time limit must be a positive number"):
+        level(two_crews(), time_limit=0)
 
 
 def test_a_cycle_is_refused_naming_its_activities():
