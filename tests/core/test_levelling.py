@@ -343,3 +343,47 @@ def test_cli_refuses_a_wrong_file_kind(tmp_path, capsys):
     path.write_text("x")
     assert main(["level", str(path)]) == 2
     assert "expected a .sm, .rcp or Microsoft Project .xml file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("4 1\n2\n0 0 1 2\n3 1 1 3\n2 1 1 2\n0 0 0\n", "the links form a cycle: 2 -> 3 -> 2"),
+        (
+            "4 1\n2\n0 0 2 2 3\n3 1 1 4\n2 3 1 4\n0 0 0\n",
+            "activity 3: needs 3 of R1 but at most 2 is ever available: it can never fit",
+        ),
+        ("4 1\n-2\n0 0 2 2 3\n3 1 1 4\n2 1 1 4\n0 0 0\n", "resource R1: capacity is negative"),
+    ],
+)
+def test_cli_names_what_makes_a_file_impossible(tmp_path, capsys, text: str, message: str):
+    # Given a file with a cycle, a job bigger than the whole resource, or a negative capacity,
+    # the command exits with an error naming it and prints no plan.
+    path = tmp_path / "bad.rcp"
+    path.write_text(text)
+    assert main(["level", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+
+
+def test_exact_mode_keeps_lags_and_capacity_that_varies():
+    # The exact mode's narrower start domains (latest finishes from the links) keep the optimum:
+    # B needs both of the crew for two periods, which only 4-5 offer; C waits for B (5 - 1 = 4
+    # at the earliest, but B fills period 5) and starts at 6.
+    problem = Problem(
+        activities=(
+            Activity("A", 2, {"crew": 1}),
+            Activity("B", 2, {"crew": 2}),
+            Activity("C", 1, {"crew": 1}),
+        ),
+        precedences=(Precedence("A", "C", lag=2), Precedence("B", "C", lag=-1)),
+        resources=(Resource("crew", 2, profile=(1, 1, 2, 0)),),
+    )
+    heuristic = level(problem, schedules=10**6, time_limit=60)
+    assert (heuristic.makespan, heuristic.stopped_by) == (7, "converged")  # not the 60 s cap
+    assert heuristic.schedules < 1000
+    pytest.importorskip("ortools")
+    result = level(problem, exact=True, time_limit=10)
+    assert_feasible(problem, dict(result.starts))
+    assert result.optimal and result.makespan == result.lower_bound == 7
+    assert dict(result.starts)["B"] == 4

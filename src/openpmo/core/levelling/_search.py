@@ -163,7 +163,8 @@ def search(
     state = _Search(c, reference, by_delay)
     members = _survivors(_initial(state, rng, population, budget), population)
     n = len(c.ids)
-    while not _done(state, budget) and n > 1:
+    while not _done(state, budget) and n > 1 and len(members) > 1:
+        # one distinct list left (a tiny problem) breeds nothing new: the search has converged
         pairs = rng.permutation(len(members)).tolist()
         children = []
         for a, b in zip(pairs[0::2], pairs[1::2], strict=False):
