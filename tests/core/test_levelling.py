@@ -338,6 +338,18 @@ def test_cli_prints_makespan_starts_and_proof(capsys):
     assert printed["starts"]["1"] == 0 and len(printed["starts"]) == 14
 
 
+@needs_data
+def test_cli_gives_the_same_plan_for_the_same_seed_and_budget(capsys):
+    path = str(RCPSP / "j30" / "j3013_6.sm")
+    plans = []
+    for _ in range(2):
+        assert main(["level", path, "--json", "--schedules", "500", "--seed", "4"]) == 0
+        plans.append(json.loads(capsys.readouterr().out))
+    assert plans[0]["starts"] == plans[1]["starts"] and plans[0]["stopped_by"] == "schedules"
+    assert main(["level", path, "--schedules", "0"]) == 2
+    assert "--schedules must be at least 1" in capsys.readouterr().err
+
+
 def test_cli_refuses_a_wrong_file_kind(tmp_path, capsys):
     path = tmp_path / "plan.txt"
     path.write_text("x")
