@@ -191,6 +191,11 @@ def test_the_same_seed_gives_the_same_plan():
             "names unknown activity 'Z'",
         ),
         (
+            Problem((Activity("Long", 3, {"dev": 1}),), resources=(Resource("dev", 0, (1, 1)),)),
+            "activity Long: needs 1 of dev for 3 periods but only 0 is available after period 2, "
+            "and no 3 periods in a row before have it: it can never fit",
+        ),
+        (
             Problem((Activity("A", 2.5),)),  # type: ignore[arg-type]
             "activity A: duration 2.5 is not a whole number",
         ),

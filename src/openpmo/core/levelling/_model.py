@@ -139,6 +139,15 @@ def _whole(value: object, what: str, where: str) -> None:
         raise ValidationError(f"{what} {value!r} is not a whole number", where=where)
 
 
+def _longest_run(profile: tuple[int, ...], units: int) -> int:
+    """The most periods in a row in which ``profile`` has at least ``units``."""
+    longest = current = 0
+    for value in profile:
+        current = current + 1 if value >= units else 0
+        longest = max(longest, current)
+    return longest
+
+
 def _check_activities(problem: Problem, resources: Mapping[str, Resource]) -> None:
     seen: set[str] = set()
     for activity in problem.activities:
@@ -168,9 +177,17 @@ def _check_activities(problem: Problem, resources: Mapping[str, Resource]) -> No
                     where=where,
                 )
             if units > resource.capacity and activity.duration > 0:
+                run = _longest_run(resource.profile, units)
+                verdict = (
+                    f"and no {activity.duration} periods in a row before have it: it can never fit"
+                    if run < activity.duration
+                    else "and the plan cannot rely on it fitting before: give the capacity after "
+                    "the profile"
+                )
                 raise ValidationError(
-                    f"needs {units} of {name} but only {resource.capacity} is available after "
-                    f"period {len(resource.profile)}: it may never fit",
+                    f"needs {units} of {name} for {activity.duration} periods but only "
+                    f"{resource.capacity} is available after period {len(resource.profile)}, "
+                    + verdict,
                     where=where,
                 )
 
