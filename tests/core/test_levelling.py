@@ -190,12 +190,56 @@ def test_the_same_seed_gives_the_same_plan():
             Problem((Activity("A", 1),), (Precedence("A", "Z"),)),
             "names unknown activity 'Z'",
         ),
+        (
+            Problem((Activity("Long", 3, {"dev": 1}),), resources=(Resource("dev", 0, (1, 1)),)),
+            "activity Long: needs 1 of dev for 3 periods but only 0 is available after period 2, "
+            "and no 3 periods in a row before have it: it can never fit",
+        ),
+        (
+            Problem((Activity("A", 2.5),)),  # type: ignore[arg-type]
+            "activity A: duration 2.5 is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 1, {"dev": True}),), resources=(Resource("dev", 1),)),
+            "activity A: demand of dev True is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 1, {"dev": 1}),), resources=(Resource("dev", 1, (1, 0.5)),)),  # type: ignore[arg-type]
+            "resource dev: capacity in period 1 0.5 is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 1), Activity("B", 1)), (Precedence("A", "B", "2"),)),  # type: ignore[arg-type]
+            "link A->B: lag '2' is not a whole number",
+        ),
+        (
+            Problem((Activity("A", 10**9),)),
+            "more than the 200000 that can be levelled",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_message_naming_it(problem: Problem, message: str):
     with pytest.raises(ValidationError) as error:
         level(problem)
     assert message in str(error.value)
+
+
+def test_a_budget_of_schedules_not_the_clock_ends_the_search():
+    # The default budget is a count of schedules, so a loaded machine changes nothing; the CPU
+    # time cap only stops a search that would run past it (here a clock that jumps 1 s a call).
+    problem = parse_sm((RCPSP / "j30" / "j3013_6.sm").read_text()) if RCPSP.is_dir() else None
+    if problem is None:
+        pytest.skip("shared data not found")
+    counted = level(problem, seed=3, schedules=400)
+    assert counted.stopped_by == "schedules" and counted.schedules >= 400
+    ticks = iter(range(10**6))
+    capped = level(problem, seed=3, schedules=10**6, time_limit=5, clock=lambda: next(ticks))
+    assert capped.stopped_by == "time" and capped.schedules < 400
+    assert_feasible(problem, dict(capped.starts))
+
+
+def test_a_time_limit_that_is_not_positive_is_refused():
+    with pytest.raises(ValidationError, match="time limit must be a positive number"):
+        level(two_crews(), time_limit=0)
 
 
 def test_a_cycle_is_refused_naming_its_activities():
@@ -299,8 +343,64 @@ def test_cli_prints_makespan_starts_and_proof(capsys):
     assert printed["starts"]["1"] == 0 and len(printed["starts"]) == 14
 
 
+@needs_data
+def test_cli_gives_the_same_plan_for_the_same_seed_and_budget(capsys):
+    path = str(RCPSP / "j30" / "j3013_6.sm")
+    plans = []
+    for _ in range(2):
+        assert main(["level", path, "--json", "--schedules", "500", "--seed", "4"]) == 0
+        plans.append(json.loads(capsys.readouterr().out))
+    assert plans[0]["starts"] == plans[1]["starts"] and plans[0]["stopped_by"] == "schedules"
+    assert main(["level", path, "--schedules", "0"]) == 2
+    assert "--schedules must be at least 1" in capsys.readouterr().err
+
+
 def test_cli_refuses_a_wrong_file_kind(tmp_path, capsys):
     path = tmp_path / "plan.txt"
     path.write_text("x")
     assert main(["level", str(path)]) == 2
     assert "expected a .sm, .rcp or Microsoft Project .xml file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("4 1\n2\n0 0 1 2\n3 1 1 3\n2 1 1 2\n0 0 0\n", "the links form a cycle: 2 -> 3 -> 2"),
+        (
+            "4 1\n2\n0 0 2 2 3\n3 1 1 4\n2 3 1 4\n0 0 0\n",
+            "activity 3: needs 3 of R1 but at most 2 is ever available: it can never fit",
+        ),
+        ("4 1\n-2\n0 0 2 2 3\n3 1 1 4\n2 1 1 4\n0 0 0\n", "resource R1: capacity is negative"),
+    ],
+)
+def test_cli_names_what_makes_a_file_impossible(tmp_path, capsys, text: str, message: str):
+    # Given a file with a cycle, a job bigger than the whole resource, or a negative capacity,
+    # the command exits with an error naming it and prints no plan.
+    path = tmp_path / "bad.rcp"
+    path.write_text(text)
+    assert main(["level", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+
+
+def test_exact_mode_keeps_lags_and_capacity_that_varies():
+    # The exact mode's narrower start domains (latest finishes from the links) keep the optimum:
+    # B needs both of the crew for two periods, which only 4-5 offer; C waits for B (5 - 1 = 4
+    # at the earliest, but B fills period 5) and starts at 6.
+    problem = Problem(
+        activities=(
+            Activity("A", 2, {"crew": 1}),
+            Activity("B", 2, {"crew": 2}),
+            Activity("C", 1, {"crew": 1}),
+        ),
+        precedences=(Precedence("A", "C", lag=2), Precedence("B", "C", lag=-1)),
+        resources=(Resource("crew", 2, profile=(1, 1, 2, 0)),),
+    )
+    heuristic = level(problem, schedules=10**6, time_limit=60)
+    assert (heuristic.makespan, heuristic.stopped_by) == (7, "converged")  # not the 60 s cap
+    assert heuristic.schedules < 1000
+    pytest.importorskip("ortools")
+    result = level(problem, exact=True, time_limit=10)
+    assert_feasible(problem, dict(result.starts))
+    assert result.optimal and result.makespan == result.lower_bound == 7
+    assert dict(result.starts)["B"] == 4

@@ -7,7 +7,13 @@ import json
 from pathlib import Path
 
 from openpmo.core.errors import ParseError
-from openpmo.core.levelling import Problem, level, read_problem
+from openpmo.core.levelling import (
+    DEFAULT_SCHEDULES,
+    DEFAULT_TIME_LIMIT,
+    Problem,
+    level,
+    read_problem,
+)
 from openpmo.core.levelling.mspdi import problem_from_mspdi
 
 
@@ -26,7 +32,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--exact", action="store_true", help="prove optimality with CP-SAT (needs OR-Tools)"
     )
     parser.add_argument(
-        "--time-limit", type=float, metavar="S", help="seconds to spend (1 by default, 10 exact)"
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help=f"cap on the CPU seconds spent ({DEFAULT_TIME_LIMIT:g} by default); the exact "
+        "mode's solver stops there too",
+    )
+    parser.add_argument(
+        "--schedules",
+        type=int,
+        default=DEFAULT_SCHEDULES,
+        metavar="N",
+        help=f"the heuristic's budget in schedules generated ({DEFAULT_SCHEDULES} by default): "
+        "the same seed and budget always give the same plan",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same plan)")
     parser.add_argument(
@@ -49,11 +67,14 @@ def load(path: Path) -> Problem:
 def handle(args: argparse.Namespace) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise ParseError("--time-limit must be a positive number of seconds")
+    if args.schedules < 1:
+        raise ParseError("--schedules must be at least 1")
     problem = load(Path(args.file))
     result = level(
         problem,
         exact=args.exact,
         time_limit=args.time_limit,
+        schedules=args.schedules,
         seed=args.seed,
         objective=args.objective,
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from openpmo.core.errors import InputError
 from openpmo.core.levelling._model import Compiled
-from openpmo.core.levelling._sgs import early_starts, makespan_of
+from openpmo.core.levelling._sgs import early_starts, latest_finishes, makespan_of
 
 __all__ = ["Solved", "solve"]
 
@@ -67,11 +67,12 @@ def solve(
     model = cp_model.CpModel()
     horizon = makespan_of(c, hint)
     earliest = early_starts(c)
+    latest = latest_finishes(c, horizon)  # the links' latest finishes: narrower domains
     starts = []
     intervals = []
     for j, name in enumerate(c.ids):
         d = c.durations[j]
-        start = model.new_int_var(earliest[j], max(earliest[j], horizon - d), f"s{name}")
+        start = model.new_int_var(earliest[j], max(earliest[j], latest[j] - d), f"s{name}")
         starts.append(start)
         intervals.append(model.new_fixed_size_interval_var(start, d, f"i{name}"))
         model.add_hint(start, hint[j])

@@ -90,6 +90,7 @@ class LevellingResult:
     total_delay: int
     method: str
     schedules: int = 0
+    stopped_by: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -100,6 +101,7 @@ class LevellingResult:
             "total_delay": self.total_delay,
             "method": self.method,
             "schedules": self.schedules,
+            "stopped_by": self.stopped_by,
         }
 
 
@@ -126,6 +128,26 @@ class Compiled:
     guard: int
 
 
+MAX_HORIZON = 200_000
+"""The most periods a plan may span (every duration, lag, release and profile added up): beyond
+it the free-capacity rows would not fit in memory; a coarser period (weeks, months) will do."""
+
+
+def _whole(value: object, what: str, where: str) -> None:
+    """Refuse anything but a whole number (a bool, a float or a text would be read wrongly)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{what} {value!r} is not a whole number", where=where)
+
+
+def _longest_run(profile: tuple[int, ...], units: int) -> int:
+    """The most periods in a row in which ``profile`` has at least ``units``."""
+    longest = current = 0
+    for value in profile:
+        current = current + 1 if value >= units else 0
+        longest = max(longest, current)
+    return longest
+
+
 def _check_activities(problem: Problem, resources: Mapping[str, Resource]) -> None:
     seen: set[str] = set()
     for activity in problem.activities:
@@ -133,6 +155,10 @@ def _check_activities(problem: Problem, resources: Mapping[str, Resource]) -> No
         if activity.id in seen:
             raise ValidationError("appears twice", where=where)
         seen.add(activity.id)
+        _whole(activity.duration, "duration", where)
+        _whole(activity.release, "release", where)
+        for name, units in activity.demand.items():
+            _whole(units, f"demand of {name}", where)
         if activity.duration < 0:
             raise ValidationError(f"duration {activity.duration} is negative", where=where)
         if activity.release < 0:
@@ -151,9 +177,17 @@ def _check_activities(problem: Problem, resources: Mapping[str, Resource]) -> No
                     where=where,
                 )
             if units > resource.capacity and activity.duration > 0:
+                run = _longest_run(resource.profile, units)
+                verdict = (
+                    f"and no {activity.duration} periods in a row before have it: it can never fit"
+                    if run < activity.duration
+                    else "and the plan cannot rely on it fitting before: give the capacity after "
+                    "the profile"
+                )
                 raise ValidationError(
-                    f"needs {units} of {name} but only {resource.capacity} is available after "
-                    f"period {len(resource.profile)}: it may never fit",
+                    f"needs {units} of {name} for {activity.duration} periods but only "
+                    f"{resource.capacity} is available after period {len(resource.profile)}, "
+                    + verdict,
                     where=where,
                 )
 
@@ -164,6 +198,9 @@ def _check_resources(problem: Problem) -> dict[str, Resource]:
         where = f"resource {resource.id}"
         if resource.id in resources:
             raise ValidationError("appears twice", where=where)
+        _whole(resource.capacity, "capacity", where)
+        for t, value in enumerate(resource.profile):
+            _whole(value, f"capacity in period {t}", where)
         if resource.capacity < 0 or any(value < 0 for value in resource.profile):
             raise ValidationError("capacity is negative", where=where)
         resources[resource.id] = resource
@@ -219,6 +256,7 @@ def compile_problem(problem: Problem) -> Compiled:
                 raise ValidationError(
                     f"names unknown activity {end!r}", where=f"link {link.before}->{link.after}"
                 )
+        _whole(link.lag, "lag", f"link {link.before}->{link.after}")
         before, after = index[link.before], index[link.after]
         if before == after:
             raise CycleError([link.before])
@@ -235,6 +273,13 @@ def compile_problem(problem: Problem) -> Compiled:
     longest_profile = max((len(r.profile) for r in problem.resources), default=0)
     releases = [activity.release for activity in problem.activities]
     horizon = longest_profile + sum(durations) + positive_lags + max(releases, default=0) + 1
+    if horizon > MAX_HORIZON:
+        raise ValidationError(
+            f"the plan could span {horizon} periods (durations, lags, releases and capacity "
+            f"profiles added up), more than the {MAX_HORIZON} that can be levelled: "
+            "count in longer periods (weeks or months)",
+            where="problem",
+        )
     rows = tuple(tuple(resource.at(t) for t in range(horizon)) for resource in problem.resources)
     packed_rows, packed_demand, guard = _pack(rows, problem, resource_index, horizon)
     group_index: dict[str, int] = {}

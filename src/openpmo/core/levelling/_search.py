@@ -9,7 +9,8 @@ two-point crossover (which keeps lists precedence-feasible) and swaps of adjacen
 activities; the best of parents and children survive.
 
 Everything random is drawn from the ``numpy.random.Generator`` passed in, so a seed gives the
-same schedule whenever the schedule budget (not the clock) is what stops the search.
+same schedule whenever the schedule budget (not the clock, a CPU-time safety cap) stops the
+search.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ __all__ = ["Budget", "Found", "search"]
 
 @dataclass(frozen=True)
 class Budget:
-    """When to stop: after ``schedules`` passes, at ``deadline`` on ``clock``, or at ``target``."""
+    """When to stop: after ``schedules`` passes, at ``deadline`` on ``clock``, or at ``target``.
+
+    ``clock`` is the process's CPU time in :func:`level`, so other work on the machine does not
+    eat the budget."""
 
     schedules: int
     deadline: float
@@ -50,6 +54,7 @@ class Found:
     makespan: int
     total_delay: int
     schedules: int
+    stopped_by: str
 
 
 class _Search:
@@ -58,6 +63,8 @@ class _Search:
         self.reference = reference
         self.by_delay = by_delay
         self.passes = 0
+        self.checks = 0
+        self.stopped = ""
         self.best: tuple[tuple[int, int], list[int]] | None = None
         self.predecessor_sets = [frozenset(p for p, _ in links) for links in c.predecessors]
 
@@ -125,9 +132,21 @@ def _order_of(c: Compiled, starts: Sequence[int]) -> list[int]:
 
 
 def _done(state: _Search, budget: Budget) -> bool:
+    if not state.stopped:  # once stopped, stay stopped (the clock is read only now and then)
+        state.stopped = _reason(state, budget)
+    return bool(state.stopped)
+
+
+def _reason(state: _Search, budget: Budget) -> str:
+    """Why the search must stop now ("bound", "schedules" or "time"), or "" to go on."""
     if state.best is not None and state.best[0][0] <= budget.target:
-        return True
-    return state.passes >= budget.schedules or budget.clock() >= budget.deadline
+        return "bound"
+    if state.passes >= budget.schedules:
+        return "schedules"
+    state.checks += 1
+    if state.checks % 16 == 0 and budget.clock() >= budget.deadline:  # a system call: not always
+        return "time"
+    return ""
 
 
 def search(
@@ -142,9 +161,10 @@ def search(
 ) -> Found:
     """The best schedule the genetic algorithm finds within the budget."""
     state = _Search(c, reference, by_delay)
-    members = _initial(state, rng, population, budget)
+    members = _survivors(_initial(state, rng, population, budget), population)
     n = len(c.ids)
-    while not _done(state, budget) and n > 1:
+    while not _done(state, budget) and n > 1 and len(members) > 1:
+        # one distinct list left (a tiny problem) breeds nothing new: the search has converged
         pairs = rng.permutation(len(members)).tolist()
         children = []
         for a, b in zip(pairs[0::2], pairs[1::2], strict=False):
@@ -167,6 +187,7 @@ def search(
         makespan=span,
         total_delay=total_delay(c, starts, reference),
         schedules=state.passes,
+        stopped_by=state.stopped or "converged",
     )
 
 

@@ -17,6 +17,7 @@ slice and ``min`` run in C without numpy's per-call overhead.
 from __future__ import annotations
 
 import heapq
+import operator
 from collections.abc import Callable, Sequence
 
 from openpmo.core.errors import ScheduleError
@@ -49,7 +50,9 @@ def early_starts(c: Compiled) -> list[int]:
 
 
 def makespan_of(c: Compiled, starts: Sequence[int]) -> int:
-    return max((s + d for s, d in zip(starts, c.durations, strict=True)), default=0)
+    if len(starts) != len(c.durations):
+        raise ValueError("one start per activity is needed")
+    return max(map(operator.add, starts, c.durations), default=0)  # map: no Python-level loop
 
 
 def latest_finishes(c: Compiled, end: int) -> list[int]:
