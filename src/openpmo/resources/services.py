@@ -150,10 +150,13 @@ def demand_set(
     rows: Iterable[tuple[ResourceRole, dt.date, Decimal]],
     source: str = DemandSource.TYPED,
     replace: bool = False,
+    replace_source: str | None = None,
 ) -> list[Demand]:
     """Set the package's FTE by role and month (a zero removes the month); one audit record.
 
-    ``replace`` clears the package's other months first (an import of its whole profile).
+    ``replace`` clears the package's other months first (an import of its whole profile);
+    ``replace_source`` clears only the months that came from that source (a re-import that leaves
+    typed demand alone).
     """
     WorkPackage.objects.select_for_update().get(pk=work_package.pk)
     require(actor, "resources.change_demand", work_package)
@@ -161,6 +164,8 @@ def demand_set(
     before = _demand_snapshot(work_package)
     if replace:
         Demand.objects.filter(work_package=work_package).delete()
+    elif replace_source is not None:
+        Demand.objects.filter(work_package=work_package, source=replace_source).delete()
     saved = []
     for number, (role, month, fte) in enumerate(rows, start=1):
         if role.programme_id != programme_id:
