@@ -48,3 +48,14 @@ def test_the_capacity_heat_map_has_demand_and_people(demo, client, role_user):
     client.force_login(role_user(Role.VIEWER))
     page = client.get("/resources/").content.decode()
     assert "Developer" in page and "over" in page
+
+
+def test_the_readme_says_what_the_pool_holds(demo):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = " ".join((Path(settings.BASE_DIR) / "README.md").read_text().split())
+    people = Person.objects.filter(programme=demo).count()
+    roles = ResourceRole.objects.filter(programme=demo).count()
+    assert f"a resource pool of {people} people in {roles} roles" in readme
