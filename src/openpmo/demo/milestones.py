@@ -36,7 +36,9 @@ EVIDENCE = [
 
 def load(context: Any) -> None:
     programme = context.programme
-    as_of: dt.date = context.timeline.as_of
+    # Never beyond today: a later run anchored on the 15th of the month it was first loaded in
+    # must not record, on the 3rd, what "happened" by the 15th.
+    as_of: dt.date = min(context.timeline.as_of, timezone.localdate())
     if stored_schedules.current_fingerprint(programme) is None:
         stored_schedules.refresh(programme)  # the planned dates come from the stored schedule
     now = timezone.now()
