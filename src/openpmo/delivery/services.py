@@ -579,9 +579,14 @@ def milestone_achieve(
     achieved_on: dt.date | None,
     evidence: str,
     expected_version: int | None = None,
+    recorded_at: dt.datetime | None = None,
 ) -> ScheduleTask:
     """Record the day a milestone was achieved and what shows it (or correct that record),
-    audited. Refused for a task that is not a milestone, a day still to come, or no evidence."""
+    audited. Refused for a task that is not a milestone, a day still to come, or no evidence.
+
+    ``recorded_at`` (default: now) is when the achievement became known, for history loaded
+    after the fact (the demo's past): "achieved as at a date" counts only what was recorded by
+    then. It cannot be in the future, nor before the day achieved."""
     task = lock_for_update(ScheduleTask, task.pk, expected_version=expected_version)
     require(
         actor,
@@ -597,6 +602,12 @@ def milestone_achieve(
         errors["achieved_on"] = "Give the day the milestone was achieved."
     elif achieved_on > timezone.localdate():
         errors["achieved_on"] = "The day it was achieved cannot be in the future."
+    elif recorded_at is not None and (
+        recorded_at > timezone.now() or timezone.localdate(recorded_at) < achieved_on
+    ):
+        errors["achieved_on"] = (
+            "It can be recorded only on or after the day it was achieved, and not in the future."
+        )
     if not (evidence or "").strip():
         errors["achieved_evidence"] = (
             "Say what shows the milestone was achieved (a document, a decision, a sign-off)."
@@ -606,7 +617,7 @@ def milestone_achieve(
     before = snapshot(task)
     task.achieved_on, task.achieved_evidence = achieved_on, evidence.strip()
     task.achieved_recorded_by = actor if getattr(actor, "pk", None) is not None else None
-    task.achieved_recorded_at = timezone.now()
+    task.achieved_recorded_at = recorded_at or timezone.now()
     save_validated(task)
     action = "milestone.achievement_corrected" if before["achieved_on"] else "milestone.achieved"
     audit_record(actor=actor, action=action, obj=task, before=before, after=snapshot(task))

@@ -26,7 +26,17 @@ from django.utils import timezone
 from openpmo.accounts.models import User
 from openpmo.accounts.services import roles_ensure, user_roles_set
 from openpmo.common.services import SYSTEM
-from openpmo.demo import benefits, delivery, etp, finance, gates, reports, risks
+from openpmo.demo import (
+    benefits,
+    delivery,
+    etp,
+    finance,
+    gates,
+    milestones,
+    reports,
+    resources,
+    risks,
+)
 from openpmo.demo.generate import work_packages as generated_work_packages
 from openpmo.demo.timeline import MONTHS_BEFORE_NOW, Timeline, add_months
 from openpmo.planning import demo as planning_demo
@@ -67,9 +77,11 @@ DOMAIN_DEMOS: list[Callable[[Any], None]] = [
     finance.load_spend,
     benefits.load,
     delivery.load,
+    milestones.load,
     risks.load,
     reports.load,
     planning_demo.load,
+    resources.load,
 ]
 
 

@@ -10,24 +10,32 @@ same file twice changes nothing the second time.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common import spreadsheets
 from openpmo.common.services import ConflictError, lock_for_update, require
+from openpmo.core.errors import InputError
 from openpmo.delivery.services import schedule_import_mspdi
 from openpmo.exchange import project_online
 from openpmo.exchange.choices import BatchStatus
 from openpmo.exchange.importer import Plan, RowPlan, plan_register
 from openpmo.exchange.models import ImportBatch
 from openpmo.portfolio import services as portfolio
-from openpmo.portfolio.models import Pillar, Strand, StrategicPriority, WorkPackage
+from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
+from openpmo.resources import services as resources
+from openpmo.resources.choices import DemandSource
+from openpmo.resources.models import Demand, ResourceRole
+from openpmo.resources.msproject import work_from_mspdi
 
 
 def plan_of(batch: ImportBatch) -> Plan:
@@ -147,10 +155,27 @@ class ProjectOnlineReport:
     schedules: dict[str, str] = field(default_factory=dict)  # file -> reference
     unmatched_files: list[str] = field(default_factory=list)
     committed: bool = False
+    # Role names of the mapping's resources -> the programme's roles (missing: a problem).
+    roles: dict[str, ResourceRole] = field(default_factory=dict)
+    role_problems: list[str] = field(default_factory=list)
+    # Typed (or otherwise entered) demand the import left alone where it had a figure too.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
-        return [f"Row {e.row}, {e.column}: {e.message}" for e in self.plan.errors]
+        return [
+            *(f"Row {e.row}, {e.column}: {e.message}" for e in self.plan.errors),
+            *self.translation.problems,
+            *self.role_problems,
+        ]
+
+    def demand(self) -> list[tuple[str, str, dt.date, Decimal]]:
+        """(reference, role, month, FTE) for every package the import brings demand for."""
+        return [
+            (reference, role, month, fte)
+            for reference in sorted(self.translation.work)
+            for (role, month), fte in self.translation.fte(reference).items()
+        ]
 
 
 def _schedule_files(
@@ -204,9 +229,53 @@ def project_online_import(
     plan = plan_register(translation.register())
     matched, unmatched = _schedule_files(schedules, translation)
     report = ProjectOnlineReport(plan, translation, matched, unmatched)
-    if commit and not plan.errors:
+    _mspdi_work(report, mapping, schedules)
+    _resolve_roles(report, mapping)
+    if commit and not report.problems:
         _project_online_commit(actor, report, projects, schedules)
     return report
+
+
+def _mspdi_work(
+    report: ProjectOnlineReport, mapping: project_online.Mapping, schedules: dict[str, bytes]
+) -> None:
+    """Demand from the MSPDI assignments of the projects with none in the Assignments export."""
+    translation = report.translation
+    for name, reference in report.schedules.items():
+        if reference in translation.assigned:
+            continue
+        try:
+            minutes, _ = work_from_mspdi(schedules[name])
+        except InputError as error:
+            translation.problems.append(f"{name} ({reference}): {error}")
+            continue
+        hours = {
+            resource: {month: value / 60 for month, value in months.items()}
+            for resource, months in minutes.items()
+        }
+        translation.add_work(mapping.resources, reference, hours, where=f", {name}")
+
+
+def _resolve_roles(report: ProjectOnlineReport, mapping: project_online.Mapping) -> None:
+    """Every role the demand names must be a role of the programme (it is never created)."""
+    needed = sorted({role for work in report.translation.work.values() for role, _ in work})
+    if not needed:
+        return
+    programme = Programme.objects.filter(
+        Q(name__iexact=mapping.programme) | Q(short_name__iexact=mapping.programme)
+    ).first()
+    if programme is None:
+        return  # the register rows already say there is no such programme
+    roles = {r.name.casefold(): r for r in ResourceRole.objects.filter(programme=programme)}
+    for name in needed:
+        role = roles.get(name.casefold())
+        if role is None:
+            report.role_problems.append(
+                f"resources: “{name}” is not a resource role of {programme.short_name or programme}"
+                " (add it under Resources, or map the resource to an existing role)"
+            )
+        else:
+            report.roles[name] = role
 
 
 @transaction.atomic
@@ -225,6 +294,7 @@ def _project_online_commit(
             )
         except ValidationError as error:
             raise ValidationError(f"{name} ({reference}): {' '.join(error.messages)}") from error
+    _demand_commit(actor, report)
     demand = [
         {
             "work_package": d.reference,
@@ -247,6 +317,12 @@ def _project_online_commit(
             **report.plan.summary(),
             "schedules": report.schedules,
             "resource_demand": demand,
+            "demand_fte": [
+                {"work_package": ref, "role": role, "month": month.isoformat(), "fte": str(fte)}
+                for ref, role, month, fte in report.demand()
+            ],
+            "demand_kept": report.kept,
+            "unmapped_resources": report.translation.unmapped_resources,
             "unmapped_columns": report.translation.unmapped_columns,
             "unmapped_values": report.translation.unmapped_values,
         },
@@ -259,3 +335,41 @@ def _project_online_commit(
         after=snapshot(batch, exclude=("content",)),
     )
     report.committed = True
+
+
+def _demand_commit(actor: Any, report: ProjectOnlineReport) -> None:
+    """Each imported package's demand from Project Online replaced by this export's (typed or
+    otherwise entered demand is left alone, also where this export has a figure for its month)."""
+    translation = report.translation
+    references = [row[project_online.FIELD_INDEX["reference"]] for row in translation.rows]
+    for reference in references:
+        work_package = WorkPackage.objects.select_related("strand__pillar").get(reference=reference)
+        fte = translation.fte(reference)
+        entered = {
+            (d.role_id, d.month): d.get_source_display()
+            for d in Demand.objects.filter(work_package=work_package).exclude(
+                source=DemandSource.PROJECT_ONLINE
+            )
+        }
+        rows = []
+        for (role_name, month), value in fte.items():
+            role = report.roles[role_name]
+            if (role.pk, month) in entered:
+                report.kept.append(
+                    f"{reference} {role.name} {month:%b %Y}: kept the "
+                    f"{entered[role.pk, month].lower()} demand (Project Online says {value} FTE)"
+                )
+                continue
+            rows.append((role, month, value))
+        had = Demand.objects.filter(
+            work_package=work_package, source=DemandSource.PROJECT_ONLINE
+        ).exists()
+        if not rows and not had:
+            continue
+        resources.demand_set(
+            actor=actor,
+            work_package=work_package,
+            rows=rows,
+            source=DemandSource.PROJECT_ONLINE,
+            replace_source=DemandSource.PROJECT_ONLINE,
+        )

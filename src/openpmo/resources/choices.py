@@ -25,3 +25,4 @@ class DemandSource(models.TextChoices):
     TYPED = "typed", "Typed"
     EXCEL = "excel", "Excel import"
     MS_PROJECT = "ms_project", "Microsoft Project"
+    PROJECT_ONLINE = "project_online", "Project Online"

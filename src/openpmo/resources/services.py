@@ -150,10 +150,13 @@ def demand_set(
     rows: Iterable[tuple[ResourceRole, dt.date, Decimal]],
     source: str = DemandSource.TYPED,
     replace: bool = False,
+    replace_source: str | None = None,
 ) -> list[Demand]:
     """Set the package's FTE by role and month (a zero removes the month); one audit record.
 
-    ``replace`` clears the package's other months first (an import of its whole profile).
+    ``replace`` clears the package's other months first (an import of its whole profile);
+    ``replace_source`` clears only the months that came from that source (a re-import that leaves
+    typed demand alone).
     """
     WorkPackage.objects.select_for_update().get(pk=work_package.pk)
     require(actor, "resources.change_demand", work_package)
@@ -161,12 +164,37 @@ def demand_set(
     before = _demand_snapshot(work_package)
     if replace:
         Demand.objects.filter(work_package=work_package).delete()
+        saved = _demand_replace(work_package, programme_id, rows, source)
+    else:
+        if replace_source is not None:
+            Demand.objects.filter(work_package=work_package, source=replace_source).delete()
+        saved = _demand_rows(work_package, programme_id, rows, source)
+    audit_record(
+        actor=actor,
+        action="demand.set",
+        obj=work_package,
+        before=before,
+        after=_demand_snapshot(work_package),
+    )
+    return saved
+
+
+def _check_row(number: int, role: ResourceRole, fte: Decimal, programme_id: int) -> None:
+    if role.programme_id != programme_id:
+        raise ValidationError(f"Row {number}: the role {role} belongs to another programme.")
+    if fte < 0:
+        raise ValidationError(f"Row {number}: FTE cannot be negative ({fte}).")
+
+
+def _demand_rows(
+    work_package: WorkPackage,
+    programme_id: int,
+    rows: Iterable[tuple[ResourceRole, dt.date, Decimal]],
+    source: str,
+) -> list[Demand]:
     saved = []
     for number, (role, month, fte) in enumerate(rows, start=1):
-        if role.programme_id != programme_id:
-            raise ValidationError(f"Row {number}: the role {role} belongs to another programme.")
-        if fte < 0:
-            raise ValidationError(f"Row {number}: FTE cannot be negative ({fte}).")
+        _check_row(number, role, fte, programme_id)
         if fte == 0:
             Demand.objects.filter(
                 work_package=work_package, role=role, month=_month(month)
@@ -182,14 +210,34 @@ def demand_set(
         demand.full_clean()
         demand.save()
         saved.append(demand)
-    audit_record(
-        actor=actor,
-        action="demand.set",
-        obj=work_package,
-        before=before,
-        after=_demand_snapshot(work_package),
-    )
     return saved
+
+
+def _demand_replace(
+    work_package: WorkPackage,
+    programme_id: int,
+    rows: Iterable[tuple[ResourceRole, dt.date, Decimal]],
+    source: str,
+) -> list[Demand]:
+    """The package's whole profile (its old months already deleted), saved in one statement:
+    each row checked as the row-by-row path checks it (a later row for the same role and month
+    wins), without a query per row."""
+    wanted: dict[tuple[int, dt.date], Demand] = {}
+    for number, (role, month, fte) in enumerate(rows, start=1):
+        _check_row(number, role, fte, programme_id)
+        key = (role.pk, _month(month))
+        if fte == 0:
+            wanted.pop(key, None)
+            continue
+        demand = Demand(
+            work_package=work_package, role=role, month=_month(month), fte=fte, source=source
+        )
+        try:
+            demand.clean_fields()
+        except ValidationError as error:
+            raise ValidationError(f"Row {number}: {' '.join(error.messages)}") from error
+        wanted[key] = demand
+    return Demand.objects.bulk_create(wanted.values())
 
 
 def _demand_snapshot(work_package: WorkPackage) -> dict[str, Any]:

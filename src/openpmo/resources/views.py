@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -26,6 +26,7 @@ from openpmo.resources.forms import (
 )
 from openpmo.resources.models import Demand, ResourceRole
 
+MSPDI = "application/xml"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -226,6 +227,21 @@ def demand(request: HttpRequest, pk: int) -> HttpResponse:
         context,
         status=400 if form.errors or upload.errors else 200,
     )
+
+
+def _mspdi_response(work_package: WorkPackage) -> HttpResponse:
+    response = HttpResponse(msproject.demand_to_mspdi(work_package), content_type=MSPDI)
+    name = f"{work_package.reference}-demand.xml".replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def demand_mspdi(request: HttpRequest, pk: int) -> HttpResponse:
+    """The package's demand as a Microsoft Project file (resources and assignments)."""
+    work_package = get_object_or_404(WorkPackage, pk=pk)
+    if not request.user.has_perm("resources.view"):
+        raise PermissionDenied
+    return _mspdi_response(work_package)
 
 
 def levelling(request: HttpRequest) -> HttpResponse:

@@ -162,3 +162,30 @@ def test_milestones_are_counted_achieved_due_and_slipped_as_at_a_date(role_user,
         as_at=_days(-15), work_package=programme_tree, known_at=timezone.now()
     )
     assert (known.achieved, known.due, known.slipped) == (1, 2, 1)
+
+
+def test_history_loaded_after_the_fact_keeps_when_it_was_recorded(role_user, milestone):
+    # The demo loads a past: an achievement recorded on the day after it happened counts as
+    # known then; one "recorded" before it happened, or in the future, is refused.
+    pmo = role_user(Role.PMO)
+    for recorded in (_days(-5), _days(2)):
+        with pytest.raises(ValidationError, match="on or after the day it was achieved"):
+            services.milestone_achieve(
+                actor=pmo,
+                task=milestone,
+                achieved_on=_days(-3),
+                evidence="Sign-off",
+                recorded_at=timezone.make_aware(dt.datetime.combine(recorded, dt.time(12))),
+            )
+    _unchanged(milestone)
+    recorded_at = timezone.make_aware(dt.datetime.combine(_days(-2), dt.time(12)))
+    task = services.milestone_achieve(
+        actor=pmo,
+        task=milestone,
+        achieved_on=_days(-3),
+        evidence="Sign-off",
+        recorded_at=recorded_at,
+    )
+    assert task.achieved_recorded_at == recorded_at
+    counts = selectors.milestone_counts(as_at=_days(-2), work_package=task.schedule.work_package)
+    assert counts.achieved == 1

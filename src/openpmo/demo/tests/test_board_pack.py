@@ -104,8 +104,11 @@ def test_the_board_pack_is_frozen_at_approval_and_prints_as_page_pdf_and_workboo
     html = page.content.decode()
     assert f"£{budget:,.0f}" in html and f"£{budget + 1_000_000:,.0f}" not in html
     assert "OFFICIAL" in html and programme.name in html
-    assert html.count("<svg") == 3  # RAG trend, benefits curve, reserve balance by year
-    assert html.count('class="openpmo-chart-with-table"') == 3
+    # RAG trend, benefits curve, reserve balance by year, and capacity against demand (the demo
+    # has a resource pool and demand)
+    assert html.count("<svg") == 4
+    assert html.count('class="openpmo-chart-with-table"') == 4
+    assert "In-house demand and capacity by month" in html
     risks = section_of(pack.snapshot, "risks")
     if risks["available"]:  # the RAID register's top items, when the risks module has them
         assert risks["tables"][0]["rows"][0][0] in html

@@ -15,6 +15,7 @@ from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
 from openpmo.benefits.models import BenefitActual
 from openpmo.core.money import FinancialYear
+from openpmo.delivery.models import ScheduleTask
 from openpmo.demo import etp
 from openpmo.demo.generate import work_packages as generated
 from openpmo.demo.tests.conftest import AS_OF
@@ -28,12 +29,25 @@ from openpmo.gates.selectors import pipeline
 from openpmo.portfolio.models import Pillar, Strand, WorkPackage
 from openpmo.reports.models import Report
 from openpmo.reports.selectors import reporting_calendar
+from openpmo.resources.models import Demand, Person
 
-MODELS = (User, WorkPackage, GateRequest, Decision, ReserveEntry, BenefitActual, Report)
+MODELS = (
+    User,
+    WorkPackage,
+    GateRequest,
+    Decision,
+    ReserveEntry,
+    BenefitActual,
+    Report,
+    Demand,
+    Person,
+)
 
 
 def _counts():
-    return {model.__name__: model.objects.count() for model in (*MODELS, AuditRecord)}
+    achieved = ScheduleTask.objects.filter(achieved_on__isnull=False).count()
+    counts = {model.__name__: model.objects.count() for model in (*MODELS, AuditRecord)}
+    return {**counts, "achieved milestones": achieved}
 
 
 def test_the_register_is_at_the_seeds_scale(demo):

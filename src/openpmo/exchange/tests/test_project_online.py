@@ -1,9 +1,10 @@
 """A Project Online export (OData feeds saved as CSV, an MSPDI file per project and a mapping
 file) becomes work packages with owners, dates, budgets and schedules; what cannot be mapped is
-reported; resource demand is kept with the import."""
+reported; resource demand becomes each work package's demand by role and month (FTE)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from openpmo.delivery.tests.test_exchange import small_project
 from openpmo.exchange.models import ImportBatch
 from openpmo.portfolio.models import WorkPackage
 from openpmo.portfolio.tests.factories import ProgrammeFactory
+from openpmo.resources.models import Demand, ResourceRole
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,10 @@ values:
   stage: {Initiate: Discovery, Execute: Delivery}
 defaults:
   pillar_objective: Carried over from Project Online
+resources:
+  names: {Dev Team: Developer}
+  type_column: Role
+  types: {Business Analyst: Business analyst}
 """
 PROJECTS = (
     "ProjectId,ProjectName,ProjectOwnerName,ProjectStartDate,ProjectFinishDate,"
@@ -45,13 +51,16 @@ PROJECTS = (
     "2024-09-30T17:00:00,,,ETP-PO-002,Platforms for Data,Data platform,Sideways,,Initiate,Jo\n"
 )
 RESOURCES = (
-    "ResourceId,ResourceName,ResourceEmailAddress\n"
-    "r1,Priya Shah,priya.shah@council.gov.uk\nr2,Dev Team,\n"
+    "ResourceId,ResourceName,ResourceEmailAddress,Role\n"
+    "r1,Priya Shah,priya.shah@council.gov.uk,Business Analyst\nr2,Dev Team,,\n"
+    "r3,Agency Tester,,Tester\n"
 )
 ASSIGNMENTS = (
     "ProjectId,TaskId,ResourceId,AssignmentWork,AssignmentStartDate,AssignmentFinishDate\n"
     "3f2a9c1e-0000-4000-8000-000000000001,t1,r2,120,2024-04-08T08:00:00,2024-05-01T17:00:00\n"
     "3f2a9c1e-0000-4000-8000-000000000001,t2,r2,80,2024-05-02T08:00:00,2024-06-01T17:00:00\n"
+    "3f2a9c1e-0000-4000-8000-000000000001,t3,r1,44,2024-04-01T08:00:00,2024-04-30T17:00:00\n"
+    "3f2a9c1e-0000-4000-8000-000000000002,t9,r3,16,2024-05-06T08:00:00,2024-05-07T17:00:00\n"
 )
 TASKS = (
     "ProjectId,ProjectName,TaskId,TaskName\n3f2a9c1e-0000-4000-8000-000000000002,Second,t9,Plan\n"
@@ -60,7 +69,9 @@ TASKS = (
 
 @pytest.fixture
 def export(tmp_path, role_user):
-    ProgrammeFactory(short_name="ETP")
+    programme = ProgrammeFactory(short_name="ETP")
+    for name in ("Developer", "Business analyst"):
+        ResourceRole.objects.create(programme=programme, name=name)
     role_user(Role.PMO, username="pmo")
     role_user(Role.WORK_PACKAGE_MANAGER, email="priya.shah@council.gov.uk")
     files = {
@@ -78,8 +89,8 @@ def export(tmp_path, role_user):
     return tmp_path
 
 
-def _run(folder, *extra: str) -> str:
-    out = io.StringIO()
+def _run(folder, *extra: str, out: io.StringIO | None = None) -> str:
+    out = out or io.StringIO()
     call_command(
         "import_project_online",
         "--as=pmo",
@@ -125,7 +136,16 @@ def test_the_export_becomes_work_packages_with_schedules_owners_baselines_and_de
     second = WorkPackage.objects.get(reference="ETP-PO-002")
     assert (second.stage, second.rag_status) == ("discovery", "")
     batch = ImportBatch.objects.get()
-    assert batch.summary["resource_demand"][0]["hours"] == "200"
+    hours = {
+        (d["work_package"], d["resource"]): d["hours"] for d in batch.summary["resource_demand"]
+    }
+    assert hours[("ETP-PO-001", "Dev Team")] == "200"
+    assert {
+        "work_package": "ETP-PO-001",
+        "role": "Developer",
+        "month": "2024-04-01",
+        "fte": "0.64",
+    } in (batch.summary["demand_fte"])
     assert batch.summary["unmapped_columns"] == ["Benefits Lead"]
 
 
@@ -142,3 +162,122 @@ def test_a_mapping_to_a_field_openpmo_does_not_have_is_refused(export):
     (export / "mapping.yaml").write_text("programme: ETP\nfields: {Colour: colour}\n")
     with pytest.raises(CommandError, match="colour are not OpenPMO fields"):
         _run(export, "--commit")
+
+
+# --- resource demand ---------------------------------------------------------------------------
+APRIL, MAY, JUNE = dt.date(2024, 4, 1), dt.date(2024, 5, 1), dt.date(2024, 6, 1)
+# April 2024 has 22 working days (176 h at 8 h a day), May 23 (184 h).
+# Dev Team: 120 h over the 18 working days 8 Apr - 1 May: 113.33 h in April (0.64 FTE) and
+# 6.67 h in May; plus 80 h 2 May - 1 Jun, all in May: 86.67 h (0.47 FTE).
+# Priya Shah (Role "Business Analyst"): 44 h in April: 0.25 FTE.
+EXPECTED = {
+    ("Developer", APRIL): Decimal("0.64"),
+    ("Developer", MAY): Decimal("0.47"),
+    ("Business analyst", APRIL): Decimal("0.25"),
+}
+
+
+def _demand(reference: str) -> dict[tuple[str, dt.date], tuple[Decimal, str]]:
+    return {
+        (d.role.name, d.month): (d.fte, d.source)
+        for d in Demand.objects.filter(work_package__reference=reference)
+    }
+
+
+def test_assignments_become_demand_by_role_and_month_in_fte(export):
+    text = _run(export, "--commit")
+
+    assert _demand("ETP-PO-001") == {key: (fte, "project_online") for key, fte in EXPECTED.items()}
+    assert "demand set  ETP-PO-001  Developer  2024-04  0.64 FTE" in text
+
+
+def test_hours_per_day_sets_what_a_full_time_month_is(export):
+    mapping = export / "mapping.yaml"
+    mapping.write_text(MAPPING + "  hours_per_day: 7.5\n", encoding="utf-8")
+    _run(export, "--commit")
+    # 44 h over April's 22 days of 7.5 h (165 h).
+    assert _demand("ETP-PO-001")[("Business analyst", APRIL)][0] == Decimal("0.27")
+
+
+def test_a_resource_the_mapping_does_not_name_is_reported_not_guessed(export):
+    text = _run(export, "--commit")
+    assert "not mapped  resource Agency Tester (ETP-PO-002: 16 h): no role" in text
+    assert _demand("ETP-PO-002") == {}
+    batch = ImportBatch.objects.get()
+    assert batch.summary["unmapped_resources"][0].startswith("Agency Tester (ETP-PO-002")
+
+
+def test_reimport_replaces_project_online_demand_and_leaves_typed_demand_alone(export):
+    _run(export, "--commit")
+    wp = WorkPackage.objects.get(reference="ETP-PO-001")
+    developer = ResourceRole.objects.get(name="Developer")
+    # Someone types demand for June and overrides May by hand.
+    Demand.objects.create(work_package=wp, role=developer, month=JUNE, fte=Decimal("0.5"))
+    Demand.objects.filter(work_package=wp, role=developer, month=MAY).update(
+        fte=Decimal("1.00"), source="typed"
+    )
+
+    text = _run(export, "--commit")
+    after_second = _demand("ETP-PO-001")
+    assert after_second == {
+        ("Developer", APRIL): (Decimal("0.64"), "project_online"),
+        ("Developer", MAY): (Decimal("1.00"), "typed"),
+        ("Developer", JUNE): (Decimal("0.50"), "typed"),
+        ("Business analyst", APRIL): (Decimal("0.25"), "project_online"),
+    }
+    assert "kept the typed demand (Project Online says 0.47 FTE)" in text
+    assert _run(export, "--commit") and _demand("ETP-PO-001") == after_second
+
+    # The analyst's assignment is gone from the next export: its demand goes, typed stays.
+    (export / "Assignments.csv").write_text(
+        "\n".join(line for line in ASSIGNMENTS.splitlines() if ",t3," not in line) + "\n",
+        encoding="utf-8",
+    )
+    _run(export, "--commit")
+    assert set(_demand("ETP-PO-001")) == {
+        ("Developer", APRIL),
+        ("Developer", MAY),
+        ("Developer", JUNE),
+    }
+
+
+def test_one_bad_assignment_row_saves_nothing_and_is_named(export):
+    (export / "Assignments.csv").write_text(
+        ASSIGNMENTS.replace(",r1,44,", ",r1,a lot,"), encoding="utf-8"
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 problems: nothing imported"):
+        _run(export, "--commit", out=out)
+    assert "Assignments row 4, AssignmentWork: “a lot” is not a number of hours" in out.getvalue()
+    assert WorkPackage.objects.count() == 0
+    assert Demand.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_role_the_programme_does_not_have_is_refused_and_nothing_saved(export):
+    ResourceRole.objects.filter(name="Business analyst").delete()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        _run(export, "--commit", out=out)
+    assert "“Business analyst” is not a resource role of ETP" in out.getvalue()
+    assert (WorkPackage.objects.count(), Demand.objects.count()) == (0, 0)
+
+
+def test_a_project_without_assignment_rows_takes_demand_from_its_mspdi_file(export):
+    from openpmo.core.levelling.mspdi import MspdiAssignment, MspdiResource, add_resources
+
+    # "Design" (task 2) runs 8-12 April 2024; 40 h of Dev Team on it: 40 / 176 = 0.23 FTE.
+    data = add_resources(
+        small_project(),
+        [MspdiResource(1, "Dev Team")],
+        [MspdiAssignment(1, task_uid=2, resource_uid=1, units=1.0, work_minutes=40 * 60)],
+    )
+    (export / "mspdi" / "Second.xml").write_bytes(data)
+    (export / "Assignments.csv").write_text(
+        "\n".join(line for line in ASSIGNMENTS.splitlines() if ",t9," not in line) + "\n",
+        encoding="utf-8",
+    )
+    _run(export, "--commit")
+    assert _demand("ETP-PO-002") == {("Developer", APRIL): (Decimal("0.23"), "project_online")}
+    # ETP-PO-001 has rows in the Assignments export: its MSPDI file's work is not added to them.
+    assert _demand("ETP-PO-001")[("Developer", APRIL)][0] == Decimal("0.64")

@@ -18,5 +18,10 @@ urlpatterns = [
         views.DemandView.as_view(),
         name="resource-demand",
     ),
+    path(
+        "resources/work-packages/<int:pk>/demand/mspdi/",
+        views.DemandMspdiView.as_view(),
+        name="resource-demand-mspdi",
+    ),
     path("", include(router.urls)),
 ]

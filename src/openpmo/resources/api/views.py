@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openpmo.portfolio.models import Programme, WorkPackage
-from openpmo.resources import planning, selectors, services
+from openpmo.resources import msproject, planning, selectors, services
 from openpmo.resources.api.serializers import (
     DemandSerializer,
     DemandSetSerializer,
@@ -25,6 +26,8 @@ from openpmo.resources.api.serializers import (
     SupplierSerializer,
 )
 from openpmo.resources.models import Demand, Person, ResourceRole, Supplier
+
+MSPDI = "application/xml"
 
 
 class ResourceRoleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -82,6 +85,21 @@ class DemandView(APIView):
             replace=serializer.validated_data["replace"],
         )
         return self.get(request, pk)
+
+
+class DemandMspdiView(APIView):
+    """A work package's demand as Microsoft Project XML (MSPDI): a resource per role and a task
+    per role and month with its assignment; anyone who may read the demand may download it."""
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        work_package = get_object_or_404(WorkPackage, pk=pk)
+        if not request.user.has_perm("resources.view"):
+            raise PermissionDenied
+        response = HttpResponse(msproject.demand_to_mspdi(work_package), content_type=MSPDI)
+        name = f"{work_package.reference}-demand.xml".replace('"', "")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 def _programme(request: Request) -> Programme:

@@ -86,8 +86,15 @@ class Command(BaseCommand):
             out(f"  not mapped  {name}: no project of that name or id")
         for reference, count in report.translation.tasks_without_schedule.items():
             out(f"  not mapped  {reference}: {count} tasks but no MSPDI file (schedule not loaded)")
+        for name in report.translation.unmapped_resources:
+            out(f"  not mapped  resource {name}")
         for d in report.translation.demand:
             out(
                 f"  demand  {d.reference}  {d.resource}  {d.hours} h  "
                 f"{d.start or ''} to {d.finish or ''}"
             )
+        verb = "set" if report.committed else "would set"
+        for reference, role, month, fte in report.demand():
+            out(f"  demand {verb}  {reference}  {role}  {month:%Y-%m}  {fte} FTE")
+        for line in report.kept:
+            out(f"  demand kept  {line}")
