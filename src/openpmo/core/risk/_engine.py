@@ -46,6 +46,7 @@ from scipy import special
 
 from openpmo.core.errors import ValidationError
 from openpmo.core.money import pounds
+from openpmo.core.risk import _kernel
 from openpmo.core.risk._model import CostEstimate, Estimate, RiskNetwork
 from openpmo.core.risk._results import (
     CostDistribution,
@@ -152,15 +153,11 @@ class _Plan:
                 successors[index[p]].append((i, lag))
                 predecessors[i].append((index[p], lag))
                 self.has_leads |= lag < 0
-        bounds = []
-        first = 0
-        for level in levels:
-            bounds.append((first, first + len(level)))
-            first += len(level)
-        self.forward = [_Links(a, b, predecessors[a:b], self.n, pad=False) for a, b in bounds]
-        self.backward = [
-            _Links(a, b, successors[a:b], self.n, pad=True) for a, b in reversed(bounds)
-        ]
+        self._levels = [len(level) for level in levels]
+        self._neighbours = (predecessors, successors)
+        self._passes: tuple[list[_Links], list[_Links]] | None = None
+        self.compiled = False  # set by ``simulate`` for big enough runs, when numba loads
+        self.links = (*_compressed(predecessors), *_compressed(successors))
 
     def draw_block(
         self,
@@ -211,9 +208,14 @@ class _Plan:
         """
         columns = durations.shape[1]
         finish = self._buffer("finish", columns)
-        finish[self.n] = 0.0
         start = self._buffer("start", columns)
-        for links in self.forward:
+        if self.compiled:
+            counts = np.zeros(self.n, dtype=np.int64) if critical else None
+            buffers = (finish[: self.n], start[: self.n])
+            return _kernel.passes(durations, self.links, self.has_leads, buffers, counts), counts
+        finish[self.n] = 0.0
+        forward, backward = self._level_links()
+        for links in forward:
             a, b = links.first, links.end
             if links.all_sentinel:
                 start[a:b] = 0.0
@@ -232,7 +234,7 @@ class _Plan:
         late_finish = self._buffer("late", columns)
         flags = np.empty(late_finish.shape, dtype=np.bool_)
         tolerance = 1e-9 * np.maximum(1.0, project)  # per iteration, so chunking cannot matter
-        for links in self.backward:
+        for links in backward:
             a, b = links.first, links.end
             here = late_finish[: b - a]
             links.extreme(late_start, here, np.minimum, subtract=True)
@@ -243,6 +245,21 @@ class _Plan:
             counts[a:b] += critical_here.view(np.uint8).sum(axis=1, dtype=np.uint32)
         return project, counts
 
+    def _level_links(self) -> tuple[list[_Links], list[_Links]]:
+        """The links level by level for the numpy passes, made the first time they are used."""
+        if self._passes is None:
+            predecessors, successors = self._neighbours
+            bounds = []
+            first = 0
+            for size in self._levels:
+                bounds.append((first, first + size))
+                first += size
+            self._passes = (
+                [_Links(a, b, predecessors[a:b], self.n, pad=False) for a, b in bounds],
+                [_Links(a, b, successors[a:b], self.n, pad=True) for a, b in reversed(bounds)],
+            )
+        return self._passes
+
     def _buffer(self, name: str, columns: int) -> Array:
         """A working ``(tasks + 1, columns)`` array, its memory kept between chunks."""
         size = (self.n + 1) * columns
@@ -250,6 +267,17 @@ class _Plan:
         if flat is None or flat.size < size:
             flat = self._buffers[name] = np.empty(size, dtype=np.float64)
         return flat[:size].reshape(self.n + 1, columns)  # contiguous, so gathers copy whole rows
+
+
+def _compressed(
+    lists: list[list[tuple[int, float]]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Array]:
+    """Each task's neighbours and lags as one pointer, index and lag array (CSR)."""
+    pointer = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(items) for items in lists], out=pointer[1:])
+    index = np.array([j for items in lists for j, _ in items], dtype=np.int64)
+    lags = np.array([lag for items in lists for _, lag in items], dtype=np.float64)
+    return pointer, index, lags
 
 
 class _Links:
@@ -425,6 +453,8 @@ def simulate(
     chunk = _chunk_iterations(chunk_size, plan.n)
     blocks = -(-iterations // BLOCK)
     blocks_per_chunk = chunk // BLOCK
+    columns = min(blocks, blocks_per_chunk) * BLOCK
+    plan.compiled = plan.n * columns >= _kernel.MIN_CELLS and _kernel.available()
 
     deterministic, _ = plan.schedule(plan.likely[:, None].copy(), critical=False)
     finish_zero = float(deterministic[0])

@@ -254,8 +254,15 @@ class _ThreePoints:
                 width,
                 low,
                 _TABLE_CELLS,
+                (
+                    self.outer_values,
+                    self.outer_slopes,
+                    self.tab_outer,
+                    self.tab_low,
+                    self.tab_width,
+                    _OUTER_CELLS,
+                ),
             )
-            self._outer_cells(u, out)
             return
         scratch = np.empty((3, _TILE, columns), dtype=np.float64)
         cells = np.empty((_TILE, columns), dtype=np.intp)
