@@ -46,6 +46,7 @@ asked for.
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -68,7 +69,7 @@ from openpmo.core.schedule._passes import (
     total_slack,
 )
 from openpmo.core.schedule._result import ScheduleColumns, ScheduleResult, TaskSchedule
-from openpmo.core.schedule._table import NO_TIME, NetworkArrays, table_of
+from openpmo.core.schedule._table import NO_TIME, NetworkArrays, cached_table_of
 
 __all__ = [
     "ArrayNetwork",
@@ -83,6 +84,8 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 _ONE_MINUTE = timedelta(minutes=1)
+_LEVELS: weakref.WeakKeyDictionary[NetworkArrays, IntArray] = weakref.WeakKeyDictionary()
+"""Topological levels of the leaves of networks made of objects (``cached_table_of``)."""
 
 
 def _encode(timeline: _Timeline, wall: IntArray, prefer_start: bool, default: np.int64) -> IntArray:
@@ -229,12 +232,13 @@ def schedule(
     unknown or duplicate tasks and :class:`~openpmo.core.errors.CycleError` (naming the tasks)
     when the links loop.
     """
-    table = network if isinstance(network, NetworkArrays) else table_of(network)
+    frozen = not isinstance(network, NetworkArrays)  # columns of frozen objects never change
+    table = network if isinstance(network, NetworkArrays) else cached_table_of(network)
     timeline = calendar.timeline(project_start.date())
     front = _Front(table, timeline, project_start)
     arrays = front.arrays
     try:
-        passes = run_passes(arrays, timeline=timeline)
+        passes = run_passes(arrays, _levels(table, arrays) if frozen else None, timeline=timeline)
     except _CycleFound as found:
         raise CycleError([_label(table, int(front.leaves[k])) for k in found.indices]) from None
     if not front.leaves.shape[0]:  # nothing to schedule: the project finishes where it starts
@@ -254,6 +258,19 @@ def schedule(
         minutes_per_day,
         critical_slack_minutes,
     )
+
+
+def _levels(table: NetworkArrays, arrays: ArrayNetwork) -> IntArray | None:
+    """The topological levels of a network made of objects, kept while it lives: the same
+    network scheduled again (another page view, another start date) reuses them. Networks big
+    enough for the compiled kernel, which needs no levels, are left to it."""
+    n = arrays.durations.shape[0]
+    if n >= _kernel.MIN_TASKS:
+        return None
+    found = _LEVELS.get(table)
+    if found is None:
+        found = _LEVELS[table] = topological_levels(n, arrays.predecessors, arrays.successors)
+    return found
 
 
 def _result(
