@@ -145,22 +145,25 @@ def _compile() -> Any:
         critical: Any,
     ) -> None:
         n, columns = durations.shape
-        # forward: a task starts at the latest of its predecessors' finishes plus lags
+        # forward: a task starts at the latest of its predecessors' finishes plus lags (in
+        # ``here``, one row kept in cache), and the project finishes with the last task
+        here = np.empty(columns, np.float64)
+        for c in range(columns):
+            project[c] = 0.0
         for i in range(n):
             begin, end = pred_pointer[i], pred_pointer[i + 1]
-            here, length, done = start[i], durations[i], finish[i]
+            length, done = durations[i], finish[i]
             if begin == end:
                 for c in range(columns):
                     here[c] = 0.0
-                    done[c] = length[c]
-                continue
-            source, lag = finish[pred_index[begin]], pred_lag[begin]
-            if lag != 0.0:
-                for c in range(columns):
-                    here[c] = source[c] + lag
             else:
-                for c in range(columns):
-                    here[c] = source[c]
+                source, lag = finish[pred_index[begin]], pred_lag[begin]
+                if lag != 0.0:
+                    for c in range(columns):
+                        here[c] = source[c] + lag
+                else:
+                    for c in range(columns):
+                        here[c] = source[c]
             for k in range(begin + 1, end):
                 source, lag = finish[pred_index[k]], pred_lag[k]
                 if lag != 0.0:
@@ -172,21 +175,19 @@ def _compile() -> Any:
             if has_leads:
                 for c in range(columns):
                     here[c] = max(here[c], 0.0)
-            for c in range(columns):
-                done[c] = here[c] + length[c]
-        for c in range(columns):
-            project[c] = 0.0
-        if n:
-            project[:] = finish[0]
-        for i in range(1, n):
-            done = finish[i]
-            for c in range(columns):
-                project[c] = max(project[c], done[c])
+            if i == 0:
+                for c in range(columns):
+                    done[c] = here[c] + length[c]
+                    project[c] = done[c]
+            else:
+                for c in range(columns):
+                    done[c] = here[c] + length[c]
+                    project[c] = max(project[c], done[c])
         if critical is None:
             return
         # backward, last task first: a task finishes late at the earliest of its successors'
-        # late starts less lags (the project finish without successors); ``start`` becomes the
-        # late start, row by row, once the row's early start is no longer needed
+        # late starts less lags (the project finish without successors); ``start`` holds the
+        # late starts
         late = np.empty(columns, np.float64)
         tolerance = np.empty(columns, np.float64)
         for c in range(columns):
