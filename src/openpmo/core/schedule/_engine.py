@@ -63,6 +63,7 @@ from openpmo.core.schedule._passes import (
     ArrayNetwork,
     Passes,
     _CycleFound,
+    distinct,
     free_slack,
     run_passes,
     topological_levels,
@@ -300,8 +301,8 @@ def _result(
     if stacked.shape[0] >= _kernel.MIN_TASKS and _kernel.available():
         walls = timeline.wall_of(stacked >> 1, (stacked & 1) == 0)  # compiled, one at a time
     else:
-        distinct, inverse = np.unique(stacked, return_inverse=True)  # dates repeat a great deal
-        walls = timeline.wall_of(distinct >> 1, (distinct & 1) == 0)[inverse]
+        kept, inverse = distinct(stacked)  # dates repeat a great deal
+        walls = timeline.wall_of(kept >> 1, (kept & 1) == 0)[inverse]
     if passes.walls is not None and front.arrays.elapsed is not None:
         chosen = np.flatnonzero(front.arrays.elapsed & ~front.arrays.manual)
         for k, wall in enumerate(passes.walls):

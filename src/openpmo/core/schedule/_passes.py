@@ -113,6 +113,19 @@ def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
     return np.asarray(np.repeat(starts - before, counts) + np.arange(total), dtype=np.int64)
 
 
+def distinct(values: IntArray) -> tuple[IntArray, IntArray]:
+    """``np.unique(values, return_inverse=True)`` by a sort: the same answer, without the
+    first call's import of ``numpy.ma`` (tens of milliseconds, a third of a command's run)."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    first = np.empty(ranked.shape[0], np.bool_)
+    first[:1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+    inverse = np.empty(ranked.shape[0], np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ranked[first], inverse
+
+
 def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> IntArray:
     """Each task's level: 0 without predecessors, else 1 + the highest predecessor level.
 
@@ -133,7 +146,7 @@ def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> 
         if reached.size == 0:
             break
         np.subtract.at(indegree, reached, 1)
-        frontier = np.unique(reached[indegree[reached] == 0])
+        frontier = distinct(reached[indegree[reached] == 0])[0]
         depth += 1
     if (level < 0).any():
         raise _CycleFound(_find_cycle(level, predecessors, successors))
