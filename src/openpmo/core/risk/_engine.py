@@ -20,10 +20,14 @@ middle 97% (tests/core/test_risk_sampling.py), and it is several times faster th
 ``Generator.beta``. ``simulate(..., exact_pert=True)`` takes the same uniforms through the exact
 inverse (``scipy.special.betaincinv``): the same run to within those errors, much slower.
 
-Speed and memory. Iterations are vectorised: each numpy operation works on a chunk of
-iterations at once (the iteration axis contiguous), the tasks being taken level by level through
-the network: a gather of the predecessors' finishes, one link column at a time, and a running
-maximum (forward), then the same with successors and minima (backward). Memory is a few arrays
+Speed and memory. Iterations are vectorised: each operation works on a chunk of iterations at
+once (the iteration axis contiguous). With numba (``_kernel``) the passes are compiled and walk the
+tasks one by one in topological order, each a loop over the chunk's iterations; without it (or
+with ``OPENPMO_PURE_NUMPY`` set) numpy takes the tasks level by level: a gather of the
+predecessors' finishes, one link column at a time, and a running maximum (forward), then the same
+with successors and minima (backward). Both give the same numbers to the last bit (tests compare
+them). Modules: ``_passes`` (the plan, its draws and passes), ``_statistics`` (the run and its
+summary), ``_sampling`` (three-point draws), ``_kernel`` (compiled kernels). Memory is a few arrays
 of (tasks x chunk), allocated once, whatever the number of iterations (plus one number per
 iteration for the finish and one for the cost, kept for the percentiles). Criticality,
 cruciality and the tornado are running sums, block by block; no per-iteration array is kept.
