@@ -10,6 +10,7 @@ installed, with the very same integer arithmetic, so the dates are identical.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -114,16 +115,19 @@ def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
 
 
 def distinct(values: IntArray) -> tuple[IntArray, IntArray]:
-    """``np.unique(values, return_inverse=True)`` by a sort: the same answer, without the
-    first call's import of ``numpy.ma`` (tens of milliseconds, a third of a command's run)."""
-    order = np.argsort(values, kind="stable")
-    ranked = values[order]
+    """``np.unique(values, return_inverse=True)``. Its first call in a process imports
+    ``numpy.ma`` (some 60 ms of CPU, a third of a command-line run); until something else has
+    imported it, the same answer comes from a sort instead (slower on big arrays than numpy's
+    hashing, so only then)."""
+    if "numpy.ma" in sys.modules:
+        kept, inverse = np.unique(values, return_inverse=True)
+        return kept, inverse.astype(np.int64, copy=False)
+    ranked = np.sort(values)
     first = np.empty(ranked.shape[0], np.bool_)
     first[:1] = True
     np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
-    inverse = np.empty(ranked.shape[0], np.int64)
-    inverse[order] = np.cumsum(first) - 1
-    return ranked[first], inverse
+    kept = ranked[first]
+    return kept, np.searchsorted(kept, values).astype(np.int64)
 
 
 def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> IntArray:
