@@ -449,3 +449,34 @@ def test_with_lags_and_leads_the_critical_tasks_are_those_without_float(
     result = simulate(network, iterations=3, seed=0)
     assert result.finish.p50 == project
     assert result.criticality == {k: 1.0 if late[k] == early[k] else 0.0 for k in order}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_compiled_passes_give_the_numpy_passes_answer_to_the_last_bit(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a random network big enough for the compiled passes: several predecessors each, lags and
+    # leads (some beyond a task's own duration), triangular and PERT estimates and a risk
+    from openpmo.core.risk import _kernel
+
+    if not _kernel.available():
+        pytest.skip("numba is not installed")
+    rng = np.random.default_rng(seed)
+    tasks = []
+    for i in range(300):
+        after = (
+            sorted({int(j) for j in rng.integers(0, i, size=int(rng.integers(0, 4)))}) if i else []
+        )
+        lags = {f"T{j}": float(rng.integers(-6, 4)) for j in after if rng.random() < 0.4}
+        low = float(rng.integers(0, 5))
+        shape = Shape.PERT if rng.random() < 0.5 else Shape.TRIANGULAR
+        estimate = Estimate(low, low + float(rng.integers(0, 3)), low + 4.0, shape)
+        tasks.append(SimTask(f"T{i}", estimate, after=tuple(f"T{j}" for j in after), lags=lags))
+    risk = RiskEvent("R", 0.3, delay=Estimate(1.0, 2.0, 5.0), hits=("T5", "T50"))
+    network = RiskNetwork(tuple(tasks), risks=(risk,))
+    compiled = simulate(network, iterations=1_000, seed=seed)
+    monkeypatch.setenv("OPENPMO_PURE_NUMPY", "1")
+    numpy_only = simulate(network, iterations=1_000, seed=seed)
+    assert np.array_equal(compiled.finish_samples, numpy_only.finish_samples)
+    assert compiled.to_json() == numpy_only.to_json()
+    assert 0 < sum(t.criticality for t in compiled.tasks) < len(tasks)

@@ -1,10 +1,16 @@
-"""PERT draws through quantile tables, compiled (numba) when it is installed.
+"""Monte Carlo kernels compiled with numba, when it is installed.
 
-``_ThreePoints._tabled`` takes each uniform through its row's quantile table with ten numpy
-passes over a block; this kernel does the same arithmetic for each draw in one pass, in the same
-order of operations (so the same draws, to the last bit; a test compares them). Without numba,
-or with ``OPENPMO_PURE_NUMPY`` set, the numpy passes run instead. numba is imported the first
-time a simulation is big enough to gain from it.
+Two kernels, each doing exactly the arithmetic of the numpy passes it replaces, in the same order
+of operations, so the answers are the same to the last bit (tests compare them):
+
+- ``tabled``: PERT draws through quantile tables (``_ThreePoints._tabled`` takes each uniform
+  through its row's table with ten numpy passes over a block; this does it in one);
+- ``passes``: the forward and backward passes of a chunk of iterations (``_Plan.schedule``
+  walks topological levels with a few numpy gathers each; this walks the tasks one by one, the
+  iterations of a task contiguous, so there is no Python per level and no temporary array).
+
+Without numba, or with ``OPENPMO_PURE_NUMPY`` set, the numpy passes run instead. numba is
+imported the first time a simulation is big enough to gain from it.
 """
 
 from __future__ import annotations
@@ -16,14 +22,19 @@ import numpy as np
 import numpy.typing as npt
 
 Array = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 MIN_DRAWS = 65_536
 """Below this many draws in a block the numpy passes are as quick; numba is not loaded."""
+
+MIN_CELLS = 65_536
+"""Below this many tasks x iterations in a chunk the level passes are as quick."""
 
 _compiled: Any = None
 
 
 def available() -> bool:
+    """True when numba can be loaded (and ``OPENPMO_PURE_NUMPY`` does not ask for numpy only)."""
     global _compiled
     if os.environ.get("OPENPMO_PURE_NUMPY"):
         return False
@@ -45,17 +56,36 @@ def tabled(
     width: Array,
     low: Array,
     cells: int,
+    outer: tuple[Array, Array, npt.NDArray[np.intp], Array, Array, int],
 ) -> None:
-    """``out = table(u)`` row by row, as ``_ThreePoints._tabled`` computes it."""
+    """``out = table(u)`` row by row, as ``_ThreePoints._tabled`` computes it, the draws that
+    fall in a table's first or last cell through its finer table, as ``_outer_cells`` does."""
     assert _compiled
-    _compiled(u, out, offset, values, slopes, scaled, width, low, cells)
+    _compiled[0](u, out, offset, values, slopes, scaled, width, low, cells, *outer)
+
+
+def passes(
+    durations: Array,
+    links: tuple[IntArray, IntArray, Array, IntArray, IntArray, Array],
+    has_leads: bool,
+    buffers: tuple[Array, Array],
+    critical: IntArray | None,
+) -> Array:
+    """The project finish of each column (iteration) of ``durations`` (tasks in a topological
+    order, iterations contiguous), and, into ``critical``, how many columns each task was
+    critical in. ``links`` are the predecessors (pointer, index, lag) and the successors of
+    each task; ``buffers`` two ``(tasks, columns)`` scratch arrays."""
+    assert _compiled
+    finish = np.empty(durations.shape[1], np.float64)
+    _compiled[1](durations, *links, has_leads, buffers[0], buffers[1], finish, critical)
+    return finish
 
 
 def _compile() -> Any:
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def run(
+    def tabled_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
         u: Array,
         out: Array,
         offset: Array,
@@ -65,6 +95,12 @@ def _compile() -> Any:
         width: Array,
         low: Array,
         cells: int,
+        outer_values: Array,
+        outer_slopes: Array,
+        outer_offset: npt.NDArray[np.intp],
+        outer_low: Array,
+        outer_width: Array,
+        outer_cells: int,
     ) -> None:
         last = values.shape[0] - 1
         for r in range(u.shape[0]):
@@ -80,5 +116,106 @@ def _compile() -> Any:
                     out[r, c] = x + values[i]
                 else:
                     out[r, c] = (x + values[i]) * width[r, 0] + low[r, 0]
+                if np.isnan(out[r, c]):  # an outer cell (NaN slope): its finer table
+                    w = u[r, c]
+                    upper = w >= 0.5
+                    w *= cells
+                    if upper:
+                        w -= cells - 1
+                    w *= outer_cells
+                    j = min(np.floor(w), outer_cells - 1)
+                    w -= j
+                    at = int(j) + outer_offset[r] + (outer_cells if upper else 0)
+                    y = outer_values[at] + w * outer_slopes[at]
+                    out[r, c] = outer_low[r, 0] + outer_width[r, 0] * y
 
-    return run
+    @numba.njit(cache=True, nogil=True)
+    def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
+        durations: Array,
+        pred_pointer: IntArray,
+        pred_index: IntArray,
+        pred_lag: Array,
+        succ_pointer: IntArray,
+        succ_index: IntArray,
+        succ_lag: Array,
+        has_leads: bool,
+        finish: Array,
+        start: Array,
+        project: Array,
+        critical: Any,
+    ) -> None:
+        n, columns = durations.shape
+        # forward: a task starts at the latest of its predecessors' finishes plus lags (in
+        # ``here``, one row kept in cache), and the project finishes with the last task
+        here = np.empty(columns, np.float64)
+        for c in range(columns):
+            project[c] = 0.0
+        for i in range(n):
+            begin, end = pred_pointer[i], pred_pointer[i + 1]
+            length, done = durations[i], finish[i]
+            if begin == end:
+                for c in range(columns):
+                    here[c] = 0.0
+            else:
+                source, lag = finish[pred_index[begin]], pred_lag[begin]
+                if lag != 0.0:
+                    for c in range(columns):
+                        here[c] = source[c] + lag
+                else:
+                    for c in range(columns):
+                        here[c] = source[c]
+            for k in range(begin + 1, end):
+                source, lag = finish[pred_index[k]], pred_lag[k]
+                if lag != 0.0:
+                    for c in range(columns):
+                        here[c] = max(here[c], source[c] + lag)
+                else:
+                    for c in range(columns):
+                        here[c] = max(here[c], source[c])
+            if has_leads:
+                for c in range(columns):
+                    here[c] = max(here[c], 0.0)
+            if i == 0:
+                for c in range(columns):
+                    done[c] = here[c] + length[c]
+                    project[c] = done[c]
+            else:
+                for c in range(columns):
+                    done[c] = here[c] + length[c]
+                    project[c] = max(project[c], done[c])
+        if critical is None:
+            return
+        # backward, last task first: a task finishes late at the earliest of its successors'
+        # late starts less lags (the project finish without successors); ``start`` holds the
+        # late starts
+        late = np.empty(columns, np.float64)
+        tolerance = np.empty(columns, np.float64)
+        for c in range(columns):
+            tolerance[c] = 1e-9 * max(1.0, project[c])
+        for i in range(n - 1, -1, -1):
+            begin, end = succ_pointer[i], succ_pointer[i + 1]
+            if begin == end:
+                late[:] = project
+            else:
+                source, lag = start[succ_index[begin]], succ_lag[begin]
+                if lag != 0.0:
+                    for c in range(columns):
+                        late[c] = source[c] - lag
+                else:
+                    late[:] = source
+                for k in range(begin + 1, end):
+                    source, lag = start[succ_index[k]], succ_lag[k]
+                    if lag != 0.0:
+                        for c in range(columns):
+                            late[c] = min(late[c], source[c] - lag)
+                    else:
+                        for c in range(columns):
+                            late[c] = min(late[c], source[c])
+            here, length, done = start[i], durations[i], finish[i]
+            count = 0
+            for c in range(columns):
+                here[c] = late[c] - length[c]
+                count += late[c] - done[c] <= tolerance[c]
+            critical[i] += count
+
+    return tabled_run, passes_run

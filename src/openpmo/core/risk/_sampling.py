@@ -113,25 +113,7 @@ class _ThreePoints:
         width = high - low
         pert = np.array([e.shape is Shape.PERT for e in estimates], dtype=bool) & (width[:, 0] > 0)
         alpha, beta, _ = pert_parameters(low, likely, high)
-        alphas, betas = alpha[:, 0].tolist(), beta[:, 0].tolist()
-        shapes: dict[tuple[float, float], list[int]] = {}
-        for row in np.flatnonzero(pert).tolist():
-            shapes.setdefault((alphas[row], betas[row]), []).append(row)
-        tabled = sorted(
-            (key for key, rows in shapes.items() if len(rows) >= _TABLE_MIN_ROWS),
-            key=lambda key: (-len(shapes[key]), key),
-        )[:_TABLE_MAX_SHAPES]
-        table_of = {key: k for k, key in enumerate(tabled)}
-        tab = [row for key in tabled for row in shapes[key]]
-        drawn = sorted(set(np.flatnonzero(pert).tolist()) - set(tab))
-        table_of_row = {row: table_of[key] for key in tabled for row in shapes[key]}
-        if tabled:
-            # fixed PERT rows (low = high) join a table with width zero: no gather, no scatter
-            is_pert = pert.tolist()
-            fixed = [i for i, e in enumerate(estimates) if e.shape is Shape.PERT and not is_pert[i]]
-            table_of_row.update((row, 0) for row in fixed)
-            tab += fixed
-        tab.sort()
+        tabled, table_of_row, tab, drawn = self._kinds(estimates, pert, alpha, beta)
         tri = sorted(set(range(self.count)) - set(tab) - set(drawn))
         # rows that take a uniform, in row order; and where each kind sits among them
         self.uniform_rows = _rows(sorted(tri + tab), self.count)
@@ -154,21 +136,65 @@ class _ThreePoints:
         t = np.array(tab, dtype=np.int64)
         self.tab_low, self.tab_width = low[t], width[t]
         self.tab_alpha, self.tab_beta = alpha[t], beta[t]
+        self._tables(tabled, table_of_row, tab, low[:, 0].tolist(), width[:, 0].tolist())
+        # PERT drawn with Generator.beta
+        t = np.array(drawn, dtype=np.int64)
+        self.drawn_low, self.drawn_width = low[t], width[t]
+        self.drawn_alpha, self.drawn_beta = alpha[t], beta[t]
+        self._u: Array | None = None
+
+    @staticmethod
+    def _kinds(
+        estimates: Sequence[Estimate | CostEstimate],
+        pert: npt.NDArray[np.bool_],
+        alpha: Array,
+        beta: Array,
+    ) -> tuple[list[tuple[float, float]], dict[int, int], list[int], list[int]]:
+        """The PERT shapes given tables, each tabled row's table, the tabled rows (sorted) and
+        the PERT rows drawn with ``Generator.beta``."""
+        alphas, betas = alpha[:, 0].tolist(), beta[:, 0].tolist()
+        shapes: dict[tuple[float, float], list[int]] = {}
+        for row in np.flatnonzero(pert).tolist():
+            shapes.setdefault((alphas[row], betas[row]), []).append(row)
+        tabled = sorted(
+            (key for key, rows in shapes.items() if len(rows) >= _TABLE_MIN_ROWS),
+            key=lambda key: (-len(shapes[key]), key),
+        )[:_TABLE_MAX_SHAPES]
+        table_of = {key: k for k, key in enumerate(tabled)}
+        tab = [row for key in tabled for row in shapes[key]]
+        drawn = sorted(set(np.flatnonzero(pert).tolist()) - set(tab))
+        table_of_row = {row: table_of[key] for key in tabled for row in shapes[key]}
+        if tabled:
+            # fixed PERT rows (low = high) join a table with width zero: no gather, no scatter
+            is_pert = pert.tolist()
+            fixed = [i for i, e in enumerate(estimates) if e.shape is Shape.PERT and not is_pert[i]]
+            table_of_row.update((row, 0) for row in fixed)
+            tab += fixed
+        tab.sort()
+        return tabled, table_of_row, tab, drawn
+
+    def _tables(
+        self,
+        tabled: list[tuple[float, float]],
+        table_of_row: dict[int, int],
+        tab: list[int],
+        lows: list[float],
+        widths: list[float],
+    ) -> None:
+        """The quantile tables of the tabled rows, concatenated, and each row's offset in them.
+
+        Rows with the same estimate share a table scaled to it (saving a multiply and an add
+        per draw), when there are few such estimates; otherwise the shape's table is scaled
+        row by row.
+        """
         tables = [_pert_table(*key) for key in tabled]
-        # Rows with the same estimate share a table scaled to it (saving a multiply and an add
-        # per draw), when there are few such estimates; otherwise the shape's table is scaled
-        # row by row.
-        lows, widths = low[:, 0].tolist(), width[:, 0].tolist()
         keys = [(table_of_row[r], lows[r], widths[r]) for r in tab]
         estimates_of = dict.fromkeys(keys, 0)
         self.scaled = len(estimates_of) <= _SCALED_TABLES
         if self.scaled:
             estimates_of = {key: i for i, key in enumerate(estimates_of)}
             self.tab_offset = (
-                np.array(
-                    [estimates_of[key] for key in keys],
-                    dtype=np.float64,
-                )[:, None]
+                np.array([estimates_of[key] for key in keys], dtype=np.float64)[:, None]
                 * _TABLE_CELLS
             )
             self.values = (
@@ -193,11 +219,6 @@ class _ThreePoints:
         self.outer_values = np.concatenate([t[2] for t in tables]) if tables else np.zeros(1)
         self.outer_slopes = np.concatenate([t[3] for t in tables]) if tables else np.zeros(1)
         self.tab_outer = np.array([table_of_row[r] * 2 * _OUTER_CELLS for r in tab], dtype=np.intp)
-        # PERT drawn with Generator.beta
-        t = np.array(drawn, dtype=np.int64)
-        self.drawn_low, self.drawn_width = low[t], width[t]
-        self.drawn_alpha, self.drawn_beta = alpha[t], beta[t]
-        self._u: Array | None = None
 
     def _triangular(self, u: Array, out: Array, rng: np.random.Generator | None = None) -> None:
         """The triangular inverse CDF of ``u`` (the triangular rows) into ``out``, a tile of
@@ -254,8 +275,15 @@ class _ThreePoints:
                 width,
                 low,
                 _TABLE_CELLS,
+                (
+                    self.outer_values,
+                    self.outer_slopes,
+                    self.tab_outer,
+                    self.tab_low,
+                    self.tab_width,
+                    _OUTER_CELLS,
+                ),
             )
-            self._outer_cells(u, out)
             return
         scratch = np.empty((3, _TILE, columns), dtype=np.float64)
         cells = np.empty((_TILE, columns), dtype=np.intp)

@@ -47,6 +47,7 @@ asked for.
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -63,13 +64,14 @@ from openpmo.core.schedule._passes import (
     ArrayNetwork,
     Passes,
     _CycleFound,
+    distinct,
     free_slack,
     run_passes,
     topological_levels,
     total_slack,
 )
 from openpmo.core.schedule._result import ScheduleColumns, ScheduleResult, TaskSchedule
-from openpmo.core.schedule._table import NO_TIME, NetworkArrays, table_of
+from openpmo.core.schedule._table import NO_TIME, NetworkArrays, cached_table_of
 
 __all__ = [
     "ArrayNetwork",
@@ -84,6 +86,8 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 _ONE_MINUTE = timedelta(minutes=1)
+_LEVELS: weakref.WeakKeyDictionary[NetworkArrays, IntArray] = weakref.WeakKeyDictionary()
+"""Topological levels of the leaves of networks made of objects (``cached_table_of``)."""
 
 
 def _encode(timeline: _Timeline, wall: IntArray, prefer_start: bool, default: np.int64) -> IntArray:
@@ -238,12 +242,13 @@ def schedule(
             minutes_per_day=minutes_per_day,
             critical_slack_minutes=critical_slack_minutes,
         )
-    table = network if isinstance(network, NetworkArrays) else table_of(network)
+    frozen = not isinstance(network, NetworkArrays)  # columns of frozen objects never change
+    table = network if isinstance(network, NetworkArrays) else cached_table_of(network)
     timeline = calendar.timeline(project_start.date())
     front = _Front(table, timeline, project_start)
     arrays = front.arrays
     try:
-        passes = run_passes(arrays, timeline=timeline)
+        passes = run_passes(arrays, _levels(table, arrays) if frozen else None, timeline=timeline)
     except _CycleFound as found:
         raise CycleError([_label(table, int(front.leaves[k])) for k in found.indices]) from None
     if not front.leaves.shape[0]:  # nothing to schedule: the project finishes where it starts
@@ -263,6 +268,19 @@ def schedule(
         minutes_per_day,
         critical_slack_minutes,
     )
+
+
+def _levels(table: NetworkArrays, arrays: ArrayNetwork) -> IntArray | None:
+    """The topological levels of a network made of objects, kept while it lives: the same
+    network scheduled again (another page view, another start date) reuses them. Networks big
+    enough for the compiled kernel, which needs no levels, are left to it."""
+    n = arrays.durations.shape[0]
+    if n >= _kernel.MIN_TASKS:
+        return None
+    found = _LEVELS.get(table)
+    if found is None:
+        found = _LEVELS[table] = topological_levels(n, arrays.predecessors, arrays.successors)
+    return found
 
 
 def _result(
@@ -292,8 +310,8 @@ def _result(
     if stacked.shape[0] >= _kernel.MIN_TASKS and _kernel.available():
         walls = timeline.wall_of(stacked >> 1, (stacked & 1) == 0)  # compiled, one at a time
     else:
-        distinct, inverse = np.unique(stacked, return_inverse=True)  # dates repeat a great deal
-        walls = timeline.wall_of(distinct >> 1, (distinct & 1) == 0)[inverse]
+        kept, inverse = distinct(stacked)  # dates repeat a great deal
+        walls = timeline.wall_of(kept >> 1, (kept & 1) == 0)[inverse]
     if passes.walls is not None and front.arrays.elapsed is not None:
         chosen = np.flatnonzero(front.arrays.elapsed & ~front.arrays.manual)
         for k, wall in enumerate(passes.walls):

@@ -189,6 +189,7 @@ def _parse(data: bytes) -> Element:
         collect_ids=False,
         remove_comments=True,
         remove_pis=True,
+        remove_blank_text=True,  # the indentation between elements: nothing read, less to parse
     )
     try:
         root = etree.fromstring(data, parser)
@@ -309,10 +310,29 @@ _LINK_FIELDS = tuple(_LINK_LOCAL)
 
 
 def _read_link(element: Element, successor: int) -> tuple[Link, str]:
-    where = f"task {successor} predecessor link"
     fields: Fields = {}
     for child in element.iterchildren(_LINK_FIELDS):
         fields.setdefault(_LINK_LOCAL[child.tag], child.text)
+    predecessor, kind = fields.get("PredecessorUID"), _PLAIN_TYPES.get(fields.get("Type") or "")
+    if (
+        kind is not None
+        and predecessor is not None
+        and predecessor.isdigit()
+        and len(predecessor) < 16
+        and fields.get("LinkLag") in _NO_LAG
+        and fields.get("LagFormat") in _WORKING_LAG
+    ):  # how Project writes almost every link: a plain UID and type, no lag
+        return Link(int(predecessor), successor, kind), ""
+    return _read_any_link(fields, successor)
+
+
+_PLAIN_TYPES = {str(int(kind)): kind for kind in LinkType}
+_NO_LAG = {None, "0"}
+_WORKING_LAG = {None, "7"}
+
+
+def _read_any_link(fields: Fields, successor: int) -> tuple[Link, str]:
+    where = f"task {successor} predecessor link"
     predecessor = _quick_integer(fields, "PredecessorUID", where, None)
     if predecessor is None:
         raise ParseError("a predecessor link has no PredecessorUID", where=where)
@@ -351,6 +371,7 @@ def _constraint(fields: Fields, where: str) -> tuple[ConstraintType, datetime | 
 
 _STORED_DATES = ("EarlyStart", "EarlyFinish", "LateStart", "LateFinish")
 _STORED_SLACK = ("TotalSlack", "FreeSlack")
+_STORED_NAMES = (*_STORED_DATES, *_STORED_SLACK, "Start", "Finish", "Critical")
 _BINARY = {"0": False, "1": True, None: False}
 
 
@@ -359,21 +380,18 @@ class _StoredColumns(Mapping[int, StoredDates]):
     into :class:`StoredDates` only when asked for (the engine never needs them)."""
 
     def __init__(self) -> None:
-        self.raw: dict[int, tuple[str | None, ...]] = {}
+        self.raw: dict[int, Fields] = {}  # each task's fields as read (never changed after)
         self.made: dict[int, StoredDates] = {}
 
     def add(self, uid: int, fields: Fields) -> None:
-        self.raw[uid] = tuple(fields.get(name) for name in (*_STORED_DATES, *_STORED_SLACK)) + (
-            fields.get("Start"),
-            fields.get("Finish"),
-            fields.get("Critical"),
-        )
+        self.raw[uid] = fields
 
     def check(self) -> None:
         """Every stored value reads, or a ParseError names the first that does not."""
         if not self.raw:
             return
-        columns = list(zip(*self.raw.values(), strict=True))
+        rows = list(self.raw.values())
+        columns = [[row.get(name) for row in rows] for name in _STORED_NAMES]
         uids = list(self.raw)
         for names, kind in (
             ((*_STORED_DATES,), "datetime64[s]"),
@@ -406,10 +424,7 @@ class _StoredColumns(Mapping[int, StoredDates]):
         return found
 
     def _make(self, uid: int) -> StoredDates:
-        raw = self.raw[uid]
-        fields = dict(
-            zip((*_STORED_DATES, *_STORED_SLACK, "Start", "Finish", "Critical"), raw, strict=True)
-        )
+        fields = self.raw[uid]
         where = f"task {uid}"
         return StoredDates(
             start=_moment(fields, "Start", where),
@@ -521,6 +536,7 @@ class _TaskReader:
             known.add(task.uid)
         for link, where in self.links:
             if link.predecessor not in known:
+                where = where or f"task {link.successor} predecessor link"
                 raise ParseError(
                     f"links to predecessor UID {link.predecessor}, which is not a task in this "
                     "file",

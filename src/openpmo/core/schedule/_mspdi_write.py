@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from datetime import datetime, time
 from xml.etree.ElementTree import Element  # noqa: S405 - type only
 
-from openpmo.core.schedule._calendar import WorkingInterval
-from openpmo.core.schedule._engine import ScheduleResult, schedule
+from openpmo.core.schedule._calendar import Calendar, WorkingInterval
+from openpmo.core.schedule._engine import ScheduleResult, TaskSchedule, schedule
 from openpmo.core.schedule._model import Link, Project, Task
 
 __all__ = ["write_mspdi"]
@@ -120,71 +120,84 @@ def write_mspdi(project: Project, *, result: ScheduleResult | None = None) -> by
     _add(root, "MinutesPerWeek", project.minutes_per_week)
     _add(root, "DaysPerMonth", project.days_per_month)
 
-    calendars = StdET.SubElement(root, _tag("Calendars"))
+    _write_calendar(StdET.SubElement(root, _tag("Calendars")), project.calendar)
+    predecessors: dict[int, list[Link]] = {}
+    for link in project.network.links:
+        predecessors.setdefault(link.successor, []).append(link)
+    holder = StdET.SubElement(root, _tag("Tasks"))
+    for position, (task, level, outline) in enumerate(_outline(project)):
+        element = StdET.SubElement(holder, _tag("Task"))
+        _write_task(element, task, (position, level, outline), dates[task.uid])
+        for link in predecessors.get(task.uid, []):
+            _write_link(StdET.SubElement(element, _tag("PredecessorLink")), link)
+    StdET.indent(root)
+    body: bytes = StdET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + b"\n"
+
+
+def _write_calendar(calendars: Element, project_calendar: Calendar) -> None:
+    """The project calendar, as calendar UID 1: its week and its exceptions."""
     calendar = StdET.SubElement(calendars, _tag("Calendar"))
     _add(calendar, "UID", 1)
-    _add(calendar, "Name", project.calendar.name)
+    _add(calendar, "Name", project_calendar.name)
     _add(calendar, "IsBaseCalendar", True)
     _add(calendar, "BaseCalendarUID", -1)
     week = StdET.SubElement(calendar, _tag("WeekDays"))
     for day_type in range(1, 8):
-        intervals = project.calendar.week[(day_type + 5) % 7]
+        intervals = project_calendar.week[(day_type + 5) % 7]
         _write_times(_write_day(week, day_type, intervals), intervals)
-    for exception in project.calendar.exceptions:
+    for exception in project_calendar.exceptions:
         day = _write_day(week, 0, exception.intervals)
         period = StdET.SubElement(day, _tag("TimePeriod"))
         _add(period, "FromDate", datetime.combine(exception.first, time()))
         _add(period, "ToDate", datetime.combine(exception.last, time(23, 59)))
         _write_times(day, exception.intervals)
 
-    predecessors: dict[int, list[Link]] = {}
-    for link in project.network.links:
-        predecessors.setdefault(link.successor, []).append(link)
-    holder = StdET.SubElement(root, _tag("Tasks"))
-    for position, (task, level, outline) in enumerate(_outline(project)):
-        computed = dates[task.uid]
-        element = StdET.SubElement(holder, _tag("Task"))
-        _add(element, "UID", task.uid)
-        _add(element, "ID", position)
-        _add(element, "Name", task.name)
-        _add(element, "Active", True)
-        _add(element, "Manual", task.manual)
-        _add(element, "IsNull", False)
-        _add(element, "WBS", outline)
-        _add(element, "OutlineNumber", outline)
-        _add(element, "OutlineLevel", level)
-        _add(element, "Start", task.start if task.manual and task.start else computed.start)
-        _add(element, "Finish", task.finish if task.manual and task.finish else computed.finish)
-        _add(element, "Duration", _duration(task.duration_minutes))
-        if task.manual:
-            _add(element, "ManualStart", task.start or computed.start)
-            _add(element, "ManualFinish", task.finish or computed.finish)
-            _add(element, "ManualDuration", _duration(task.duration_minutes))
-        _add(element, "DurationFormat", 8 if task.elapsed else 7)
-        _add(element, "Milestone", task.milestone)
-        _add(element, "Summary", task.summary)
-        _add(element, "Critical", computed.critical)
-        _add(element, "EarlyStart", computed.early_start)
-        _add(element, "EarlyFinish", computed.early_finish)
-        _add(element, "LateStart", computed.late_start)
-        _add(element, "LateFinish", computed.late_finish)
-        _add(element, "FreeSlack", computed.free_slack_minutes * 10)
-        _add(element, "TotalSlack", computed.total_slack_minutes * 10)
-        _add(element, "ConstraintType", int(task.constraint))
-        _add(element, "CalendarUID", -1)
-        if task.constraint_date is not None:
-            _add(element, "ConstraintDate", task.constraint_date)
-        for link in predecessors.get(task.uid, []):
-            entry = StdET.SubElement(element, _tag("PredecessorLink"))
-            _add(entry, "PredecessorUID", link.predecessor)
-            _add(entry, "Type", int(link.type))
-            _add(entry, "CrossProject", False)
-            if link.lag_percent is not None:
-                _add(entry, "LinkLag", round(link.lag_percent * 10))
-                _add(entry, "LagFormat", 19)
-            else:
-                _add(entry, "LinkLag", link.lag_minutes * 10)
-                _add(entry, "LagFormat", 8 if link.lag_elapsed else 7)
-    StdET.indent(root)
-    body: bytes = StdET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + b"\n"
+
+def _write_task(
+    element: Element, task: Task, place: tuple[int, int, str], computed: TaskSchedule
+) -> None:
+    """One task's fields, in the schema's order, with its computed dates and slack."""
+    position, level, outline = place
+    _add(element, "UID", task.uid)
+    _add(element, "ID", position)
+    _add(element, "Name", task.name)
+    _add(element, "Active", True)
+    _add(element, "Manual", task.manual)
+    _add(element, "IsNull", False)
+    _add(element, "WBS", outline)
+    _add(element, "OutlineNumber", outline)
+    _add(element, "OutlineLevel", level)
+    _add(element, "Start", task.start if task.manual and task.start else computed.start)
+    _add(element, "Finish", task.finish if task.manual and task.finish else computed.finish)
+    _add(element, "Duration", _duration(task.duration_minutes))
+    if task.manual:
+        _add(element, "ManualStart", task.start or computed.start)
+        _add(element, "ManualFinish", task.finish or computed.finish)
+        _add(element, "ManualDuration", _duration(task.duration_minutes))
+    _add(element, "DurationFormat", 8 if task.elapsed else 7)
+    _add(element, "Milestone", task.milestone)
+    _add(element, "Summary", task.summary)
+    _add(element, "Critical", computed.critical)
+    _add(element, "EarlyStart", computed.early_start)
+    _add(element, "EarlyFinish", computed.early_finish)
+    _add(element, "LateStart", computed.late_start)
+    _add(element, "LateFinish", computed.late_finish)
+    _add(element, "FreeSlack", computed.free_slack_minutes * 10)
+    _add(element, "TotalSlack", computed.total_slack_minutes * 10)
+    _add(element, "ConstraintType", int(task.constraint))
+    _add(element, "CalendarUID", -1)
+    if task.constraint_date is not None:
+        _add(element, "ConstraintDate", task.constraint_date)
+
+
+def _write_link(entry: Element, link: Link) -> None:
+    _add(entry, "PredecessorUID", link.predecessor)
+    _add(entry, "Type", int(link.type))
+    _add(entry, "CrossProject", False)
+    if link.lag_percent is not None:
+        _add(entry, "LinkLag", round(link.lag_percent * 10))
+        _add(entry, "LagFormat", 19)
+    else:
+        _add(entry, "LinkLag", link.lag_minutes * 10)
+        _add(entry, "LagFormat", 8 if link.lag_elapsed else 7)

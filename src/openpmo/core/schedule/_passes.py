@@ -10,6 +10,7 @@ installed, with the very same integer arithmetic, so the dates are identical.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -113,6 +114,22 @@ def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
     return np.asarray(np.repeat(starts - before, counts) + np.arange(total), dtype=np.int64)
 
 
+def distinct(values: IntArray) -> tuple[IntArray, IntArray]:
+    """``np.unique(values, return_inverse=True)``. Its first call in a process imports
+    ``numpy.ma`` (some 60 ms of CPU, a third of a command-line run); until something else has
+    imported it, the same answer comes from a sort instead (slower on big arrays than numpy's
+    hashing, so only then)."""
+    if "numpy.ma" in sys.modules:
+        kept, inverse = np.unique(values, return_inverse=True)
+        return kept, inverse.astype(np.int64, copy=False)
+    ranked = np.sort(values)
+    first = np.empty(ranked.shape[0], np.bool_)
+    first[:1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+    kept = ranked[first]
+    return kept, np.searchsorted(kept, values).astype(np.int64)
+
+
 def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> IntArray:
     """Each task's level: 0 without predecessors, else 1 + the highest predecessor level.
 
@@ -133,7 +150,7 @@ def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> 
         if reached.size == 0:
             break
         np.subtract.at(indegree, reached, 1)
-        frontier = np.unique(reached[indegree[reached] == 0])
+        frontier = distinct(reached[indegree[reached] == 0])[0]
         depth += 1
     if (level < 0).any():
         raise _CycleFound(_find_cycle(level, predecessors, successors))
@@ -262,203 +279,286 @@ def _passes_in_level_order(
     skipped for the whole run, so the common all-FS network costs a handful of numpy calls per
     topological level.
     """
-    n = network.durations.shape[0]
-    pred = network.predecessors
-    succ = network.successors
-    elapsed = network.elapsed if timeline is not None else None
-    if elapsed is not None and not elapsed.any():
-        elapsed = None
-    wall_es = np.zeros(n, np.int64)
-    wall_ef = np.zeros(n, np.int64)
-    wall_ls = np.zeros(n, np.int64)
-    wall_lf = np.zeros(n, np.int64)
-    durations = network.durations
-    link_type = network.link_types
-    lag = network.lags
-    from_finish = (link_type == LinkType.FS) | (link_type == LinkType.FF)
-    to_start = (link_type == LinkType.FS) | (link_type == LinkType.SS)
-    manual = network.manual
+    run = _LevelPass(network, levels, timeline)
+    early_start, early_finish = run.forward()
+    project_finish = np.int64(early_finish.max()) if run.n else np.int64(1)
+    late_start, late_finish = run.backward(project_finish)
+    walls = run.walls if run.elapsed is not None else None
+    return Passes(early_start, early_finish, late_start, late_finish, project_finish, walls)
 
-    # what this network needs, decided once
-    finish_links = bool((~to_start).any())  # FF or SF: finish requirements going forward
-    start_sources = bool((~from_finish).any())  # SS or SF: predecessor starts matter
-    any_lag = bool(lag.any())
-    finish_bounds = bool((network.finish_bound > NEVER_BEFORE).any())
-    late_start_bounds = bool((network.late_start_bound < NEVER_AFTER).any())
-    any_pins = bool(
-        (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any()
+
+class _SortedLinks(NamedTuple):
+    """The links sorted by successor (forward) or predecessor (backward), so by that task's
+    level, with each level's range (``bounds``) and its runs of one task (``segments``)."""
+
+    pred: IntArray
+    succ: IntArray
+    from_finish: BoolArray
+    to_start: BoolArray
+    lag: IntArray
+    elapsed_lag: BoolArray | None
+    bounds: list[int]
+    segments: list[IntArray]
+
+
+def _sorted_links(
+    keys: IntArray,
+    columns: tuple[IntArray, IntArray, BoolArray, BoolArray, IntArray, BoolArray | None],
+    levels: IntArray,
+    node_pointer: IntArray,
+) -> _SortedLinks:
+    depth = node_pointer.shape[0] - 1
+    by_key = np.argsort(keys, kind="stable")
+    pred, succ, from_finish, to_start, lag, elapsed_lag = columns
+    key = keys[by_key]
+    pointer = np.searchsorted(key, node_pointer)
+    return _SortedLinks(
+        pred[by_key],
+        succ[by_key],
+        from_finish[by_key],
+        to_start[by_key],
+        lag[by_key],
+        None if elapsed_lag is None else elapsed_lag[by_key],
+        pointer.tolist(),
+        _segments(key, levels, pointer, depth),
     )
-    any_manual = bool(manual.any())
-    elapsed_lags = None
-    if timeline is not None and network.elapsed_lags is not None and network.elapsed_lags.any():
-        elapsed_lags = network.elapsed_lags
 
-    # date arithmetic by whole columns (see _shift): for a duration d > 0, forward lands at an
-    # end (form 0) and back at a start (form 1); a zero duration keeps the date as it is.
-    positive = (durations > 0).astype(np.int64)
-    not_positive = ~positive  # -2 (clears the form bit) where d > 0, else -1 (keeps it)
-    two_span = 2 * durations
-    back_span = positive - two_span
-    loose = manual if elapsed is None else manual | elapsed
-    finish_mask = np.where((durations > 0) & ~loose, ~np.int64(1), np.int64(-1))
 
-    depth = int(levels[-1]) + 1 if n else 0
-    node_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels, minlength=depth))))
-    node_bounds = node_pointer.tolist()
+class _LevelPass:
+    """One network's passes level by level, with what it needs decided once."""
 
-    # forward: links sorted by successor (so by its level); one segment per successor
-    forward = np.argsort(succ, kind="stable")
-    f_pred, f_succ = pred[forward], succ[forward]
-    f_from_finish, f_to_start, f_lag = from_finish[forward], to_start[forward], lag[forward]
-    f_elapsed_lag = None if elapsed_lags is None else elapsed_lags[forward]
-    f_pointer = np.searchsorted(f_succ, node_pointer)
-    f_bounds = f_pointer.tolist()
-    f_segments = _segments(f_succ, levels, f_pointer, depth)
+    def __init__(self, network: ArrayNetwork, levels: IntArray, timeline: _Timeline | None):
+        self.network = network
+        self.timeline = timeline
+        self.n = n = network.durations.shape[0]
+        elapsed = network.elapsed if timeline is not None else None
+        self.elapsed = None if elapsed is not None and not elapsed.any() else elapsed
+        self.walls = (np.zeros(n, np.int64), np.zeros(n, np.int64)) + (
+            np.zeros(n, np.int64),
+            np.zeros(n, np.int64),
+        )
+        link_type, lag, durations = network.link_types, network.lags, network.durations
+        from_finish = (link_type == LinkType.FS) | (link_type == LinkType.FF)
+        to_start = (link_type == LinkType.FS) | (link_type == LinkType.SS)
+        # what this network needs, decided once
+        self.finish_links = bool((~to_start).any())  # FF or SF: finish requirements forward
+        self.start_sources = bool((~from_finish).any())  # SS or SF: predecessor starts matter
+        self.any_lag = bool(lag.any())
+        self.finish_bounds = bool((network.finish_bound > NEVER_BEFORE).any())
+        self.late_start_bounds = bool((network.late_start_bound < NEVER_AFTER).any())
+        self.any_pins = bool(
+            (network.pin_start > NEVER_BEFORE).any() or (network.pin_finish > NEVER_BEFORE).any()
+        )
+        self.any_manual = bool(network.manual.any())
+        elapsed_lags = None
+        if timeline is not None and network.elapsed_lags is not None and network.elapsed_lags.any():
+            elapsed_lags = network.elapsed_lags
+        # date arithmetic by whole columns (see _shift): for a duration d > 0, forward lands at
+        # an end (form 0) and back at a start (form 1); a zero duration keeps the date as it is.
+        self.positive = (durations > 0).astype(np.int64)
+        self.not_positive = ~self.positive  # -2 (clears the form bit) where d > 0, else -1
+        self.two_span = 2 * durations
+        self.back_span = self.positive - self.two_span
+        loose = network.manual if self.elapsed is None else network.manual | self.elapsed
+        self.finish_mask = np.where((durations > 0) & ~loose, ~np.int64(1), np.int64(-1))
+        self.depth = depth = int(levels[-1]) + 1 if n else 0
+        node_pointer = np.concatenate(([0], np.cumsum(np.bincount(levels, minlength=depth))))
+        self.node_bounds = node_pointer.tolist()
+        columns = (network.predecessors, network.successors, from_finish, to_start, lag)
+        self.ahead = _sorted_links(
+            network.successors, (*columns, elapsed_lags), levels, node_pointer
+        )
+        self.behind = _sorted_links(
+            network.predecessors, (*columns, elapsed_lags), levels, node_pointer
+        )
+        self.behind_where = [
+            self.behind.pred[lo + segments] - first
+            for lo, first, segments in zip(
+                self.behind.bounds, self.node_bounds, self.behind.segments, strict=False
+            )
+        ]
 
-    # backward: links sorted by predecessor (so by its level)
-    backward = np.argsort(pred, kind="stable")
-    b_pred, b_succ = pred[backward], succ[backward]
-    b_from_finish, b_to_start, b_lag = from_finish[backward], to_start[backward], lag[backward]
-    b_elapsed_lag = None if elapsed_lags is None else elapsed_lags[backward]
-    b_pointer = np.searchsorted(b_pred, node_pointer)
-    b_bounds = b_pointer.tolist()
-    b_segments = _segments(b_pred, levels, b_pointer, depth)
-    b_where = [
-        b_pred[lo + segments] - first
-        for lo, first, segments in zip(b_bounds, node_bounds, b_segments, strict=False)
-    ]
+    def forward(self) -> tuple[IntArray, IntArray]:
+        """Early start and finish, level by level."""
+        early_start = np.zeros(self.n, np.int64)
+        early_finish = np.zeros(self.n, np.int64)
+        for d in range(self.depth):
+            nodes = slice(self.node_bounds[d], self.node_bounds[d + 1])
+            start_req, finish_req = self._forward_requirements(d, nodes, early_start, early_finish)
+            es, ef = self._early_dates(nodes, start_req, finish_req)
+            early_start[nodes] = es
+            early_finish[nodes] = ef
+        return early_start, early_finish
 
-    early_start = np.zeros(n, np.int64)
-    early_finish = np.zeros(n, np.int64)
-    for d in range(depth):
-        first = node_bounds[d]
-        nodes = slice(first, node_bounds[d + 1])
+    def _forward_requirements(
+        self, d: int, nodes: slice, early_start: IntArray, early_finish: IntArray
+    ) -> tuple[IntArray, IntArray | None]:
+        """What level ``d``'s tasks must start (and finish) after: bounds and predecessors."""
+        network, links = self.network, self.ahead
         start_req = network.start_bound[nodes]
-        finish_req = network.finish_bound[nodes] if (finish_links or finish_bounds) else None
-        lo, hi = f_bounds[d], f_bounds[d + 1]
-        if hi > lo:
-            p = f_pred[lo:hi]
-            if start_sources:
-                source = np.where(f_from_finish[lo:hi], early_finish[p], early_start[p])
-            else:
-                source = early_finish[p]
-            candidate = _shift(source, f_lag[lo:hi]) if any_lag else source
-            if f_elapsed_lag is not None:
-                candidate = _elapsed_shift(
-                    timeline, candidate, source, f_lag[lo:hi], f_elapsed_lag[lo:hi]
-                )
-            segments = f_segments[d]
-            if finish_links:
-                into_start = f_to_start[lo:hi]
-                start_req = np.maximum(
-                    start_req,
-                    np.maximum.reduceat(np.where(into_start, candidate, NEVER_BEFORE), segments),
-                )
-                finish_req = np.maximum(
-                    finish_req,  # type: ignore[arg-type]
-                    np.maximum.reduceat(np.where(into_start, NEVER_BEFORE, candidate), segments),
-                )
-            else:
-                start_req = np.maximum(start_req, np.maximum.reduceat(candidate, segments))
-        start_req = start_req | positive[nodes]
-        finish_from_start = (start_req & not_positive[nodes]) + two_span[nodes]
+        finish_req = (
+            network.finish_bound[nodes] if (self.finish_links or self.finish_bounds) else None
+        )
+        lo, hi = links.bounds[d], links.bounds[d + 1]
+        if hi <= lo:
+            return start_req, finish_req
+        p = links.pred[lo:hi]
+        if self.start_sources:
+            source = np.where(links.from_finish[lo:hi], early_finish[p], early_start[p])
+        else:
+            source = early_finish[p]
+        candidate = _shift(source, links.lag[lo:hi]) if self.any_lag else source
+        if links.elapsed_lag is not None:
+            candidate = _elapsed_shift(
+                self.timeline, candidate, source, links.lag[lo:hi], links.elapsed_lag[lo:hi]
+            )
+        segments = links.segments[d]
+        if self.finish_links:
+            into_start = links.to_start[lo:hi]
+            start_req = np.maximum(
+                start_req,
+                np.maximum.reduceat(np.where(into_start, candidate, NEVER_BEFORE), segments),
+            )
+            finish_req = np.maximum(
+                finish_req,  # type: ignore[arg-type]
+                np.maximum.reduceat(np.where(into_start, NEVER_BEFORE, candidate), segments),
+            )
+        else:
+            start_req = np.maximum(start_req, np.maximum.reduceat(candidate, segments))
+        return start_req, finish_req
+
+    def _early_dates(
+        self, nodes: slice, start_req: IntArray, finish_req: IntArray | None
+    ) -> tuple[IntArray, IntArray]:
+        """Early start and finish of one level's tasks from what they must follow."""
+        network = self.network
+        start_req = start_req | self.positive[nodes]
+        finish_from_start = (start_req & self.not_positive[nodes]) + self.two_span[nodes]
         if finish_req is not None:
-            start_from_finish = (finish_req & not_positive[nodes]) + back_span[nodes]
+            start_from_finish = (finish_req & self.not_positive[nodes]) + self.back_span[nodes]
             finish_drives = start_from_finish >= start_req
             es = np.where(finish_drives, start_from_finish, start_req)
             ef = np.where(finish_drives, finish_req, finish_from_start)
         else:
             es, ef = start_req, finish_from_start
-        if any_pins:
-            span = durations[nodes]
-            pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
-            es = np.where(pin_s > NEVER_BEFORE, pin_s, es)
-            ef = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), ef)
-            es = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), es)
-            ef = np.where(pin_f > NEVER_BEFORE, pin_f, ef)
-        if any_manual:
-            kept = manual[nodes]
+        if self.any_pins:
+            es, ef = _pinned(network, nodes, es, ef)
+        if self.any_manual:
+            kept = network.manual[nodes]
             es = np.where(kept, network.manual_start[nodes], es)
             ef = np.where(kept, network.manual_finish[nodes], ef)
+        elapsed, timeline = self.elapsed, self.timeline
         if elapsed is not None and timeline is not None and elapsed[nodes].any():
-            chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
-            at = first + chosen
+            chosen = np.flatnonzero(elapsed[nodes] & ~network.manual[nodes])
+            at = nodes.start + chosen
+            wall_es, wall_ef = self.walls[0], self.walls[1]
             wall_es[at] = timeline.walls_of(es[chosen])
-            wall_ef[at] = wall_es[at] + durations[at]
+            wall_ef[at] = wall_es[at] + network.durations[at]
             ef = ef.copy()
             ef[chosen] = timeline.values_of(wall_ef[at], prefer_start=False)
-        early_start[nodes] = es
-        early_finish[nodes] = ef
+        return es, ef
 
-    project_finish = np.int64(early_finish.max()) if n else np.int64(1)
-    late_finish_bound = np.minimum(network.late_finish_bound, project_finish)
-    start_side = start_sources or late_start_bounds
-    late_start = np.zeros(n, np.int64)
-    late_finish = np.zeros(n, np.int64)
-    for d in range(depth - 1, -1, -1):
-        first = node_bounds[d]
-        nodes = slice(first, node_bounds[d + 1])
-        lf_req = late_finish_bound[nodes]  # a view of a scratch array; each level owns its slice
-        ls_req: IntArray | None = network.late_start_bound[nodes].copy() if start_side else None
-        lo, hi = b_bounds[d], b_bounds[d + 1]
-        if hi > lo:
-            s = b_succ[lo:hi]
-            source = (
-                np.where(b_to_start[lo:hi], late_start[s], late_finish[s])
-                if finish_links
-                else late_start[s]
+    def backward(self, project_finish: np.int64) -> tuple[IntArray, IntArray]:
+        """Late start and finish, level by level from the last."""
+        network = self.network
+        late_finish_bound = np.minimum(network.late_finish_bound, project_finish)
+        late_start = np.zeros(self.n, np.int64)
+        late_finish = np.zeros(self.n, np.int64)
+        for d in range(self.depth - 1, -1, -1):
+            nodes = slice(self.node_bounds[d], self.node_bounds[d + 1])
+            lf_req = late_finish_bound[nodes]  # a view of a scratch array; each level its own
+            ls_req: IntArray | None = (
+                network.late_start_bound[nodes].copy()
+                if self.start_sources or self.late_start_bounds
+                else None
             )
-            candidate = _shift(source, -b_lag[lo:hi]) if any_lag else source
-            if b_elapsed_lag is not None:
-                candidate = _elapsed_shift(
-                    timeline, candidate, source, -b_lag[lo:hi], b_elapsed_lag[lo:hi]
-                )
-            segments = b_segments[d]
-            where = b_where[d]
-            if start_sources:
-                into_finish = b_from_finish[lo:hi]
-                lf_req[where] = np.minimum(
-                    lf_req[where],
-                    np.minimum.reduceat(np.where(into_finish, candidate, NEVER_AFTER), segments),
-                )
-                assert ls_req is not None
-                ls_req[where] = np.minimum(
-                    ls_req[where],
-                    np.minimum.reduceat(np.where(into_finish, NEVER_AFTER, candidate), segments),
-                )
-            else:
-                lf_req[where] = np.minimum(lf_req[where], np.minimum.reduceat(candidate, segments))
-        lf_req = lf_req & finish_mask[nodes]
-        start_from_finish = (lf_req & not_positive[nodes]) + back_span[nodes]
+            self._backward_requirements(d, lf_req, ls_req, late_start, late_finish)
+            ls, lf = self._late_dates(nodes, lf_req, ls_req)
+            late_start[nodes] = ls
+            late_finish[nodes] = lf
+        return late_start, late_finish
+
+    def _backward_requirements(
+        self,
+        d: int,
+        lf_req: IntArray,
+        ls_req: IntArray | None,
+        late_start: IntArray,
+        late_finish: IntArray,
+    ) -> None:
+        """Lower level ``d``'s late finish (and start) requirements, in place, by successors."""
+        links = self.behind
+        lo, hi = links.bounds[d], links.bounds[d + 1]
+        if hi <= lo:
+            return
+        s = links.succ[lo:hi]
+        source = (
+            np.where(links.to_start[lo:hi], late_start[s], late_finish[s])
+            if self.finish_links
+            else late_start[s]
+        )
+        candidate = _shift(source, -links.lag[lo:hi]) if self.any_lag else source
+        if links.elapsed_lag is not None:
+            candidate = _elapsed_shift(
+                self.timeline, candidate, source, -links.lag[lo:hi], links.elapsed_lag[lo:hi]
+            )
+        segments = links.segments[d]
+        where = self.behind_where[d]
+        if self.start_sources:
+            into_finish = links.from_finish[lo:hi]
+            lf_req[where] = np.minimum(
+                lf_req[where],
+                np.minimum.reduceat(np.where(into_finish, candidate, NEVER_AFTER), segments),
+            )
+            assert ls_req is not None
+            ls_req[where] = np.minimum(
+                ls_req[where],
+                np.minimum.reduceat(np.where(into_finish, NEVER_AFTER, candidate), segments),
+            )
+        else:
+            lf_req[where] = np.minimum(lf_req[where], np.minimum.reduceat(candidate, segments))
+
+    def _late_dates(
+        self, nodes: slice, lf_req: IntArray, ls_req: IntArray | None
+    ) -> tuple[IntArray, IntArray]:
+        """Late start and finish of one level's tasks from what they must precede."""
+        network = self.network
+        lf_req = lf_req & self.finish_mask[nodes]
+        start_from_finish = (lf_req & self.not_positive[nodes]) + self.back_span[nodes]
         if ls_req is not None:
-            if any_manual:
-                ls_req = np.where(manual[nodes], NEVER_AFTER, ls_req)
-            finish_from_start = (ls_req & not_positive[nodes]) + two_span[nodes]
+            if self.any_manual:
+                ls_req = np.where(network.manual[nodes], NEVER_AFTER, ls_req)
+            finish_from_start = (ls_req & self.not_positive[nodes]) + self.two_span[nodes]
             start_drives = finish_from_start < lf_req
             lf = np.where(start_drives, finish_from_start, lf_req)
             ls = np.where(start_drives, ls_req, start_from_finish)
         else:
             lf, ls = lf_req, start_from_finish
-        if any_pins:
-            span = durations[nodes]
-            pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
-            ls = np.where(pin_s > NEVER_BEFORE, pin_s, ls)
-            lf = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), lf)
-            ls = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), ls)
-            lf = np.where(pin_f > NEVER_BEFORE, pin_f, lf)
+        if self.any_pins:
+            ls, lf = _pinned(network, nodes, ls, lf)
+        elapsed, timeline = self.elapsed, self.timeline
         if elapsed is not None and timeline is not None and elapsed[nodes].any():
-            chosen = np.flatnonzero(elapsed[nodes] & ~manual[nodes])
-            at = first + chosen
+            chosen = np.flatnonzero(elapsed[nodes] & ~network.manual[nodes])
+            at = nodes.start + chosen
+            wall_ls, wall_lf = self.walls[2], self.walls[3]
             wall_lf[at] = timeline.walls_of(lf[chosen])
-            wall_ls[at] = wall_lf[at] - durations[at]
+            wall_ls[at] = wall_lf[at] - network.durations[at]
             ls = ls.copy()
             ls[chosen] = timeline.values_of(wall_ls[at], prefer_start=True)
-        late_start[nodes] = ls
-        late_finish[nodes] = lf
-    walls = None
-    if elapsed is not None:
-        walls = (wall_es, wall_ef, wall_ls, wall_lf)
-    return Passes(early_start, early_finish, late_start, late_finish, project_finish, walls)
+        return ls, lf
+
+
+def _pinned(
+    network: ArrayNetwork, nodes: slice, start: IntArray, finish: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Must-start-on and must-finish-on tasks keep their date, early and late alike."""
+    span = network.durations[nodes]
+    pin_s, pin_f = network.pin_start[nodes], network.pin_finish[nodes]
+    start = np.where(pin_s > NEVER_BEFORE, pin_s, start)
+    finish = np.where(pin_s > NEVER_BEFORE, _shift(pin_s, span), finish)
+    start = np.where(pin_f > NEVER_BEFORE, _shift(pin_f, -span), start)
+    finish = np.where(pin_f > NEVER_BEFORE, pin_f, finish)
+    return start, finish
 
 
 def _segments(keys: IntArray, levels: IntArray, pointer: IntArray, depth: int) -> list[IntArray]:

@@ -8,6 +8,7 @@ of objects into the same columns, one pass per attribute.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -106,6 +107,27 @@ _LINK_COLUMNS = {"link_types", "lags", "lag_percent", "lag_elapsed", "successors
 
 def _minutes(moment: datetime) -> int:
     return (moment - EPOCH) // _ONE_MINUTE
+
+
+_TABLES: dict[int, tuple[weakref.ref[Network], NetworkArrays]] = {}
+
+
+def cached_table_of(network: Network) -> NetworkArrays:
+    """``table_of(network)``, made once per network object: a :class:`Network` and its tasks
+    and links are frozen, so its columns never change while it lives (they are made read-only
+    so that nothing can change them either); scheduling one project again (each page view, each
+    what-if) skips turning thousands of objects into columns."""
+    key = id(network)
+    found = _TABLES.get(key)
+    if found is not None and found[0]() is network:
+        return found[1]
+    table = table_of(network)
+    for name in NetworkArrays.__dataclass_fields__:
+        column = getattr(table, name)
+        if isinstance(column, np.ndarray):
+            column.flags.writeable = False
+    _TABLES[key] = (weakref.ref(network, lambda _: _TABLES.pop(key, None)), table)
+    return table
 
 
 def table_of(network: Network) -> NetworkArrays:

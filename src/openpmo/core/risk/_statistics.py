@@ -1,0 +1,202 @@
+"""A simulation run chunk by chunk, and its summary: percentiles, S-curves, criticality, and
+the running moments behind cruciality and the tornado, accumulated block by block in order."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from openpmo.core.money import pounds
+from openpmo.core.risk._passes import BLOCK, _Plan
+from openpmo.core.risk._results import (
+    CostDistribution,
+    CurvePoint,
+    Driver,
+    FinishDistribution,
+    SimulationResult,
+    TaskStatistics,
+)
+
+Array = npt.NDArray[np.float64]
+
+PERCENTILES = (0.10, 0.50, 0.80, 0.90)
+CURVE_LEVELS = tuple(i / 20 for i in range(21))
+
+
+class _Moments:
+    """Running sums for the correlation of each row of ``x`` with ``y``, block by block."""
+
+    def __init__(self, rows: int) -> None:
+        self.sx = np.zeros(rows)
+        self.sxx = np.zeros(rows)
+        self.sxy = np.zeros(rows)
+        self.sy = 0.0
+        self.syy = 0.0
+        self.count = 0
+
+    def add(self, x: Array, y: Array) -> None:
+        self.sx += x.sum(axis=1)
+        self.sxx += np.einsum("ij,ij->i", x, x)
+        self.sxy += np.einsum("ij,j->i", x, y)
+        self.sy += float(y.sum())
+        self.syy += float(np.dot(y, y))
+        self.count += y.size
+
+    def correlation(self) -> list[float | None]:
+        n = self.count
+        mean_y = self.sy / n
+        var_y = self.syy / n - mean_y * mean_y
+        mean_x = self.sx / n
+        var_x = self.sxx / n - mean_x * mean_x
+        cov = self.sxy / n - mean_x * mean_y
+        result: list[float | None] = []
+        for v, c in zip(var_x.tolist(), cov.tolist(), strict=True):
+            if v <= 1e-12 or var_y <= 1e-12:
+                result.append(None)
+            else:
+                result.append(max(-1.0, min(1.0, c / math.sqrt(v * var_y))))
+        return result
+
+
+class _Run:
+    """What a simulation keeps between chunks: the finish and cost of every iteration, the
+    counts of critical tasks and risks fired, and the running moments of the tornado; its
+    working arrays are allocated once, ``capacity`` iterations wide."""
+
+    def __init__(self, plan: _Plan, iterations: int, seed: int, capacity: int, exact: bool) -> None:
+        self.plan, self.iterations, self.seed, self.exact = plan, iterations, seed, exact
+        deterministic, _ = plan.schedule(plan.likely[:, None].copy(), critical=False)
+        self.finish_zero = float(deterministic[0])
+        self.cost_zero = float(plan.likely_cost)
+        self.finish_all = np.empty(iterations, dtype=np.float64)
+        self.cost_all = np.empty(iterations, dtype=np.float64)
+        tasks, costs, risks = plan.n, len(plan.cost_ids), len(plan.risk_ids)
+        self.critical_counts = np.zeros(tasks, dtype=np.int64)
+        self.fired_counts = np.zeros(risks, dtype=np.int64)
+        self.by_duration = _Moments(tasks)
+        self.by_delay = _Moments(risks)
+        self.by_task_cost = _Moments(costs)
+        self.by_risk_cost = _Moments(risks)
+        # whole blocks are drawn into these, the first ``width`` columns used
+        self.durations = np.empty((tasks, capacity))
+        self.task_costs = np.empty((costs, capacity))
+        self.risk_delays = np.empty((risks, capacity))
+        self.risk_costs = np.empty((risks, capacity))
+        self.shifted = np.empty((tasks, BLOCK))
+        self.cost_shifted = np.empty((costs, BLOCK))
+
+    def chunk(self, blocks: range) -> int:
+        """Draw, schedule and accumulate the iterations of ``blocks``; the iterations done."""
+        plan = self.plan
+        start = blocks[0] * BLOCK
+        stop = min(self.iterations, blocks[-1] * BLOCK + BLOCK)
+        width = stop - start
+        for position, block in enumerate(blocks):
+            lo, hi = position * BLOCK, position * BLOCK + BLOCK
+            fired = plan.draw_block(
+                self.seed,
+                block,
+                self.durations[:, lo:hi],
+                self.task_costs[:, lo:hi],
+                self.risk_delays[:, lo:hi],
+                self.risk_costs[:, lo:hi],
+                exact=self.exact,
+            )
+            self.fired_counts += fired[:, : min(BLOCK, width - lo)].sum(axis=1)
+        durations = self.durations[:, :width]
+        finish, critical = plan.schedule(durations, critical=True)
+        assert critical is not None
+        cost = self.task_costs[:, :width].sum(axis=0) + self.risk_costs[:, :width].sum(axis=0)
+        self.finish_all[start:stop] = finish
+        self.cost_all[start:stop] = cost
+        self.critical_counts += critical
+        for position in range(len(blocks)):
+            self._moments(
+                slice(position * BLOCK, min(width, position * BLOCK + BLOCK)), finish, cost
+            )
+        return stop
+
+    def _moments(self, part: slice, finish: Array, cost: Array) -> None:
+        """Add one block's columns to the running moments, in block order."""
+        used = part.stop - part.start
+        y_finish = finish[part] - self.finish_zero
+        y_cost = cost[part] - self.cost_zero
+        likely = self.plan.likely[:, None]
+        shifted = np.subtract(self.durations[:, part], likely, out=self.shifted[:, :used])
+        self.by_duration.add(shifted, y_finish)
+        self.by_delay.add(self.risk_delays[:, part], y_finish)
+        shifted_costs = np.subtract(
+            self.task_costs[:, part], self.plan.costs.likely, out=self.cost_shifted[:, :used]
+        )
+        self.by_task_cost.add(shifted_costs, y_cost)
+        self.by_risk_cost.add(self.risk_costs[:, part], y_cost)
+
+    def result(self, top: int) -> SimulationResult:
+        """The summary of every iteration run."""
+        plan, iterations = self.plan, self.iterations
+        finish_all, cost_all = self.finish_all, self.cost_all
+        cruciality = self.by_duration.correlation()
+        levels = [0.0, *PERCENTILES, 1.0]
+        finish_q = np.quantile(finish_all, levels).tolist()
+        cost_q = np.quantile(cost_all, levels).tolist()
+        schedule_drivers = _tornado(plan.ids, "task", cruciality) + _tornado(
+            plan.risk_ids, "risk", self.by_delay.correlation()
+        )
+        cost_drivers = _tornado(plan.cost_ids, "task", self.by_task_cost.correlation()) + _tornado(
+            plan.risk_ids, "risk", self.by_risk_cost.correlation()
+        )
+        finish_curve = np.quantile(finish_all, CURVE_LEVELS).tolist()
+        cost_curve = np.quantile(cost_all, CURVE_LEVELS).tolist()
+        return SimulationResult(
+            iterations=iterations,
+            seed=self.seed,
+            deterministic_finish=self.finish_zero,
+            deterministic_cost=pounds(plan.likely_cost),
+            finish=FinishDistribution(float(finish_all.mean()), *finish_q[1:5]),
+            cost=CostDistribution(_money(cost_all.mean()), *(_money(v) for v in cost_q[1:5])),
+            tasks=self._tasks(cruciality),
+            risk_occurrence={
+                risk_id: int(self.fired_counts[i]) / iterations
+                for i, risk_id in enumerate(plan.risk_ids)
+            },
+            schedule_drivers=_top(schedule_drivers, top),
+            cost_drivers=_top(cost_drivers, top),
+            finish_curve=tuple(
+                CurvePoint(p, v) for p, v in zip(CURVE_LEVELS, finish_curve, strict=True)
+            ),
+            cost_curve=tuple(
+                CurvePoint(p, _money(v)) for p, v in zip(CURVE_LEVELS, cost_curve, strict=True)
+            ),
+            finish_samples=finish_all,
+            cost_samples=cost_all,
+        )
+
+    def _tasks(self, cruciality: list[float | None]) -> tuple[TaskStatistics, ...]:
+        plan, iterations = self.plan, self.iterations
+        mean_durations = (plan.likely + self.by_duration.sx / iterations).tolist()
+        by_position = sorted(range(plan.n), key=plan.order.__getitem__)  # back to the input order
+        return tuple(
+            TaskStatistics(
+                id=plan.ids[i],
+                criticality=int(self.critical_counts[i]) / iterations,
+                cruciality=cruciality[i],
+                mean_duration=mean_durations[i],
+            )
+            for i in by_position
+        )
+
+
+def _tornado(ids: Sequence[str], kind: str, values: Sequence[float | None]) -> list[Driver]:
+    return [Driver(i, kind, v) for i, v in zip(ids, values, strict=True) if v is not None]
+
+
+def _top(drivers: list[Driver], top: int) -> tuple[Driver, ...]:
+    return tuple(sorted(drivers, key=lambda d: (-abs(d.correlation), d.kind, d.id))[:top])
+
+
+def _money(value: float) -> Decimal:
+    return pounds(Decimal(float(value)))
