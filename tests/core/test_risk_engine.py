@@ -442,9 +442,10 @@ def test_with_lags_and_leads_the_critical_tasks_are_those_without_float(
     late: dict[str, float] = {}
     for k in reversed(order):
         successors = [s for s in order if k in by_id[s].after]
+        # no task may finish after the project does, even one whose successor leads it
         late[k] = min(
-            [late[s] - by_id[s].duration.likely - by_id[s].lags.get(k, 0.0) for s in successors],
-            default=project,
+            [late[s] - by_id[s].duration.likely - by_id[s].lags.get(k, 0.0) for s in successors]
+            + [project]
         )
     result = simulate(network, iterations=3, seed=0)
     assert result.finish.p50 == project
