@@ -214,6 +214,8 @@ def _compile() -> Any:
             here, length, done = start[i], durations[i], finish[i]
             count = 0
             for c in range(columns):
+                if late[c] > project[c]:  # a lead cannot let a task finish after the project
+                    late[c] = project[c]
                 here[c] = late[c] - length[c]
                 count += late[c] - done[c] <= tolerance[c]
             critical[i] += count

@@ -170,6 +170,7 @@ class _Plan:
             a, b = links.first, links.end
             here = late_finish[: b - a]
             links.extreme(late_start, here, np.minimum, subtract=True)
+            np.minimum(here, project, out=here)  # a lead cannot let a task finish after the project
             np.subtract(here, durations[a:b], out=late_start[a:b])
             # critical: no slack (late finish - early finish), to rounding
             here -= finish[a:b]
