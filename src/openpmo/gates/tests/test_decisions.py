@@ -32,8 +32,7 @@ def test_a_decision_maker_approves_with_money_in_one_audited_transaction(
         gate_request=request,
         outcome="approved",
         released={YEAR_1: "150000.00", YEAR_2: "50000.00"},
-        forward_plan_reference="FP/001/01/24",
-        **S151,
+        **{**S151, "forward_plan_reference": "FP/001/01/24"},
     )
     # then the decision, its releases, the ledger and the stage all moved together
     gated.refresh_from_db()
@@ -374,8 +373,7 @@ def test_a_correction_is_a_new_linked_decision(gated, reserve, decision_maker, b
         gate_request=request,
         outcome="approved",
         released={YEAR_1: "1000.00"},
-        forward_plan_reference="FP/1/01/24",
-        **S151,
+        **{**S151, "forward_plan_reference": "FP/1/01/24"},
     )
     with pytest.raises(PermissionDenied):  # the money is beyond the board's authority
         services.decision_correct(
@@ -433,8 +431,7 @@ def test_a_programme_funding_decision_needs_a_decision_maker(
             subject="Core team",
             released={YEAR_1: "10.00"},
             decided_on=TODAY,
-            forward_plan_reference="FP/001/01/24",
-            **S151,
+            **{**S151, "forward_plan_reference": "FP/001/01/24"},
         )
     decision = services.funding_decision_record(
         actor=decision_maker,
@@ -442,8 +439,7 @@ def test_a_programme_funding_decision_needs_a_decision_maker(
         subject="Core team",
         released={YEAR_1: "10.00"},
         decided_on=TODAY,
-        forward_plan_reference="FP/001/01/24",
-        **S151,
+        **{**S151, "forward_plan_reference": "FP/001/01/24"},
     )
     reserve.refresh_from_db()
     assert decision.gate_request is None and reserve.balance == Decimal("-999990.00")
@@ -454,7 +450,7 @@ def test_a_busy_database_is_a_clean_refusal(gated, reserve, decision_maker):
     before = state(gated)
     with (
         mock.patch(
-            "openpmo.gates.services._decision_record",
+            "openpmo.gates.services.decisions._decision_record",
             side_effect=OperationalError("database is locked"),
         ),
         pytest.raises(ConflictError, match="busy"),
