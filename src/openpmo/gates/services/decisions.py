@@ -263,42 +263,12 @@ def _decision_record(
     equality_assessment: EqualityImpactAssessment | None,
 ) -> Decision:
     decider = _decider(actor, decided_by)
-    request = (
-        GateRequest.objects.select_for_update(of=("self",))
-        .select_related("gate__programme", "business_case", "work_package")
-        .get(pk=gate_request.pk)
-    )
-    if not _is_system(actor):
-        require(actor, "gates.add_decision", request)
-    separation_of_duties_require(
-        actor=decider,
-        programme=request.gate.programme,
-        submitters=(request.submitted_by_id, request.business_case.created_by_id),
-        doing="decide",
-    )
-    if request.status == RequestStatus.DECIDED:
-        raise ConflictError("This request has already been decided.")
-    if request.status != RequestStatus.FORWARDED:
-        raise ConflictError(
-            f"This request is {request.get_status_display().lower()}: the PMO forwards a request "
-            "before it can be decided."
-        )
+    request = _locked_forwarded(actor, decider, gate_request)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": f"Choose one of: {', '.join(Outcome.values)}."})
     releases = funding.parse_funding(released, field="released")
     requested = funding.parse_funding(request.requested, field="requested")
-    errors: dict[str, Any] = {}
-    if releases and outcome not in APPROVALS:
-        errors["released"] = "Only an approval releases money."
-    for year, amount in releases.items():
-        if year not in requested:
-            errors["released"] = (
-                f"{year} was not requested: funding is released for the next stage only."
-            )
-        elif amount > requested[year]:
-            errors["released"] = (
-                f"{year}: £{amount:,.2f} is more than the £{requested[year]:,.2f} requested."
-            )
+    errors = _release_errors(outcome, releases, requested)
     decided_on = decided_on or timezone.localdate()
     if outcome == Outcome.APPROVED_WITH_CONDITIONS and not list(conditions or []):
         errors["conditions"] = "An approval with conditions needs at least one condition."
@@ -348,6 +318,65 @@ def _decision_record(
             "is_illustrative": is_illustrative,
         },
     )
+    _mark_decided(actor, request, decision, work_package, decider, (stage_before, stage_after))
+    return decision
+
+
+def _locked_forwarded(actor: Any, decider: User, gate_request: GateRequest) -> GateRequest:
+    """The request, row-locked, once the actor may decide it and the PMO has forwarded it."""
+    request = (
+        GateRequest.objects.select_for_update(of=("self",))
+        .select_related("gate__programme", "business_case", "work_package")
+        .get(pk=gate_request.pk)
+    )
+    if not _is_system(actor):
+        require(actor, "gates.add_decision", request)
+    separation_of_duties_require(
+        actor=decider,
+        programme=request.gate.programme,
+        submitters=(request.submitted_by_id, request.business_case.created_by_id),
+        doing="decide",
+    )
+    if request.status == RequestStatus.DECIDED:
+        raise ConflictError("This request has already been decided.")
+    if request.status != RequestStatus.FORWARDED:
+        raise ConflictError(
+            f"This request is {request.get_status_display().lower()}: the PMO forwards a request "
+            "before it can be decided."
+        )
+    return request
+
+
+def _release_errors(
+    outcome: str,
+    releases: Mapping[FinancialYear, Decimal],
+    requested: Mapping[FinancialYear, Decimal],
+) -> dict[str, Any]:
+    """What is wrong with the money released: only approvals release, only what was asked."""
+    errors: dict[str, Any] = {}
+    if releases and outcome not in APPROVALS:
+        errors["released"] = "Only an approval releases money."
+    for year, amount in releases.items():
+        if year not in requested:
+            errors["released"] = (
+                f"{year} was not requested: funding is released for the next stage only."
+            )
+        elif amount > requested[year]:
+            errors["released"] = (
+                f"{year}: £{amount:,.2f} is more than the £{requested[year]:,.2f} requested."
+            )
+    return errors
+
+
+def _mark_decided(
+    actor: Any,
+    request: GateRequest,
+    decision: Decision,
+    work_package: WorkPackage,
+    decider: User,
+    stages: tuple[str, str],
+) -> None:
+    """The request is decided; an approval moves the work package to the gate's next stage."""
     before = snapshot(request)
     request.status = RequestStatus.DECIDED
     save_validated(request)
@@ -358,6 +387,7 @@ def _decision_record(
         before=before,
         after=snapshot(request),
     )
+    stage_before, stage_after = stages
     if stage_after != stage_before:
         work_package_stage_move(
             actor=actor,
@@ -373,4 +403,3 @@ def _decision_record(
             after={"stage": stage_after, "decision": decision.pk, "decided_by": decider.pk},
         )
     work_notifications.decision_recorded(decision)
-    return decision

@@ -45,6 +45,48 @@ def _unmet_mandatory(gate: Gate, answers: Mapping[str, Mapping[str, Any]]) -> li
     ]
 
 
+def _locked_case_for_next_gate(
+    work_package: WorkPackage, gate: Gate, business_case: BusinessCase
+) -> tuple[BusinessCase, dict[str, list[str]]]:
+    """The business case, row-locked, and what is wrong if ``gate`` is not the package's next
+    gate or the case was not written for it."""
+    errors: dict[str, list[str]] = {}
+    expected = selectors.next_gate_for(work_package)
+    if gate.programme_id != _programme_of(work_package).pk:
+        errors["gate"] = ["That gate belongs to another programme."]
+    elif expected is None:
+        errors["gate"] = [f"{work_package} has passed every gate."]
+    elif gate.pk != expected.pk:
+        errors["gate"] = [
+            f"{work_package.reference} is at the {work_package.get_stage_display()} stage: its next "
+            f"gate is the {expected}. Gates cannot be skipped or repeated."
+        ]
+    case = BusinessCase.objects.select_for_update().get(pk=business_case.pk)
+    if case.work_package_id != work_package.pk:
+        errors["business_case"] = ["That business case belongs to another work package."]
+    elif case.gate_id != gate.pk:
+        errors["business_case"] = [
+            f"Version {case.number} was written for the {case.gate}, not this one."
+        ]
+    return case, errors
+
+
+def _submit_case(actor: Any, case: BusinessCase, appraisal: Any) -> None:
+    """A draft business case is submitted with its gate request, its appraisal fixed."""
+    if case.is_draft:
+        before = snapshot(case)
+        case.status = BusinessCaseStatus.SUBMITTED
+        case.appraisal = appraisal
+        save_validated(case)
+        audit_record(
+            actor=actor,
+            action="business_case.submitted",
+            obj=case,
+            before=before,
+            after=snapshot(case),
+        )
+
+
 @_refuse_when_busy
 @transaction.atomic
 def gate_request_submit(
@@ -73,24 +115,7 @@ def gate_request_submit(
         work_package=work_package, status__in=[RequestStatus.SUBMITTED, RequestStatus.FORWARDED]
     ).exists():
         raise ConflictError(f"{work_package} already has a gate request waiting.")
-    errors: dict[str, list[str]] = {}
-    expected = selectors.next_gate_for(work_package)
-    if gate.programme_id != _programme_of(work_package).pk:
-        errors["gate"] = ["That gate belongs to another programme."]
-    elif expected is None:
-        errors["gate"] = [f"{work_package} has passed every gate."]
-    elif gate.pk != expected.pk:
-        errors["gate"] = [
-            f"{work_package.reference} is at the {work_package.get_stage_display()} stage: its next "
-            f"gate is the {expected}. Gates cannot be skipped or repeated."
-        ]
-    case = BusinessCase.objects.select_for_update().get(pk=business_case.pk)
-    if case.work_package_id != work_package.pk:
-        errors["business_case"] = ["That business case belongs to another work package."]
-    elif case.gate_id != gate.pk:
-        errors["business_case"] = [
-            f"Version {case.number} was written for the {case.gate}, not this one."
-        ]
+    case, errors = _locked_case_for_next_gate(work_package, gate, business_case)
     if errors:
         raise ValidationError(errors)
     money = funding.parse_funding(
@@ -117,19 +142,7 @@ def gate_request_submit(
         )
     if errors:
         raise ValidationError(errors)
-    appraisal = core_adapters.appraisal_of(case.base_year, options)
-    if case.is_draft:
-        before = snapshot(case)
-        case.status = BusinessCaseStatus.SUBMITTED
-        case.appraisal = appraisal
-        save_validated(case)
-        audit_record(
-            actor=actor,
-            action="business_case.submitted",
-            obj=case,
-            before=before,
-            after=snapshot(case),
-        )
+    _submit_case(actor, case, core_adapters.appraisal_of(case.base_year, options))
     request = GateRequest(
         work_package=work_package,
         gate=gate,
