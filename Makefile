@@ -70,10 +70,11 @@ test: setup tools ## Set up and run the whole test suite (SQLite)
 test-postgres: setup tools ## Run the suite against PostgreSQL (DATABASE_URL, default 127.0.0.1:5432/test)
 	@export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}; $(PYTEST)
 
-lint: setup ## ruff (lint and format check) and mypy (strict for openpmo.core)
+lint: setup ## ruff (lint and format check), mypy (strict for openpmo.core), import-linter (the layers)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src/openpmo/core
+	$(BIN)/lint-imports
 
 format: setup ## Format the code with ruff
 	$(BIN)/ruff format src tests

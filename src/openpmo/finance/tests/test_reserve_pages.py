@@ -196,7 +196,7 @@ def test_a_locked_database_is_a_refusal_on_the_page_and_the_api_never_a_500(
     token, _ = Token.objects.get_or_create(user=role_user(Role.FINANCE))
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     with mock.patch(
-        "openpmo.finance.services.lock_for_update",
+        "openpmo.finance.services.reserve.lock_for_update",
         side_effect=OperationalError("database is locked"),
     ):
         page = finance_client.post(f"/finance/reserves/{reserve.pk}/entries/new/", data)

@@ -368,7 +368,7 @@ def test_a_locked_database_is_a_clean_refusal(decision_maker, authority, reserve
     # SQLite answers "database is locked" when another writer holds it past the timeout.
     with (
         mock.patch(
-            "openpmo.finance.services.lock_for_update",
+            "openpmo.finance.services.reserve.lock_for_update",
             side_effect=OperationalError("database is locked"),
         ),
         pytest.raises(ConflictError, match="busy"),

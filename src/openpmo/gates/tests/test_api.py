@@ -232,7 +232,7 @@ def test_a_busy_database_is_409_not_500(gated, reserve, decision_maker):
     request = forwarded_request(gated)
     before = state(gated)
     with mock.patch(
-        "openpmo.gates.services._decision_record",
+        "openpmo.gates.services.decisions._decision_record",
         side_effect=OperationalError("database is locked"),
     ):
         response = _as(decision_maker).post(

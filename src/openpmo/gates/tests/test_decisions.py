@@ -450,7 +450,7 @@ def test_a_busy_database_is_a_clean_refusal(gated, reserve, decision_maker):
     before = state(gated)
     with (
         mock.patch(
-            "openpmo.gates.services._decision_record",
+            "openpmo.gates.services.decisions._decision_record",
             side_effect=OperationalError("database is locked"),
         ),
         pytest.raises(ConflictError, match="busy"),

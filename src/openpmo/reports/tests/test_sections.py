@@ -17,7 +17,7 @@ def test_a_missing_selector_gives_a_section_not_yet_available(monkeypatch, progr
     # Given a finance module without the selector the finance section reads
     real = sections._selector
     monkeypatch.setattr(
-        sections,
+        sections._kit,
         "_selector",
         lambda app, name: (
             None if (app, name) == ("finance", "programme_money") else real(app, name)
@@ -46,7 +46,9 @@ def test_an_unreadable_module_does_not_spoil_the_report(monkeypatch, programme_t
 
     real = sections._selector
     monkeypatch.setattr(
-        sections, "_selector", lambda app, name: broken if app == "finance" else real(app, name)
+        sections._kit,
+        "_selector",
+        lambda app, name: broken if app == "finance" else real(app, name),
     )
     snapshot = build_snapshot(
         kind="board_pack", programme=programme_tree.strand.pillar.programme, period=MONTH
@@ -69,7 +71,9 @@ def test_a_selector_that_fails_is_logged_and_the_report_still_made(
 
     real = sections._selector
     monkeypatch.setattr(
-        sections, "_selector", lambda app, name: changed if app == "benefits" else real(app, name)
+        sections._kit,
+        "_selector",
+        lambda app, name: changed if app == "benefits" else real(app, name),
     )
     snapshot = build_snapshot(
         kind="cabinet_update", programme=programme_tree.strand.pillar.programme, period=MONTH

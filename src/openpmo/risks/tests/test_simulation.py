@@ -111,7 +111,7 @@ def test_progress_is_written_as_the_engine_reports_it_and_throttled(package, mon
         seed=3,
     )
     clock = iter([100.0, 100.1, 101.0])
-    monkeypatch.setattr(services.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(services.simulation.time, "monotonic", lambda: next(clock))
     progress = services._Progress(run)
     progress(250)
     run.refresh_from_db()

@@ -1,0 +1,137 @@
+"""The pipeline, the decision log, a decision and its correction, condition actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from openpmo.common.services import ConflictError
+from openpmo.gates import charts, selectors, services
+from openpmo.gates.choices import Outcome
+from openpmo.gates.forms import (
+    CorrectionForm,
+)
+from openpmo.gates.models import (
+    ConditionAction,
+    Decision,
+)
+from openpmo.gates.views._common import _programme, _save_form
+from openpmo.portfolio.models import Programme
+
+
+def pipeline(request: HttpRequest) -> HttpResponse:
+    """What waits at which gate, for how long and for how much."""
+    programme = _programme(request)
+    data = selectors.pipeline(programme)
+    return render(
+        request,
+        "gates/pipeline.html",
+        {
+            "programme": data.programme,
+            "pipeline": data,
+            "chart": charts.pipeline_bars(data),
+            "programmes": Programme.objects.all(),
+            "can_configure": request.user.has_perm("gates.change_gate", programme),
+            "has_gates": bool(data.queues),
+        },
+    )
+
+
+def decision_log(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    outcome = request.GET.get("outcome", "")
+    if outcome not in Outcome.values:
+        outcome = ""
+    page = Paginator(selectors.decision_log(programme=programme, outcome=outcome), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "gates/decision_log.html",
+        {
+            "programme": programme,
+            "page": page,
+            "outcome": outcome,
+            "outcomes": Outcome.choices,
+            "query": query.urlencode(),
+            "can_record_funding": request.user.has_perm("gates.add_decision", programme),
+        },
+    )
+
+
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        decision = selectors.decision_get(pk)
+    except Decision.DoesNotExist:
+        raise Http404("No such decision") from None
+    latest = selectors.current_decision(decision)
+    authority = selectors.authority_limit_for(request.user, decision.programme)
+    return render(
+        request,
+        "gates/decision_detail.html",
+        {
+            "decision": decision,
+            "latest": latest,
+            # Correcting needs the authority the decision itself needed.
+            "can_correct": latest.pk == decision.pk
+            and authority is not None
+            and authority.covers(decision.released_total),
+        },
+    )
+
+
+def decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision, pk=pk)
+    if not request.user.has_perm("gates.add_decision", decision):
+        raise PermissionDenied("Only someone with delegated authority can correct a decision.")
+    initial = {
+        name: getattr(decision, name)
+        for name in services.CORRECTABLE
+        if name != "equality_assessment"
+    }
+    form = CorrectionForm(request.POST or None, initial=initial)
+    context = {"title": f"Correct the decision: {decision.subject}", "object": decision}
+    if request.method != "POST":
+        return render(request, "gates/form.html", {**context, "form": form})
+
+    def save(data: dict[str, Any]) -> Decision:
+        reason = data.pop("correction_reason")
+        changed = {k: v for k, v in data.items() if v != initial.get(k)}
+        return services.decision_correct(
+            actor=request.user, decision=decision, correction_reason=reason, **changed
+        )
+
+    return _save_form(request, form, save, "gates/form.html", context, "Correction recorded")
+
+
+def actions(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    rows = selectors.open_actions(programme=programme)
+    return render(
+        request,
+        "gates/actions.html",
+        {"programme": programme, "actions": rows, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(ConditionAction, pk=pk)
+    try:
+        services.condition_action_complete(
+            actor=request.user, action=action, note=request.POST.get("note", "")
+        )
+    except (ConflictError, ValidationError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, "Action marked done")
+    return redirect("gates:actions")

@@ -1,0 +1,95 @@
+"""The sections of a report, each built by one small function from the other modules' selectors.
+
+Every builder returns a frozen, JSON-ready snapshot of one section::
+
+    {"key": "finance", "title": "Finance", "available": True, "note": "",
+     "facts": [{"label": "Budget", "value": "1200000.00", "type": "money"}],
+     "tables": [{"key": ..., "caption": ..., "columns": [{"label": ..., "type": ...}],
+                 "rows": [[...], ...]}],
+     "charts": [{"kind": "line" | "bar" | "stacked", "title": ..., "table": <table key>,
+                 "x": 0, "series": [1, 2], "unit": "£"}],
+     "text": ["paragraph", ...]}
+
+Cell types: ``text``, ``money`` (pounds as a decimal string), ``number`` (decimal string),
+``int``, ``percent`` (a fraction as a decimal string: "0.125" is 12.5%), ``date`` (ISO),
+``month`` ("2024-03") and ``rag``. Values are strings or ints only, so a snapshot compares and
+fingerprints exactly and its money never passes through a float.
+
+A module that does not exist yet, or lacks the selector a section reads, gives a section marked
+``available: False`` with a note saying so; the report is still made. The selector is looked up
+by name when the section is built (``_selector``), so a selector added later is picked up
+without a change here. Each section reads inside its own savepoint, so a module whose tables are
+not migrated yet cannot spoil the caller's transaction either; a selector that fails in any other
+way (its arguments changed, say) also leaves the section "not available", with the error logged."""
+
+# isort: skip_file
+# Imported in this order, the section modules register their builders in the order they had. re-exports what the single module offered, so every import of it still works.
+from openpmo.reports.sections._kit import (  # noqa: F401
+    AS_AT_FIELDS,
+    Builder,
+    CENT,
+    SECTIONS,
+    Scope,
+    Section,
+    ZERO,
+    _SHARED,
+    _section,
+    _selector,
+    column,
+    day,
+    fact,
+    logger,
+    long_date,
+    money,
+    number,
+    section,
+    shared_reads,
+    table,
+    unavailable,
+)
+from openpmo.reports.sections.status import (  # noqa: F401
+    _CONFIDENCE_ORDER,
+    _RAG_SCORE,
+    _weighted,
+    prefill,
+    programme_section,
+    status_section,
+)
+from openpmo.reports.sections.milestones import (  # noqa: F401
+    _STAGES,
+    _achieved_as_at,
+    _milestone_state,
+    _register_milestones,
+    milestones_section,
+)
+from openpmo.reports.sections.finance import (  # noqa: F401
+    _MONEY_COLUMNS,
+    _money_cells,
+    _money_flags,
+    finance_section,
+    reserve_section,
+    team_cost_section,
+)
+from openpmo.reports.sections.benefits import (  # noqa: F401
+    ATTENTION,
+    _month,
+    benefits_section,
+)
+from openpmo.reports.sections.decisions import (  # noqa: F401
+    decisions_section,
+)
+from openpmo.reports.sections.risks import (  # noqa: F401
+    TOP,
+    risks_section,
+)
+from openpmo.reports.sections.dependencies import (  # noqa: F401
+    dependencies_section,
+)
+from openpmo.reports.sections.board import (  # noqa: F401
+    _REPORTED,
+    _months_back,
+    _reported,
+    pillar_summaries_section,
+    planning_section,
+    rag_trend_section,
+)
