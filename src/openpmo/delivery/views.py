@@ -346,7 +346,7 @@ def _work_package_gantt(view: selectors.WorkPackageScheduleView) -> Any:
                 f"{len(rows)} tasks and milestones"
                 if len(shown) == len(rows)
                 else f"{len(shown)} of {len(rows)} tasks (summary tasks only, or the first "
-                f"{GANTT_ROWS}: the table lists every one)"
+                f"{GANTT_ROWS}: the table lists every one, a page at a time)"
             )
             + (f" from {_long(view.start)} to {_long(view.finish)}" if view.finish else "")
             + ". Critical tasks are hatched, outlined and labelled critical; diamonds are "
