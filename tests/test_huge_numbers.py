@@ -104,3 +104,51 @@ def test_a_benefit_profile_of_1e300_through_the_api_is_a_400(role_user, programm
     assert response.status_code == 400, response.content
     assert "months" in response.json()
     assert not BenefitProfile.objects.exists()
+
+
+def _truncated_workbook(header: list[str], row: list[object]) -> bytes:
+    """A valid zip whose sheet XML stops half way (a download cut short, then re-zipped)."""
+    import zipfile
+
+    book = Workbook()
+    book.active.title = "Actuals"
+    book.active.append(header)
+    for _ in range(200):
+        book.active.append(row)
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w") as target:
+        for part in source.infolist():
+            body = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                body = body[: len(body) // 2]
+            target.writestr(part.filename, body, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "field"),
+    [
+        (Role.FINANCE, "/finance/reconcile/", "upload"),
+        (Role.PMO, "/benefits/import/", "workbook"),
+        (Role.PMO, "/exchange/import/", "file"),
+    ],
+)
+def test_a_truncated_sheet_inside_a_valid_zip_is_a_400(
+    client, role_user, programme_tree, role, path, field
+):
+    from openpmo.benefits.models import BenefitActual
+    from openpmo.exchange.models import ImportBatch
+
+    client.force_login(role_user(role))
+    data = _truncated_workbook(
+        ["Reference", "Month", "Value", "Evidence"], ["X", "2024-04", 1, "e"]
+    )
+    response = client.post(
+        path, {field: SimpleUploadedFile("cut.xlsx", data), "kind": "actuals"}, follow=True
+    )
+    assert response.status_code == 400
+    assert "damaged" in response.content.decode()
+    assert not BenefitActual.objects.exists() and not AuditRecord.objects.exists()
+    assert not ImportBatch.objects.exists()
