@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from openpmo import limits
 from openpmo.core import xlsx
@@ -70,6 +71,14 @@ def csv_bytes(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _storable(value: object) -> object:
+    """Text without the control characters an .xlsx cannot hold (openpyxl refuses them, which
+    made an export of a row holding one a 500); they are dropped from the cell only."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def table_workbook(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet: bold headings, frozen, then the rows (numbers stay numbers)."""
     from openpyxl.styles import Font
@@ -83,7 +92,7 @@ def table_workbook(title: str, headings: Sequence[str], rows: Iterable[Sequence[
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_storable(value) for value in row])
     for index, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(heading) + 4, 40))
     return xlsx_bytes(workbook)
