@@ -211,3 +211,16 @@ def test_a_spreadsheet_export_of_text_holding_control_characters_is_not_a_500(ap
 
     cells = [c for row in load_workbook(io.BytesIO(response.content)).active.values for c in row]
     assert "Savings on procurement" in cells
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/work-packages/?pillar=%C2%B2",
+        "/api/strands/?pillar=%C2%B2",
+        "/api/risks/?work_package=%C2%B2",
+        "/api/benefits/?pillar=%C2%B2",
+    ],
+)
+def test_a_filter_written_in_superscript_digits_is_not_a_500(api, path):
+    assert api.get(path).status_code < 500

@@ -665,7 +665,7 @@ def interdependency_create(request: HttpRequest) -> HttpResponse:
     initial = {
         name: request.GET[name]
         for name in ("from_work_package", "to_work_package")
-        if request.GET.get(name, "").isdigit()
+        if request.GET.get(name, "").isdecimal()
     }
     form = InterdependencyForm(request.POST or None, programme=programme, initial=initial)
     context = {
