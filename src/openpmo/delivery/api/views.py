@@ -264,7 +264,9 @@ class InterdependencyViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Interdependency]:
         params = self.request.query_params
         criteria: dict[str, Any] = {
-            k: int(params[k]) for k in ("programme", "work_package") if params.get(k, "").isdecimal()
+            k: int(params[k])
+            for k in ("programme", "work_package")
+            if params.get(k, "").isdecimal()
         }
         if params.get("status"):
             criteria["status"] = params["status"]

@@ -135,7 +135,9 @@ class WorkPackageViewSet(_RegisterViewSet):
 
     def get_queryset(self) -> QuerySet[WorkPackage]:
         params = self.request.query_params
-        criteria = {k: int(params[k]) for k in ("pillar", "strand") if params.get(k, "").isdecimal()}
+        criteria = {
+            k: int(params[k]) for k in ("pillar", "strand") if params.get(k, "").isdecimal()
+        }
         return selectors.work_package_list(**criteria)
 
     def create_with(self, actor: Any, data: dict[str, Any]) -> WorkPackage:

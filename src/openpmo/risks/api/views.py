@@ -225,7 +225,9 @@ class SimulationRunViewSet(
     def get_queryset(self) -> QuerySet[SimulationRun]:
         params = self.request.query_params
         criteria = {
-            k: int(params[k]) for k in ("programme", "work_package") if params.get(k, "").isdecimal()
+            k: int(params[k])
+            for k in ("programme", "work_package")
+            if params.get(k, "").isdecimal()
         }
         if self.action == "list":
             return selectors.simulation_run_list(**criteria)
