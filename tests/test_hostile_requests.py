@@ -181,3 +181,46 @@ def test_a_reference_with_control_characters_is_a_400_naming_it(api, programme_t
     assert response.status_code == 400
     assert "control characters" in response.json()["reference"][0]
     assert (WorkPackage.objects.count(), AuditRecord.objects.count()) == count
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "csv"])
+def test_an_id_beyond_any_id_in_a_filter_is_a_400_naming_it(api, fmt):
+    response = api.get(
+        f"/api/decisions/?work_package=15540174938994173028597760&format={fmt}&page=1"
+    )
+    assert response.status_code == 400
+    if fmt == "json":
+        assert response.json() == {"work_package": ["is beyond any id or count"]}
+    else:  # the refusal in the format asked for (a zipped workbook for xlsx)
+        assert fmt == "xlsx" or b"work_package" in response.content
+
+
+def test_a_filter_id_in_other_digits_is_ignored_not_a_500(api):
+    assert api.get("/api/decisions/?work_package=%C2%B2").status_code == 200
+
+
+def test_a_spreadsheet_export_of_text_holding_control_characters_is_not_a_500(api):
+    from openpmo.portfolio.tests.factories import ProgrammeFactory
+
+    ProgrammeFactory(description="Savings\x05 on \x0bprocurement")
+    response = api.get("/api/programmes/?format=xlsx")
+    assert response.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(io.BytesIO(response.content)).active.values for c in row]
+    assert "Savings on procurement" in cells
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/work-packages/?pillar=%C2%B2",
+        "/api/strands/?pillar=%C2%B2",
+        "/api/risks/?work_package=%C2%B2",
+        "/api/benefits/?pillar=%C2%B2",
+    ],
+)
+def test_a_filter_written_in_superscript_digits_is_not_a_500(api, path):
+    assert api.get(path).status_code < 500

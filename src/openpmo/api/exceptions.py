@@ -7,15 +7,27 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from openpmo.common.services import ConflictError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, OverflowError | DataError):
+        # A number in the query beyond any id (?work_package=15540174938994173028597760): the
+        # database driver refuses it (SQLite: OverflowError; PostgreSQL: out of range).
+        set_rollback()
+        bad = _huge_numbers(context)
+        return Response(
+            {name: ["is beyond any id or count"] for name in bad}
+            or {"detail": "A number in the request is beyond any id or count."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, ValueError | TypeError):
         # An id in the address that is not a number ("/decisions/null,null/correction/") makes
         # the database lookup raise: say which part of the address is wrong instead of a 500.
@@ -36,6 +48,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ConflictError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+def _huge_numbers(context: dict[str, Any]) -> list[str]:
+    request = context.get("request")
+    params = getattr(request, "query_params", None) or {}
+    return sorted(
+        name
+        for name, value in params.items()
+        if value.isascii() and value.lstrip("-").isdigit() and abs(int(value)) >= 2**63
+    )
 
 
 def _non_numeric_ids(kwargs: dict[str, Any]) -> list[str]:

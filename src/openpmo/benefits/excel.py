@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from openpmo import limits
 from openpmo.accounts.models import User
 from openpmo.benefits import selectors, services
 from openpmo.benefits.choices import CarbonScope, Category, Confidence, Unit
@@ -438,6 +439,10 @@ def _open(workbook_file: Any, wanted: str) -> tuple[Any | None, str | None]:
     data = (
         workbook_file.read() if hasattr(workbook_file, "read") else Path(workbook_file).read_bytes()
     )
+    try:
+        limits.check_size(limits.SPREADSHEET, getattr(workbook_file, "name", ""), len(data))
+    except limits.UploadTooLarge as error:
+        return None, str(error)
     try:
         book = xlsx.open_workbook(data, where="The file")
     except ParseError as error:

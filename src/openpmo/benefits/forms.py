@@ -12,6 +12,7 @@ from openpmo.accounts.models import User
 from openpmo.benefits.choices import GENERATED_SHAPES, Category, ProfileMethod, Unit
 from openpmo.benefits.models import Benefit
 from openpmo.benefits.profile_input import parse_month, parse_pasted, parse_value
+from openpmo.common import uploads
 from openpmo.core.benefits import Month
 from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, WorkPackage
 
@@ -238,6 +239,7 @@ class ActualForm(forms.Form):
         required=False,
         label="Attach evidence",
         help_text="A document, spreadsheet, image or email, up to 10 MB",
+        validators=[lambda upload: uploads.checked(uploads.EVIDENCE, upload)],
     )
     correction_reason = forms.CharField(
         required=False,
@@ -311,7 +313,10 @@ class ImportForm(forms.Form):
         choices=[("benefits", "Benefits (the register)"), ("actuals", "Actuals by month")],
         widget=forms.RadioSelect,
     )
-    workbook = forms.FileField(label="Excel workbook (.xlsx)")
+    workbook = forms.FileField(
+        label="Excel workbook (.xlsx)",
+        validators=[lambda upload: uploads.checked(uploads.SPREADSHEET, upload)],
+    )
 
 
 class TrackerFilterForm(forms.Form):

@@ -30,6 +30,7 @@ from openpmo.benefits.models import (
     ShortfallExplanation,
     TrackerSettings,
 )
+from openpmo.common import uploads
 from openpmo.common.services import (
     ConflictError,
     apply_fields,
@@ -57,7 +58,6 @@ ATTACHMENT_TYPES = {
     ".odt",
     ".ods",
 }
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _substance(data: dict[str, Any]) -> dict[str, Any]:
@@ -293,8 +293,7 @@ def _check_attachment(attachment: UploadedFile | None) -> None:
                 + ")."
             }
         )
-    if attachment.size is not None and attachment.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"attachment": "The attachment must be smaller than 10 MB."})
+    uploads.checked(uploads.EVIDENCE, attachment, field="attachment")
 
 
 @transaction.atomic

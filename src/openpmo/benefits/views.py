@@ -76,7 +76,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
     register = selectors.register_load(programme)
     as_of = _month_param(request) or selectors.default_as_of(programme)
     pillar = None
-    if request.GET.get("pillar", "").isdigit():
+    if request.GET.get("pillar", "").isdecimal():
         pillar = next(
             (b.pillar for b in register.benefits if b.pillar_id == int(request.GET["pillar"])),
             None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
+from openpmo import limits
 from openpmo.cli._finance_text import json_amount, money, print_json, render_table
 from openpmo.core.finance import AppraisalResult, appraise, load_appraisal_yaml
 
@@ -44,7 +45,7 @@ def as_json(result: AppraisalResult) -> dict[str, object]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    result = appraise(load_appraisal_yaml(args.file))
+    result = appraise(load_appraisal_yaml(limits.check_file(args.file, limits.kind_of(args.file))))
     if args.json:
         print_json(as_json(result))
         return 0

@@ -58,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def load(path: Path) -> Problem:
     if path.suffix.lower() == ".xml":
-        return problem_from_mspdi(path.read_bytes())
+        from openpmo import limits
+
+        return problem_from_mspdi(limits.read_file(path, limits.SCHEDULE))
     if path.suffix.lower() in (".sm", ".rcp"):
         return read_problem(path)
     raise ParseError(f"{path.name}: expected a .sm, .rcp or Microsoft Project .xml file")

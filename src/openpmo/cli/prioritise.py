@@ -10,6 +10,7 @@ import argparse
 import sys
 from decimal import Decimal
 
+from openpmo import limits
 from openpmo.cli._finance_text import money, print_json, render_table
 from openpmo.core.errors import ValidationError
 from openpmo.core.planning import PlanningProblem, load_problem, optimise
@@ -60,7 +61,9 @@ def _with_budget(problem: PlanningProblem, overrides: list[str] | None) -> Plann
 def handle(args: argparse.Namespace) -> int:
     if not 0 <= args.gap < 1:
         raise ValidationError("must be between 0 and 1", where="--gap")
-    problem = _with_budget(load_problem(args.file), args.budget)
+    problem = _with_budget(
+        load_problem(limits.check_file(args.file, limits.kind_of(args.file))), args.budget
+    )
     result = optimise(problem, gap=args.gap)
     if args.json:
         document = result.as_json()

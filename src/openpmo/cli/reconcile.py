@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from openpmo import limits
 from openpmo.cli._finance_text import discrepancies_json, print_discrepancies, print_json
 from openpmo.core.finance import read_table, reconcile_table
 from openpmo.core.finance._inputs import as_number
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle(args: argparse.Namespace) -> int:
-    table = read_table(args.file)
+    table = read_table(limits.check_file(args.file, limits.kind_of(args.file)))
     unit = None if args.rounding_unit is None else as_number(args.rounding_unit, "--rounding-unit")
     discrepancies = reconcile_table(table, rounding_unit=unit)
     if args.json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
+from openpmo import limits
 from openpmo.cli._finance_text import (
     discrepancies_json,
     json_amount,
@@ -54,7 +55,9 @@ def _places(result: LedgerResult) -> int:
 
 
 def handle(args: argparse.Namespace) -> int:
-    result = compute_ledger(load_reserve_yaml(args.file))
+    result = compute_ledger(
+        load_reserve_yaml(limits.check_file(args.file, limits.kind_of(args.file)))
+    )
     if args.json:
         print_json(as_json(result))
         return 0

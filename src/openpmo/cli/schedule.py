@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from openpmo import limits
 from openpmo.core.schedule import ScheduleResult, TaskSchedule, read_mspdi, schedule_project
 from openpmo.core.schedule import write_mspdi as _write_mspdi
 
@@ -126,7 +127,9 @@ def render_table(records: list[dict[str, object]]) -> str:
 
 
 def handle(args: argparse.Namespace) -> int:
-    project = read_mspdi(Path(args.file))
+    path = Path(args.file)
+    project = read_mspdi(limits.read_file(path, limits.SCHEDULE))
+    limits.check_task_count(path.name, len(project.network.tasks))
     result = schedule_project(project)
     if args.export:
         Path(args.export).write_bytes(_write_mspdi(project, result=result))

@@ -69,11 +69,15 @@ def _spread(text: str) -> tuple[float, float]:
 
 
 def load_network(path: Path, *, spread: tuple[float, float], shape: Shape) -> RiskNetwork:
-    data = path.read_bytes()
+    from openpmo import limits
+
+    data = limits.read_file(path, limits.SCHEDULE)
     if path.suffix.lower() == ".xml" or data.lstrip()[:1] == b"<":
         from openpmo.core.schedule import read_mspdi
 
-        return network_from_project(read_mspdi(data), spread=spread, shape=shape)
+        project = read_mspdi(data)
+        limits.check_task_count(path.name, len(project.network.tasks))
+        return network_from_project(project, spread=spread, shape=shape)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

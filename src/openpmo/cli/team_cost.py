@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
+from openpmo import limits
 from openpmo.cli._finance_text import json_amount, money, print_json, render_table
 from openpmo.core.finance import TeamCostResult, compute_team_cost, load_team
 
@@ -61,7 +62,7 @@ def as_json(result: TeamCostResult) -> dict[str, object]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    result = compute_team_cost(load_team(args.file))
+    result = compute_team_cost(load_team(limits.check_file(args.file, limits.kind_of(args.file))))
     if args.json:
         print_json(as_json(result))
         return 0

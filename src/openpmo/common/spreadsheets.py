@@ -18,12 +18,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from openpmo import limits
 from openpmo.core import xlsx
 from openpmo.core.errors import ParseError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class SpreadsheetError(ValueError):
@@ -70,6 +71,14 @@ def csv_bytes(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _storable(value: object) -> object:
+    """Text without the control characters an .xlsx cannot hold (openpyxl refuses them, which
+    made an export of a row holding one a 500); they are dropped from the cell only."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def table_workbook(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet: bold headings, frozen, then the rows (numbers stay numbers)."""
     from openpyxl.styles import Font
@@ -83,24 +92,27 @@ def table_workbook(title: str, headings: Sequence[str], rows: Iterable[Sequence[
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_storable(value) for value in row])
     for index, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(heading) + 4, 40))
     return xlsx_bytes(workbook)
 
 
-def check_xlsx_sizes(data: bytes) -> None:
+def check_xlsx_sizes(data: bytes, name: str = "The file") -> None:
     """Refuse an .xlsx whose zip directory declares too much, before anything is unpacked (the
     checks of ``openpmo.core.xlsx``, worded for a page)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SpreadsheetError(
-            f"The file is {len(data) // 1024 // 1024} MB: the largest accepted is "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB."
-        )
+    _check_size(name, data)
     try:
         xlsx.check_archive(data, where="The file")
     except ParseError as error:
         raise SpreadsheetError(_sentence(error)) from None
+
+
+def _check_size(name: str, data: bytes) -> None:
+    try:
+        limits.check_size(limits.SPREADSHEET, name, len(data))
+    except limits.UploadTooLarge as error:
+        raise SpreadsheetError(str(error)) from None
 
 
 def _sentence(error: ParseError) -> str:
@@ -113,8 +125,7 @@ def rows_of_upload(name: str, data: bytes) -> list[list[Any]]:
     """The rows of the first sheet of an .xlsx, or of a .csv, as lists of cell values."""
     lower = name.lower()
     if lower.endswith(".csv"):
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise SpreadsheetError("The file is larger than 10 MB.")
+        _check_size(name, data)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -124,7 +135,7 @@ def rows_of_upload(name: str, data: bytes) -> list[list[Any]]:
         return [list(row) for row in csv.reader(io.StringIO(text))]
     if not lower.endswith(".xlsx"):
         raise SpreadsheetError("Choose an Excel workbook (.xlsx) or a CSV file (.csv).")
-    check_xlsx_sizes(data)
+    check_xlsx_sizes(data, name)
     try:
         workbook = xlsx.open_workbook(data, where="The file")
         try:

@@ -13,6 +13,7 @@
 | ``OPENPMO_LOGIN_FAILURE_LIMIT`` | wrong passwords before an account or an address is locked out | ``5`` |
 | ``OPENPMO_LOGIN_COOLOFF_MINUTES`` | how long a lockout lasts | ``15`` |
 | ``OPENPMO_PUBLIC_API_SCHEMA`` | ``1`` to let anyone read the OpenAPI schema and docs | ``0`` (sign-in needed) |
+| ``OPENPMO_MAX_SCHEDULE_MB``, ``OPENPMO_MAX_SCHEDULE_TASKS``, ``OPENPMO_MAX_SPREADSHEET_MB``, ``OPENPMO_MAX_DOCUMENT_MB``, ``OPENPMO_MAX_EVIDENCE_MB`` | upload limits per kind, read by ``openpmo.limits`` each time (pages, API and command line) | 20, 10000, 10, 1, 10 |
 | ``EMAIL_URL`` | mail server, ``smtp://user:password@host:587?tls=1`` or ``smtps://…:465`` | files in ``var/mail/`` (development); the log (production) |
 | ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` | the same, one by one (used when ``EMAIL_URL`` is not set) | |
 | ``DEFAULT_FROM_EMAIL`` | the sender of OpenPMO's mail | ``openpmo@localhost`` |

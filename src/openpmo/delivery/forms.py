@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from openpmo.accounts.models import User
+from openpmo.common import uploads
 from openpmo.delivery.choices import Constraint, InterdependencyStatus, InterdependencyType
 from openpmo.delivery.models import (
     WEEKDAYS,
@@ -17,8 +18,6 @@ from openpmo.delivery.models import (
     WorkPackageSchedule,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class _DateInput(forms.DateInput):
@@ -194,10 +193,7 @@ class ImportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 20 MB.")
-        return upload
+        return uploads.checked(uploads.SCHEDULE, self.cleaned_data["file"])
 
 
 class InterdependencyForm(VersionedForm):

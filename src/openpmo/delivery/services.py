@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from openpmo import limits
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.core.errors import OpenPMOError
@@ -390,7 +391,11 @@ def schedule_import_mspdi(
     """
     require(actor, "delivery.change_schedule", work_package)
     try:
+        limits.check_size(limits.SCHEDULE, file_name, len(data))
         project = read_mspdi(data)
+        limits.check_task_count(file_name, len(project.network.tasks))
+    except limits.UploadTooLarge as error:
+        raise ValidationError({"file": str(error)}) from None
     except OpenPMOError as error:
         raise _refuse(error, "The file could not be imported: ") from None
     own = core_adapters.spec_of_calendar(project.calendar, project.minutes_per_day)

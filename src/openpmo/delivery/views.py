@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -345,7 +346,7 @@ def _work_package_gantt(view: selectors.WorkPackageScheduleView) -> Any:
                 f"{len(rows)} tasks and milestones"
                 if len(shown) == len(rows)
                 else f"{len(shown)} of {len(rows)} tasks (summary tasks only, or the first "
-                f"{GANTT_ROWS}: the table lists every one)"
+                f"{GANTT_ROWS}: the table lists every one, a page at a time)"
             )
             + (f" from {_long(view.start)} to {_long(view.finish)}" if view.finish else "")
             + ". Critical tasks are hatched, outlined and labelled critical; diamonds are "
@@ -355,15 +356,32 @@ def _work_package_gantt(view: selectors.WorkPackageScheduleView) -> Any:
     )
 
 
+# A schedule longer than this is shown a page at a time (the Gantt chart summarises it), so a
+# 50,000-task file never becomes megabytes of HTML sent to everyone who opens the page.
+ROWS_PER_PAGE = 200
+
+
+def _page_query(request: HttpRequest, *, without: str) -> str:
+    query = request.GET.copy()
+    query.pop(without, None)
+    return query.urlencode()
+
+
 def work_package_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     wp = _work_package(pk)
     view = selectors.work_package_schedule(wp)
+    task_page = Paginator(view.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    link_page = Paginator(view.link_rows, ROWS_PER_PAGE).get_page(request.GET.get("links"))
     return render(
         request,
         "delivery/work_package_schedule.html",
         {
             "work_package": wp,
             "view": view,
+            "task_page": task_page,
+            "task_query": _page_query(request, without="page"),
+            "link_page": link_page,
+            "link_query": _page_query(request, without="links"),
             "gantt": _work_package_gantt(view) if view.rows and not view.error else "",
             "interdependencies": selectors.interdependency_list(work_package=wp),
             "can_edit": request.user.has_perm("delivery.change_schedule", wp),
@@ -687,7 +705,7 @@ def interdependency_create(request: HttpRequest) -> HttpResponse:
     initial = {
         name: request.GET[name]
         for name in ("from_work_package", "to_work_package")
-        if request.GET.get(name, "").isdigit()
+        if request.GET.get(name, "").isdecimal()
     }
     form = InterdependencyForm(request.POST or None, programme=programme, initial=initial)
     context = {

@@ -7,5 +7,5 @@ class RegisterUploadForm(forms.Form):
     file = forms.FileField(
         label="Register file",
         help_text="An Excel workbook (.xlsx) or CSV file (.csv), one work package a row, with "
-        "the headings of the template. 10 MB at most.",
+        "the headings of the template.",
     )

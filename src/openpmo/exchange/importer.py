@@ -118,6 +118,9 @@ def _date(value: Any) -> dt.date | None:
     raise ValueError(f"“{text}” is not a date (write 2025-04-01 or 01/04/2025).")
 
 
+MAX_BUDGET = Decimal("1e10")
+
+
 def _money(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -126,6 +129,11 @@ def _money(value: Any) -> Decimal | None:
         amount = Decimal(text)
     except InvalidOperation as error:
         raise ValueError(f"“{value}” is not an amount of pounds.") from error
+    if not amount.is_finite():
+        raise ValueError(f"“{value}” is not an amount of pounds.")
+    if amount >= MAX_BUDGET:
+        # 1e300 would overflow the column (and quantize): no work package's budget is near this
+        raise ValueError(f"“{_text(value)[:40]}” is beyond £10,000,000,000: check the figure.")
     if amount < 0:
         raise ValueError("A budget cannot be negative.")
     if amount != amount.quantize(Decimal("0.01")):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from openpmo.common import spreadsheets
+from openpmo.common import spreadsheets, uploads
 from openpmo.common.services import ConflictError
 from openpmo.exchange import exports, services
 from openpmo.exchange.choices import REGISTER_COLUMNS
@@ -55,8 +55,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = RegisterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > spreadsheets.MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file is larger than 10 MB.")
+        try:
+            uploads.checked(uploads.SPREADSHEET, upload)
+        except ValidationError as error:
+            form.add_error("file", error)
         else:
             try:
                 batch, _ = services.register_import_preview(

@@ -8,13 +8,12 @@ from typing import Any
 
 from django import forms
 
+from openpmo.common import uploads
 from openpmo.core import safe_yaml
 from openpmo.core.errors import ParseError
 from openpmo.finance.choices import EntryKind, SpendType
 from openpmo.finance.models import Reserve, TeamCostPlan
 from openpmo.portfolio.models import WorkPackage
-
-MAX_UPLOAD_BYTES = 5_000_000
 
 
 class _DateInput(forms.DateInput):
@@ -136,8 +135,11 @@ class ReconcileForm(forms.Form):
         upload = data.get("upload")
         if not upload and not (data.get("text") or "").strip():
             raise forms.ValidationError("Choose a file or type a table to reconcile.")
-        if upload and upload.size > MAX_UPLOAD_BYTES:
-            self.add_error("upload", "The file must be smaller than 5 MB.")
+        if upload:
+            try:
+                uploads.checked(uploads.SPREADSHEET, upload)
+            except forms.ValidationError as error:
+                self.add_error("upload", error)
         if upload and not upload.name.lower().endswith((".csv", ".xlsx")):
             self.add_error("upload", "The file must be a .csv or .xlsx file.")
         return data
@@ -165,8 +167,10 @@ class AppraisalForm(forms.Form):
         text = data.get("document") or ""
         upload = data.get("upload")
         if upload:
-            if upload.size > MAX_UPLOAD_BYTES:
-                self.add_error("upload", "The file must be smaller than 5 MB.")
+            try:
+                uploads.checked(uploads.DOCUMENT, upload)
+            except forms.ValidationError as error:
+                self.add_error("upload", error)
                 return data
             try:
                 text = upload.read().decode("utf-8-sig")
@@ -213,10 +217,7 @@ class SpendImportForm(forms.Form):
     )
 
     def clean_upload(self) -> Any:
-        upload = self.cleaned_data["upload"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB.")
-        return upload
+        return uploads.checked(uploads.SPREADSHEET, self.cleaned_data["upload"])
 
 
 def month_label(value: dt.date) -> str:

@@ -179,7 +179,7 @@ def scenario_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def scenario_compare(request: HttpRequest) -> HttpResponse:
     programme = _programme()
-    ids = [int(part) for part in request.GET.getlist("scenario") if part.isdigit()]
+    ids = [int(part) for part in request.GET.getlist("scenario") if part.isdecimal()]
     chosen = list(selectors.scenario_list(programme).filter(pk__in=ids)) or list(
         selectors.scenario_list(programme)[:3]
     )

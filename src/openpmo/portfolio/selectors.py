@@ -40,7 +40,7 @@ def programme_in_scope(
     session = getattr(request, "session", None)
     wanted = str(request.GET.get("programme", "") or "").strip()
     if wanted:
-        programme = find(int(wanted)) if wanted.isdigit() else None
+        programme = find(int(wanted)) if wanted.isdecimal() else None
         if programme is None:
             raise Http404(f"There is no programme {wanted}.")
         if remember and session is not None:

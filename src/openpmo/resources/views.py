@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from openpmo.common import uploads
 from openpmo.finance.models import TeamCostPlan
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 from openpmo.resources import excel, msproject, planning, selectors, services, team
@@ -111,9 +112,8 @@ def people(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "upload-file" in request.FILES:
-                saved = excel.import_people(
-                    actor=request.user, programme=programme, file=request.FILES["upload-file"]
-                )
+                file = uploads.checked(uploads.SPREADSHEET, request.FILES["upload-file"])
+                saved = excel.import_people(actor=request.user, programme=programme, file=file)
                 messages.success(request, f"{len(saved)} people added from the workbook.")
                 return redirect(request.get_full_path())
             if form.is_valid():
@@ -190,7 +190,9 @@ def demand(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if "upload-file" in request.FILES:
                 file = request.FILES["upload-file"]
-                if (file.name or "").lower().endswith(".xml"):
+                is_xml = (file.name or "").lower().endswith(".xml")
+                uploads.checked(uploads.SCHEDULE if is_xml else uploads.SPREADSHEET, file)
+                if is_xml:
                     count = msproject.import_mspdi_demand(
                         actor=request.user, work_package=work_package, data=file.read()
                     )

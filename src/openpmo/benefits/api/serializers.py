@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from openpmo.benefits.choices import GENERATED_SHAPES
 from openpmo.benefits.models import Benefit, BenefitActual, BenefitProfile, ProfileMonth
+from openpmo.common import uploads
 from openpmo.common.api_fields import MonthField
 
 
@@ -107,7 +108,11 @@ class ActualInputSerializer(serializers.Serializer):
     month = serializers.RegexField(r"^\d{4}-\d{1,2}$", help_text="YYYY-MM")
     value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
     evidence = serializers.CharField()
-    attachment = serializers.FileField(required=False)
+    attachment = serializers.FileField(
+        required=False,
+        validators=[lambda upload: uploads.checked(uploads.EVIDENCE, upload)],
+        help_text="Evidence, up to OPENPMO_MAX_EVIDENCE_MB (10 MB by default)",
+    )
     version = serializers.IntegerField(
         required=False, help_text="When correcting: the version of the actual you read"
     )

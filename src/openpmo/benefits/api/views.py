@@ -138,7 +138,7 @@ class BenefitViewSet(
                 queryset=BenefitActual.objects.select_related("recorded_by").order_by("month"),
             ),
         )
-        if params.get("pillar", "").isdigit():
+        if params.get("pillar", "").isdecimal():
             benefits = benefits.filter(pillar_id=int(params["pillar"]))
         if params.get("category"):
             benefits = benefits.filter(category=params["category"])
@@ -252,7 +252,7 @@ class BenefitViewSet(
         as_of = _month(params["as_of"], "as_of") if params.get("as_of") else None
         pillar = None
         if params.get("pillar"):
-            if not params["pillar"].isdigit():
+            if not params["pillar"].isdecimal():
                 raise ApiValidationError({"pillar": ["Give the pillar's id."]})
             pillar = Pillar.objects.filter(pk=int(params["pillar"]), programme=programme).first()
             if pillar is None:

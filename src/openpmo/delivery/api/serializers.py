@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from openpmo.common import uploads
 from openpmo.delivery.choices import Constraint, LinkType, TaskKind
 from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
 from openpmo.portfolio.choices import Stage
@@ -204,8 +205,13 @@ class ScheduleCalendarApplySerializer(serializers.Serializer):
 
 
 class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="Microsoft Project XML (MSPDI)")
+    file = serializers.FileField(
+        help_text="Microsoft Project XML (MSPDI), up to OPENPMO_MAX_SCHEDULE_MB (20 MB by default)"
+    )
     version = serializers.IntegerField(required=False, help_text="The schedule version you read")
+
+    def validate_file(self, upload: Any) -> Any:
+        return uploads.checked(uploads.SCHEDULE, upload)
 
 
 class ProgrammeRowSerializer(serializers.Serializer):

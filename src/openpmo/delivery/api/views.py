@@ -311,7 +311,9 @@ class InterdependencyViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Interdependency]:
         params = self.request.query_params
         criteria: dict[str, Any] = {
-            k: int(params[k]) for k in ("programme", "work_package") if params.get(k, "").isdigit()
+            k: int(params[k])
+            for k in ("programme", "work_package")
+            if params.get(k, "").isdecimal()
         }
         if params.get("status"):
             criteria["status"] = params["status"]
@@ -435,10 +437,10 @@ class SlippageImpactView(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         errors = {}
-        if not params.get("work_package", "").isdigit():
+        if not params.get("work_package", "").isdecimal():
             errors["work_package"] = ["Give the id of a work package."]
         weeks_text = params.get("weeks", "")
-        if not weeks_text.isdigit() or not 1 <= int(weeks_text) <= 260:
+        if not weeks_text.isdecimal() or not 1 <= int(weeks_text) <= 260:
             errors["weeks"] = ["Give a whole number of weeks from 1 to 260."]
         if errors:
             raise ApiValidationError(errors)

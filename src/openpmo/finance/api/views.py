@@ -103,7 +103,7 @@ class ReserveLedgerView(APIView):
     def get(self, request: Request) -> Response:
         reserve_id = request.query_params.get("reserve", "")
         if reserve_id:
-            if not reserve_id.isdigit():
+            if not reserve_id.isdecimal():
                 return Response({"reserve": ["Give a reserve id."]}, status=400)
             reserve = get_object_or_404(Reserve, pk=int(reserve_id))
         else:
@@ -214,7 +214,7 @@ class SpendViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
     def get_queryset(self) -> QuerySet[WorkPackageSpend]:
         rows = WorkPackageSpend.objects.order_by("work_package", "month", "spend_type")
         wp = self.request.query_params.get("work_package", "")
-        return rows.filter(work_package_id=int(wp)) if wp.isdigit() else rows
+        return rows.filter(work_package_id=int(wp)) if wp.isdecimal() else rows
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -231,7 +231,7 @@ class ForecastViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     def get_queryset(self) -> QuerySet[WorkPackageForecast]:
         rows = WorkPackageForecast.objects.order_by("work_package", "year", "spend_type")
         wp = self.request.query_params.get("work_package", "")
-        return rows.filter(work_package_id=int(wp)) if wp.isdigit() else rows
+        return rows.filter(work_package_id=int(wp)) if wp.isdecimal() else rows
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -46,7 +46,7 @@ from openpmo.portfolio.models import WorkPackage
 
 def _int_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 class WorkPackageGateRequestsView(APIView):

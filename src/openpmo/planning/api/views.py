@@ -61,7 +61,7 @@ class ScenarioViewSet(
         return Response(ScenarioSerializer(scenario).data, status=201)
 
     @extend_schema(request=CommitSerializer, responses=FundingDecisionSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)  # a plain list, as answered
     def commit(self, request: Request, pk: str | None = None) -> Response:
         """Mark each work package funded, deferred or stopped, as the scenario decided."""
         scenario = self.get_object()

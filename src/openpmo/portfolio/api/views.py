@@ -104,7 +104,7 @@ class StrandViewSet(_RegisterViewSet):
     def get_queryset(self) -> QuerySet[Strand]:
         strands = Strand.objects.select_related("pillar").order_by("pillar", "name")
         pillar = self.request.query_params.get("pillar")
-        return strands.filter(pillar_id=pillar) if pillar and pillar.isdigit() else strands
+        return strands.filter(pillar_id=pillar) if pillar and pillar.isdecimal() else strands
 
     def create_with(self, actor: Any, data: dict[str, Any]) -> Strand:
         pillar = data.pop("pillar")
@@ -135,7 +135,9 @@ class WorkPackageViewSet(_RegisterViewSet):
 
     def get_queryset(self) -> QuerySet[WorkPackage]:
         params = self.request.query_params
-        criteria = {k: int(params[k]) for k in ("pillar", "strand") if params.get(k, "").isdigit()}
+        criteria = {
+            k: int(params[k]) for k in ("pillar", "strand") if params.get(k, "").isdecimal()
+        }
         return selectors.work_package_list(**criteria)
 
     def create_with(self, actor: Any, data: dict[str, Any]) -> WorkPackage:

@@ -52,7 +52,7 @@ class _ItemViewSet(
         criteria: dict[str, Any] = {
             k: int(params[k])
             for k in ("programme", "pillar", "work_package")
-            if params.get(k, "").isdigit()
+            if params.get(k, "").isdecimal()
         }
         for name in ("status", "category"):
             if params.get(name):
@@ -225,7 +225,9 @@ class SimulationRunViewSet(
     def get_queryset(self) -> QuerySet[SimulationRun]:
         params = self.request.query_params
         criteria = {
-            k: int(params[k]) for k in ("programme", "work_package") if params.get(k, "").isdigit()
+            k: int(params[k])
+            for k in ("programme", "work_package")
+            if params.get(k, "").isdecimal()
         }
         if self.action == "list":
             return selectors.simulation_run_list(**criteria)
