@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from openpmo.audit.models import AuditRecord
+from openpmo.audit.selectors import latest_change
 from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme
 from openpmo.portfolio.selectors import programme_in_scope_or_404
@@ -250,7 +249,7 @@ def _preview_key(programme: Programme, period: dt.date, rows_all: bool) -> str:
     whether every row is shown, and the latest audited write. Every governed write is audited,
     so any change to the figures (in any process) makes a new key; the short lifetime covers the
     rest. The preview reads no person, so everyone who may see the programme shares it."""
-    latest = AuditRecord.objects.aggregate(latest=Max("id"))["latest"] or 0
+    latest = latest_change()
     rows = "all" if rows_all else str(PREVIEW_ROWS)
     return f"reports:board-pack-preview:{programme.pk}:{period:%Y-%m}:{rows}:{latest}"
 
