@@ -151,7 +151,11 @@ def run() -> None:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()  # our own child: never leave it (or its database) behind
+                process.wait()
         _postgres(database, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
