@@ -20,6 +20,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -59,8 +60,19 @@ def _postgres(name: str, sql: str) -> None:
     )
 
 
+def _load_average() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def run() -> None:
-    database = f"openpmo_load_{uuid.uuid4().hex[:8]}"
+    # A scratch database named after DATABASE_URL's (when it names one), so a shared server
+    # only ever sees this run's own names.
+    named = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
+    prefix = named if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
+    database = f"{prefix or 'openpmo'}_load_{uuid.uuid4().hex[:8]}"
     _postgres(database, f'CREATE DATABASE "{database}"')
     folder = tempfile.mkdtemp()
     environment = {
@@ -118,6 +130,7 @@ def run() -> None:
             except OSError:
                 time.sleep(0.5)
         people = json.dumps(_sign_ins(credentials))
+        print(f"   load average before the runs (1, 5, 15 min): {_load_average()}")
         one = _locust(python, host, people, 1, min(SECONDS, 20))
         many = _locust(python, host, people, USERS, SECONDS)
         print(f"   {'page':<22} {'1 user p95':>11} {f'{USERS} users p95':>15} {'ratio':>7}  goal")
@@ -131,13 +144,18 @@ def run() -> None:
             f"{many['errors']} errors, {many['rps']:.1f} requests/s "
             f"(1 user: {one['requests']:,} requests, {one['errors']} errors)"
         )
+        print(f"   load average after the runs (1, 5, 15 min): {_load_average()}")
         for failure in one["failures"] + many["failures"]:
             print(f"   failure: {failure}")
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()  # our own child: never leave it (or its database) behind
+                process.wait()
         _postgres(database, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 

@@ -16,6 +16,13 @@ from openpmo.audit.models import AuditRecord, AuditRecordQuerySet
 M = TypeVar("M", bound=models.Model)
 
 
+def latest_change() -> int:
+    """The id of the latest audit record (0 when there is none). Every governed write is
+    audited, so a page's figures cached under this number are the figures of today's data in
+    every process: a new write makes a new number. One query on the primary key."""
+    return AuditRecord.objects.aggregate(latest=models.Max("id"))["latest"] or 0
+
+
 def audit_history_for(obj: models.Model) -> AuditRecordQuerySet:
     """Every record about ``obj``, newest first, with the actor fetched in the same query."""
     return AuditRecord.objects.for_object(obj).select_related("actor")

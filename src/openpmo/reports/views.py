@@ -8,13 +8,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from openpmo.audit.selectors import latest_change
 from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme
 from openpmo.portfolio.selectors import programme_in_scope_or_404
@@ -234,24 +238,79 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PREVIEW_ROWS = 25
+"""a live preview's long tables show this many rows first (``?rows=all`` shows every row)"""
+PREVIEW_SECONDS = 120
+"""how long a rendered live preview is kept (``?refresh=1`` builds it again at once)"""
+
+
+def _preview_key(programme: Programme, period: dt.date, rows_all: bool) -> str:
+    """The cache key of a rendered live preview: the programme in the person's scope, the month,
+    whether every row is shown, and the latest audited write. Every governed write is audited,
+    so any change to the figures (in any process) makes a new key; the short lifetime covers the
+    rest. The preview reads no person, so everyone who may see the programme shares it."""
+    latest = latest_change()
+    rows = "all" if rows_all else str(PREVIEW_ROWS)
+    return f"reports:board-pack-preview:{programme.pk}:{period:%Y-%m}:{rows}:{latest}"
+
+
+def _board_pack_preview(
+    programme: Programme, period: dt.date, *, rows_all: bool, refresh: bool
+) -> dict[str, Any]:
+    """The rendered preview (title, body, when its figures were taken), built at most once per
+    ``PREVIEW_SECONDS`` for the same figures."""
+    key = _preview_key(programme, period, rows_all)
+    kept = None if refresh else cache.get(key)
+    if kept is not None:
+        return {**kept, "cached": True}
+    snapshot = selectors.board_pack_document(programme, period).snapshot
+    meta = exports.report_meta(None, snapshot)
+    query = f"period={period:%Y-%m}"
+    kept = {
+        "title": snapshot.get("title", ""),
+        "taken_at": meta["taken_at"],
+        "body": render_to_string(
+            "reports/_report_body.html",
+            {
+                "snapshot": snapshot,
+                "meta": meta,
+                "row_limit": None if rows_all else PREVIEW_ROWS,
+                "preview_query": query,
+            },
+        ),
+    }
+    cache.set(key, kept, PREVIEW_SECONDS)
+    return {**kept, "cached": False}
+
+
 def board_pack(request: HttpRequest) -> HttpResponse:
-    """The investment board pack for a month, as a page, a PDF or a workbook."""
+    """The investment board pack for a month, as a page, a PDF or a workbook.
+
+    The governed pack (frozen once approved), the PDF and the workbook are always whole. The live
+    preview is summary-first: long tables show their first rows with a link to all of them, and
+    the rendered preview is kept for a short time (``?refresh=1`` rebuilds it)."""
     programme = _programme(request)
     default = selectors.latest_period(programme) or dt.date.today().replace(day=1)
     period = _period(request, default)
     fmt = request.GET.get("format", "html")
-    document = selectors.board_pack_document(programme, period)
     if fmt != "html":
-        return _document_response(document, fmt)
-    if document.report is not None:
-        return redirect(document.report)
+        return _document_response(selectors.board_pack_document(programme, period), fmt)
+    governed = selectors.board_pack_for(programme, period)
+    if governed is not None:
+        return redirect(governed)
+    rows_all = request.GET.get("rows") == "all"
+    preview = _board_pack_preview(
+        programme, period, rows_all=rows_all, refresh=request.GET.get("refresh") == "1"
+    )
     return render(
         request,
         "reports/board_pack_preview.html",
         {
-            "snapshot": document.snapshot,
-            "meta": exports.report_meta(None, document.snapshot),
+            "preview": preview,
+            "body": mark_safe(preview["body"]),  # noqa: S308 - rendered by our own template above
             "period": period,
+            "rows_all": rows_all,
+            "row_limit": PREVIEW_ROWS,
             "can_start": request.user.has_perm("reports.add_report"),
         },
     )

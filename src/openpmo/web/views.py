@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from openpmo.audit.selectors import latest_change
 from openpmo.portfolio import selectors
+from openpmo.portfolio.models import Programme
 from openpmo.web import selectors as dashboard
+
+HEADLINE_SECONDS = 60
+"""how long the dashboard's headline figures are kept (a new audited write starts afresh)"""
+
+
+def _headline(programme: Programme) -> dashboard.Headline:
+    """The headline figures, the same for everyone: worked out at most once a minute per
+    programme and day, and again at once after any governed (audited) write."""
+    today = timezone.localdate()
+    key = f"web:dashboard-headline:{programme.pk}:{today}:{latest_change()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard.headline(programme, today=today)
+        cache.set(key, figures, HEADLINE_SECONDS)
+    return figures
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "programme": programme,
             "dashboard": selectors.programme_dashboard(programme),
-            "headline": dashboard.headline(programme),
+            "headline": _headline(programme),
         },
     )
 

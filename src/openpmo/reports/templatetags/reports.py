@@ -61,6 +61,15 @@ def zip_columns(row: list[Any], columns: list[dict[str, str]]) -> list[tuple[Any
     return list(zip(row, columns, strict=False))
 
 
+@register.simple_tag(takes_context=True)
+def shown_rows(context: template.Context, table: dict[str, Any]) -> list[Any]:
+    """The rows of ``table`` to print: the first ``row_limit`` when the page sets one (the live
+    preview), else every row (governed reports, their PDF and print pages are whole)."""
+    rows: list[Any] = table.get("rows", [])
+    limit = context.get("row_limit")
+    return rows[: int(limit)] if limit else rows
+
+
 @register.filter
 def charted_tables(section: dict[str, Any]) -> set[str]:
     """The keys of the tables a chart of this section is drawn from (printed beside it)."""

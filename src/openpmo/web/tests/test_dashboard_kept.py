@@ -1,0 +1,27 @@
+"""The dashboard's headline figures are kept a short time, and a governed write shows at once."""
+
+from __future__ import annotations
+
+import re
+
+from openpmo.accounts.roles import Role
+from openpmo.portfolio.services import work_package_update
+from openpmo.risks.tests.factories import RaidItemFactory
+
+
+def _risks(client) -> str:
+    html = client.get("/").content.decode()
+    found = re.search(r'openpmo-headline__value">(\d+ of \d+)</span> <a[^>]*>the register', html)
+    assert found, "the dashboard shows the risks outside appetite of those open"
+    return found.group(1)
+
+
+def test_headline_is_kept_until_a_governed_write(client, role_user, programme_tree):
+    pmo = role_user(Role.PMO)
+    client.force_login(pmo)
+    before = _risks(client)
+    RaidItemFactory(work_package=programme_tree, owner=programme_tree.owner)  # not audited
+    assert _risks(client) == before  # kept: nothing governed has changed
+    work_package_update(actor=pmo, work_package=programme_tree, name="Renamed on the record")
+    after = _risks(client)
+    assert after != before and after.endswith("of 1")
