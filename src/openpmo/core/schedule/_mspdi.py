@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from lxml import etree
@@ -42,7 +42,9 @@ from openpmo.core.schedule._model import (
     StoredDates,
     Task,
 )
-from openpmo.core.schedule._mspdi_write import write_mspdi
+
+if TYPE_CHECKING:
+    from openpmo.core.schedule._result import ScheduleResult
 
 __all__ = ["read_mspdi", "write_mspdi"]
 
@@ -57,6 +59,14 @@ _PLAIN_HOURS = re.compile(r"PT(\d+)H(\d+)M0S")  # how Project writes almost ever
 
 Element = Any  # an lxml element (lxml ships no type information)
 Fields = dict[str, str | None]
+
+
+def write_mspdi(project: Project, *, result: ScheduleResult | None = None) -> bytes:
+    """Microsoft Project XML for ``project`` (see :mod:`._mspdi_write`), loaded on first use: the
+    writer's ``xml.etree`` costs every reader of a file (``openpmo schedule``) its import time."""
+    from openpmo.core.schedule._mspdi_write import write_mspdi as write
+
+    return write(project, result=result)
 
 
 _PREFIX = f"{{{NAMESPACE}}}"
