@@ -100,8 +100,8 @@ _TASK_FIELDS = (
     "Critical",
 )
 _LINK = _tag("PredecessorLink")
-_WANTED = tuple(_tag(name) for name in _TASK_FIELDS) + (_LINK,)
-_LOCAL = {_tag(name): name for name in (*_TASK_FIELDS, "PredecessorLink")}
+_FIELD_TAGS = tuple(_tag(name) for name in _TASK_FIELDS)
+_LOCAL = {_tag(name): name for name in _TASK_FIELDS}
 
 
 # -- values, with errors that say where ----------------------------------------------------------
@@ -320,9 +320,9 @@ _LINK_FIELDS = tuple(_LINK_LOCAL)
 
 
 def _read_link(element: Element, successor: int) -> tuple[Link, str]:
-    fields: Fields = {}
-    for child in element.iterchildren(_LINK_FIELDS):
-        fields.setdefault(_LINK_LOCAL[child.tag], child.text)
+    found = list(element.iterchildren(_LINK_FIELDS))
+    found.reverse()  # the first of a name is the one kept
+    fields: Fields = {_LINK_LOCAL[child.tag]: child.text for child in found}
     predecessor, kind = fields.get("PredecessorUID"), _PLAIN_TYPES.get(fields.get("Type") or "")
     if (
         kind is not None
@@ -479,15 +479,13 @@ class _TaskReader:
         self.parents: list[tuple[int, int]] = []  # (outline level, uid) of the open outline path
 
     def read(self, element: Element, position: int) -> None:
-        fields: Fields = {}
-        link_elements = []
+        # Reversed, so that the first of a name is the one kept; links are found in a second
+        # walk over the children, done in C, rather than by comparing every tag here.
         local = _LOCAL
-        for child in element.iterchildren(_WANTED):
-            name = local[child.tag]
-            if name == "PredecessorLink":
-                link_elements.append(child)
-            elif name not in fields:
-                fields[name] = child.text
+        found = list(element.iterchildren(_FIELD_TAGS))
+        found.reverse()
+        fields: Fields = {local[child.tag]: child.text for child in found}
+        link_elements = list(element.iterchildren(_LINK))
         uid = _quick_integer(fields, "UID", f"task #{position}", None)
         if uid is None:
             label = f" ({_text(fields, 'Name')!r})" if _text(fields, "Name") else ""
