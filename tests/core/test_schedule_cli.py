@@ -80,3 +80,51 @@ def test_bad_files_give_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Captu
     assert error.startswith("openpmo: error: MSPDI: refused") and error.count("\n") == 1
     assert main(["schedule", str(tmp_path / "missing.xml")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_json_output_is_exactly_what_json_dumps_writes(capsys: pytest.CaptureFixture[str]):
+    # Given every shared MS Project file, the command's JSON (written by a faster formatter) is
+    # character for character the standard library's json.dumps(indent=2, ensure_ascii=False).
+    from openpmo.cli.schedule import as_json
+    from openpmo.core.schedule import schedule_project
+
+    checked = 0
+    for path in sorted(SCHEDULES.glob("*.xml")):
+        try:
+            project = read_mspdi(path)
+            result = schedule_project(project)
+        except Exception:  # noqa: BLE001, S112 - files the engine refuses are tested elsewhere
+            continue
+        assert main(["schedule", str(path), "--json"]) == 0
+        expected = json.dumps(as_json(project.name, result), ensure_ascii=False, indent=2)
+        assert capsys.readouterr().out == expected + "\n", path.name
+        checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'quote " back \\ slash',
+        "line\nbreak\ttab\x01\x1f",
+        "ünïcödé – ✓ 𝄞 \u2028",
+        "",
+        0,
+        -3,
+        2.5,
+        1e-05,
+        12345678.1234,
+        float("nan"),
+        float("inf"),
+        True,
+        False,
+        None,
+    ],
+)
+def test_json_formatter_writes_awkward_values_as_json_dumps(value: object):
+    from openpmo.cli.schedule import dumps_json
+
+    document = {"project": value, "tasks": [{"uid": 1, "name": value, "critical": value}]}
+    assert dumps_json(document) == json.dumps(document, ensure_ascii=False, indent=2)
+    empty = {"project": value, "tasks": []}
+    assert dumps_json(empty) == json.dumps(empty, ensure_ascii=False, indent=2)

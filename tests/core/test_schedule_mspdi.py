@@ -343,3 +343,29 @@ def test_a_lag_beyond_any_schedule_is_refused_naming_the_field(lag):
     # Then reading it is a ParseError that names the field, not an overflow
     with pytest.raises(ParseError, match="LinkLag"):
         read_mspdi(data)
+
+
+def test_reading_leaves_the_garbage_collector_as_it_found_it():
+    # The reader holds the cyclic collector while it reads; afterwards, file read or refused,
+    # it is on again if it was on, and still off if the caller had turned it off.
+    import gc
+
+    from openpmo.core.schedule import read_mspdi
+
+    good = (
+        b'<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2026-01-05T08:00:00'
+        b"</StartDate><Tasks><Task><UID>1</UID><Duration>PT8H0M0S</Duration></Task></Tasks>"
+        b"</Project>"
+    )
+    assert gc.isenabled()
+    assert [task.uid for task in read_mspdi(good).network.tasks] == [1]
+    assert gc.isenabled()
+    with pytest.raises(ParseError):
+        read_mspdi(b"<Project")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_mspdi(good)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from json.encoder import encode_basestring as _string  # the C encoder of a str, as json.dumps
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,43 @@ def as_json(name: str, result: ScheduleResult) -> dict[str, object]:
     }
 
 
+def _scalar(value: object) -> str:
+    """One JSON value as ``json.dumps`` writes it (``ensure_ascii=False``)."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return json.dumps(value)  # NaN and infinities as json writes them
+    return json.dumps(value, ensure_ascii=False)
+
+
+def dumps_json(document: dict[str, object]) -> str:
+    """``json.dumps(document, ensure_ascii=False, indent=2)``, character for character, for the
+    document :func:`as_json` makes. With ``indent`` the standard library falls back to its pure
+    Python encoder, which took longer than scheduling the 2,441-task file; here each record is
+    one template filled with the C string encoder's output."""
+    parts = []
+    for key, value in document.items():
+        if not isinstance(value, list):
+            parts.append(f"  {_string(key)}: {_scalar(value)}")
+        elif not value:
+            parts.append(f"  {_string(key)}: []")
+        else:
+            rows = []
+            for record in value:
+                fields = ",\n".join(
+                    f"      {_string(name)}: {_scalar(field)}" for name, field in record.items()
+                )
+                rows.append(f"    {{\n{fields}\n    }}")
+            parts.append(f"  {_string(key)}: [\n" + ",\n".join(rows) + "\n  ]")
+    return "{\n" + ",\n".join(parts) + "\n}"
+
+
 def render_table(records: list[dict[str, object]]) -> str:
     def cell(value: object) -> str:
         if isinstance(value, bool):
@@ -134,7 +172,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.export:
         Path(args.export).write_bytes(_write_mspdi(project, result=result))
     if args.json:
-        print(json.dumps(as_json(project.name, result), ensure_ascii=False, indent=2))
+        print(dumps_json(as_json(project.name, result)))
         return 0
     table = result.columns
     critical = int((table.critical & ~table.summary).sum())

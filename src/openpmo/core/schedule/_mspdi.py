@@ -21,12 +21,13 @@ exception (a dated ``TimePeriod``), as does the ``Exceptions`` element of Projec
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from lxml import etree
@@ -42,7 +43,9 @@ from openpmo.core.schedule._model import (
     StoredDates,
     Task,
 )
-from openpmo.core.schedule._mspdi_write import write_mspdi
+
+if TYPE_CHECKING:
+    from openpmo.core.schedule._result import ScheduleResult
 
 __all__ = ["read_mspdi", "write_mspdi"]
 
@@ -57,6 +60,14 @@ _PLAIN_HOURS = re.compile(r"PT(\d+)H(\d+)M0S")  # how Project writes almost ever
 
 Element = Any  # an lxml element (lxml ships no type information)
 Fields = dict[str, str | None]
+
+
+def write_mspdi(project: Project, *, result: ScheduleResult | None = None) -> bytes:
+    """Microsoft Project XML for ``project`` (see :mod:`._mspdi_write`), loaded on first use: the
+    writer's ``xml.etree`` costs every reader of a file (``openpmo schedule``) its import time."""
+    from openpmo.core.schedule._mspdi_write import write_mspdi as write
+
+    return write(project, result=result)
 
 
 _PREFIX = f"{{{NAMESPACE}}}"
@@ -90,8 +101,8 @@ _TASK_FIELDS = (
     "Critical",
 )
 _LINK = _tag("PredecessorLink")
-_WANTED = tuple(_tag(name) for name in _TASK_FIELDS) + (_LINK,)
-_LOCAL = {_tag(name): name for name in (*_TASK_FIELDS, "PredecessorLink")}
+_FIELD_TAGS = tuple(_tag(name) for name in _TASK_FIELDS)
+_LOCAL = {_tag(name): name for name in _TASK_FIELDS}
 
 
 # -- values, with errors that say where ----------------------------------------------------------
@@ -310,9 +321,9 @@ _LINK_FIELDS = tuple(_LINK_LOCAL)
 
 
 def _read_link(element: Element, successor: int) -> tuple[Link, str]:
-    fields: Fields = {}
-    for child in element.iterchildren(_LINK_FIELDS):
-        fields.setdefault(_LINK_LOCAL[child.tag], child.text)
+    found = list(element.iterchildren(_LINK_FIELDS))
+    found.reverse()  # the first of a name is the one kept
+    fields: Fields = {_LINK_LOCAL[child.tag]: child.text for child in found}
     predecessor, kind = fields.get("PredecessorUID"), _PLAIN_TYPES.get(fields.get("Type") or "")
     if (
         kind is not None
@@ -469,15 +480,13 @@ class _TaskReader:
         self.parents: list[tuple[int, int]] = []  # (outline level, uid) of the open outline path
 
     def read(self, element: Element, position: int) -> None:
-        fields: Fields = {}
-        link_elements = []
+        # Reversed, so that the first of a name is the one kept; links are found in a second
+        # walk over the children, done in C, rather than by comparing every tag here.
         local = _LOCAL
-        for child in element.iterchildren(_WANTED):
-            name = local[child.tag]
-            if name == "PredecessorLink":
-                link_elements.append(child)
-            elif name not in fields:
-                fields[name] = child.text
+        found = list(element.iterchildren(_FIELD_TAGS))
+        found.reverse()
+        fields: Fields = {local[child.tag]: child.text for child in found}
+        link_elements = list(element.iterchildren(_LINK))
         uid = _quick_integer(fields, "UID", f"task #{position}", None)
         if uid is None:
             label = f" ({_text(fields, 'Name')!r})" if _text(fields, "Name") else ""
@@ -557,6 +566,18 @@ def read_mspdi(source: bytes | str | os.PathLike[str]) -> Project:
         if path.exists() and not path.is_file():
             raise ParseError("not a file", where=str(path))
         data = path.read_bytes()
+    # Tens of thousands of short-lived objects, none in a cycle: the cyclic collector's passes
+    # over them (and over everything else alive) are held until the file is read.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(data)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(data: bytes) -> Project:
     root = _parse(data)
     project = _children(root)
     start = _moment(project, "StartDate", "project")
