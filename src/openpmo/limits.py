@@ -115,7 +115,7 @@ def check_file(path: str | os.PathLike[str], kind: Kind) -> Path:
     (a missing file is left to the reader, which says so)."""
     file = Path(path)
     if file.exists() and not file.is_file():
-        raise ParseError("not a file", where=str(file))
+        raise ParseError("is a folder, not a file", where=str(file))
     if file.exists():
         check_size(kind, file.name, file.stat().st_size)
     return file
