@@ -184,7 +184,8 @@ def test_lists_do_a_fixed_number_of_queries(client, role_user, register, url):
         give_actuals(extra, {"2024-04": "9"})
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
-    assert len(many.captured_queries) == len(few.captured_queries)
+    # never more with more rows (a page kept in the cache may need fewer)
+    assert len(many.captured_queries) <= len(few.captured_queries)
 
 
 def test_money_drawn_is_drawdowns_less_returns_on_the_finance_ledger_by_financial_year(
