@@ -52,7 +52,6 @@ LIMIT = 650
 # Modules over the limit today. The list only shrinks: split a module, then delete its line.
 TOO_LONG = {
     "delivery/services.py",
-    "benefits/excel.py",
 }
 
 
