@@ -50,9 +50,7 @@ EXCEPTIONS = {
 
 LIMIT = 650
 # Modules over the limit today. The list only shrinks: split a module, then delete its line.
-TOO_LONG = {
-    "delivery/services.py",
-}
+TOO_LONG: set[str] = set()
 
 
 def _exists(app: str, name: str) -> bool:
