@@ -48,9 +48,12 @@ EXCEPTIONS = {
 # common and core are shared code; work, exchange, web, api, demo, cli and config compose the
 # domains above them.
 
-LIMIT = 650
+LIMIT = 600
 # Modules over the limit today. The list only shrinks: split a module, then delete its line.
-TOO_LONG: set[str] = set()
+TOO_LONG = {
+    # The schedule engine's passes: being split by the engine work (delete this line then).
+    "core/schedule/_passes.py",
+}
 
 
 def _exists(app: str, name: str) -> bool:

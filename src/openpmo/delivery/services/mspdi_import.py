@@ -13,7 +13,7 @@ from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import lock_for_update, require, save_validated
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import read_mspdi
-from openpmo.delivery import core_adapters
+from openpmo.delivery import core_adapters, mspdi_rows
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.models import (
     Interdependency,
@@ -60,7 +60,7 @@ def schedule_import_mspdi(
     except OpenPMOError as error:
         raise _refuse(error, "The file could not be imported: ") from None
     own = core_adapters.spec_of_calendar(project.calendar, project.minutes_per_day)
-    imported = core_adapters.rows_from_project(project, own)
+    imported = mspdi_rows.rows_from_project(project, own)
     schedule = schedule_ensure(actor=actor, work_package=work_package, start=imported.start)
     schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
     before = snapshot(schedule)
