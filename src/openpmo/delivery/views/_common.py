@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme, WorkPackage
-from openpmo.portfolio.selectors import programme_in_scope_or_404
+from openpmo.portfolio.selectors import programme_in_scope_or_404, work_package_or_404
 
 FORM = "delivery/form.html"
 
@@ -61,9 +61,7 @@ def _programme(request: HttpRequest) -> Programme:
 
 
 def _work_package(pk: int) -> WorkPackage:
-    return get_object_or_404(
-        WorkPackage.objects.select_related("strand__pillar__programme", "owner"), pk=pk
-    )
+    return work_package_or_404(pk)
 
 
 def _long(moment: Any) -> str:
