@@ -48,12 +48,11 @@ EXCEPTIONS = {
 # common and core are shared code; work, exchange, web, api, demo, cli and config compose the
 # domains above them.
 
-LIMIT = 650
+LIMIT = 600
 # Modules over the limit today. The list only shrinks: split a module, then delete its line.
 TOO_LONG = {
-    "delivery/views.py",
-    "delivery/services.py",
-    "benefits/excel.py",
+    # The schedule engine's passes: being split by the engine work (delete this line then).
+    "core/schedule/_passes.py",
 }
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from openpmo.common.money import amount_text
 from openpmo.core.benefits import CurvePoint, Month
 
 WIDTH, HEIGHT = 720, 320
@@ -32,9 +33,9 @@ def _label(value: float, unit: str) -> str:
         if size >= 1_000_000:
             text = f"£{size / 1_000_000:.1f}m"
         elif size >= 1_000:
-            text = f"£{size / 1_000:.0f}k"
+            text = f"£{amount_text(size / 1_000)}k"
         else:
-            text = f"£{size:.0f}"
+            text = f"£{amount_text(size)}"
     else:
         text = f"{size:,.0f}"
     return f"−{text}" if value < 0 else text

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from openpmo.common.money import amount_text
 from openpmo.core.finance import Discrepancy, bracketed
 from openpmo.core.money import pounds
 
@@ -34,8 +35,7 @@ def render_table(
 
 def money(amount: Decimal, *, places: int = 2) -> str:
     """``1234.5`` -> ``"1,234.50"`` (rounded half up); negatives with a minus sign."""
-    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{rounded:,.{places}f}"
+    return amount_text(amount, places)
 
 
 def json_amount(amount: Decimal | None) -> str | None:

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from openpmo.common.services import ConflictError
@@ -30,8 +30,11 @@ from openpmo.finance.forms import (
     TeamFlexForm,
 )
 from openpmo.finance.models import Appraisal, Reserve, TeamCostPlan
-from openpmo.portfolio.models import WorkPackage
-from openpmo.portfolio.selectors import programme_in_scope, programme_in_scope_or_404
+from openpmo.portfolio.selectors import (
+    programme_in_scope,
+    programme_in_scope_or_404,
+    work_package_or_404,
+)
 
 EXAMPLE_APPRAISAL = """base_year: 2023/24
 options:
@@ -309,9 +312,7 @@ def appraisal_new(request: HttpRequest) -> HttpResponse:
 
 
 def work_package_money(request: HttpRequest, pk: int) -> HttpResponse:
-    work_package = get_object_or_404(
-        WorkPackage.objects.select_related("strand__pillar__programme", "owner"), pk=pk
-    )
+    work_package = work_package_or_404(pk)
     can_spend = request.user.has_perm("finance.add_workpackagespend", work_package)
     can_forecast = request.user.has_perm("finance.change_workpackageforecast", work_package)
     spend_form = SpendForm(prefix="spend")

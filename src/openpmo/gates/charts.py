@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from openpmo.common.money import money_text
+
 BAR_HEIGHT = 28
 GAP = 10
 LABEL_WIDTH = 230
@@ -15,7 +17,7 @@ VALUE_WIDTH = 170
 
 
 def _money(amount: Decimal) -> str:
-    return f"£{amount:,.0f}"
+    return money_text(amount)
 
 
 def pipeline_bars(pipeline: object) -> SafeString:

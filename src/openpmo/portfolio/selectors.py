@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from openpmo.portfolio.choices import RagStatus
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
@@ -242,6 +243,13 @@ def work_package_list(
             | Q(description__icontains=search)
         )
     return packages
+
+
+def work_package_or_404(pk: int) -> WorkPackage:
+    """The work package a page is about, with its programme and owner (404 if there is none)."""
+    return get_object_or_404(
+        WorkPackage.objects.select_related("strand__pillar__programme", "owner"), pk=pk
+    )
 
 
 def work_package_get(pk: int) -> WorkPackage:

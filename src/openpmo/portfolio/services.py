@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.audited import audited_create
 from openpmo.common.authority import DecisionAuthority
 from openpmo.common.services import (
     SYSTEM,
@@ -27,16 +28,6 @@ from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
 M = TypeVar("M", bound=models.Model)
-
-
-def _create(
-    *, actor: Any, instance: M, data: dict[str, Any], perm: str, perm_object: object, action: str
-) -> M:
-    require(actor, perm, perm_object)
-    many_to_many = apply_fields(instance, data)
-    save_validated(instance, many_to_many=many_to_many)
-    audit_record(actor=actor, action=action, obj=instance, before=None, after=snapshot(instance))
-    return instance
 
 
 def _update(
@@ -79,7 +70,7 @@ def _substance(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def programme_create(*, actor: Any, **data: Any) -> Programme:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=Programme(),
         data=data,
@@ -157,7 +148,7 @@ def separation_of_duties_require(
 def strategic_priority_create(
     *, actor: Any, programme: Programme, **data: Any
 ) -> StrategicPriority:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=StrategicPriority(programme=programme),
         data=data,
@@ -169,7 +160,7 @@ def strategic_priority_create(
 
 @transaction.atomic
 def pillar_create(*, actor: Any, programme: Programme, **data: Any) -> Pillar:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=Pillar(programme=programme),
         data=data,
@@ -196,7 +187,7 @@ def pillar_update(
 
 @transaction.atomic
 def strand_create(*, actor: Any, pillar: Pillar, **data: Any) -> Strand:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=Strand(pillar=pillar),
         data=data,
@@ -247,7 +238,7 @@ def work_package_create(
             strand,
             message="Only the PMO brings in an existing register with its packages' stages.",
         )
-    return _create(
+    return audited_create(
         actor=actor,
         instance=WorkPackage(strand=strand),
         data=data,

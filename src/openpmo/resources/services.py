@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from openpmo.audit.services import audit_record, snapshot
-from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
+from openpmo.common.audited import audited_create, audited_update
+from openpmo.common.services import require, save_validated
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.resources.choices import DemandSource
 from openpmo.resources.models import (
@@ -28,58 +29,27 @@ from openpmo.resources.models import (
     Supplier,
 )
 
-M = TypeVar("M", bound=models.Model)
-
-
-def _create(
-    *, actor: Any, instance: M, data: dict[str, Any], perm: str, obj: object, action: str
-) -> M:
-    require(actor, perm, obj)
-    many_to_many = apply_fields(instance, data)
-    save_validated(instance, many_to_many=many_to_many)
-    audit_record(actor=actor, action=action, obj=instance, before=None, after=snapshot(instance))
-    return instance
-
-
-def _update(
-    *,
-    actor: Any,
-    model: type[M],
-    pk: Any,
-    data: dict[str, Any],
-    perm: str,
-    action: str,
-    expected_version: int | None,
-) -> M:
-    instance = lock_for_update(model, pk, expected_version=expected_version)
-    require(actor, perm, instance)
-    before = snapshot(instance)
-    many_to_many = apply_fields(instance, data)
-    save_validated(instance, many_to_many=many_to_many)
-    audit_record(actor=actor, action=action, obj=instance, before=before, after=snapshot(instance))
-    return instance
-
 
 @transaction.atomic
 def resource_role_create(*, actor: Any, programme: Programme, **data: Any) -> ResourceRole:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=ResourceRole(programme=programme),
         data=data,
         perm="resources.manage_pool",
-        obj=programme,
+        perm_object=programme,
         action="resource_role.created",
     )
 
 
 @transaction.atomic
 def person_create(*, actor: Any, programme: Programme, **data: Any) -> Person:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=Person(programme=programme),
         data=data,
         perm="resources.manage_pool",
-        obj=programme,
+        perm_object=programme,
         action="person.created",
     )
 
@@ -88,7 +58,7 @@ def person_create(*, actor: Any, programme: Programme, **data: Any) -> Person:
 def person_update(
     *, actor: Any, person: Person, expected_version: int | None = None, **data: Any
 ) -> Person:
-    return _update(
+    return audited_update(
         actor=actor,
         model=Person,
         pk=person.pk,
@@ -101,24 +71,24 @@ def person_update(
 
 @transaction.atomic
 def absence_create(*, actor: Any, person: Person, **data: Any) -> Absence:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=Absence(person=person),
         data=data,
         perm="resources.manage_pool",
-        obj=person,
+        perm_object=person,
         action="absence.created",
     )
 
 
 @transaction.atomic
 def supplier_create(*, actor: Any, programme: Programme, **data: Any) -> Supplier:
-    return _create(
+    return audited_create(
         actor=actor,
         instance=Supplier(programme=programme),
         data=data,
         perm="resources.manage_suppliers",
-        obj=programme,
+        perm_object=programme,
         action="supplier.created",
     )
 
@@ -128,12 +98,12 @@ def contract_create(*, actor: Any, supplier: Supplier, **data: Any) -> Contract:
     work_packages = data.get("work_packages") or []
     if any(wp.strand.pillar.programme_id != supplier.programme_id for wp in work_packages):
         raise ValidationError({"work_packages": "A work package belongs to another programme."})
-    return _create(
+    return audited_create(
         actor=actor,
         instance=Contract(supplier=supplier),
         data=data,
         perm="resources.manage_suppliers",
-        obj=supplier,
+        perm_object=supplier,
         action="contract.created",
     )
 

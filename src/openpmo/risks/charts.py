@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from openpmo.common.money import money_text
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 16, 40
 BAR = "#1d70b8"
@@ -74,7 +76,7 @@ def histogram(
 
 def _fmt(value: object, money: bool) -> str:
     if money:
-        return f"£{Decimal(str(value)):,.0f}"
+        return money_text(Decimal(str(value)))
     return f"{float(value):,.1f}"  # type: ignore[arg-type]
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme, WorkPackage
-from openpmo.portfolio.selectors import programme_in_scope_or_404
+from openpmo.portfolio.selectors import programme_in_scope_or_404, work_package_or_404
 from openpmo.risks import charts, selectors, services
 from openpmo.risks.choices import Category, ItemKind, Level
 from openpmo.risks.forms import (
@@ -412,9 +412,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
 
 
 def work_package_risks(request: HttpRequest, pk: int) -> HttpResponse:
-    work_package = get_object_or_404(
-        WorkPackage.objects.select_related("strand__pillar__programme", "owner"), pk=pk
-    )
+    work_package = work_package_or_404(pk)
     programme = work_package.strand.pillar.programme
     matrix = selectors.matrix_get(programme)
     items = selectors.raid_item_list(programme=programme, work_package=work_package)

@@ -116,9 +116,9 @@ def test_a_setting_that_is_not_a_number_is_named(monkeypatch, tmp_path, capsys):
 
 
 def test_a_long_schedule_is_shown_a_page_at_a_time(monkeypatch, client, programme_tree):
-    from openpmo.delivery import views
+    from openpmo.delivery.views import schedule
 
-    monkeypatch.setattr(views, "ROWS_PER_PAGE", 4)
+    monkeypatch.setattr(schedule, "ROWS_PER_PAGE", 4)
     chain(programme_tree, *([1] * 10), names=[f"Step {n:02d}" for n in range(1, 11)])
     client.force_login(programme_tree.owner)
     url = f"/delivery/work-packages/{programme_tree.pk}/"

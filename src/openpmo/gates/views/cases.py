@@ -24,6 +24,7 @@ from openpmo.gates.models import (
 )
 from openpmo.gates.views._common import _programme, _save_form
 from openpmo.portfolio.models import WorkPackage
+from openpmo.portfolio.selectors import work_package_or_404
 
 
 def work_package_list(request: HttpRequest) -> HttpResponse:
@@ -38,9 +39,7 @@ def work_package_list(request: HttpRequest) -> HttpResponse:
 
 def work_package_gates(request: HttpRequest, pk: int) -> HttpResponse:
     """A work package's gate history: the sequence, its requests and decisions, its cases."""
-    work_package = get_object_or_404(
-        WorkPackage.objects.select_related("strand__pillar__programme", "owner"), pk=pk
-    )
+    work_package = work_package_or_404(pk)
     programme = work_package.strand.pillar.programme
     history = selectors.gate_history(work_package)
     next_gate = selectors.next_gate_for(work_package)

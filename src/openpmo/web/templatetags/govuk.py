@@ -8,6 +8,8 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from openpmo.common.money import money_text
+
 register = template.Library()
 
 _RAG_CLASSES = {
@@ -88,12 +90,9 @@ def rag(value: str | None, label: str = "") -> str:
 
 @register.filter
 def money(value: Decimal | int | None, places: int = 0) -> str:
-    """£1,234 (or £1,234.56 with ``places=2``); negative amounts in brackets, as finance prints them."""
-    if value is None or value == "":
-        return "–"
-    amount = Decimal(value)
-    text = f"£{abs(amount):,.{int(places)}f}"
-    return f"({text})" if amount < 0 else text
+    """£1,234 (or £1,234.56 with ``places=2``), rounded half up; negative amounts in brackets, as
+    finance prints them (``openpmo.common.money``, the one money display)."""
+    return money_text(value, int(places))
 
 
 @register.filter
