@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "openpmo.web.middleware.RequestIdMiddleware",
     "openpmo.web.middleware.RefuseNulCharactersMiddleware",
+    "openpmo.web.middleware.HugeNumberMiddleware",
     "openpmo.web.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
