@@ -135,8 +135,9 @@ def run() -> None:
         people = json.dumps(_sign_ins(credentials))
         print(f"   cache: {environment['OPENPMO_CACHE']}; gunicorn 4 processes and the worker")
         print(f"   load average before the runs (1, 5, 15 min): {_load_average()}")
-        one = _locust(python, host, people, 1, min(SECONDS, 20))
-        many = _locust(python, host, people, USERS, SECONDS)
+        web = processes[0].pid
+        one = _locust(python, host, people, 1, min(SECONDS, 20), web)
+        many = _locust(python, host, people, USERS, SECONDS, web)
         print(f"   {'page':<22} {'1 user p95':>11} {f'{USERS} users p95':>15} {'ratio':>7}  goal")
         for name in PAGES:
             single, loaded = one["p95"][name] or 0, many["p95"][name] or 0
@@ -148,6 +149,15 @@ def run() -> None:
             f"{many['errors']} errors, {many['rps']:.1f} requests/s "
             f"(1 user: {one['requests']:,} requests, {one['errors']} errors)"
         )
+        # The web processes' CPU per measured request (after every sign-in): what pages cost whatever
+        # else runs on the machine, and so how many requests a second each core could serve.
+        for label, run_ in (("1 user", one), (f"{USERS} users", many)):
+            if run_["requests"] and run_.get("web_cpu"):
+                per = 1000 * run_["web_cpu"] / run_["requests"]
+                print(
+                    f"   gunicorn CPU per request ({label}): {per:.0f} ms "
+                    f"(one core would serve ~{1000 / per:.0f} requests/s)"
+                )
         print(f"   load average after the runs (1, 5, 15 min): {_load_average()}")
         for failure in one["failures"] + many["failures"]:
             print(f"   failure: {failure}")
@@ -163,7 +173,7 @@ def run() -> None:
         _postgres(database, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def _locust(python: str, host: str, people: str, users: int, seconds: float) -> dict:
+def _locust(python: str, host: str, people: str, users: int, seconds: float, web: int) -> dict:
     """One locust run in a process of its own (locust patches sockets with gevent)."""
     result = subprocess.run(  # noqa: S603 (our own interpreter and module)
         [
@@ -177,6 +187,7 @@ def _locust(python: str, host: str, people: str, users: int, seconds: float) -> 
             str(seconds),
         ],
         cwd=REPO,
+        env={**os.environ, "LOAD_WEB_PID": str(web)},
         capture_output=True,
         text=True,
         check=False,
