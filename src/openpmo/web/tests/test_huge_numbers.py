@@ -5,7 +5,7 @@ DataError, out of range), pages answer as the API already does (openpmo.api.exce
 from __future__ import annotations
 
 import pytest
-from django.db import DataError
+from django.db import DataError, connection
 from django.db.models.sql import compiler
 
 from openpmo.accounts.roles import Role
@@ -30,9 +30,13 @@ def _is_a_400_naming(response, parameter: str) -> None:
 
 @pytest.mark.django_db
 def test_comparing_a_scenario_beyond_any_id_is_a_400(pmo_client):
-    """SQLite refuses the number in ``pk IN (…)`` (OverflowError): a 500 before."""
+    """SQLite refuses the number in ``pk IN (…)`` (OverflowError): a 500 before. PostgreSQL
+    compares it and finds no such scenario: the page shows its usual choice."""
     response = pmo_client.get(f"/planning/scenarios/compare/?scenario={HUGE}")
-    _is_a_400_naming(response, "scenario")
+    if connection.vendor == "sqlite":
+        _is_a_400_naming(response, "scenario")
+    else:
+        assert response.status_code == 200
 
 
 @pytest.mark.django_db
