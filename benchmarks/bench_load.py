@@ -81,8 +81,8 @@ def run() -> None:
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "OPENPMO_VAR_DIR": folder,
         "OPENPMO_LOGIN_FAILURE_LIMIT": "1000",
-        # One cache for the four gunicorn processes, as production has (a table in PostgreSQL).
-        "OPENPMO_CACHE": os.environ.get("OPENPMO_CACHE", "database"),
+        # One cache for the four gunicorn processes, as production has (files; OPENPMO_CACHE).
+        "OPENPMO_CACHE": os.environ.get("OPENPMO_CACHE", "file"),
     }
     python = sys.executable
     processes: list[subprocess.Popen[bytes]] = []

@@ -22,7 +22,7 @@
 | ``OIDC_GROUP_ROLES`` | provider group → role, ``group-id=PMO;other-id=Pillar sponsor``; someone in none of them is refused | |
 | ``OIDC_GROUP_PILLARS`` | provider group → pillar its members sponsor, ``group-id=Platforms for Data;…`` | |
 | ``OIDC_GROUPS_CLAIM``, ``OIDC_LABEL`` | the claim holding the groups; the button's words | ``groups``; ``your organisation account`` |
-| ``OPENPMO_CACHE`` | the cache every process shares: ``database`` (a table in the database, made by ``manage.py createcachetable``), ``file`` (``<OPENPMO_VAR_DIR>/cache``, one machine) or ``memory`` (each process its own) | ``database`` in production, ``memory`` otherwise |
+| ``OPENPMO_CACHE`` | the cache every process shares: ``database`` (a table in the database, made by ``manage.py createcachetable``), ``file`` (``<OPENPMO_VAR_DIR>/cache``, one machine) or ``memory`` (each process its own) | ``file`` in production, ``memory`` otherwise |
 | ``OPENPMO_BASE_URL`` | the address people open OpenPMO at, for links in mail | ``http://127.0.0.1:8000`` |
 """
 
@@ -188,10 +188,11 @@ CACHE_KINDS = ("database", "file", "memory")
 
 
 def _cache(production: bool) -> str:
-    """Which cache the processes share (``OPENPMO_CACHE``): one table in the database by default
-    in production, so every gunicorn process and every machine sees what another one kept."""
+    """Which cache the processes share (``OPENPMO_CACHE``). Production: files by default, shared
+    by the processes of one machine (the cheapest in the load bench); ``database`` to share one
+    across machines. Keys name the latest audit record, so no choice can serve stale figures."""
     kind = os.environ.get("OPENPMO_CACHE", "").strip().lower() or (
-        "database" if production else "memory"
+        "file" if production else "memory"
     )
     if kind not in CACHE_KINDS:
         raise ImproperlyConfigured(

@@ -93,7 +93,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-# One cache for every process (OPENPMO_CACHE): the dashboard's headline and the rendered parts of
+# One cache for the web processes (OPENPMO_CACHE, files by default in production): the dashboard's headline and the rendered parts of
 # pages are kept under keys naming the latest audit record, so a process never serves figures
 # another one has already seen change. "database" needs `manage.py createcachetable` (make
 # migrate, make serve and scripts/serve run it); "memory" keeps a cache per process.

@@ -24,7 +24,7 @@ REPO = Path(settings.BASE_DIR)
 @pytest.mark.parametrize(
     ("variables", "kind"),
     [
-        ({"OPENPMO_ENV": "production", "SECRET_KEY": "k" * 50}, "database"),
+        ({"OPENPMO_ENV": "production", "SECRET_KEY": "k" * 50}, "file"),
         ({}, "memory"),
         ({"OPENPMO_CACHE": "file"}, "file"),
         ({"OPENPMO_CACHE": " Database "}, "database"),
@@ -48,9 +48,9 @@ def test_an_unknown_cache_is_refused_by_name(monkeypatch):
         env.read()
 
 
-def test_production_settings_share_the_database_cache(tmp_path):
-    """The settings module itself, loaded as gunicorn loads it in production, names the
-    database cache (one table every process and machine reads)."""
+def test_production_settings_share_a_file_cache(tmp_path):
+    """The settings module itself, loaded as gunicorn loads it in production, names the file
+    cache under the var folder (one folder every process of the machine reads)."""
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])"
@@ -66,7 +66,10 @@ def test_production_settings_share_the_database_cache(tmp_path):
     out = subprocess.run(  # noqa: S603 (our own interpreter)
         [sys.executable, "-c", code], cwd=REPO, env=environment, capture_output=True, text=True
     )
-    assert out.stdout.split() == ["django.core.cache.backends.db.DatabaseCache", "openpmo_cache"]
+    assert out.stdout.split() == [
+        "django.core.cache.backends.filebased.FileBasedCache",
+        str(tmp_path / "cache"),
+    ]
 
 
 @pytest.mark.django_db
