@@ -29,6 +29,7 @@ assets: $(ASSETS) ## Install the pinned GOV.UK Frontend from npm (served locally
 
 migrate: setup ## Apply database migrations (SQLite by default; DATABASE_URL to change)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate ## Load the ETP demo data (idempotent) and print the demo sign-in details
 	$(BIN)/python manage.py load_demo

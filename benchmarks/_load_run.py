@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import sys
 import time
@@ -45,6 +46,22 @@ def _session_user(host: str, people: list[list[str]], pages: dict[str, str]) -> 
     return Person
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its children so far: gunicorn's master and
+    its workers. Unlike wall time it hardly depends on what else the machine is running."""
+    import psutil  # locust's own dependency, so present wherever this benchmark runs
+
+    try:
+        parent = psutil.Process(pid)
+        total = 0.0
+        for process in [parent, *parent.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system
+        return total
+    except psutil.Error:
+        return float("nan")
+
+
 def _measure(user_class: type[HttpUser], users: int, seconds: float) -> Environment:
     """Start the users, let every one sign in, then measure for ``seconds`` from a clean slate."""
     environment = Environment(user_classes=[user_class])
@@ -57,7 +74,10 @@ def _measure(user_class: type[HttpUser], users: int, seconds: float) -> Environm
             break
         gevent.sleep(0.5)
     environment.stats.reset_all()
+    web = int(os.environ.get("LOAD_WEB_PID", "0"))
+    before = _cpu_seconds(web) if web else float("nan")
     gevent.sleep(seconds)
+    environment.web_cpu = (_cpu_seconds(web) if web else float("nan")) - before  # type: ignore[attr-defined]
     runner.quit()
     return environment
 
@@ -77,6 +97,7 @@ def main(host: str, people_json: str, pages_json: str, users: str, seconds: str)
                 "requests": total.num_requests,
                 "errors": total.num_failures,
                 "rps": total.total_rps,
+                "web_cpu": getattr(environment, "web_cpu", None),
                 "failures": sorted(
                     {
                         f"{error.name}: {error.error}"[:200]

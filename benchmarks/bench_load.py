@@ -62,9 +62,10 @@ def _postgres(name: str, sql: str) -> None:
 
 def _load_average() -> str:
     try:
-        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "unknown"
+    return f"{average} on {os.cpu_count()} cores"
 
 
 def run() -> None:
@@ -80,11 +81,13 @@ def run() -> None:
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "OPENPMO_VAR_DIR": folder,
         "OPENPMO_LOGIN_FAILURE_LIMIT": "1000",
+        # One cache for the four gunicorn processes, as production has (files; OPENPMO_CACHE).
+        "OPENPMO_CACHE": os.environ.get("OPENPMO_CACHE", "file"),
     }
     python = sys.executable
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
+        for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"], ["load_demo"]):
             subprocess.run(  # noqa: S603 (our own manage.py)
                 [python, "manage.py", *command],
                 cwd=REPO,
@@ -130,9 +133,11 @@ def run() -> None:
             except OSError:
                 time.sleep(0.5)
         people = json.dumps(_sign_ins(credentials))
+        print(f"   cache: {environment['OPENPMO_CACHE']}; gunicorn 4 processes and the worker")
         print(f"   load average before the runs (1, 5, 15 min): {_load_average()}")
-        one = _locust(python, host, people, 1, min(SECONDS, 20))
-        many = _locust(python, host, people, USERS, SECONDS)
+        web = processes[0].pid
+        one = _locust(python, host, people, 1, min(SECONDS, 20), web)
+        many = _locust(python, host, people, USERS, SECONDS, web)
         print(f"   {'page':<22} {'1 user p95':>11} {f'{USERS} users p95':>15} {'ratio':>7}  goal")
         for name in PAGES:
             single, loaded = one["p95"][name] or 0, many["p95"][name] or 0
@@ -144,6 +149,15 @@ def run() -> None:
             f"{many['errors']} errors, {many['rps']:.1f} requests/s "
             f"(1 user: {one['requests']:,} requests, {one['errors']} errors)"
         )
+        # The web processes' CPU per measured request (after every sign-in): what pages cost whatever
+        # else runs on the machine, and so how many requests a second each core could serve.
+        for label, run_ in (("1 user", one), (f"{USERS} users", many)):
+            if run_["requests"] and run_.get("web_cpu"):
+                per = 1000 * run_["web_cpu"] / run_["requests"]
+                print(
+                    f"   gunicorn CPU per request ({label}): {per:.0f} ms "
+                    f"(one core would serve ~{1000 / per:.0f} requests/s)"
+                )
         print(f"   load average after the runs (1, 5, 15 min): {_load_average()}")
         for failure in one["failures"] + many["failures"]:
             print(f"   failure: {failure}")
@@ -159,7 +173,7 @@ def run() -> None:
         _postgres(database, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def _locust(python: str, host: str, people: str, users: int, seconds: float) -> dict:
+def _locust(python: str, host: str, people: str, users: int, seconds: float, web: int) -> dict:
     """One locust run in a process of its own (locust patches sockets with gevent)."""
     result = subprocess.run(  # noqa: S603 (our own interpreter and module)
         [
@@ -173,6 +187,7 @@ def _locust(python: str, host: str, people: str, users: int, seconds: float) -> 
             str(seconds),
         ],
         cwd=REPO,
+        env={**os.environ, "LOAD_WEB_PID": str(web)},
         capture_output=True,
         text=True,
         check=False,

@@ -22,6 +22,7 @@
 | ``OIDC_GROUP_ROLES`` | provider group → role, ``group-id=PMO;other-id=Pillar sponsor``; someone in none of them is refused | |
 | ``OIDC_GROUP_PILLARS`` | provider group → pillar its members sponsor, ``group-id=Platforms for Data;…`` | |
 | ``OIDC_GROUPS_CLAIM``, ``OIDC_LABEL`` | the claim holding the groups; the button's words | ``groups``; ``your organisation account`` |
+| ``OPENPMO_CACHE`` | the cache every process shares: ``database`` (a table in the database, made by ``manage.py createcachetable``), ``file`` (``<OPENPMO_VAR_DIR>/cache``, one machine) or ``memory`` (each process its own) | ``file`` in production, ``memory`` otherwise |
 | ``OPENPMO_BASE_URL`` | the address people open OpenPMO at, for links in mail | ``http://127.0.0.1:8000`` |
 """
 
@@ -168,6 +169,7 @@ class Environment:
     email: Email = field(default_factory=lambda: Email(backend=_FILES))
     base_url: str = "http://127.0.0.1:8000"
     oidc: Oidc | None = None
+    cache: str = "memory"
 
 
 def _development_secret_key(var_dir: Path) -> str:
@@ -180,6 +182,23 @@ def _development_secret_key(var_dir: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+CACHE_KINDS = ("database", "file", "memory")
+
+
+def _cache(production: bool) -> str:
+    """Which cache the processes share (``OPENPMO_CACHE``). Production: files by default, shared
+    by the processes of one machine (the cheapest in the load bench); ``database`` to share one
+    across machines. Keys name the latest audit record, so no choice can serve stale figures."""
+    kind = os.environ.get("OPENPMO_CACHE", "").strip().lower() or (
+        "file" if production else "memory"
+    )
+    if kind not in CACHE_KINDS:
+        raise ImproperlyConfigured(
+            f"OPENPMO_CACHE must be one of {', '.join(CACHE_KINDS)}, not {kind[:20]!r}"
+        )
+    return kind
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -217,4 +236,5 @@ def read() -> Environment:
         email=_email(production),
         base_url=os.environ.get("OPENPMO_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         oidc=_oidc(),
+        cache=_cache(production),
     )

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "openpmo.web.middleware.RequestIdMiddleware",
     "openpmo.web.middleware.RefuseNulCharactersMiddleware",
+    "openpmo.web.middleware.HugeNumberMiddleware",
     "openpmo.web.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,6 +93,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# One cache for the web processes (OPENPMO_CACHE, files by default in production): the dashboard's headline and the rendered parts of
+# pages are kept under keys naming the latest audit record, so a process never serves figures
+# another one has already seen change. "database" needs `manage.py createcachetable` (make
+# migrate, make serve and scripts/serve run it); "memory" keeps a cache per process.
+CACHE_TABLE = "openpmo_cache"
+CACHES = {
+    "default": {
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "file": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(ENV.var_dir / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }[ENV.cache]
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

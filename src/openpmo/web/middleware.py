@@ -6,7 +6,9 @@ import uuid
 from collections.abc import Callable
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 
 from openpmo.audit.context import request_id_var
 
@@ -70,3 +72,50 @@ class RefuseNulCharactersMiddleware:
                 )
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+BIGGEST_ID = 2**63 - 1
+"""the largest number a database id column holds (a signed 64-bit integer)"""
+
+
+def huge_numbers(request: HttpRequest) -> list[str]:
+    """The names of the parameters (query, form or address) holding a whole number no id reaches."""
+
+    def huge(value: object) -> bool:
+        text = str(value).strip()
+        digits = text.removeprefix("-")
+        return text.isascii() and digits.isdigit() and abs(int(text)) > BIGGEST_ID
+
+    names = {name for name, values in request.GET.lists() if any(huge(v) for v in values)}
+    if request.method == "POST" and not request.content_type.startswith("multipart/"):
+        names |= {name for name, values in request.POST.lists() if any(huge(v) for v in values)}
+    match = request.resolver_match
+    if match is not None:
+        names |= {name for name, value in match.kwargs.items() if huge(value)}
+    return sorted(names)
+
+
+class HugeNumberMiddleware:
+    """Answer 400, naming the parameter, when a number beyond any id reached the database.
+
+    ``?pillar=99999999999999999999999`` makes the driver refuse the query (SQLite: OverflowError,
+    PostgreSQL: a DataError, out of range); the page would answer 500. The API answers its own
+    400 in JSON (openpmo.api.exceptions); this does the same for pages. Nothing is saved: every
+    write runs in a service's transaction, which the exception has already rolled back on its
+    way here (requests are not wrapped in one transaction, ATOMIC_REQUESTS is off)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OverflowError | DataError):
+            return None
+        names = huge_numbers(request)
+        if not names:
+            return None  # another fault: left to the 500 page and the error log
+        if request.path.startswith("/api/"):
+            return JsonResponse({name: ["is beyond any id or count"] for name in names}, status=400)
+        return render(request, "web/400.html", {"parameters": names}, status=400)

@@ -13,6 +13,8 @@ from openpmo.audit.selectors import latest_change
 from openpmo.portfolio import selectors
 from openpmo.portfolio.models import Programme
 from openpmo.web import selectors as dashboard
+from openpmo.work import selectors as work
+from openpmo.work.context_processors import COUNT_SECONDS, cache_key
 
 HEADLINE_SECONDS = 60
 """how long the dashboard's headline figures are kept (a new audited write starts afresh)"""
@@ -37,6 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(programmes) != 1:
         return render(request, "web/home.html", {"programmes": programmes})
     programme = programmes[0]
+    # "What waits for you" once per request: the header's count is the length of the same list
+    # (it was worked out a second time for the header, the costliest part of a cold dashboard).
+    waiting = work.my_work(request.user)  # type: ignore[arg-type]
+    cache.set(cache_key(request.user), len(waiting), COUNT_SECONDS)
     return render(
         request,
         "web/dashboard.html",
@@ -44,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "dashboard": selectors.programme_dashboard(programme),
             "headline": _headline(programme),
+            "my_work_items": waiting,
         },
     )
 
