@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -46,7 +47,11 @@ from openpmo.portfolio.models import WorkPackage
 
 def _int_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    if int(value) >= 2**63:  # beyond any id, on every database (PostgreSQL would match nothing)
+        raise ValidationError({name: ["is beyond any id or count"]})
+    return int(value)
 
 
 class WorkPackageGateRequestsView(APIView):
