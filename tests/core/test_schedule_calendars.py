@@ -5,19 +5,17 @@ engine's dates exactly (so it can be trusted where it is the only engine that ap
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from schedule_strategies import networks
 
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import (
     Calendar,
     CalendarException,
-    ConstraintType,
     Link,
-    LinkType,
     Network,
     Task,
     TaskSchedule,
@@ -150,59 +148,8 @@ CALENDAR = Calendar(
 )
 
 
-@st.composite
-def networks(draw: st.DrawFn) -> tuple[Network, datetime]:
-    n = draw(st.integers(1, 12))
-    tasks = [Task(0, "Programme", summary=True), Task(100, "Phase", summary=True, parent=0)]
-    for uid in range(1, n + 1):
-        manual = draw(st.booleans()) and uid % 4 == 0
-        constraint = draw(st.sampled_from(list(ConstraintType)))
-        day = datetime(2026, 3, 2, 9, 0) + timedelta(
-            days=draw(st.integers(0, 20)), minutes=draw(st.sampled_from([0, 30, 240, 600]))
-        )
-        duration = draw(st.sampled_from([0, 60, 240, 480, 1440, 2400]))
-        tasks.append(
-            Task(
-                uid,
-                f"T{uid}",
-                duration,
-                milestone=duration == 0,
-                parent=draw(st.sampled_from([0, 100, None])),
-                manual=manual,
-                start=day if manual else None,
-                finish=day + timedelta(hours=4) if manual else None,
-                constraint=constraint,
-                constraint_date=None if constraint in (0, 1) else day,
-                elapsed=draw(st.booleans()) and uid % 5 == 0,
-            )
-        )
-    links = []
-    for successor in range(2, n + 1):
-        for predecessor in draw(st.sets(st.integers(1, successor - 1), max_size=3)):
-            percent = draw(st.booleans()) and successor % 3 == 0
-            links.append(
-                Link(
-                    predecessor,
-                    successor,
-                    draw(st.sampled_from(list(LinkType))),
-                    lag_minutes=0 if percent else draw(st.sampled_from([0, -480, 120, 960])),
-                    lag_percent=float(draw(st.integers(0, 100))) if percent else None,
-                    lag_elapsed=draw(st.booleans()) and successor % 4 == 1,
-                )
-            )
-    if draw(st.booleans()):
-        links.append(Link(100, n, LinkType.FS))
-    if draw(st.booleans()):
-        links.append(Link(1, 100, draw(st.sampled_from(list(LinkType)))))
-    start = datetime.combine(
-        date(2026, 3, 2) + timedelta(days=draw(st.integers(0, 6))),
-        time(draw(st.sampled_from([7, 9, 10, 12]))),
-    )
-    return Network(tuple(tasks), tuple(links)), start
-
-
 @settings(max_examples=150, deadline=None)
-@given(networks())
+@given(networks(most=12, start_days=6, start_hours=(7, 9, 10, 12)))
 def test_on_one_calendar_the_multi_calendar_pass_gives_the_column_engines_dates(
     case: tuple[Network, datetime],
 ):
@@ -221,7 +168,7 @@ def test_on_one_calendar_the_multi_calendar_pass_gives_the_column_engines_dates(
 
 
 @settings(max_examples=60, deadline=None)
-@given(networks())
+@given(networks(most=12, start_days=6, start_hours=(7, 9, 10, 12)))
 def test_tasks_naming_the_schedules_own_calendar_change_nothing(case: tuple[Network, datetime]):
     network, start = case
     named = Network(
