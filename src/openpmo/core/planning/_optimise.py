@@ -8,6 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 import numpy as np
 
 from openpmo.core.money import FinancialYear
+from openpmo.core.planning._explain import quick_exclusions, round_up_thousand
 from openpmo.core.planning._formulation import Formulation, Solution, formulate, solve
 from openpmo.core.planning._model import ZERO, PlanningProblem
 from openpmo.core.planning._result import (
@@ -22,6 +23,9 @@ from openpmo.core.planning._result import (
 
 __all__ = ["optimise", "evaluate"]
 
+#: Up to this many (candidate, start) choices, each reason is found by re-solving (the least rise
+#: that brings the candidate in); above it, from the optimum's headroom in one pass.
+EXACT_COLUMNS = 60
 #: Money tolerance when reading HiGHS's floating-point answers back into pounds.
 _EPSILON = 0.005
 
@@ -37,9 +41,11 @@ def optimise(
 ) -> PlanningResult:
     """Choose candidates and start years to maximise value within every budget and capacity.
 
-    ``gap`` is the relative MIP gap accepted (0 proves the optimum). ``explain`` re-solves once or
-    twice per candidate left out to say what would bring it in (each re-solve within 0.01% and
-    ``explain_time`` seconds). ``budget_scale`` multiplies every year's budget (the efficient
+    ``gap`` is the relative MIP gap accepted (0 proves the optimum). ``explain`` says for each
+    candidate left out what would bring it in: up to :data:`EXACT_COLUMNS` (candidate, start)
+    choices by re-solving once or twice per candidate (the least rise; each re-solve within 0.01%
+    and ``explain_time`` seconds), above that from the optimum's headroom, with "enters" only where
+    an LP bound proves it (:mod:`~openpmo.core.planning._explain`). ``budget_scale`` multiplies every year's budget (the efficient
     frontier uses it).
     """
     form = formulate(problem)
@@ -58,7 +64,12 @@ def optimise(
     picks = {form.columns[c][0]: form.columns[c][1] for c in solution.chosen}
     result = evaluate(problem, picks_by_ref(problem, picks), budget_scale=budget_scale)
     excluded: tuple[Exclusion, ...] = ()
-    if explain:
+    fast = explain and len(form.columns) > EXACT_COLUMNS
+    if fast:
+        excluded = quick_exclusions(
+            form, result, proven=solution.status == "optimal", budget_scale=budget_scale
+        )
+    elif explain:
         quick = replace(form, gap=max(gap, 1e-4), time_limit=explain_time)
         excluded = tuple(
             _why_excluded(quick, index, solution, result, budget_scale)
@@ -74,7 +85,7 @@ def optimise(
     years = result.years
     if explain:
         # With the reasons known, a year binds when raising it would let a candidate in.
-        raised = {year for item in excluded if item.enters for year in item.extra_budget}
+        raised = {year for item in excluded if item.enters or fast for year in item.extra_budget}
         years = tuple(replace(use, binding=use.year in raised) for use in years)
     return PlanningResult(
         status=solution.status,  # type: ignore[arg-type]  # "optimal" or "feasible" here
@@ -278,13 +289,6 @@ def _entry_budget(
             break
         rises = larger
     return rises, False
-
-
-def round_up_thousand(amount: Decimal) -> Decimal:
-    """Round a shortfall up to whole £ thousands above £10k (as shown), so "enters if" holds."""
-    if amount >= 10_000:
-        return (amount / 1000).quantize(Decimal(1), rounding=ROUND_CEILING) * 1000
-    return amount.quantize(Decimal(1), rounding=ROUND_CEILING)
 
 
 def _unselected_needs(problem: PlanningProblem, index: int, result: PlanningResult) -> list[str]:
