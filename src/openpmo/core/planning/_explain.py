@@ -193,6 +193,7 @@ def _scaled(amount: Decimal, scale: float) -> Decimal:
 def _clash(problem: PlanningProblem, package: Mapping[str, FinancialYear], plan: _Plan) -> str:
     """Why the package cannot join the plan whatever the money: a link or a force."""
     forced = {c.ref for c in problem.candidates if c.force == "in"}
+    first = next(iter(package))
     for ref in package:
         candidate = problem.candidate(ref)
         if candidate.force == "out":
@@ -200,7 +201,9 @@ def _clash(problem: PlanningProblem, package: Mapping[str, FinancialYear], plan:
         for other in plan.picks:
             if other in candidate.excludes or ref in problem.candidate(other).excludes:
                 kind = "forced in" if other in forced else "selected"
-                return f"cannot go with {other}, which is {kind}"
+                if ref == first:
+                    return f"cannot go with {other}, which is {kind}"
+                return f"needs {ref}, which cannot go with {other} ({kind})"
         for other in package:
             if other in candidate.excludes:
                 return f"cannot be selected: {ref} excludes {other}, which it needs"
@@ -259,9 +262,8 @@ def _reason(
             "adding it",
         )
     enters = bound is not None and _enters(form, index, plan, fit, bound, budget_scale)
-    return Exclusion(
-        candidate.ref, _words(problem, candidate, plan, fit, enters), fit.money, enters
-    )
+    why = _words(problem, candidate, plan, fit, enters)
+    return Exclusion(candidate.ref, why, fit.money, enters, fit.team)
 
 
 def _enters(

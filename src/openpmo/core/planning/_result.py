@@ -68,12 +68,16 @@ class CapacityUse:
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """A candidate left out and why; ``extra_budget`` is what would let it in, by year."""
+    """A candidate left out and why; ``extra_budget`` is what would let it in, by year (by budget
+    row: the reserve's running total for a cumulative budget), ``extra_team`` the FTE by role and
+    year. ``enters``: at that budget every optimum includes it (else it only fits beside the plan).
+    """
 
     ref: str
     why: str
     extra_budget: Mapping[FinancialYear, Decimal] = field(default_factory=dict)
     enters: bool = False
+    extra_team: Mapping[tuple[str, FinancialYear], Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
