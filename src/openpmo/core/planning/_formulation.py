@@ -14,6 +14,7 @@ floor on value, or a candidate forced in; all of them are built from the same ma
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from scipy.sparse import csr_array, hstack, identity, vstack
 
 from openpmo.core.money import FinancialYear
 from openpmo.core.planning._model import PlanningProblem
+from openpmo.core.planning._search import improve
 
 Vector = npt.NDArray[np.float64]
 
@@ -179,6 +181,7 @@ def solve(
     FTE), not value; ``minimum_value`` keeps the value at least that high. ``unlimited`` lifts
     every budget and capacity (what the links and forces alone allow).
     """
+    started = time.perf_counter()
     problem = form.problem
     count = len(form.columns)
     years, role_years = len(form.years), len(form.role_years)
@@ -223,8 +226,6 @@ def solve(
     wanted = form.gap if gap is None else gap
     options: dict[str, float | bool] = {"mip_rel_gap": wanted, "disp": False}
     limit = form.time_limit if time_limit is None else time_limit
-    if limit is not None:
-        options["time_limit"] = limit
     bounds = Bounds(np.zeros(width), np.concatenate([upper_x, slack_budget, slack_capacity]))
     constraints = LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper))
     incumbent: _Incumbent | None = None
@@ -233,6 +234,9 @@ def solve(
         if incumbent is not None and incumbent.gap <= wanted + 1e-12:
             # The LP bound already proves the rounded plan within the accepted gap.
             return _incumbent_solution(incumbent, width, count, years)
+    if limit is not None:
+        # The limit is for the whole call: the LP and the improved rounding count against it.
+        options["time_limit"] = max(limit - (time.perf_counter() - started), 0.01)
     result = milp(
         objective,
         integrality=integrality,
@@ -243,8 +247,14 @@ def solve(
     if incumbent is not None and (
         result.x is None or float(result.fun) > incumbent.objective + 1e-9
     ):
-        # Stopped (time limit) before HiGHS found a plan as good as the rounded one.
-        return _incumbent_solution(incumbent, width, count, years)
+        # Stopped (time limit) before HiGHS found a plan as good as the rounded one: the gap is
+        # against HiGHS's bound where it has one (it is at least as tight as the LP's).
+        bound = getattr(result, "mip_dual_bound", None)
+        shown = None
+        if bound is not None and np.isfinite(bound) and incumbent.objective < 0:
+            shown = max((incumbent.objective - float(bound)) / abs(incumbent.objective), 0.0)
+            shown = min(shown, incumbent.gap)
+        return _incumbent_solution(incumbent, width, count, years, gap=shown)
     if result.x is None:
         empty = np.zeros(0)
         return Solution("infeasible", (), 0.0, 0.0, empty, empty)
@@ -322,6 +332,7 @@ def _lp_incumbent(
             activity[rows] = trial
     if np.any(activity < lower - 1e-7 * np.maximum(1.0, np.abs(lower))):
         return None
+    x = improve(x, objective[:count], columns, lower, upper, bounds.ub[:count] > 0.5)
     value = float(objective[:count] @ x)
     bound = float(relaxed.fun)
     gap = (value - bound) / max(abs(value), 1e-9) if value < 0 else (0.0 if bound >= 0 else 1.0)
