@@ -8,6 +8,10 @@ One binary variable per (candidate, allowed start). Rows:
 - A needs B: chosen(A) <= chosen(B); A excludes B: chosen(A) + chosen(B) <= 1;
 - a group: the members chosen <= its limit.
 
+Before HiGHS runs, the LP relaxation is rounded to a plan and improved by swaps
+(:mod:`~openpmo.core.planning._search`); if HiGHS stops at its time limit with a worse plan, the
+improved one is returned with the gap against HiGHS's bound. Only HiGHS proves optimality.
+
 Variants used by the explanations add continuous "extra budget" and "extra capacity" columns, a
 floor on value, or a candidate forced in; all of them are built from the same matrices here.
 """
