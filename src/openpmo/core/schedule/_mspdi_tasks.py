@@ -1,0 +1,381 @@
+"""Tasks, links and stored dates of a Microsoft Project XML file, from their fields.
+
+Whichever way a file was read (:mod:`._mspdi` or :mod:`._mspdi_scan`), each task arrives as its
+fields (``{local name: text}``, the first of a name) and the fields of its ``PredecessorLink``
+elements, in file order, and is made into the engine's objects here, once.
+
+Link types are 0 FF, 1 FS, 2 SF, 3 SS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+
+import numpy as np
+
+from openpmo.core.errors import ParseError
+from openpmo.core.schedule._model import ConstraintType, Link, LinkType, StoredDates, Task
+from openpmo.core.schedule._mspdi_values import (
+    BINARY,
+    ELAPSED_FORMATS,
+    PERCENT_FORMATS,
+    PLAIN_HOURS,
+    Fields,
+    duration_minutes,
+    flag,
+    integer,
+    moment,
+    quick_flag,
+    quick_integer,
+    text,
+)
+
+TASK_FIELDS = (
+    "UID",
+    "Name",
+    "IsNull",
+    "OutlineLevel",
+    "Summary",
+    "Manual",
+    "DurationFormat",
+    "ConstraintType",
+    "ConstraintDate",
+    "Start",
+    "Finish",
+    "Duration",
+    "Milestone",
+    "EarlyStart",
+    "EarlyFinish",
+    "LateStart",
+    "LateFinish",
+    "TotalSlack",
+    "FreeSlack",
+    "Critical",
+)
+LINK = "PredecessorLink"
+LINK_FIELDS = ("PredecessorUID", "Type", "LinkLag", "LagFormat")
+
+_LINK_TYPES = {int(kind): kind for kind in LinkType}
+_PLAIN_TYPES = {str(int(kind)): kind for kind in LinkType}
+_NO_LAG = {None, "0"}
+_WORKING_LAG = {None, "7"}
+
+
+def _read_link(fields: Fields, successor: int) -> tuple[Link, str]:
+    predecessor, kind = fields.get("PredecessorUID"), _PLAIN_TYPES.get(fields.get("Type") or "")
+    if (
+        kind is not None
+        and predecessor is not None
+        and predecessor.isdigit()
+        and len(predecessor) < 16
+        and fields.get("LinkLag") in _NO_LAG
+        and fields.get("LagFormat") in _WORKING_LAG
+    ):  # how Project writes almost every link: a plain UID and type, no lag
+        return Link(int(predecessor), successor, kind), ""
+    return _read_any_link(fields, successor)
+
+
+def _read_any_link(fields: Fields, successor: int) -> tuple[Link, str]:
+    where = f"task {successor} predecessor link"
+    predecessor = quick_integer(fields, "PredecessorUID", where, None)
+    if predecessor is None:
+        raise ParseError("a predecessor link has no PredecessorUID", where=where)
+    type_code = quick_integer(fields, "Type", where, 1) or 0
+    link_type = _LINK_TYPES.get(type_code)
+    if link_type is None:
+        raise ParseError(f"unknown link Type {type_code}", where=where)
+    lag_tenths = quick_integer(fields, "LinkLag", where, 0) or 0
+    lag_format = quick_integer(fields, "LagFormat", where, 7) or 7
+    percent = lag_format in PERCENT_FORMATS
+    link = Link(
+        predecessor=predecessor,
+        successor=successor,
+        type=link_type,
+        lag_minutes=0 if percent else round(lag_tenths / 10),
+        lag_percent=lag_tenths / 10 if percent else None,
+        lag_elapsed=lag_format in ELAPSED_FORMATS,
+    )
+    return link, where
+
+
+def _constraint(fields: Fields, where: str) -> tuple[ConstraintType, datetime | None]:
+    code = integer(fields, "ConstraintType", where, 0) or 0
+    try:
+        constraint = ConstraintType(code)
+    except ValueError:
+        raise ParseError(f"unknown ConstraintType {code}", where=where) from None
+    found = moment(fields, "ConstraintDate", where)
+    if found is None and constraint not in (
+        ConstraintType.AS_SOON_AS_POSSIBLE,
+        ConstraintType.AS_LATE_AS_POSSIBLE,
+    ):
+        constraint = ConstraintType.AS_SOON_AS_POSSIBLE
+    return constraint, found
+
+
+_STORED_DATES = ("EarlyStart", "EarlyFinish", "LateStart", "LateFinish")
+_STORED_SLACK = ("TotalSlack", "FreeSlack")
+_STORED_NAMES = (*_STORED_DATES, *_STORED_SLACK, "Start", "Finish", "Critical")
+
+Columns = Mapping[str, Sequence[str | None]]  # each field's text for every task (None: absent)
+
+
+class StoredColumns(Mapping[int, StoredDates]):
+    """The dates and slack each task carried, as the file wrote them: checked when read, made
+    into :class:`StoredDates` only when asked for (the engine never needs them)."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns  # every task's fields as read (never changed after)
+        self.rows: dict[int, int] = {}  # the row of each task's fields, by UID
+        self.made: dict[int, StoredDates] = {}
+
+    def add(self, uid: int, row: int) -> None:
+        self.rows[uid] = row
+
+    def _column(self, name: str) -> list[str | None]:
+        found = self.columns.get(name)
+        return [None] * len(self.rows) if found is None else [found[r] for r in self.rows.values()]
+
+    def check(self) -> None:
+        """Every stored value reads, or a ParseError names the first that does not."""
+        if not self.rows:
+            return
+        columns = [self._column(name) for name in _STORED_NAMES]
+        uids = list(self.rows)
+        for names, kind in (
+            ((*_STORED_DATES,), "datetime64[s]"),
+            ((*_STORED_SLACK,), "int64"),
+            (("Start", "Finish"), "datetime64[s]"),
+        ):
+            offset = {"EarlyStart": 0, "TotalSlack": 4, "Start": 6}[names[0]]
+            for k, name in enumerate(names):
+                values = [v.strip() if v else "NaT" for v in columns[offset + k]]
+                if kind == "int64":
+                    values = [v if v != "NaT" else "0" for v in values]
+                try:
+                    np.array(values, dtype=kind)
+                except ValueError:
+                    for uid, raw in zip(uids, columns[offset + k], strict=True):
+                        one = {name: raw}
+                        where = f"task {uid}"
+                        if kind == "int64":
+                            integer(one, name, where, 0)
+                        else:
+                            moment(one, name, where)
+        for uid, raw in zip(uids, columns[8], strict=True):
+            if raw not in BINARY:
+                integer({"Critical": raw}, "Critical", f"task {uid}", 0)
+
+    def __getitem__(self, uid: int) -> StoredDates:
+        found = self.made.get(uid)
+        if found is None:
+            found = self.made[uid] = self._make(uid)
+        return found
+
+    def _make(self, uid: int) -> StoredDates:
+        row = self.rows[uid]
+        fields = {name: column[row] for name, column in self.columns.items()}
+        where = f"task {uid}"
+        return StoredDates(
+            start=moment(fields, "Start", where),
+            finish=moment(fields, "Finish", where),
+            early_start=moment(fields, "EarlyStart", where),
+            early_finish=moment(fields, "EarlyFinish", where),
+            late_start=moment(fields, "LateStart", where),
+            late_finish=moment(fields, "LateFinish", where),
+            total_slack_minutes=round((integer(fields, "TotalSlack", where, 0) or 0) / 10),
+            free_slack_minutes=round((integer(fields, "FreeSlack", where, 0) or 0) / 10),
+            critical=flag(fields, "Critical", where),
+        )
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+_FLAGS = {None, "0", "1"}
+_UNSET = {None, "0"}
+
+
+def _counts(column: Sequence[str | None]) -> list[bool]:
+    """Which values are absent or a plain count (what :func:`quick_integer` reads at once)."""
+    return [v is None or (v.isdigit() and len(v) < 16) for v in column]
+
+
+class TaskReader:
+    """Tasks in file order, the outline path that gives each its parent, links and stored dates.
+
+    A task is read field by field by :meth:`_read_row`, unless it is plain (a count or a flag
+    where each field has one, no constraint, not manual, its duration as Project writes it):
+    that one is made at once from values converted column by column. Either way it is the same
+    task, read in the same order, so that the first error in a file is the one reported.
+    """
+
+    def __init__(self, columns: Columns, links: Sequence[Sequence[Fields]]) -> None:
+        self.columns = columns
+        self.link_fields = links
+        self.tasks: list[Task] = []
+        self.stored = StoredColumns(columns)
+        self.links: list[tuple[Link, str]] = []
+        self.parents: list[tuple[int, int]] = []  # (outline level, uid) of the open outline path
+
+    def _column(self, name: str) -> Sequence[str | None]:
+        found = self.columns.get(name)
+        return [None] * len(self.link_fields) if found is None else found
+
+    def _plain(self) -> list[bool]:
+        """Which tasks are plain (see the class)."""
+        column = self._column
+        uids, summaries = column("UID"), column("Summary")
+        counts = [
+            uid is not None and whole and level and duration_format
+            for uid, whole, level, duration_format in zip(
+                uids,
+                _counts(uids),
+                _counts(column("OutlineLevel")),
+                _counts(column("DurationFormat")),
+                strict=True,
+            )
+        ]
+        return [
+            counted
+            and null in _UNSET
+            and summary in _FLAGS
+            and (manual in _UNSET or (manual == "1" and summary == "1"))
+            and milestone in _FLAGS
+            and constraint in _UNSET
+            and not date
+            and (duration is None or PLAIN_HOURS.fullmatch(duration) is not None)
+            for counted, null, summary, manual, milestone, constraint, date, duration in zip(
+                counts,
+                column("IsNull"),
+                summaries,
+                column("Manual"),
+                column("Milestone"),
+                column("ConstraintType"),
+                column("ConstraintDate"),
+                column("Duration"),
+                strict=True,
+            )
+        ]
+
+    def read(self) -> None:
+        """Every task, in file order."""
+        column = self._column
+        rows = zip(
+            self._plain(),
+            column("UID"),
+            column("OutlineLevel"),
+            column("DurationFormat"),
+            column("Summary"),
+            column("Milestone"),
+            column("Name"),
+            column("Duration"),
+            self.link_fields,
+            strict=True,
+        )
+        for row, (
+            plain,
+            uid,
+            level,
+            duration_format,
+            summary,
+            milestone,
+            name,
+            duration,
+            links,
+        ) in enumerate(rows):
+            if not plain:
+                self._read_row({n: values[row] for n, values in self.columns.items()}, links, row)
+                continue
+            number = int(uid or 0)
+            hours = PLAIN_HOURS.fullmatch(duration or "")
+            task = Task(
+                uid=number,
+                name=name.strip() if name else "",
+                duration_minutes=0 if hours is None else int(hours[1]) * 60 + int(hours[2]),
+                milestone=milestone == "1",
+                summary=summary == "1",
+                parent=self._parent(int(level) if level else 1, number, summary == "1"),
+                elapsed=(int(duration_format or 7) or 7) in ELAPSED_FORMATS,
+            )
+            self._add(task, row, links)
+
+    def _parent(self, level: int, uid: int, summary: bool) -> int | None:
+        """The summary task over a task at ``level`` (and the task itself over the next ones,
+        if it is a summary)."""
+        parents = self.parents
+        while parents and parents[-1][0] >= level:
+            parents.pop()
+        parent = parents[-1][1] if parents else None
+        if summary:
+            parents.append((level, uid))
+        return parent
+
+    def _add(self, task: Task, row: int, links: Sequence[Fields]) -> None:
+        self.tasks.append(task)
+        self.stored.add(task.uid, row)
+        for link in links:
+            self.links.append(_read_link(link, task.uid))
+
+    def _read_row(self, fields: Fields, links: Sequence[Fields], row: int) -> None:
+        """One task from its fields and those of its links, field by field."""
+        position = row + 1
+        uid = quick_integer(fields, "UID", f"task #{position}", None)
+        if uid is None:
+            label = f" ({text(fields, 'Name')!r})" if text(fields, "Name") else ""
+            raise ParseError(f"task{label} has no UID", where=f"task #{position}")
+        where = f"task {uid}"
+        if quick_flag(fields, "IsNull", where):
+            return
+        level = quick_integer(fields, "OutlineLevel", where, 1) or 0
+        summary = quick_flag(fields, "Summary", where)
+        parent = self._parent(level, uid, summary)
+        manual = quick_flag(fields, "Manual", where) and not summary
+        duration_format = quick_integer(fields, "DurationFormat", where, 7) or 7
+        if fields.get("ConstraintType") in (None, "0") and not fields.get("ConstraintDate"):
+            constraint, constraint_date = ConstraintType.AS_SOON_AS_POSSIBLE, None
+        else:
+            constraint, constraint_date = _constraint(fields, where)
+        start = finish = None
+        if manual:
+            start, finish = moment(fields, "Start", where), moment(fields, "Finish", where)
+        keeps_dates = manual and start is not None and finish is not None
+        raw_name = fields.get("Name")
+        try:
+            task = Task(
+                uid=uid,
+                name=raw_name.strip() if raw_name else "",
+                duration_minutes=max(duration_minutes(fields, "Duration", where) or 0, 0),
+                milestone=quick_flag(fields, "Milestone", where),
+                summary=summary,
+                parent=parent,
+                manual=keeps_dates,
+                start=start if keeps_dates else None,
+                finish=finish if keeps_dates else None,
+                constraint=constraint,
+                constraint_date=constraint_date,
+                elapsed=duration_format in ELAPSED_FORMATS,
+            )
+        except ValueError as error:
+            raise ParseError(str(error), where=where) from None
+        self._add(task, row, links)
+
+    def check(self) -> None:
+        self.stored.check()
+        known: set[int] = set()
+        for task in self.tasks:
+            if task.uid in known:
+                raise ParseError("two tasks share this UID", where=f"task {task.uid}")
+            known.add(task.uid)
+        for link, where in self.links:
+            if link.predecessor not in known:
+                where = where or f"task {link.successor} predecessor link"
+                raise ParseError(
+                    f"links to predecessor UID {link.predecessor}, which is not a task in this "
+                    "file",
+                    where=where,
+                )
