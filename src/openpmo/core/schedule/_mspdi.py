@@ -38,8 +38,8 @@ from openpmo.core.schedule._mspdi_tasks import (
     LINK,
     LINK_FIELDS,
     TASK_FIELDS,
-    Columns,
     TaskReader,
+    Tasks,
 )
 from openpmo.core.schedule._mspdi_values import NAMESPACE, Fields, flag, integer, moment, text
 
@@ -232,15 +232,19 @@ def _first(element: Element, tags: tuple[str, ...], local: dict[str, str]) -> Fi
     return {local[child.tag]: child.text for child in found}
 
 
-def _tree_tasks(root: Element) -> tuple[Columns, list[list[Fields]]]:
-    """Each task's fields as columns, and its links' fields, from lxml's tree."""
-    rows, links = [], []
-    for element in _elements(root.find(_tag("Tasks"))):
+def _tree_tasks(root: Element) -> Tasks:
+    """Each task's fields, and each link's, as columns, with the row of each link's task."""
+    rows, links, owners = [], [], []
+    for row, element in enumerate(_elements(root.find(_tag("Tasks")))):
         rows.append(_first(element, _FIELD_TAGS, _LOCAL))
-        links.append(
-            [_first(link, _LINK_TAGS, _LINK_LOCAL) for link in element.iterchildren(_LINK)]
-        )
-    return {name: [row.get(name) for row in rows] for name in TASK_FIELDS}, links
+        for link in element.iterchildren(_LINK):
+            links.append(_first(link, _LINK_TAGS, _LINK_LOCAL))
+            owners.append(row)
+    return (
+        {name: [fields.get(name) for fields in rows] for name in TASK_FIELDS},
+        {name: [fields.get(name) for fields in links] for name in LINK_FIELDS},
+        owners,
+    )
 
 
 def read_mspdi(source: bytes | str | os.PathLike[str]) -> Project:
@@ -275,7 +279,7 @@ def _read(data: bytes) -> Project:
         return _read_tree(data)
     try:
         calendars = _parse(ROOT + scanned.calendars + b"</Project>")
-        return _project(scanned.header, calendars, (scanned.columns, scanned.links))
+        return _project(scanned.header, calendars, scanned.tasks)
     except InputError:
         return _read_tree(data)  # the error as lxml's tree finds it, the same in both ways
 
@@ -285,9 +289,7 @@ def _read_tree(data: bytes) -> Project:
     return _project(_children(root), root, _tree_tasks(root))
 
 
-def _project(
-    project: Fields, calendars_root: Element, tasks: tuple[Columns, list[list[Fields]]]
-) -> Project:
+def _project(project: Fields, calendars_root: Element, tasks: Tasks) -> Project:
     """The project from its own fields, the root holding its ``<Calendars>``, and its tasks."""
     start = moment(project, "StartDate", "project")
     if start is None:

@@ -28,7 +28,7 @@ import numpy as np
 from lxml import etree
 from numpy.lib.stride_tricks import sliding_window_view
 
-from openpmo.core.schedule._mspdi_tasks import LINK, LINK_FIELDS, TASK_FIELDS, Columns
+from openpmo.core.schedule._mspdi_tasks import LINK, LINK_FIELDS, TASK_FIELDS, Tasks
 from openpmo.core.schedule._mspdi_values import NAMESPACE, Fields
 
 ROOT = f'<Project xmlns="{NAMESPACE}">'.encode()
@@ -42,6 +42,7 @@ HEADER_FIELDS = (
     "Title",
     "Name",
 )
+_PLACES = ("Tasks", "Calendars")
 _TEXT_LIMIT = 10_000_000  # libxml2's longest text node without ``huge_tree``
 _DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -58,8 +59,7 @@ class Scanned:
 
     header: Fields
     calendars: bytes
-    columns: Columns
-    links: list[list[Fields]]
+    tasks: Tasks
 
 
 def scan(data: bytes) -> Scanned | None:
@@ -67,34 +67,59 @@ def scan(data: bytes) -> Scanned | None:
     root = _plain_prolog(data)
     if root is None:
         return None
-    tags = _Tags.of(data, root)
-    if tags is None or not _well_formed(data):
+    # Project writes the project's fields and calendars before its tasks and what follows them
+    # (resources, assignments) is never read: only the file up to ``</Tasks>`` is looked at, if
+    # that is where the first <Tasks> ends and all the project's fields came before it.
+    found = _up_to_tasks(data, root) or _everything(data, root)
+    if found is None or not _well_formed(data):
         return None
-    header, places = tags.children(tags.root, HEADER_FIELDS, ("Tasks", "Calendars"))
-    columns: Columns = {name: [] for name in TASK_FIELDS}
-    links: list[list[Fields]] = []
+    tags, header, places = found
+    tasks: Tasks = ({name: [] for name in TASK_FIELDS}, {name: [] for name in LINK_FIELDS}, [])
     if "Tasks" in places:
-        columns, links = tags.tasks(places["Tasks"])
+        tasks = tags.tasks(places["Tasks"])
     calendars = b""
     if "Calendars" in places:
         first = places["Calendars"]
         calendars = data[tags.lt[first] : tags.gt[tags.end_of(first)] + 1]
-    return Scanned(header, calendars, columns, links)
+    return Scanned(header, calendars, tasks)
+
+
+_Found = tuple["_Tags", Fields, dict[str, int]]
+
+
+def _up_to_tasks(data: bytes, root: int) -> _Found | None:
+    opened = data.find(b"<Tasks>")
+    closed = data.rfind(b"</Tasks>")  # what follows is shorter than what comes before
+    if opened < 0 or closed < 0:
+        return None
+    tags = _Tags.of(data, root, closed + len(b"</Tasks>"))
+    if tags is None:
+        return None
+    header, places = tags.children(tags.root, HEADER_FIELDS, _PLACES)
+    tasks = places.get("Tasks")
+    if len(header) < len(HEADER_FIELDS) or len(places) < len(_PLACES) or tasks is None:
+        return None
+    if tags.lt[tasks] != opened or tags.end_of(tasks) != tags.lt.size - 1:
+        return None
+    return tags, header, places
+
+
+def _everything(data: bytes, root: int) -> _Found | None:
+    tags = _Tags.of(data, root, len(data))
+    if tags is None:
+        return None
+    return tags, *tags.children(tags.root, HEADER_FIELDS, _PLACES)
 
 
 def _plain_prolog(data: bytes) -> int | None:
-    """The number of the root's tag (1 after an XML declaration, else 0) if the file is UTF-8
-    with no carriage return."""
+    """The number of the root's tag (1 after an XML declaration, else 0) if the file is UTF-8."""
     declared = _DECLARATION.match(data)
     if declared is not None:
         encoding = _ENCODING.search(declared[0])
         if encoding is not None and encoding[1].lower() not in (b"utf-8", b"utf8"):
             return None
-    elif not data.startswith(b"<"):
-        return None
-    if b"\r" in data:
-        return None
-    return 1 if declared is not None else 0
+        return 1
+    return 0 if data.startswith(b"<") else None
 
 
 class _Doctype:
@@ -140,99 +165,148 @@ def _unescape(found: str) -> str:
     return _REFERENCE.sub(one, found)
 
 
-class _Tags:
-    """Every tag of a plain file: where it starts (``lt``) and ends (``gt``), whether it closes
-    an element or is one (``<x/>``), and the depth of the element it opens or closes."""
+class _Names:
+    """Names to find among tags, each as whole 8-byte words (zero after the name) and a hash."""
 
-    def __init__(self, data: bytes, lt: np.ndarray, gt: np.ndarray, root: int) -> None:
-        bytes_ = np.frombuffer(data, np.uint8)
-        self.data, self.bytes, self.lt, self.gt, self.root = data, bytes_, lt, gt, root
-        # Each byte a character, so that text is found where its bytes are; a text with a byte
-        # over 127 (UTF-8 beyond ASCII) is decoded again as what it is.
-        self.text = data.decode("latin-1")
-        self.closing = bytes_[lt + 1] == ord("/")
-        self.empty = bytes_[gt - 1] == ord("/")
-        step = 1 - 2 * self.closing.astype(np.int32) - self.empty
-        step[:root] = 0  # the XML declaration
-        # an element's depth (the root's is 1), on the tag that opens it and the one that closes it
-        self.depth = np.cumsum(step, dtype=np.int32) + (self.closing | self.empty)
-        self.opening = ~self.closing
+    def __init__(self, names: tuple[str, ...]) -> None:
+        encoded = [name.encode() for name in names]
+        self.width = -(-max(len(name) for name in encoded) // 8) * 8
+        self.lengths = np.zeros(self.width + 2, dtype=bool)  # past the widest: none
+        self.lengths[[len(name) for name in encoded]] = True
+        table = np.zeros((len(names), self.width), dtype=np.uint8)
+        for row, name in enumerate(encoded):
+            table[row, : len(name)] = list(name)
+        self.words = table.view(np.uint64)
+        # for each length, the words that keep that many bytes of a name and zero the rest
+        keep = np.arange(self.width) < np.arange(self.width + 2)[:, None]
+        self.masks = np.where(keep, 0xFF, 0).astype(np.uint8).view(np.uint64)
+        hashes = _hash(self.words)
+        self.order = np.argsort(hashes)
+        self.hashes = hashes[self.order]
+        assert np.unique(self.hashes).size == len(names), "two names share a hash"  # noqa: S101
+
+
+def _hash(words: np.ndarray) -> np.ndarray:
+    found = words[:, 0].copy()
+    for k in range(1, words.shape[1]):
+        found ^= words[:, k] * np.uint64(0x9E3779B97F4A7C15 + 2 * k)  # wraps around: a hash
+    return found
+
+
+_WANTED: dict[tuple[str, ...], _Names] = {
+    names: _Names(names)
+    for names in ((*HEADER_FIELDS, *_PLACES), (*TASK_FIELDS, LINK), LINK_FIELDS)
+}
+
+
+class _Tags:
+    """Every tag of a plain file (up to ``stop``): where it starts (``lt``) and ends (``gt``),
+    whether it closes an element or is one (``<x/>``), and the depth of the element it opens or
+    closes (the root's is 1)."""
+
+    def __init__(
+        self, data: bytes, lt: np.ndarray, gt: np.ndarray, closing: np.ndarray, empty: np.ndarray
+    ) -> None:
+        self.data, self.lt, self.gt, self.closing, self.empty = data, lt, gt, closing, empty
+        self.bytes = np.frombuffer(data, np.uint8)
+        self.opening = ~closing
+        step = np.where(closing, -1, (~self.empty).view(np.int8)).astype(np.int32)
+        self.depth = np.cumsum(step) + (closing | self.empty)
 
     @classmethod
-    def of(cls, data: bytes, root: int) -> _Tags | None:
-        bytes_ = np.frombuffer(data, np.uint8)
-        lt = np.flatnonzero(bytes_ == ord("<"))
-        gt = np.flatnonzero(bytes_ == ord(">"))
-        if lt.size != gt.size or lt.size <= root:
-            return None  # a ">" in some text
+    def of(cls, data: bytes, root: int, stop: int) -> _Tags | None:
+        """The tags of ``data[:stop]``, if that part is plain (see the module); the XML
+        declaration, if any, is left out, so that the root is tag 0."""
+        bytes_ = np.frombuffer(data, np.uint8, count=stop)
+        lt = np.flatnonzero(bytes_ == ord("<"))[root:]
+        gt = np.flatnonzero(bytes_ == ord(">"))[root:]
+        if lt.size != gt.size or not lt.size or data.find(b"\r", 0, stop) >= 0:
+            return None  # a ">" in some text, or a line end that XML would change
         if not ((lt < gt).all() and (gt[:-1] < lt[1:]).all()):
             return None
-        if data[lt[root] : gt[root] + 1] != ROOT:
+        if data[lt[0] : gt[0] + 1] != ROOT:
             return None  # another root, or one with more attributes: lxml's tree will say
-        second = bytes_[lt[root:] + 1]
+        second = bytes_[lt + 1]
         if (second == ord("!")).any() or (second == ord("?")).any():
             return None  # a DOCTYPE, comment, CDATA or processing instruction
-        tags = cls(data, lt, gt, root)
-        after = slice(root + 1, None)
-        last = gt[after] - 1 - tags.empty[after]
-        if _BEFORE_END[bytes_[last]].any():
-            return None  # an attribute or a space in a tag
+        before = bytes_[gt - 1]
+        empty = before == ord("/")
+        if _BEFORE_END[before[1:]].any() or _BEFORE_END[bytes_[gt[empty] - 2]].any():
+            return None  # an attribute or a space in a tag (the root's are known)
+        tags = cls(data, lt, gt, second == ord("/"), empty)
         if lt.size > 1 and int((lt[1:] - gt[:-1]).max()) > _TEXT_LIMIT:
             return None
         return tags
 
+    @property
+    def root(self) -> int:
+        return 0
+
     def end_of(self, tag: int) -> int:
-        """The tag that closes the element ``tag`` opens (itself for ``<x/>``)."""
+        """The tag that closes the element ``tag`` opens (itself for ``<x/>``; -1 if none)."""
         if self.empty[tag]:
             return tag
         closes = np.flatnonzero(self.closing[tag:] & (self.depth[tag:] == self.depth[tag]))
-        return tag + int(closes[0])
+        return tag + int(closes[0]) if closes.size else -1
 
     def inside(self, tag: int, depth: int) -> np.ndarray:
         """The tags that open (or are) elements ``depth`` deep inside the element ``tag``."""
         stop = self.end_of(tag)
-        part = slice(tag + 1, stop)
+        part = slice(tag + 1, stop if stop >= 0 else self.lt.size)
         return tag + 1 + np.flatnonzero(self.opening[part] & (self.depth[part] == depth))
 
     def names(self, tags: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
         """Each tag's name as its place in ``wanted``, or -1."""
+        names = _WANTED[wanted]
+        width = names.width
         found = np.full(tags.size, -1, dtype=np.int64)
-        encoded = [name.encode() for name in wanted]
-        width = max(len(name) for name in encoded)
         lengths = self.gt[tags] - self.lt[tags] - 1 - self.empty[tags]
-        fits = np.zeros(width + 1, dtype=bool)
-        fits[[len(name) for name in encoded]] = True
-        maybe = np.flatnonzero(fits[np.minimum(lengths, width)] & (lengths <= width))
-        if not maybe.size:
-            return found
-        start = np.minimum(self.lt[tags[maybe]] + 1, self.bytes.size - width)
-        window = sliding_window_view(self.bytes, width)[start]  # a copy: the names' bytes
-        window[np.arange(width) >= lengths[maybe, None]] = 0
-        keys = window.view(f"S{width}").ravel()
-        table = np.array(encoded, dtype=f"S{width}")
-        order = np.argsort(table)
-        at = np.minimum(np.searchsorted(table[order], keys), len(encoded) - 1)
-        hit = table[order][at] == keys
-        found[maybe[hit]] = order[at[hit]]
+        maybe = np.flatnonzero(names.lengths[np.minimum(lengths, width + 1)])
+        start = self.lt[tags[maybe]] + 1
+        if not maybe.size or start[-1] + width > self.bytes.size:
+            return self._names_one_by_one(tags, wanted)  # a name within a word of the end
+        words = sliding_window_view(self.bytes, width)[start].view(np.uint64)  # the names' bytes
+        words &= names.masks[lengths[maybe]]
+        at = np.minimum(np.searchsorted(names.hashes, _hash(words)), len(wanted) - 1)
+        candidate = names.order[at]
+        hit = np.ones(maybe.size, dtype=bool)
+        for k in range(words.shape[1]):
+            hit &= names.words[candidate, k] == words[:, k]
+        found[maybe[hit]] = candidate[hit]
         return found
 
+    def _names_one_by_one(self, tags: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
+        places = {name.encode(): k for k, name in enumerate(wanted)}
+        data = self.data
+        return np.array(
+            [
+                places.get(data[start + 1 : end - (data[end - 1] == ord("/"))], -1)
+                for start, end in zip(self.lt[tags].tolist(), self.gt[tags].tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+
     def texts(self, tags: np.ndarray) -> list[str | None]:
-        """Each element's ``text`` as lxml gives it (blank before a child element: none)."""
-        text = self.text
-        starts = (self.gt[tags] + 1).tolist()
-        ends = self.lt[tags + 1].tolist()
-        found: list[str | None] = [text[s:e] or None for s, e in zip(starts, ends, strict=True)]
-        for k, value in enumerate(found):
-            if value is not None and not value.isascii():
-                found[k] = value = value.encode("latin-1").decode()
-            if value is not None and "&" in value:
-                found[k] = _unescape(value)
-        nested = np.flatnonzero(self.opening[tags + 1] & ~self.empty[tags])
-        for k in nested.tolist():
-            if text[starts[k] : ends[k]].strip(" \t\n") == "":
-                found[k] = None
-        for k in np.flatnonzero(self.empty[tags]).tolist():
-            found[k] = None
+        """Each element's ``text`` as lxml gives it (none if empty, or blank before a child)."""
+        starts = self.gt[tags] + 1
+        lengths = np.where(self.empty[tags], 0, self.lt[tags + 1] - starts)
+        # All the texts, each ended by a NUL (which XML text cannot hold), decoded and split at
+        # once: far quicker than slicing them out one by one.
+        sizes = lengths + 1
+        offsets = np.cumsum(sizes) - sizes
+        where = np.repeat(starts - offsets, sizes) + np.arange(int(sizes.sum()))
+        joined = self.bytes[where]
+        joined[offsets + lengths] = 0
+        raw = joined.tobytes()
+        pieces = raw.decode().split("\0")
+        pieces.pop()  # after the last NUL
+        found: list[str | None] = [piece or None for piece in pieces]
+        if b"&" in raw:
+            found = [_unescape(v) if v is not None and "&" in v else v for v in found]
+        nested = self.opening[tags + 1] & (lengths > 0)
+        for k in np.flatnonzero(nested).tolist():
+            if not self.data[starts[k] : starts[k] + lengths[k]].strip(b" \t\n"):
+                found[k] = None  # blank before a child element: lxml drops it
         return found
 
     def children(
@@ -261,14 +335,28 @@ class _Tags:
         keep = ids >= 0
         tags, ids = tags[keep], ids[keep]
         owner = np.searchsorted(owners, tags, side="right") - 1
-        _, first = np.unique(owner * len(names) + ids, return_index=True)
-        table = np.full((len(names), owners.size), None, dtype=object)
-        table[ids[first], owner[first]] = self.texts(tags[first])
-        return table.tolist()
+        keys = owner * len(names) + ids
+        if np.bincount(keys, minlength=1).max(initial=0) > 1:  # a name twice in one element
+            _, first = np.unique(keys, return_index=True)
+            owner, ids, tags = owner[first], ids[first], tags[first]
+        by_name = np.argsort(ids, kind="stable")  # each name's, in file order
+        texts = self.texts(tags[by_name])
+        owner = owner[by_name].tolist()
+        ends = np.cumsum(np.bincount(ids, minlength=len(names))).tolist()
+        columns = []
+        for start, end in zip([0, *ends], ends, strict=False):
+            if end - start == owners.size:  # every owner has one
+                columns.append(texts[start:end])
+                continue
+            column: list[str | None] = [None] * owners.size
+            for at in range(start, end):
+                column[owner[at]] = texts[at]
+            columns.append(column)
+        return columns
 
-    def tasks(self, tasks_tag: int) -> tuple[Columns, list[list[Fields]]]:
-        """Each child of ``<Tasks>`` (whatever its name, as lxml's reader takes them): its
-        fields as columns, and the fields of each of its ``PredecessorLink`` children."""
+    def tasks(self, tasks_tag: int) -> Tasks:
+        """Each child of ``<Tasks>`` (whatever its name, as lxml's reader takes them) and each
+        of their ``PredecessorLink`` children: their fields as columns, and each link's task."""
         depth = int(self.depth[tasks_tag])
         tasks = self.inside(tasks_tag, depth + 1)
         fields = self.inside(tasks_tag, depth + 2)
@@ -276,15 +364,17 @@ class _Tags:
         is_link = ids == len(TASK_FIELDS)
         columns = self.first_fields(tasks, fields, np.where(is_link, -1, ids), TASK_FIELDS)
         links = fields[is_link]
-        grouped: list[list[Fields]] = [[] for _ in range(tasks.size)]
+        by_name: list[list[str | None]] = [[] for _ in LINK_FIELDS]
         if links.size:
             inner = self.inside(tasks_tag, depth + 3)
             inner = inner[self._within(links, inner)]
             by_name = self.first_fields(links, inner, self.names(inner, LINK_FIELDS), LINK_FIELDS)
-            owner = (np.searchsorted(tasks, links, side="right") - 1).tolist()
-            for task, *values in zip(owner, *by_name, strict=True):
-                grouped[task].append(dict(zip(LINK_FIELDS, values, strict=True)))
-        return dict(zip(TASK_FIELDS, columns, strict=True)), grouped
+        owners = (np.searchsorted(tasks, links, side="right") - 1).tolist()
+        return (
+            dict(zip(TASK_FIELDS, columns, strict=True)),
+            dict(zip(LINK_FIELDS, by_name, strict=True)),
+            owners,
+        )
 
     def _within(self, owners: np.ndarray, tags: np.ndarray) -> np.ndarray:
         """Which ``tags`` lie inside one of the ``owners`` elements (all of one depth)."""

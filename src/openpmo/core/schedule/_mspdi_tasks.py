@@ -118,7 +118,8 @@ _STORED_DATES = ("EarlyStart", "EarlyFinish", "LateStart", "LateFinish")
 _STORED_SLACK = ("TotalSlack", "FreeSlack")
 _STORED_NAMES = (*_STORED_DATES, *_STORED_SLACK, "Start", "Finish", "Critical")
 
-Columns = Mapping[str, Sequence[str | None]]  # each field's text for every task (None: absent)
+Columns = Mapping[str, Sequence[str | None]]  # a field's text in every element (None: absent)
+Tasks = tuple[Columns, Columns, Sequence[int]]  # tasks' fields, links' fields, links' task rows
 
 
 class StoredColumns(Mapping[int, StoredDates]):
@@ -208,39 +209,41 @@ def _counts(column: Sequence[str | None]) -> list[bool]:
 class TaskReader:
     """Tasks in file order, the outline path that gives each its parent, links and stored dates.
 
-    A task is read field by field by :meth:`_read_row`, unless it is plain (a count or a flag
-    where each field has one, no constraint, not manual, its duration as Project writes it):
+    ``columns`` holds each task field's text for every task, ``links`` each link field's for
+    every ``PredecessorLink`` in file order, ``owners`` the row of each link's task. A task is
+    read field by field by :meth:`_read_row`, unless it is plain (a count or a flag where each
+    field has one, no constraint, not manual, its duration and links as Project writes them):
     that one is made at once from values converted column by column. Either way it is the same
     task, read in the same order, so that the first error in a file is the one reported.
     """
 
-    def __init__(self, columns: Columns, links: Sequence[Sequence[Fields]]) -> None:
-        self.columns = columns
-        self.link_fields = links
+    def __init__(self, columns: Columns, links: Columns, owners: Sequence[int]) -> None:
+        self.columns, self.link_columns, self.owners = columns, links, owners
+        self.count = len(columns["UID"])
         self.tasks: list[Task] = []
         self.stored = StoredColumns(columns)
         self.links: list[tuple[Link, str]] = []
         self.parents: list[tuple[int, int]] = []  # (outline level, uid) of the open outline path
-
-    def _column(self, name: str) -> Sequence[str | None]:
-        found = self.columns.get(name)
-        return [None] * len(self.link_fields) if found is None else found
+        # each task's links are links[first[row]:first[row + 1]]
+        self.first = np.searchsorted(
+            np.asarray(owners, dtype=np.int64), np.arange(self.count + 1)
+        ).tolist()
 
     def _plain(self) -> list[bool]:
         """Which tasks are plain (see the class)."""
-        column = self._column
-        uids, summaries = column("UID"), column("Summary")
+        column = self.columns
+        uids, summaries = column["UID"], column["Summary"]
         counts = [
             uid is not None and whole and level and duration_format
             for uid, whole, level, duration_format in zip(
                 uids,
                 _counts(uids),
-                _counts(column("OutlineLevel")),
-                _counts(column("DurationFormat")),
+                _counts(column["OutlineLevel"]),
+                _counts(column["DurationFormat"]),
                 strict=True,
             )
         ]
-        return [
+        plain = [
             counted
             and null in _UNSET
             and summary in _FLAGS
@@ -251,32 +254,57 @@ class TaskReader:
             and (duration is None or PLAIN_HOURS.fullmatch(duration) is not None)
             for counted, null, summary, manual, milestone, constraint, date, duration in zip(
                 counts,
-                column("IsNull"),
+                column["IsNull"],
                 summaries,
-                column("Manual"),
-                column("Milestone"),
-                column("ConstraintType"),
-                column("ConstraintDate"),
-                column("Duration"),
+                column["Manual"],
+                column["Milestone"],
+                column["ConstraintType"],
+                column["ConstraintDate"],
+                column["Duration"],
+                strict=True,
+            )
+        ]
+        for owner, simple in zip(self.owners, self._plain_links(), strict=True):
+            if not simple:
+                plain[owner] = False
+        return plain
+
+    def _plain_links(self) -> list[bool]:
+        """Which links are plain: a predecessor's UID and a type, no lag (see :func:`_read_link`)."""
+        links = self.link_columns
+        return [
+            predecessor is not None
+            and predecessor.isdigit()
+            and len(predecessor) < 16
+            and kind in _PLAIN_TYPES
+            and lag in _NO_LAG
+            and lag_format in _WORKING_LAG
+            for predecessor, kind, lag, lag_format in zip(
+                links["PredecessorUID"],
+                links["Type"],
+                links["LinkLag"],
+                links["LagFormat"],
                 strict=True,
             )
         ]
 
     def read(self) -> None:
-        """Every task, in file order."""
-        column = self._column
+        """Every task, in file order, then every link."""
+        column = self.columns
         rows = zip(
             self._plain(),
-            column("UID"),
-            column("OutlineLevel"),
-            column("DurationFormat"),
-            column("Summary"),
-            column("Milestone"),
-            column("Name"),
-            column("Duration"),
-            self.link_fields,
+            column["UID"],
+            column["OutlineLevel"],
+            column["DurationFormat"],
+            column["Summary"],
+            column["Milestone"],
+            column["Name"],
+            column["Duration"],
             strict=True,
         )
+        successors: list[int | None] = [None] * self.count  # the UID of each plain task
+        made: list[tuple[Link, str] | None] = [None] * len(self.owners)
+        tasks, rows_by_uid, parent_of = self.tasks, self.stored.rows, self._parent
         for row, (
             plain,
             uid,
@@ -286,23 +314,34 @@ class TaskReader:
             milestone,
             name,
             duration,
-            links,
         ) in enumerate(rows):
             if not plain:
-                self._read_row({n: values[row] for n, values in self.columns.items()}, links, row)
+                self._read_row(row, made)
                 continue
             number = int(uid or 0)
             hours = PLAIN_HOURS.fullmatch(duration or "")
-            task = Task(
-                uid=number,
-                name=name.strip() if name else "",
-                duration_minutes=0 if hours is None else int(hours[1]) * 60 + int(hours[2]),
-                milestone=milestone == "1",
-                summary=summary == "1",
-                parent=self._parent(int(level) if level else 1, number, summary == "1"),
-                elapsed=(int(duration_format or 7) or 7) in ELAPSED_FORMATS,
+            tasks.append(
+                Task(
+                    uid=number,
+                    name=name.strip() if name else "",
+                    duration_minutes=0 if hours is None else int(hours[1]) * 60 + int(hours[2]),
+                    milestone=milestone == "1",
+                    summary=summary == "1",
+                    parent=parent_of(int(level) if level else 1, number, summary == "1"),
+                    elapsed=(int(duration_format or 7) or 7) in ELAPSED_FORMATS,
+                )
             )
-            self._add(task, row, links)
+            rows_by_uid[number] = row
+            successors[row] = number
+        predecessors, kinds = self.link_columns["PredecessorUID"], self.link_columns["Type"]
+        for k, owner in enumerate(self.owners):
+            successor = successors[owner]
+            if successor is not None:  # a plain task's links are plain
+                made[k] = (
+                    Link(int(predecessors[k] or 0), successor, _PLAIN_TYPES[kinds[k] or ""]),
+                    "",
+                )
+        self.links = [link for link in made if link is not None]
 
     def _parent(self, level: int, uid: int, summary: bool) -> int | None:
         """The summary task over a task at ``level`` (and the task itself over the next ones,
@@ -315,14 +354,9 @@ class TaskReader:
             parents.append((level, uid))
         return parent
 
-    def _add(self, task: Task, row: int, links: Sequence[Fields]) -> None:
-        self.tasks.append(task)
-        self.stored.add(task.uid, row)
-        for link in links:
-            self.links.append(_read_link(link, task.uid))
-
-    def _read_row(self, fields: Fields, links: Sequence[Fields], row: int) -> None:
-        """One task from its fields and those of its links, field by field."""
+    def _read_row(self, row: int, made: list[tuple[Link, str] | None]) -> None:
+        """One task from its fields, field by field, and its links into ``made``."""
+        fields = {name: values[row] for name, values in self.columns.items()}
         position = row + 1
         uid = quick_integer(fields, "UID", f"task #{position}", None)
         if uid is None:
@@ -362,7 +396,11 @@ class TaskReader:
             )
         except ValueError as error:
             raise ParseError(str(error), where=where) from None
-        self._add(task, row, links)
+        self.tasks.append(task)
+        self.stored.add(uid, row)
+        links = self.link_columns
+        for k in range(self.first[row], self.first[row + 1]):
+            made[k] = _read_link({name: values[k] for name, values in links.items()}, uid)
 
     def check(self) -> None:
         self.stored.check()
