@@ -210,8 +210,8 @@ class _Tags:
         self.data, self.lt, self.gt, self.closing, self.empty = data, lt, gt, closing, empty
         self.bytes = np.frombuffer(data, np.uint8)
         self.opening = ~closing
-        step = np.where(closing, -1, (~self.empty).view(np.int8)).astype(np.int32)
-        self.depth = np.cumsum(step) + (closing | self.empty)
+        step = (~empty).view(np.int8) - 2 * closing.view(np.int8)  # open 1, <x/> 0, close -1
+        self.depth = np.cumsum(step, dtype=np.int32) + (closing | empty)
 
     @classmethod
     def of(cls, data: bytes, root: int, stop: int) -> _Tags | None:
@@ -288,23 +288,24 @@ class _Tags:
 
     def texts(self, tags: np.ndarray) -> list[str | None]:
         """Each element's ``text`` as lxml gives it (none if empty, or blank before a child)."""
-        starts = self.gt[tags] + 1
-        lengths = np.where(self.empty[tags], 0, self.lt[tags + 1] - starts)
+        starts = (self.gt[tags] + 1).astype(np.int32)  # a file is far under 2 GB
+        lengths = np.where(self.empty[tags], 0, self.lt[tags + 1] - starts).astype(np.int32)
         # All the texts, each ended by a NUL (which XML text cannot hold), decoded and split at
         # once: far quicker than slicing them out one by one.
         sizes = lengths + 1
-        offsets = np.cumsum(sizes) - sizes
-        where = np.repeat(starts - offsets, sizes) + np.arange(int(sizes.sum()))
+        ends = np.cumsum(sizes, dtype=np.int32)
+        where = np.repeat(starts - (ends - sizes), sizes)
+        where += np.arange(where.size, dtype=np.int32)
         joined = self.bytes[where]
-        joined[offsets + lengths] = 0
+        joined[ends - 1] = 0
         raw = joined.tobytes()
-        pieces = raw.decode().split("\0")
-        pieces.pop()  # after the last NUL
-        found: list[str | None] = [piece or None for piece in pieces]
+        found: list[str | None] = raw.decode().split("\0")
+        found.pop()  # after the last NUL
+        for k in np.flatnonzero(lengths == 0).tolist():
+            found[k] = None
         if b"&" in raw:
             found = [_unescape(v) if v is not None and "&" in v else v for v in found]
-        nested = self.opening[tags + 1] & (lengths > 0)
-        for k in np.flatnonzero(nested).tolist():
+        for k in np.flatnonzero(self.opening[tags + 1] & (lengths > 0)).tolist():
             if not self.data[starts[k] : starts[k] + lengths[k]].strip(b" \t\n"):
                 found[k] = None  # blank before a child element: lxml drops it
         return found
@@ -379,6 +380,8 @@ class _Tags:
     def _within(self, owners: np.ndarray, tags: np.ndarray) -> np.ndarray:
         """Which ``tags`` lie inside one of the ``owners`` elements (all of one depth)."""
         closing = np.flatnonzero(self.closing & (self.depth == self.depth[owners[0]]))
-        ends = np.where(self.empty[owners], owners, closing[np.searchsorted(closing, owners)])
+        ends = owners.copy()  # an empty <x/> ends where it starts
+        open_ = ~self.empty[owners]
+        ends[open_] = closing[np.searchsorted(closing, owners[open_])]
         owner = np.searchsorted(owners, tags, side="right") - 1
         return (owner >= 0) & (tags < ends[np.maximum(owner, 0)])
