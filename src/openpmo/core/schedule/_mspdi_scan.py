@@ -212,6 +212,7 @@ class _Tags:
         self.opening = ~closing
         step = (~empty).view(np.int8) - 2 * closing.view(np.int8)  # open 1, <x/> 0, close -1
         self.depth = np.cumsum(step, dtype=np.int32) + (closing | empty)
+        self.ends: dict[int, int] = {}  # end_of's answers
 
     @classmethod
     def of(cls, data: bytes, root: int, stop: int) -> _Tags | None:
@@ -246,8 +247,10 @@ class _Tags:
         """The tag that closes the element ``tag`` opens (itself for ``<x/>``; -1 if none)."""
         if self.empty[tag]:
             return tag
-        closes = np.flatnonzero(self.closing[tag:] & (self.depth[tag:] == self.depth[tag]))
-        return tag + int(closes[0]) if closes.size else -1
+        if tag not in self.ends:
+            closes = np.flatnonzero(self.closing[tag:] & (self.depth[tag:] == self.depth[tag]))
+            self.ends[tag] = tag + int(closes[0]) if closes.size else -1
+        return self.ends[tag]
 
     def inside(self, tag: int, depth: int) -> np.ndarray:
         """The tags that open (or are) elements ``depth`` deep inside the element ``tag``."""
