@@ -15,6 +15,10 @@ plain way Project and MPXJ write it is read without one:
 3. the text of each wanted element is the bytes between its tag and the next (references such
    as ``&amp;`` replaced), exactly what lxml's ``element.text`` is.
 
+Steps 2 and 3 look only at the file up to the first ``</Tasks>`` when the project's fields and
+calendars come before it, as Project writes them (resources and assignments, a quarter of the
+shared file, are never read); libxml2 still checks all of it.
+
 Anything else returns ``None`` and the file is read through lxml's tree (:mod:`._mspdi`), which
 is also what explains any error: both ways hand the same fields to the same code.
 """

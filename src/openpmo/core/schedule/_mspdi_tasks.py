@@ -136,15 +136,23 @@ class StoredColumns(Mapping[int, StoredDates]):
     def add(self, uid: int, row: int) -> None:
         self.rows[uid] = row
 
-    def _column(self, name: str) -> list[str | None]:
+    def _column(self, name: str, whole: bool) -> Sequence[str | None]:
         found = self.columns.get(name)
-        return [None] * len(self.rows) if found is None else [found[r] for r in self.rows.values()]
+        if found is None:
+            return [None] * len(self.rows)
+        if whole:
+            return found  # every row is a task's, in order: the column as it is
+        return [found[r] for r in self.rows.values()]
 
     def check(self) -> None:
         """Every stored value reads, or a ParseError names the first that does not."""
         if not self.rows:
             return
-        columns = [self._column(name) for name in _STORED_NAMES]
+        rows = self.rows.values()
+        whole = len(rows) == len(self.columns.get("UID", ())) and all(
+            k == row for k, row in enumerate(rows)
+        )
+        columns = [self._column(name, whole) for name in _STORED_NAMES]
         uids = list(self.rows)
         for names, kind in (
             ((*_STORED_DATES,), "datetime64[s]"),
