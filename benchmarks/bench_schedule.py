@@ -176,7 +176,7 @@ def reading() -> None:
     tree = best_times(lambda: _read_tree(data), repeat=7)
     old = best_times(lambda: read_before(data), repeat=3)
     side_by_side("1. read the 2,441-task file", new, old, "old reader (defusedxml)")
-    side_by_side("   the same, beside lxml's tree", new, tree, "lxml tree reader")
+    side_by_side("   the same, beside lxml's tree", new, tree, "tree path (not plain)")
     goal("read the 2,441-task MSPDI file <= 100 ms", new, 0.1)
     mpxj = _mpxj_time()
     if mpxj is None:
