@@ -228,3 +228,18 @@ def test_nesting_deeper_than_libxml2_allows_is_refused_as_before():
     assert scan(data) is None
     with pytest.raises(ParseError, match="not well-formed"):
         read_mspdi(data)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_anything_reads_it(monkeypatch):
+    # The limit is 256 MB; lowered here so that the test need not build such a file.
+    from openpmo.core.schedule import _mspdi
+
+    def never(data: bytes) -> None:
+        raise AssertionError("the scan was reached")
+
+    monkeypatch.setattr(_mspdi, "MAX_BYTES", 1024)
+    monkeypatch.setattr(_mspdi, "scan", never)
+    data = _file("".join(_task(uid) for uid in range(1, 40)))
+    assert len(data) > 1024
+    with pytest.raises(ParseError, match="larger than"):
+        read_mspdi(data)
