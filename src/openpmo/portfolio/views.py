@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from openpmo.common.services import ConflictError
-from openpmo.finance.selectors import work_package_money
 from openpmo.portfolio import selectors, services
 from openpmo.portfolio.forms import (
     PillarForm,
@@ -28,6 +27,7 @@ from openpmo.portfolio.forms import (
     WorkPackageForm,
 )
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
+from openpmo.portfolio.panels import work_package_panels
 
 
 def _form_page(
@@ -348,7 +348,7 @@ def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "portfolio.correct_workpackage_stage", work_package
             ),
             "related": _related_pages(work_package.pk),
-            "money": work_package_money(work_package).money,
+            "panels": work_package_panels(request, work_package),
         },
     )
 

@@ -1,7 +1,8 @@
 """Report sections drawn from resources: "Capacity" (board pack) and "Team" (12-month review).
 
 Both read the resources app's selectors directly (typed imports) and return the snapshot shape
-of ``sections``. Figures are as recorded when the report is made; the snapshot freezes them.
+of ``reports.sections``; resources registers them in its ``AppConfig.ready()``, and the reports
+list them by key (``reports.snapshots.KIND_SECTIONS``). Figures are as recorded when the report is made; the snapshot freezes them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,46 @@
+"""What the other apps show on a work package's own page, each registered by that app.
+
+The register sits below the apps that fill the page (finance shows whether more was spent than
+released, say), so portfolio imports none of them: each registers a panel in its
+``AppConfig.ready()``, and the page renders every registered panel in the order they were
+registered (the order of ``INSTALLED_APPS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from openpmo.portfolio.models import WorkPackage
+
+
+@dataclass(frozen=True)
+class WorkPackagePanel:
+    key: str
+    template: str
+    """Rendered with ``work_package`` and what ``context`` returns."""
+    context: Callable[[WorkPackage], dict[str, Any]]
+
+
+_panels: dict[str, WorkPackagePanel] = {}
+
+
+def work_package_panel_register(panel: WorkPackagePanel) -> None:
+    _panels[panel.key] = panel
+
+
+def work_package_panels(request: HttpRequest, work_package: WorkPackage) -> list[SafeString]:
+    """Every registered panel rendered for ``work_package``."""
+    return [
+        render_to_string(
+            panel.template,
+            {"work_package": work_package, **panel.context(work_package)},
+            request=request,
+        )
+        for panel in _panels.values()
+    ]
