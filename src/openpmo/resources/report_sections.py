@@ -7,7 +7,9 @@ list them by key (``reports.snapshots.KIND_SECTIONS``). Figures are as recorded 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from openpmo.finance.models import TeamCostPlan
 from openpmo.reports.sections import (
@@ -29,6 +31,62 @@ ZERO = Decimal(0)
 HORIZON_MONTHS = 12
 
 
+def _fte(value: Decimal) -> str | None:
+    return number(value.quantize(Decimal("0.01")))
+
+
+def _capacity_by_month_table(grid: Any, months: list[dt.date]) -> dict[str, Any]:
+    rows = [
+        [
+            month.strftime("%Y-%m"),
+            _fte(sum((grid.cells[(r.pk, month)].demand for r in grid.roles), ZERO)),
+            _fte(sum((grid.cells[(r.pk, month)].capacity for r in grid.roles), ZERO)),
+        ]
+        for month in months
+    ]
+    return table(
+        "capacity_by_month",
+        "In-house demand and capacity by month (FTE)",
+        [column("Month", "month"), column("Demand", "number"), column("Capacity", "number")],
+        rows,
+    )
+
+
+def _capacity_peaks_table(shortfalls: list[tuple[Any, dt.date, Any]]) -> dict[str, Any]:
+    """The ten largest shortfalls, each with up to five of the packages making it."""
+    rows = [
+        [
+            role.name,
+            month.strftime("%Y-%m"),
+            _fte(cell.gap),
+            ", ".join(wp.reference for wp, _ in cell.packages[:5]),
+        ]
+        for role, month, cell in sorted(shortfalls, key=lambda item: -item[2].gap)[:10]
+    ]
+    return table(
+        "capacity_peaks",
+        "The largest shortfalls and the packages making them",
+        [
+            column("Role"),
+            column("Month", "month"),
+            column("Short by (FTE)", "number"),
+            column("Packages"),
+        ],
+        rows,
+    )
+
+
+def _capacity_chart() -> dict[str, Any]:
+    return {
+        "kind": "line",
+        "title": "In-house demand and capacity by month",
+        "table": "capacity_by_month",
+        "x": 0,
+        "series": [1, 2],
+        "unit": "FTE",
+    }
+
+
 @section("capacity", "Capacity")
 def capacity_section(scope: Scope) -> Section:
     """In-house demand against capacity for the twelve months from the report's month."""
@@ -44,31 +102,6 @@ def capacity_section(scope: Scope) -> Section:
         for month in months
         if grid.cells[(role.pk, month)].over
     ]
-    by_month = [
-        [
-            month.strftime("%Y-%m"),
-            number(
-                sum((grid.cells[(r.pk, month)].demand for r in grid.roles), ZERO).quantize(
-                    Decimal("0.01")
-                )
-            ),
-            number(
-                sum((grid.cells[(r.pk, month)].capacity for r in grid.roles), ZERO).quantize(
-                    Decimal("0.01")
-                )
-            ),
-        ]
-        for month in months
-    ]
-    peaks = [
-        [
-            role.name,
-            month.strftime("%Y-%m"),
-            number(cell.gap.quantize(Decimal("0.01"))),
-            ", ".join(wp.reference for wp, _ in cell.packages[:5]),
-        ]
-        for role, month, cell in sorted(shortfalls, key=lambda item: -item[2].gap)[:10]
-    ]
     return _section(
         "capacity",
         "Capacity",
@@ -78,46 +111,72 @@ def capacity_section(scope: Scope) -> Section:
             fact("Role-months over capacity", len(shortfalls), "int"),
             fact(
                 "Largest shortfall (FTE)",
-                number(
-                    max((c.gap for _, _, c in shortfalls), default=ZERO).quantize(Decimal("0.01"))
-                ),
+                _fte(max((c.gap for _, _, c in shortfalls), default=ZERO)),
                 "number",
             ),
         ],
-        tables=[
-            table(
-                "capacity_by_month",
-                "In-house demand and capacity by month (FTE)",
-                [
-                    column("Month", "month"),
-                    column("Demand", "number"),
-                    column("Capacity", "number"),
-                ],
-                by_month,
-            ),
-            table(
-                "capacity_peaks",
-                "The largest shortfalls and the packages making them",
-                [
-                    column("Role"),
-                    column("Month", "month"),
-                    column("Short by (FTE)", "number"),
-                    column("Packages"),
-                ],
-                peaks,
-            ),
+        tables=[_capacity_by_month_table(grid, months), _capacity_peaks_table(shortfalls)],
+        charts=[_capacity_chart()],
+    )
+
+
+def _team_posts_table(position: Any) -> dict[str, Any]:
+    return table(
+        "team_posts",
+        "Core team posts: planned and filled",
+        [
+            column("Post"),
+            column("Planned FTE", "number"),
+            column("Filled FTE", "number"),
+            column("Planned start", "date"),
+            column("Actual start", "date"),
         ],
-        charts=[
-            {
-                "kind": "line",
-                "title": "In-house demand and capacity by month",
-                "table": "capacity_by_month",
-                "x": 0,
-                "series": [1, 2],
-                "unit": "FTE",
-            }
+        [
+            [
+                post.role.name,
+                number(post.planned_fte),
+                number(post.filled_fte),
+                day(post.planned_start),
+                day(post.actual_start),
+            ]
+            for post in position.posts
         ],
     )
+
+
+def _team_years_table(position: Any) -> dict[str, Any]:
+    years = [
+        [year, money(planned), money(actual), money(extra)]
+        for year, planned, actual, extra in zip(
+            position.years,
+            position.planned_by_year,
+            position.actual_by_year,
+            position.beyond_need_by_year,
+            strict=True,
+        )
+    ]
+    return table(
+        "team_years",
+        "Core team cost by financial year: Table 1 against the team in post",
+        [
+            column("Financial year"),
+            column("Table 1", "money"),
+            column("Team in post", "money"),
+            column("To return", "money"),
+        ],
+        years,
+    )
+
+
+def _team_chart() -> dict[str, Any]:
+    return {
+        "kind": "bar",
+        "title": "Table 1 against the team in post",
+        "table": "team_years",
+        "x": 0,
+        "series": [1, 2],
+        "unit": "£",
+    }
 
 
 @section("team", "How the delivery team is functioning")
@@ -131,26 +190,6 @@ def team_section(scope: Scope) -> Section:
             note="No team cost plan is recorded yet.",
         )
     position = team_position(plan, as_at=scope.month_end)
-    posts = [
-        [
-            post.role.name,
-            number(post.planned_fte),
-            number(post.filled_fte),
-            day(post.planned_start),
-            day(post.actual_start),
-        ]
-        for post in position.posts
-    ]
-    years = [
-        [year, money(planned), money(actual), money(extra)]
-        for year, planned, actual, extra in zip(
-            position.years,
-            position.planned_by_year,
-            position.actual_by_year,
-            position.beyond_need_by_year,
-            strict=True,
-        )
-    ]
     text = []
     if position.to_return:
         text.append(
@@ -167,40 +206,7 @@ def team_section(scope: Scope) -> Section:
             fact("Posts filled late", sum(1 for p in position.posts if p.started_late), "int"),
             fact("Beyond need, to return to the reserve", money(position.to_return), "money"),
         ],
-        tables=[
-            table(
-                "team_posts",
-                "Core team posts: planned and filled",
-                [
-                    column("Post"),
-                    column("Planned FTE", "number"),
-                    column("Filled FTE", "number"),
-                    column("Planned start", "date"),
-                    column("Actual start", "date"),
-                ],
-                posts,
-            ),
-            table(
-                "team_years",
-                "Core team cost by financial year: Table 1 against the team in post",
-                [
-                    column("Financial year"),
-                    column("Table 1", "money"),
-                    column("Team in post", "money"),
-                    column("To return", "money"),
-                ],
-                years,
-            ),
-        ],
-        charts=[
-            {
-                "kind": "bar",
-                "title": "Table 1 against the team in post",
-                "table": "team_years",
-                "x": 0,
-                "series": [1, 2],
-                "unit": "£",
-            }
-        ],
+        tables=[_team_posts_table(position), _team_years_table(position)],
+        charts=[_team_chart()],
         text=text,
     )
