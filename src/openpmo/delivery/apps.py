@@ -8,3 +8,11 @@ class DeliveryConfig(AppConfig):
 
     def ready(self) -> None:
         from openpmo.delivery import permissions  # noqa: F401  (registers the rules)
+        from openpmo.portfolio.panels import WorkPackageLink, work_package_link_register
+
+        # Listed on a work package's page, after its money.
+        work_package_link_register(
+            WorkPackageLink(
+                label="Schedule and milestones", url_name="delivery:work-package-schedule", order=30
+            )
+        )

@@ -33,13 +33,13 @@ from openpmo.demo import (
     finance,
     gates,
     milestones,
+    planning,
     reports,
     resources,
     risks,
 )
 from openpmo.demo.generate import work_packages as generated_work_packages
 from openpmo.demo.timeline import MONTHS_BEFORE_NOW, Timeline, add_months
-from openpmo.planning import demo as planning_demo
 from openpmo.portfolio import services
 from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
@@ -80,7 +80,7 @@ DOMAIN_DEMOS: list[Callable[[Any], None]] = [
     milestones.load,
     risks.load,
     reports.load,
-    planning_demo.load,
+    planning.load,
     resources.load,
 ]
 

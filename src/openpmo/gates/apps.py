@@ -8,3 +8,11 @@ class GatesConfig(AppConfig):
 
     def ready(self) -> None:
         from openpmo.gates import permissions  # noqa: F401  (registers the rules)
+        from openpmo.portfolio.panels import WorkPackageLink, work_package_link_register
+
+        # Listed on a work package's page, first.
+        work_package_link_register(
+            WorkPackageLink(
+                label="Gates and business cases", url_name="gates:work-package", order=10
+            )
+        )

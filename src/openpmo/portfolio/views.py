@@ -12,10 +12,8 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from openpmo.common.services import ConflictError
-from openpmo.finance.selectors import work_package_money
 from openpmo.portfolio import selectors, services
 from openpmo.portfolio.forms import (
     PillarForm,
@@ -28,6 +26,7 @@ from openpmo.portfolio.forms import (
     WorkPackageForm,
 )
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
+from openpmo.portfolio.panels import work_package_links, work_package_panels
 
 
 def _form_page(
@@ -347,29 +346,10 @@ def work_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_correct_stage": request.user.has_perm(
                 "portfolio.correct_workpackage_stage", work_package
             ),
-            "related": _related_pages(work_package.pk),
-            "money": work_package_money(work_package).money,
+            "related": work_package_links(work_package),
+            "panels": work_package_panels(request, work_package),
         },
     )
-
-
-# The other domains' pages about one work package, shown on its page when the app provides them.
-_RELATED = [
-    ("Gates and business cases", "gates:work-package"),
-    ("Money: budget, released, spend, forecast", "finance:work-package"),
-    ("Schedule and milestones", "delivery:work-package-schedule"),
-    ("Risks, issues and assumptions", "risks:work-package"),
-]
-
-
-def _related_pages(pk: int) -> list[tuple[str, str]]:
-    pages = []
-    for label, url_name in _RELATED:
-        try:
-            pages.append((label, reverse(url_name, args=[pk])))
-        except NoReverseMatch:
-            continue
-    return pages
 
 
 def work_package_create(request: HttpRequest) -> HttpResponse:

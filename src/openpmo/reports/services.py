@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.notices import Notice, notice_raise
 from openpmo.common.services import ConflictError, lock_for_update, require, save_validated
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.portfolio.services import separation_of_duties_require
@@ -36,7 +37,6 @@ from openpmo.reports.choices import (
 )
 from openpmo.reports.models import Report, snapshot_digest
 from openpmo.reports.snapshots import build_snapshot
-from openpmo.work import notifications as work_notifications
 
 NARRATIVE_FIELDS = (
     "title",
@@ -222,7 +222,7 @@ def report_submit(*, actor: Any, report: Report, expected_version: int | None = 
     audit_record(
         actor=actor, action="report.submitted", obj=locked, before=before, after=_audit_view(locked)
     )
-    work_notifications.report_changed(locked, "submitted")
+    notice_raise(Notice.REPORT_SUBMITTED, locked)
     return locked
 
 
@@ -265,7 +265,7 @@ def report_approve(*, actor: Any, report: Report, expected_version: int | None =
     audit_record(
         actor=actor, action="report.approved", obj=locked, before=before, after=_audit_view(locked)
     )
-    work_notifications.report_changed(locked, "approved")
+    notice_raise(Notice.REPORT_APPROVED, locked)
     return locked
 
 
@@ -287,5 +287,5 @@ def report_return(
     audit_record(
         actor=actor, action="report.returned", obj=locked, before=before, after=_audit_view(locked)
     )
-    work_notifications.report_changed(locked, "returned")
+    notice_raise(Notice.REPORT_RETURNED, locked)
     return locked

@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
-from openpmo.reports import resources_sections  # noqa: F401  (registers capacity and team)
 from openpmo.reports.choices import ReportKind
 from openpmo.reports.sections import SECTIONS, Scope, long_date, prefill
 

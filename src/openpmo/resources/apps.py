@@ -7,4 +7,7 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Resources and capacity"
 
     def ready(self) -> None:
-        from openpmo.resources import permissions  # noqa: F401  (registers the rules)
+        from openpmo.resources import (
+            permissions,  # noqa: F401  (registers the rules)
+            report_sections,  # noqa: F401  (capacity and team sections)
+        )

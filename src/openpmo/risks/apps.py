@@ -7,4 +7,12 @@ class RisksConfig(AppConfig):
     verbose_name = "Risks"
 
     def ready(self) -> None:
+        from openpmo.portfolio.panels import WorkPackageLink, work_package_link_register
         from openpmo.risks import permissions  # noqa: F401  (registers the rules)
+
+        # Listed on a work package's page, after its schedule.
+        work_package_link_register(
+            WorkPackageLink(
+                label="Risks, issues and assumptions", url_name="risks:work-package", order=40
+            )
+        )

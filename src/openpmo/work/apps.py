@@ -8,3 +8,6 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from openpmo.work import permissions  # noqa: F401  (registers the rules)
+        from openpmo.work.notifications import listen
+
+        listen()  # what each notice the domains raise tells whom

@@ -1,5 +1,7 @@
-"""What each governed event tells whom. The domain services call these through
-``services.notify_later`` right after their change, so mail goes only once it has committed.
+"""What each governed event tells whom. The domain services raise a notice
+(``openpmo.common.notices``) right after their change; ``listen()``, called from the work app's
+``ready()``, answers each through ``services.notify_later``, so mail goes only once it has
+committed.
 
 | event | who is told |
 |---|---|
@@ -17,6 +19,7 @@ from django.urls import reverse
 
 from openpmo.accounts.models import User
 from openpmo.accounts.roles import Role
+from openpmo.common.notices import Notice, notice_listen
 from openpmo.gates.models import Decision, DelegatedAuthority, GateRequest
 from openpmo.reports.models import Report
 from openpmo.work.choices import NotificationKind
@@ -137,3 +140,13 @@ def report_changed(report: Report, event: str) -> None:
         )
 
     notify_later(build)
+
+
+def listen() -> None:
+    """Answer every notice the domains raise (called once the apps are ready)."""
+    notice_listen(Notice.GATE_REQUEST_SUBMITTED, gate_request_submitted)
+    notice_listen(Notice.GATE_REQUEST_QUALITY_ASSURED, gate_request_quality_assured)
+    notice_listen(Notice.DECISION_RECORDED, decision_recorded)
+    notice_listen(Notice.REPORT_SUBMITTED, lambda report: report_changed(report, "submitted"))
+    notice_listen(Notice.REPORT_APPROVED, lambda report: report_changed(report, "approved"))
+    notice_listen(Notice.REPORT_RETURNED, lambda report: report_changed(report, "returned"))

@@ -180,6 +180,95 @@ def in_year(points: list[CurvePoint], as_of: Month) -> dict[FinancialYear, tuple
     return result
 
 
+def _benefit_lines(
+    programme: Programme,
+    register: Register,
+    positions: list[BenefitPosition],
+    chosen: Month,
+    pillar: Pillar | None,
+) -> list[BenefitLine]:
+    """Each benefit in scope with its position and the shortfall explanation given for the month."""
+    explanations = {
+        e.benefit_id: e
+        for e in ShortfallExplanation.objects.filter(
+            benefit__pillar__programme=programme, month=chosen.first_day
+        ).select_related("given_by")
+    }
+    return [
+        BenefitLine(
+            benefit=benefit,
+            position=position,
+            explanation=explanations.get(benefit.pk),
+            work_packages=register.work_packages.get(benefit.pk, []),
+        )
+        for benefit, position in zip(register.benefits, positions, strict=True)
+        if pillar is None or benefit.pillar_id == pillar.pk
+    ]
+
+
+def _pillar_lines(
+    register: Register, chosen: Month, pillar: Pillar | None, pillars: dict[int, Pillar]
+) -> list[GroupLine]:
+    """Each pillar's roll-up by unit (only ``pillar``'s when given), in the pillars' order."""
+    book, thresholds, grace = register.book, register.thresholds, register.grace_months
+    by_pillar = [
+        GroupLine(label=str(pillars[int(r.key)]), roll_up=r, pillar=pillars[int(r.key)])
+        for r in book.roll_up(chosen, PILLAR_GROUP, thresholds=thresholds, grace_months=grace)
+        if pillar is None or int(r.key) == pillar.pk
+    ]
+    order = {p.pk: (p.order, p.name) for p in pillars.values()}
+    by_pillar.sort(key=lambda g: (order[g.pillar.pk], g.roll_up.unit))  # type: ignore[union-attr]
+    return by_pillar
+
+
+def _work_package_lines(
+    register: Register, chosen: Month, pillar: Pillar | None
+) -> list[GroupLine]:
+    """Each work package's roll-up by unit, for those delivering a benefit in scope."""
+    book, thresholds, grace = register.book, register.thresholds, register.grace_months
+    in_scope = {
+        b.reference for b in register.benefits if pillar is None or b.pillar_id == pillar.pk
+    }
+    return [
+        GroupLine(label=r.key, roll_up=r)
+        for r in book.roll_up(chosen, WORK_PACKAGE_GROUP, thresholds=thresholds, grace_months=grace)
+        if set(r.members) & in_scope
+    ]
+
+
+def _programme_lines(programme: Programme, register: Register, chosen: Month) -> list[GroupLine]:
+    book, thresholds, grace = register.book, register.thresholds, register.grace_months
+    return [
+        GroupLine(label=programme.short_name or str(programme), roll_up=r)
+        for r in book.roll_up(chosen, PROGRAMME_GROUP, thresholds=thresholds, grace_months=grace)
+    ]
+
+
+def _pounds_curve(
+    programme: Programme, register: Register, pillar: Pillar | None, last: Month, chart_unit: str
+) -> list[CurvePoint]:
+    """The cumulative £ curve of the programme, or of ``pillar``."""
+    if pillar is None:
+        curves = register.book.curves(PROGRAMME_GROUP, last=last)
+        return curves.get((str(programme.pk), chart_unit), [])
+    curves = register.book.curves(PILLAR_GROUP, last=last)
+    return curves.get((str(pillar.pk), chart_unit), [])
+
+
+def _members(
+    register: Register, pillar: Pillar | None, work_package: WorkPackage | None
+) -> set[str] | None:
+    """The benefits the savings cover: those of ``pillar`` and ``work_package`` (all when None)."""
+    if pillar is None and work_package is None:
+        return None
+    return {
+        b.reference
+        for b in register.benefits
+        if (pillar is None or b.pillar_id == pillar.pk)
+        and (work_package is None or work_package.reference in register.work_packages.get(b.pk, []))
+    }
+
+
 def tracker(
     programme: Programme,
     *,
@@ -200,61 +289,11 @@ def tracker(
     book, thresholds, grace = register.book, register.thresholds, register.grace_months
     positions = book.positions(chosen, thresholds=thresholds, grace_months=grace)
     pillars = {b.pillar_id: b.pillar for b in register.benefits}
-    explanations = {
-        e.benefit_id: e
-        for e in ShortfallExplanation.objects.filter(
-            benefit__pillar__programme=programme, month=chosen.first_day
-        ).select_related("given_by")
-    }
-    lines = [
-        BenefitLine(
-            benefit=benefit,
-            position=position,
-            explanation=explanations.get(benefit.pk),
-            work_packages=register.work_packages.get(benefit.pk, []),
-        )
-        for benefit, position in zip(register.benefits, positions, strict=True)
-        if pillar is None or benefit.pillar_id == pillar.pk
-    ]
-    by_pillar = [
-        GroupLine(label=str(pillars[int(r.key)]), roll_up=r, pillar=pillars[int(r.key)])
-        for r in book.roll_up(chosen, PILLAR_GROUP, thresholds=thresholds, grace_months=grace)
-        if pillar is None or int(r.key) == pillar.pk
-    ]
-    order = {p.pk: (p.order, p.name) for p in pillars.values()}
-    by_pillar.sort(key=lambda g: (order[g.pillar.pk], g.roll_up.unit))  # type: ignore[union-attr]
-    in_scope = {
-        b.reference for b in register.benefits if pillar is None or b.pillar_id == pillar.pk
-    }
-    by_work_package = [
-        GroupLine(label=r.key, roll_up=r)
-        for r in book.roll_up(chosen, WORK_PACKAGE_GROUP, thresholds=thresholds, grace_months=grace)
-        if set(r.members) & in_scope
-    ]
-    programme_totals = [
-        GroupLine(label=programme.short_name or str(programme), roll_up=r)
-        for r in book.roll_up(chosen, PROGRAMME_GROUP, thresholds=thresholds, grace_months=grace)
-    ]
+    lines = _benefit_lines(programme, register, positions, chosen, pillar)
     last = max(register.last_month or chosen, chosen)
     chart_unit = Unit.POUNDS.value
-    if pillar is None:
-        curves = book.curves(PROGRAMME_GROUP, last=last)
-        curve = curves.get((str(programme.pk), chart_unit), [])
-    else:
-        curves = book.curves(PILLAR_GROUP, last=last)
-        curve = curves.get((str(pillar.pk), chart_unit), [])
-    members = None
-    if pillar is not None or work_package is not None:
-        members = {
-            b.reference
-            for b in register.benefits
-            if (pillar is None or b.pillar_id == pillar.pk)
-            and (
-                work_package is None
-                or work_package.reference in register.work_packages.get(b.pk, [])
-            )
-        }
-    savings, realised = _savings(register, chosen, last, members)
+    curve = _pounds_curve(programme, register, pillar, last, chart_unit)
+    savings, realised = _savings(register, chosen, last, _members(register, pillar, work_package))
     drawn = funding.money_drawn(programme, chosen)
     roi = return_on_investment(positions, drawn) if drawn is not None else None
     return Tracker(
@@ -264,9 +303,9 @@ def tracker(
         thresholds=thresholds,
         grace_months=grace,
         benefits=lines,
-        by_pillar=by_pillar,
-        by_work_package=by_work_package,
-        programme_totals=programme_totals,
+        by_pillar=_pillar_lines(register, chosen, pillar, pillars),
+        by_work_package=_work_package_lines(register, chosen, pillar),
+        programme_totals=_programme_lines(programme, register, chosen),
         chart_unit=chart_unit,
         curve=_curve_to(curve, chosen),
         savings=savings,

@@ -8,7 +8,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from openpmo.web.templatetags.govuk import money, rag
+from openpmo.common.money import money_text
+from openpmo.common.rag import rag_tag
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def amount(value: Decimal | int | None, unit: str = "£") -> str:
         return "–"
     number = Decimal(value)
     if unit == "£":
-        return money(number, 0 if number == number.to_integral() or abs(number) >= 1000 else 2)
+        return money_text(number, 0 if number == number.to_integral() or abs(number) >= 1000 else 2)
     text = f"{abs(number):,.2f}".rstrip("0").rstrip(".")
     sign = "−" if number < 0 else ""
     suffix = {"%": "%", "count": ""}.get(unit, f" {unit}")
@@ -45,7 +46,7 @@ def rag_of(value: object) -> SafeString | str:
         return format_html(
             '<strong class="govuk-tag govuk-tag--grey openpmo-rag">{}</strong>', "No plan"
         )
-    return rag(str(getattr(value, "value", value)))
+    return rag_tag(str(getattr(value, "value", value)))
 
 
 @register.filter

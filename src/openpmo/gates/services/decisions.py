@@ -15,6 +15,7 @@ from openpmo.accounts.models import User
 from openpmo.accounts.roles import Role
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.authority import DecisionAuthority
+from openpmo.common.notices import Notice, notice_raise
 from openpmo.common.services import (
     ConflictError,
     require,
@@ -37,7 +38,6 @@ from openpmo.gates.models import (
 from openpmo.gates.services._common import _is_system, _refuse_when_busy
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.portfolio.services import separation_of_duties_require, work_package_stage_move
-from openpmo.work import notifications as work_notifications
 
 
 def _decider(actor: Any, decided_by: User | None) -> User:
@@ -402,4 +402,4 @@ def _mark_decided(
             before={"stage": stage_before},
             after={"stage": stage_after, "decision": decision.pk, "decided_by": decider.pk},
         )
-    work_notifications.decision_recorded(decision)
+    notice_raise(Notice.DECISION_RECORDED, decision)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openpmo.accounts.models import User
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.notices import Notice, notice_raise
 from openpmo.common.services import (
     ConflictError,
     lock_for_update,
@@ -34,7 +35,6 @@ from openpmo.gates.services._common import _is_system, _programme_of, _refuse_wh
 from openpmo.gates.services.business_cases import _clean_answers
 from openpmo.portfolio.models import WorkPackage
 from openpmo.portfolio.services import separation_of_duties_require
-from openpmo.work import notifications as work_notifications
 
 
 def _unmet_mandatory(gate: Gate, answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -170,7 +170,7 @@ def gate_request_submit(
         before=None,
         after=snapshot(request),
     )
-    work_notifications.gate_request_submitted(request)
+    notice_raise(Notice.GATE_REQUEST_SUBMITTED, request)
     return request
 
 
@@ -219,5 +219,5 @@ def gate_request_quality_assure(
         before=before,
         after=snapshot(request),
     )
-    work_notifications.gate_request_quality_assured(request)
+    notice_raise(Notice.GATE_REQUEST_QUALITY_ASSURED, request)
     return request

@@ -90,6 +90,5 @@ from openpmo.reports.sections.board import (  # noqa: F401
     _months_back,
     _reported,
     pillar_summaries_section,
-    planning_section,
     rag_trend_section,
 )

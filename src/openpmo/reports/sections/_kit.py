@@ -204,6 +204,9 @@ def _selector(app: str, name: str) -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
+# Every section by key. The reports' own modules register theirs on import; sections drawn from the
+# apps above reports (planning's prioritisation, resources' capacity and team) are registered by
+# those apps in their ``AppConfig.ready()``. ``snapshots.KIND_SECTIONS`` says which print where.
 SECTIONS: dict[str, Builder] = {}
 
 

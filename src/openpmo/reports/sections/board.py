@@ -187,7 +187,3 @@ def _reported(snapshot: dict[str, Any], key: str, label: str) -> Any:
                 if item.get("label") == label:
                     return item.get("value")
     return None
-
-
-# Sections that live in their own modules register themselves on import (after the helpers above).
-from openpmo.reports import planning_section  # noqa: E402, F401

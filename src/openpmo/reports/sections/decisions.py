@@ -21,15 +21,10 @@ from openpmo.reports.sections._kit import (
 )
 
 
-@section(
-    "decisions", "Gate pipeline and decisions", ("gates", "pipeline"), ("gates", "decision_log")
-)
-def decisions_section(
-    scope: Scope, pipeline: Callable[..., Any], decision_log: Callable[..., Any]
-) -> Section:
-    queue = pipeline(scope.programme, as_at=scope.as_at)
-    waiting = []
+def _pipeline_rows(scope: Scope, queue: Any) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Per gate (requests, money, awaiting QA, awaiting decision), and each request waiting."""
     by_gate = []
+    waiting = []
     for gate_queue in queue.queues:
         requests = [
             r
@@ -55,6 +50,11 @@ def decisions_section(
                     money(r.requested_total),
                 ]
             )
+    return by_gate, waiting
+
+
+def _decision_rows(scope: Scope, decision_log: Callable[..., Any]) -> list[list[Any]]:
+    """The decisions recorded in the report's month, in scope."""
     decided = [
         d
         for d in decision_log(programme=scope.programme).filter(
@@ -62,23 +62,7 @@ def decisions_section(
         )
         if scope.pillar_id is None or scope.in_scope(d.work_package_id, None)
     ]
-    readiness_rows = []
-    readiness = _kit._selector("gates", "gate_readiness")
-    if readiness is not None and scope.pillar_id is not None:
-        for ready in readiness(scope.programme, as_at=scope.as_at):
-            wp = ready.work_package
-            if not scope.in_scope(wp.pk, wp.strand.pillar_id):
-                continue
-            readiness_rows.append(
-                [
-                    wp.reference,
-                    wp.name,
-                    wp.get_stage_display(),
-                    ready.next_gate.name if ready.next_gate else "All gates passed",
-                    ready.open_request.get_status_display() if ready.open_request else "",
-                ]
-            )
-    decision_rows = [
+    return [
         [
             day(d.decided_on),
             d.work_package.reference if d.work_package_id else "",
@@ -90,6 +74,101 @@ def decisions_section(
         ]
         for d in decided
     ]
+
+
+def _readiness_rows(scope: Scope) -> list[list[Any]]:
+    """Each work package's next gate (a pillar's or a work package's report only)."""
+    rows: list[list[Any]] = []
+    readiness = _kit._selector("gates", "gate_readiness")
+    if readiness is None or scope.pillar_id is None:
+        return rows
+    for ready in readiness(scope.programme, as_at=scope.as_at):
+        wp = ready.work_package
+        if not scope.in_scope(wp.pk, wp.strand.pillar_id):
+            continue
+        rows.append(
+            [
+                wp.reference,
+                wp.name,
+                wp.get_stage_display(),
+                ready.next_gate.name if ready.next_gate else "All gates passed",
+                ready.open_request.get_status_display() if ready.open_request else "",
+            ]
+        )
+    return rows
+
+
+def _pipeline_table(by_gate: list[list[Any]]) -> dict[str, Any]:
+    return table(
+        "pipeline",
+        "Gate pipeline: requests waiting at each gate",
+        [
+            column("Gate"),
+            column("Requests", "int"),
+            column("Requested", "money"),
+            column("Awaiting PMO quality assurance", "int"),
+            column("Awaiting decision", "int"),
+        ],
+        by_gate,
+    )
+
+
+def _waiting_table(waiting: list[list[Any]]) -> dict[str, Any]:
+    return table(
+        "decisions_needed",
+        "Decisions needed: requests waiting",
+        [
+            column("Work package"),
+            column("Gate"),
+            column("Status"),
+            column("Submitted", "date"),
+            column("Requested", "money"),
+        ],
+        waiting,
+    )
+
+
+def _decisions_table(decision_rows: list[list[Any]]) -> dict[str, Any]:
+    return table(
+        "decisions",
+        "Decisions recorded this period",
+        [
+            column("Decided", "date"),
+            column("Work package"),
+            column("Gate"),
+            column("Subject"),
+            column("Outcome"),
+            column("Decision maker"),
+            column("Released", "money"),
+        ],
+        decision_rows,
+    )
+
+
+def _next_gates_table(readiness_rows: list[list[Any]]) -> dict[str, Any]:
+    return table(
+        "next_gates",
+        "Each work package's next gate and any request waiting at it",
+        [
+            column("Reference"),
+            column("Work package"),
+            column("Stage"),
+            column("Next gate"),
+            column("Request"),
+        ],
+        readiness_rows,
+    )
+
+
+@section(
+    "decisions", "Gate pipeline and decisions", ("gates", "pipeline"), ("gates", "decision_log")
+)
+def decisions_section(
+    scope: Scope, pipeline: Callable[..., Any], decision_log: Callable[..., Any]
+) -> Section:
+    by_gate, waiting = _pipeline_rows(scope, pipeline(scope.programme, as_at=scope.as_at))
+    decision_rows = _decision_rows(scope, decision_log)
+    readiness_rows = _readiness_rows(scope)
     return _section(
         "decisions",
         "Gate pipeline and decisions",
@@ -99,61 +178,9 @@ def decisions_section(
             fact("Decisions this period", len(decision_rows), "int"),
         ],
         tables=[
-            table(
-                "pipeline",
-                "Gate pipeline: requests waiting at each gate",
-                [
-                    column("Gate"),
-                    column("Requests", "int"),
-                    column("Requested", "money"),
-                    column("Awaiting PMO quality assurance", "int"),
-                    column("Awaiting decision", "int"),
-                ],
-                by_gate,
-            ),
-            table(
-                "decisions_needed",
-                "Decisions needed: requests waiting",
-                [
-                    column("Work package"),
-                    column("Gate"),
-                    column("Status"),
-                    column("Submitted", "date"),
-                    column("Requested", "money"),
-                ],
-                waiting,
-            ),
-            table(
-                "decisions",
-                "Decisions recorded this period",
-                [
-                    column("Decided", "date"),
-                    column("Work package"),
-                    column("Gate"),
-                    column("Subject"),
-                    column("Outcome"),
-                    column("Decision maker"),
-                    column("Released", "money"),
-                ],
-                decision_rows,
-            ),
-            *(
-                [
-                    table(
-                        "next_gates",
-                        "Each work package's next gate and any request waiting at it",
-                        [
-                            column("Reference"),
-                            column("Work package"),
-                            column("Stage"),
-                            column("Next gate"),
-                            column("Request"),
-                        ],
-                        readiness_rows,
-                    )
-                ]
-                if readiness_rows
-                else []
-            ),
+            _pipeline_table(by_gate),
+            _waiting_table(waiting),
+            _decisions_table(decision_rows),
+            *([_next_gates_table(readiness_rows)] if readiness_rows else []),
         ],
     )

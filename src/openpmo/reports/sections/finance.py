@@ -159,6 +159,94 @@ def finance_section(scope: Scope, programme_money: Callable[..., Any]) -> Sectio
     )
 
 
+_RESERVE_KINDS = ["drawdown", "return"]
+
+
+def _balance_table(view: Any) -> dict[str, Any]:
+    """Each financial year's opening, movement and closing, as money held (sign turned)."""
+    return table(
+        "balance_by_year",
+        "Closing balance of each financial year (money held)",
+        [
+            column("Financial year"),
+            column("Opening", "money"),
+            column("Net movement", "money"),
+            column("Closing", "money"),
+        ],
+        [
+            [str(year.year), money(-year.opening), money(-year.movement), money(-year.closing)]
+            for year in view.result.years
+        ],
+    )
+
+
+def _ledger_table(view: Any) -> dict[str, Any]:
+    return table(
+        "ledger",
+        "The reserve ledger as the report prints it (negative is money held)",
+        [
+            column("Line"),
+            *[column(y, "money") for y in view.years],
+            column("Total", "money"),
+        ],
+        [[row.label, *[money(c) for c in row.cells], money(row.total)] for row in view.rows],
+    )
+
+
+def _drawdown_rows(view: Any) -> list[list[Any]]:
+    return [
+        [
+            entry.year,
+            day(entry.recorded_at),
+            entry.get_kind_display(),
+            money(entry.amount),
+            entry.work_package.reference if entry.work_package_id else "",
+            str(getattr(entry, "source_object", "") or ""),
+            entry.reason,
+        ]
+        for entry in view.entries
+        if entry.kind in _RESERVE_KINDS
+    ]
+
+
+def _drawdowns_table(drawdowns: list[list[Any]]) -> dict[str, Any]:
+    return table(
+        "drawdowns",
+        "Drawdowns and returns",
+        [
+            column("Financial year"),
+            column("Recorded", "date"),
+            column("Kind"),
+            column("Amount", "money"),
+            column("Work package"),
+            column("Released by"),
+            column("Reason"),
+        ],
+        drawdowns,
+    )
+
+
+def _reserve_facts(scope: Scope, view: Any, drawdowns: int) -> list[dict[str, Any]]:
+    return [
+        fact(f"Money held on {long_date(scope.as_at)}", money(view.held), "money"),
+        fact("Residual balance at the end", money(-view.result.years[-1].closing), "money"),
+        fact("Drawdowns and returns", drawdowns, "int"),
+        fact("Printed table: figures that do not add up", len(view.discrepancies), "int"),
+        fact("Live ledger: checks that fail", len(view.invariants), "int"),
+    ]
+
+
+def _balance_chart() -> dict[str, Any]:
+    return {
+        "kind": "bar",
+        "title": "Reserve balance at the end of each financial year",
+        "table": "balance_by_year",
+        "x": 0,
+        "series": [3],
+        "unit": "£",
+    }
+
+
 @section("reserve", "Reserve position and drawdowns", ("finance", "reserve_ledger_view"))
 def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Section:
     from openpmo.finance.models import Reserve
@@ -170,28 +258,8 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
             "Reserve position and drawdowns",
             note="No reserve is recorded for this programme yet.",
         )
-    kinds = ["drawdown", "return"]
-    view = reserve_ledger_view(reserve, entry_kinds=kinds, as_at=scope.as_at)
-    balances = [
-        [str(year.year), money(-year.opening), money(-year.movement), money(-year.closing)]
-        for year in view.result.years
-    ]
-    ledger_rows = [
-        [row.label, *[money(c) for c in row.cells], money(row.total)] for row in view.rows
-    ]
-    drawdowns = [
-        [
-            entry.year,
-            day(entry.recorded_at),
-            entry.get_kind_display(),
-            money(entry.amount),
-            entry.work_package.reference if entry.work_package_id else "",
-            str(getattr(entry, "source_object", "") or ""),
-            entry.reason,
-        ]
-        for entry in view.entries
-        if entry.kind in kinds
-    ]
+    view = reserve_ledger_view(reserve, entry_kinds=list(_RESERVE_KINDS), as_at=scope.as_at)
+    drawdowns = _drawdown_rows(view)
     return _section(
         "reserve",
         "Reserve position and drawdowns",
@@ -199,64 +267,13 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
             f"{reserve.name}, as the ledger stood on {long_date(scope.as_at)}. Balances are "
             "shown as money held (the ledger holds them as negatives, printed in brackets)."
         ),
-        facts=[
-            fact(f"Money held on {long_date(scope.as_at)}", money(view.held), "money"),
-            fact("Residual balance at the end", money(-view.result.years[-1].closing), "money"),
-            fact("Drawdowns and returns", len(drawdowns), "int"),
-            fact("Printed table: figures that do not add up", len(view.discrepancies), "int"),
-            fact("Live ledger: checks that fail", len(view.invariants), "int"),
-        ],
+        facts=_reserve_facts(scope, view, len(drawdowns)),
         text=[
             *([view.printed.knock_on] if view.printed and view.printed.knock_on else []),
             *view.invariants,
         ],
-        tables=[
-            table(
-                "balance_by_year",
-                "Closing balance of each financial year (money held)",
-                [
-                    column("Financial year"),
-                    column("Opening", "money"),
-                    column("Net movement", "money"),
-                    column("Closing", "money"),
-                ],
-                balances,
-            ),
-            table(
-                "ledger",
-                "The reserve ledger as the report prints it (negative is money held)",
-                [
-                    column("Line"),
-                    *[column(y, "money") for y in view.years],
-                    column("Total", "money"),
-                ],
-                ledger_rows,
-            ),
-            table(
-                "drawdowns",
-                "Drawdowns and returns",
-                [
-                    column("Financial year"),
-                    column("Recorded", "date"),
-                    column("Kind"),
-                    column("Amount", "money"),
-                    column("Work package"),
-                    column("Released by"),
-                    column("Reason"),
-                ],
-                drawdowns,
-            ),
-        ],
-        charts=[
-            {
-                "kind": "bar",
-                "title": "Reserve balance at the end of each financial year",
-                "table": "balance_by_year",
-                "x": 0,
-                "series": [3],
-                "unit": "£",
-            }
-        ],
+        tables=[_balance_table(view), _ledger_table(view), _drawdowns_table(drawdowns)],
+        charts=[_balance_chart()],
     )
 
 

@@ -84,92 +84,109 @@ def _achieved_as_at(task: Any, as_at: dt.date) -> Any:
     return actual
 
 
-@section("milestones", "Milestones")
-def milestones_section(scope: Scope) -> Section:
-    completion = _register_milestones(scope)
-    tables = []
-    note = ""
+def _schedule_of(scope: Scope) -> Any:
+    """The programme schedule (read once per snapshot), or None without delivery's selector."""
     build = _kit._selector("delivery", "programme_schedule")
-    schedule = None
-    if build is not None:
-        schedule = scope.memo("schedule", lambda: build(scope.programme), dated=False)
-    if schedule is not None and not getattr(schedule, "error", ""):
-        rows = []
-        stage_then = {wp.pk: wp.stage for wp in scope.work_packages()}
-        for row in schedule.rows:
-            wp = row.work_package
-            if not scope.in_scope(wp.pk, wp.strand.pillar_id):
-                continue
-            for milestone in row.milestones:
-                task = milestone.task
-                planned = task.finish or task.constraint_date or milestone.date
-                actual = _achieved_as_at(task, scope.as_at)
-                forecast = actual or milestone.date
-                # A gate milestone is achieved once the work package has moved past that gate's
-                # stage (the gates app moves it when the decision is recorded).
-                gate = getattr(milestone, "gate", "")
-                stage = stage_then.get(wp.pk, wp.stage)
-                passed = gate in _STAGES and _STAGES.index(stage) > _STAGES.index(gate)
-                rows.append(
-                    [
-                        wp.reference,
-                        task.name,
-                        day(planned),
-                        day(forecast),
-                        _milestone_state(scope, planned, forecast, actual is not None or passed),
-                        "Yes" if milestone.critical else "No",
-                    ]
-                )
-        late_rows = [
-            [
-                row.work_package.reference,
-                row.work_package.name,
-                day(row.work_package.forecast_end),
-                day(row.finish),
-                number(row.total_slack_days),
-                "Yes" if row.critical else "No",
-            ]
-            for row in schedule.rows
-            if getattr(row, "finish_beyond_forecast", False)
-            and scope.in_scope(row.work_package.pk, row.work_package.strand.pillar_id)
+    if build is None:
+        return None
+    return scope.memo("schedule", lambda: build(scope.programme), dated=False)
+
+
+def _schedule_milestone_rows(scope: Scope, schedule: Any) -> list[list[Any]]:
+    """Each milestone of the schedule in scope: planned, forecast, state, critical."""
+    rows = []
+    stage_then = {wp.pk: wp.stage for wp in scope.work_packages()}
+    for row in schedule.rows:
+        wp = row.work_package
+        if not scope.in_scope(wp.pk, wp.strand.pillar_id):
+            continue
+        for milestone in row.milestones:
+            task = milestone.task
+            planned = task.finish or task.constraint_date or milestone.date
+            actual = _achieved_as_at(task, scope.as_at)
+            forecast = actual or milestone.date
+            # A gate milestone is achieved once the work package has moved past that gate's
+            # stage (the gates app moves it when the decision is recorded).
+            gate = getattr(milestone, "gate", "")
+            stage = stage_then.get(wp.pk, wp.stage)
+            passed = gate in _STAGES and _STAGES.index(stage) > _STAGES.index(gate)
+            rows.append(
+                [
+                    wp.reference,
+                    task.name,
+                    day(planned),
+                    day(forecast),
+                    _milestone_state(scope, planned, forecast, actual is not None or passed),
+                    "Yes" if milestone.critical else "No",
+                ]
+            )
+    return rows
+
+
+def _finishing_late_table(scope: Scope, schedule: Any) -> dict[str, Any]:
+    """The work packages in scope whose scheduled finish is after their forecast end."""
+    late_rows = [
+        [
+            row.work_package.reference,
+            row.work_package.name,
+            day(row.work_package.forecast_end),
+            day(row.finish),
+            number(row.total_slack_days),
+            "Yes" if row.critical else "No",
         ]
-        tables.append(
-            table(
-                "finishing_late",
-                "Work packages the schedule finishes after their forecast end",
-                [
-                    column("Reference"),
-                    column("Work package"),
-                    column("Forecast end", "date"),
-                    column("Scheduled finish", "date"),
-                    column("Total slack (working days)", "number"),
-                    column("On the critical path"),
-                ],
-                late_rows,
-            )
-        )
-        tables.append(
-            table(
-                "schedule",
-                "Schedule milestones (planned date, forecast from the programme schedule)",
-                [
-                    column("Reference"),
-                    column("Milestone"),
-                    column("Planned", "date"),
-                    column("Forecast", "date"),
-                    column("State"),
-                    column("On the critical path"),
-                ],
-                rows,
-            )
-        )
-    elif schedule is not None:
-        note = f"The programme schedule could not be computed: {schedule.error}"
-    else:
+        for row in schedule.rows
+        if getattr(row, "finish_beyond_forecast", False)
+        and scope.in_scope(row.work_package.pk, row.work_package.strand.pillar_id)
+    ]
+    return table(
+        "finishing_late",
+        "Work packages the schedule finishes after their forecast end",
+        [
+            column("Reference"),
+            column("Work package"),
+            column("Forecast end", "date"),
+            column("Scheduled finish", "date"),
+            column("Total slack (working days)", "number"),
+            column("On the critical path"),
+        ],
+        late_rows,
+    )
+
+
+def _schedule_table(rows: list[list[Any]]) -> dict[str, Any]:
+    return table(
+        "schedule",
+        "Schedule milestones (planned date, forecast from the programme schedule)",
+        [
+            column("Reference"),
+            column("Milestone"),
+            column("Planned", "date"),
+            column("Forecast", "date"),
+            column("State"),
+            column("On the critical path"),
+        ],
+        rows,
+    )
+
+
+def _schedule_tables(scope: Scope, schedule: Any) -> tuple[list[dict[str, Any]], str]:
+    """The schedule's tables and the section's note (why there are none, when there are none)."""
+    if schedule is None:
         note = (
             "Schedule milestones not yet available (no delivery schedule selector); "
             "work package completion dates from the register are shown."
         )
+        return [], note
+    if getattr(schedule, "error", ""):
+        return [], f"The programme schedule could not be computed: {schedule.error}"
+    rows = _schedule_milestone_rows(scope, schedule)
+    return [_finishing_late_table(scope, schedule), _schedule_table(rows)], ""
+
+
+@section("milestones", "Milestones")
+def milestones_section(scope: Scope) -> Section:
+    completion = _register_milestones(scope)
+    tables, note = _schedule_tables(scope, _schedule_of(scope))
     tables.append(completion)
     states = Counter(
         r[4] for t in tables if t["key"] in ("schedule", "completion") for r in t["rows"]

@@ -175,3 +175,13 @@ def test_a_snapshot_does_a_fixed_number_of_queries(programme_tree, kind):
     with CaptureQueriesContext(connection) as many:
         snapshot()
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_every_section_a_report_lists_is_registered_by_the_app_that_reads_it():
+    """Given the apps are ready, each key of every kind of report has a builder; planning and
+    resources registered theirs (the reports app imports neither)."""
+    registered = sections.SECTIONS
+    assert {key for keys in KIND_SECTIONS.values() for key in keys} <= set(registered)
+    assert registered["prioritisation"].__module__ == "openpmo.planning.report_sections"
+    assert registered["capacity"].__module__ == "openpmo.resources.report_sections"
+    assert registered["team"].__module__ == "openpmo.resources.report_sections"

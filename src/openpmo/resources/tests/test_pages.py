@@ -14,10 +14,10 @@ from openpyxl import Workbook, load_workbook
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
 from openpmo.finance.tests.factories import TeamCostPlanFactory, TeamRoleFactory
-from openpmo.reports.resources_sections import capacity_section, team_section
 from openpmo.reports.sections import Scope
 from openpmo.resources import excel, msproject, team
 from openpmo.resources.models import Contract, Demand, Person, Supplier
+from openpmo.resources.report_sections import capacity_section, team_section
 from openpmo.resources.tests.factories import DemandFactory, PersonFactory, ResourceRoleFactory
 
 MAY = dt.date(2024, 5, 1)

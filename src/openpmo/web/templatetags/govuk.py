@@ -5,20 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms, template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from openpmo.common.money import money_text
+from openpmo.common.rag import rag_tag
 
 register = template.Library()
-
-_RAG_CLASSES = {
-    "green": "govuk-tag--green",
-    "amber_green": "govuk-tag--turquoise",
-    "amber": "govuk-tag--orange",
-    "amber_red": "govuk-tag--pink",
-    "red": "govuk-tag--red",
-}
 
 
 def _kind(field: forms.BoundField) -> str:
@@ -80,12 +71,8 @@ def govuk_error_summary(form: forms.BaseForm) -> dict[str, object]:
 
 @register.filter
 def rag(value: str | None, label: str = "") -> str:
-    """A coloured tag for a RAG or delivery-confidence value (text, never colour alone)."""
-    if not value:
-        return mark_safe('<strong class="govuk-tag govuk-tag--grey openpmo-rag">Not set</strong>')  # noqa: S308 (constant)
-    text = label or value.replace("_", "/").title()
-    css = _RAG_CLASSES.get(value, "govuk-tag--grey")
-    return format_html('<strong class="govuk-tag {} openpmo-rag">{}</strong>', css, text)
+    """A coloured tag for a RAG or delivery-confidence value (``openpmo.common.rag``)."""
+    return rag_tag(value, label)
 
 
 @register.filter

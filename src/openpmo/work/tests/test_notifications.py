@@ -255,3 +255,21 @@ def test_in_development_mail_is_kept_in_files_and_listed_for_the_pmo(
     assert name in listing.content.decode()
     assert "Written to a file" in message.content.decode()
     assert refused.status_code == 403
+
+
+def test_work_listens_to_every_notice_the_domains_raise():
+    """Given the apps are ready, every notice gates and reports raise reaches work's listeners;
+    one nobody listens to is refused loudly, not dropped."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from openpmo.common import notices
+    from openpmo.work import notifications
+
+    assert set(notices._listeners) == set(notices.Notice)
+    assert notices._listeners[notices.Notice.DECISION_RECORDED] is notifications.decision_recorded
+    saved = notices._listeners.pop(notices.Notice.REPORT_RETURNED)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="report.returned"):
+            notices.notice_raise(notices.Notice.REPORT_RETURNED, object())
+    finally:
+        notices.notice_listen(notices.Notice.REPORT_RETURNED, saved)

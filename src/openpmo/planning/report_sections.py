@@ -2,7 +2,8 @@
 
 Affordability by financial year (headroom against what is still to come out of the reserve, with
 the warning when it exceeds the headroom), and the scenario committed by the end of the month:
-what it funded, deferred and stopped. Registered with the other sections by importing this module.
+what it funded, deferred and stopped. Planning registers it in its ``AppConfig.ready()``; the board
+pack lists it by key (``reports.snapshots.KIND_SECTIONS``).
 """
 
 from __future__ import annotations
