@@ -81,6 +81,43 @@ def passes(
     return finish
 
 
+LANES = 8
+"""Sums over a block's iterations run in this many interleaved partial sums (``lane_sums``)."""
+
+
+def lane_sums(x: Array, shift: Array, y: Array) -> tuple[Array, Array, Array]:
+    """Per row of ``x`` (rows, columns): the sums over the columns of ``v = x - shift``, ``v * v``
+    and ``v * y``, each in ``LANES`` partial sums (column ``c`` to sum ``c % LANES``, in column
+    order) added pairwise at the end: an order numba and numpy both follow exactly, so the two
+    give the same bits; and a single pass over ``x`` when compiled."""
+    rows, columns = x.shape
+    if rows * columns >= MIN_DRAWS and available():
+        sums = np.empty((3, rows), np.float64)
+        _compiled[2](x, shift, y, sums)
+        return sums[0], sums[1], sums[2]
+    lanes = -(-columns // LANES) * LANES
+    v = np.zeros((rows, lanes), np.float64)
+    np.subtract(x, shift, out=v[:, :columns])
+    w = np.zeros(lanes, np.float64)
+    w[:columns] = y
+    result = []
+    for values in (v, v * v, v * w):
+        grouped = values.reshape(rows, lanes // LANES, LANES)
+        acc = np.zeros((rows, LANES), np.float64)
+        for k in range(grouped.shape[1]):
+            acc += grouped[:, k]
+        result.append(_pairwise(acc))
+    return result[0], result[1], result[2]
+
+
+def _pairwise(acc: Array) -> Array:
+    """``((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))`` per row."""
+    pairs = acc[:, 0::2] + acc[:, 1::2]
+    quads = pairs[:, 0::2] + pairs[:, 1::2]
+    total: Array = quads[:, 0] + quads[:, 1]
+    return total
+
+
 def _compile() -> Any:
     import numba
 
@@ -220,4 +257,22 @@ def _compile() -> Any:
                 count += late[c] - done[c] <= tolerance[c]
             critical[i] += count
 
-    return tabled_run, passes_run
+    @numba.njit(cache=True, nogil=True)
+    def lane_sums_run(x: Array, shift: Array, y: Array, sums: Array) -> None:
+        rows, columns = x.shape
+        a = np.empty((3, 8), np.float64)
+        for r in range(rows):
+            a[:] = 0.0
+            centre = shift[r, 0]
+            for c in range(columns):
+                lane = c & 7
+                v = x[r, c] - centre
+                a[0, lane] += v
+                a[1, lane] += v * v
+                a[2, lane] += v * y[c]
+            for q in range(3):
+                sums[q, r] = ((a[q, 0] + a[q, 1]) + (a[q, 2] + a[q, 3])) + (
+                    (a[q, 4] + a[q, 5]) + (a[q, 6] + a[q, 7])
+                )
+
+    return tabled_run, passes_run, lane_sums_run
