@@ -47,7 +47,7 @@ def available() -> bool:
 
 
 def tabled(
-    u: Array,
+    u: Array | npt.NDArray[np.uint64],
     out: Array,
     offset: Array,
     values: Array,
@@ -59,9 +59,17 @@ def tabled(
     outer: tuple[Array, Array, npt.NDArray[np.intp], Array, Array, int],
 ) -> None:
     """``out = table(u)`` row by row, as ``_ThreePoints._tabled`` computes it, the draws that
-    fall in a table's first or last cell through its finer table, as ``_outer_cells`` does."""
+    fall in a table's first or last cell through its finer table, as ``_outer_cells`` does.
+
+    ``u`` is either the uniforms or the random bits they come from (``_sampling.uniforms``:
+    each 64 bits two uniforms, the low half first), taken to uniforms here as they are used."""
     assert _compiled
-    _compiled[0](u, out, offset, values, slopes, scaled, width, low, cells, *outer)
+    if u.dtype == np.uint64:
+        cell_bits = cells.bit_length() - 1
+        assert cells == 1 << cell_bits <= 1 << 32
+        _compiled[3](u, out, offset, values, slopes, scaled, width, low, cell_bits, *outer)
+    else:
+        _compiled[0](u, out, offset, values, slopes, scaled, width, low, cells, *outer)
 
 
 def passes(
@@ -121,6 +129,32 @@ def _pairwise(acc: Array) -> Array:
 def _compile() -> Any:
     import numba
 
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def outer_cell(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
+        w: float,
+        r: int,
+        cells: int,
+        outer_values: Array,
+        outer_slopes: Array,
+        outer_offset: npt.NDArray[np.intp],
+        outer_low: Array,
+        outer_width: Array,
+        outer_cells: int,
+    ) -> float:
+        # the draw of uniform ``w`` of row ``r`` in a table's first or last cell (NaN slope),
+        # through the finer table of that cell
+        upper = w >= 0.5
+        w *= cells
+        if upper:
+            w -= cells - 1
+        w *= outer_cells
+        j = min(np.floor(w), outer_cells - 1)
+        w -= j
+        at = int(j) + outer_offset[r] + (outer_cells if upper else 0)
+        y = outer_values[at] + w * outer_slopes[at]
+        value: float = outer_low[r, 0] + outer_width[r, 0] * y
+        return value
+
     @numba.njit(cache=True, nogil=True)
     def tabled_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
         u: Array,
@@ -153,18 +187,72 @@ def _compile() -> Any:
                     out[r, c] = x + values[i]
                 else:
                     out[r, c] = (x + values[i]) * width[r, 0] + low[r, 0]
-                if np.isnan(out[r, c]):  # an outer cell (NaN slope): its finer table
-                    w = u[r, c]
-                    upper = w >= 0.5
-                    w *= cells
-                    if upper:
-                        w -= cells - 1
-                    w *= outer_cells
-                    j = min(np.floor(w), outer_cells - 1)
-                    w -= j
-                    at = int(j) + outer_offset[r] + (outer_cells if upper else 0)
-                    y = outer_values[at] + w * outer_slopes[at]
-                    out[r, c] = outer_low[r, 0] + outer_width[r, 0] * y
+                if np.isnan(out[r, c]):
+                    out[r, c] = outer_cell(
+                        u[r, c],
+                        r,
+                        cells,
+                        outer_values,
+                        outer_slopes,
+                        outer_offset,
+                        outer_low,
+                        outer_width,
+                        outer_cells,
+                    )
+
+    @numba.njit(cache=True, nogil=True)
+    def tabled_bits_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
+        raw: npt.NDArray[np.uint64],
+        out: Array,
+        offset: Array,
+        values: Array,
+        slopes: Array,
+        scaled: bool,
+        width: Array,
+        low: Array,
+        cell_bits: int,
+        outer_values: Array,
+        outer_slopes: Array,
+        outer_offset: npt.NDArray[np.intp],
+        outer_low: Array,
+        outer_width: Array,
+        outer_cells: int,
+    ) -> None:
+        # as ``tabled_run`` on the uniforms (h + 1/2) / 2**32 of the 32-bit halves h of
+        # ``raw``, in integers: with 2**cell_bits cells, the cell is h >> (32 - cell_bits) and
+        # the fraction (h mod 2**(32 - cell_bits) + 1/2) / 2**(32 - cell_bits), both exactly
+        # what the float arithmetic gives
+        cells = 1 << cell_bits
+        shift = np.uint64(32 - cell_bits)
+        fraction_mask = np.uint64((1 << (32 - cell_bits)) - 1)
+        scale = 1.0 / (1 << (32 - cell_bits))
+        half_mask = np.uint64(0xFFFFFFFF)
+        columns = out.shape[1]
+        for r in range(out.shape[0]):
+            first = int(offset[r, 0])
+            for c in range(columns):
+                b = raw[r, c >> 1]
+                h = b >> np.uint64(32) if c & 1 else b & half_mask
+                i = int(h >> shift) + first
+                t = (float(h & fraction_mask) + 0.5) * scale
+                x = slopes[i] * t
+                if scaled:
+                    out[r, c] = x + values[i]
+                else:
+                    out[r, c] = (x + values[i]) * width[r, 0] + low[r, 0]
+                if np.isnan(out[r, c]):
+                    w = (float(h) + 0.5) * 2.3283064365386963e-10  # (h + 1/2) / 2**32
+                    out[r, c] = outer_cell(
+                        w,
+                        r,
+                        cells,
+                        outer_values,
+                        outer_slopes,
+                        outer_offset,
+                        outer_low,
+                        outer_width,
+                        outer_cells,
+                    )
 
     @numba.njit(cache=True, nogil=True)
     def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
@@ -275,4 +363,4 @@ def _compile() -> Any:
                     (a[q, 4] + a[q, 5]) + (a[q, 6] + a[q, 7])
                 )
 
-    return tabled_run, passes_run, lane_sums_run
+    return tabled_run, passes_run, lane_sums_run, tabled_bits_run
