@@ -230,19 +230,18 @@ def _compile() -> Any:
         columns = out.shape[1]
         for r in range(out.shape[0]):
             first = int(offset[r, 0])
+            row_width, row_low = width[r, 0], low[r, 0]
             for c in range(columns):
                 b = raw[r, c >> 1]
-                h = b >> np.uint64(32) if c & 1 else b & half_mask
+                h = (b >> np.uint64(32)) if c & 1 else (b & half_mask)
                 i = int(h >> shift) + first
                 t = (float(h & fraction_mask) + 0.5) * scale
-                x = slopes[i] * t
-                if scaled:
-                    out[r, c] = x + values[i]
-                else:
-                    out[r, c] = (x + values[i]) * width[r, 0] + low[r, 0]
-                if np.isnan(out[r, c]):
+                x = slopes[i] * t + values[i]
+                if not scaled:
+                    x = x * row_width + row_low
+                if x != x:  # NaN: an outer cell
                     w = (float(h) + 0.5) * 2.3283064365386963e-10  # (h + 1/2) / 2**32
-                    out[r, c] = outer_cell(
+                    x = outer_cell(
                         w,
                         r,
                         cells,
@@ -253,6 +252,7 @@ def _compile() -> Any:
                         outer_width,
                         outer_cells,
                     )
+                out[r, c] = x
 
     @numba.njit(cache=True, nogil=True)
     def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
