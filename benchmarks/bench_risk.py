@@ -185,7 +185,10 @@ def run() -> None:
         import trueppm_scheduler as tp
     except ImportError:
         print("   trueppm-scheduler is not installed: no baseline (pip install trueppm-scheduler)")
-        print(f"   ours: {ITERATIONS:,} iterations {our_time:.2f} s, peak {our_peak:.0f} MiB")
+        print(
+            f"   ours: {ITERATIONS:,} iterations {our_time:.2f} s, peak {our_peak:.0f} MiB of Python"
+            f" allocations, {whole_process_peak('ours'):.0f} MiB resident for the whole process"
+        )
     else:
         project = theirs(durations, edges)
 

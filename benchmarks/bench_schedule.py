@@ -293,7 +293,7 @@ def compare(size: int, deep: bool, network: tuple[np.ndarray, ...]) -> None:
 
 
 def _depth(n: int, pred: np.ndarray, succ: np.ndarray) -> int:
-    from openpmo.core.schedule._passes import topological_levels
+    from openpmo.core.schedule._levels import topological_levels
 
     return int(topological_levels(n, pred, succ).max()) + 1
 

@@ -201,3 +201,43 @@ def test_the_compiled_table_draws_are_the_numpy_draws_to_the_last_bit(
     numpy_only = simulate(network, iterations=2_000, seed=5)
     assert np.array_equal(compiled.finish_samples, numpy_only.finish_samples)
     assert compiled.to_json() == numpy_only.to_json()
+
+
+def test_uniforms_from_random_bits_are_uniform_and_the_same_drawn_at_once_or_row_by_row() -> None:
+    from openpmo.core.risk._sampling import uniforms
+
+    at_once = np.empty((64, 256))
+    uniforms(np.random.default_rng(11), at_once)
+    row_by_row = np.empty((64, 256))
+    rng = np.random.default_rng(11)
+    for row in range(64):
+        uniforms(rng, row_by_row[row : row + 1])
+    assert np.array_equal(at_once, row_by_row)
+    assert at_once.min() > 0.0 and at_once.max() < 1.0
+    assert stats.kstest(at_once.ravel(), "uniform").pvalue > 1e-3
+
+
+@pytest.mark.parametrize("estimate", SHAPES)
+@pytest.mark.parametrize("pure_numpy", [False, True])
+def test_pert_draws_from_a_seed_follow_the_beta(
+    estimate: tuple[float, float, float], pure_numpy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 256 tasks sharing a PERT estimate, 256 iterations: drawn through the table, from random
+    # bits (compiled) or uniforms (numpy); KS against scipy's Beta, and the same numbers both ways
+    if pure_numpy:
+        monkeypatch.setenv("OPENPMO_PURE_NUMPY", "1")
+    low, likely, high = estimate
+    points = _ThreePoints([Estimate(low, likely, high, Shape.PERT)] * 256)
+    out = np.empty((256, 256))
+    points.draw(np.random.default_rng(23), out)
+    alpha, beta = shape_of(low, likely, high)
+    assert (
+        stats.kstest(((out - low) / (high - low)).ravel(), stats.beta(alpha, beta).cdf).pvalue
+        > 1e-3
+    )
+    monkeypatch.setenv("OPENPMO_PURE_NUMPY", "1" if not pure_numpy else "")
+    again = np.empty((256, 256))
+    _ThreePoints([Estimate(low, likely, high, Shape.PERT)] * 256).draw(
+        np.random.default_rng(23), again
+    )
+    assert np.array_equal(out, again)

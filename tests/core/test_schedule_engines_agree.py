@@ -30,7 +30,8 @@ from openpmo.core.schedule import (
     read_mspdi,
     schedule,
 )
-from openpmo.core.schedule._passes import ArrayNetwork, _CycleFound, run_passes
+from openpmo.core.schedule._levels import _CycleFound
+from openpmo.core.schedule._passes import ArrayNetwork, run_passes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))

@@ -8,6 +8,8 @@ class DeliveryConfig(AppConfig):
 
     def ready(self) -> None:
         from openpmo.delivery import permissions  # noqa: F401  (registers the rules)
+        from openpmo.delivery.stored_schedules import schedule_stored
+        from openpmo.delivery.views.programme import render_ahead
         from openpmo.portfolio.panels import WorkPackageLink, work_package_link_register
 
         # Listed on a work package's page, after its money.
@@ -16,3 +18,5 @@ class DeliveryConfig(AppConfig):
                 label="Schedule and milestones", url_name="delivery:work-package-schedule", order=30
             )
         )
+        # a stored schedule renders the Gantt page's first page ahead of its first view
+        schedule_stored.connect(render_ahead, dispatch_uid="delivery.render_ahead")

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from openpmo.common.tasks import task_queue_configured
@@ -238,13 +239,27 @@ def stored_from_run(
     return summary, tasks
 
 
-def refresh(programme: Programme) -> StoredProgrammeSchedule:
+schedule_stored = Signal()
+"""Sent (with ``programme``) once a refreshed schedule has committed, when it was refreshed
+because its inputs changed (an edit, an upload, the background), not by a page about to show
+it: the Gantt page renders itself ahead then, so the first view after a change reads it."""
+
+
+def refresh(programme: Programme, *, announce: bool = True) -> StoredProgrammeSchedule:
     """Schedule the programme (one engine run) and store the result with its inputs'
-    fingerprint. Raises the engine's error (a cycle, say) and stores nothing then."""
+    fingerprint. Raises the engine's error (a cycle, say) and stores nothing then. With
+    ``announce``, ``schedule_stored`` is sent once the transaction commits."""
     loaded = load(programme)
     built, result = run(loaded)
     summary, tasks = stored_from_run(loaded, built, result)
-    return _store(programme, loaded.register.fingerprint, summary, tasks)
+    stored = _store(programme, loaded.register.fingerprint, summary, tasks)
+    if announce:
+        # robust: a receiver's failure is logged, never turned into the change's failure
+        transaction.on_commit(
+            lambda: schedule_stored.send(sender=StoredProgrammeSchedule, programme=programme),
+            robust=True,
+        )
+    return stored
 
 
 def _store(
@@ -298,7 +313,7 @@ def _current(register: Register) -> tuple[StoredProgrammeSchedule | None, str, b
         refresh_later(programme)
         return stored, "", True
     try:
-        return refresh(programme), "", False
+        return refresh(programme, announce=False), "", False  # the page shows it now
     except OpenPMOError as error:
         return None, str(error), False
 

@@ -12,7 +12,10 @@ task's draw is Phi(sqrt(rho) F + sqrt(1 - rho) E), with F common to the strand i
 and E its own, fed through the inverse of the task's distribution. rho = 1 moves them in step.
 
 Sampling. Every draw starts from uniforms taken through an inverse CDF, except PERT estimates
-whose Beta shape few rows share (``Generator.beta``). Triangular: the exact inverse. PERT shapes
+whose Beta shape few rows share (``Generator.beta``). The uniforms come two from each 64-bit
+word of the generator (``_sampling.uniforms``: (b + 1/2) / 2**32 for each 32-bit half b), half
+the work of ``Generator.random``; the compiled table kernel takes the words as they are.
+Triangular: the exact inverse. PERT shapes
 shared by ``_TABLE_MIN_ROWS`` or more rows (in practice, a schedule given one spread): a table of
 the Beta's quantiles (``_pert_table``), interpolated linearly, with a finer table across each
 outer cell; the distribution drawn is within 2e-5 of the Beta's CDF everywhere and 5e-7 over its

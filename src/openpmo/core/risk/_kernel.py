@@ -47,7 +47,7 @@ def available() -> bool:
 
 
 def tabled(
-    u: Array,
+    u: Array | npt.NDArray[np.uint64],
     out: Array,
     offset: Array,
     values: Array,
@@ -59,9 +59,17 @@ def tabled(
     outer: tuple[Array, Array, npt.NDArray[np.intp], Array, Array, int],
 ) -> None:
     """``out = table(u)`` row by row, as ``_ThreePoints._tabled`` computes it, the draws that
-    fall in a table's first or last cell through its finer table, as ``_outer_cells`` does."""
+    fall in a table's first or last cell through its finer table, as ``_outer_cells`` does.
+
+    ``u`` is either the uniforms or the random bits they come from (``_sampling.uniforms``:
+    each 64 bits two uniforms, the low half first), taken to uniforms here as they are used."""
     assert _compiled
-    _compiled[0](u, out, offset, values, slopes, scaled, width, low, cells, *outer)
+    if u.dtype == np.uint64:
+        cell_bits = cells.bit_length() - 1
+        assert cells == 1 << cell_bits <= 1 << 32
+        _compiled[3](u, out, offset, values, slopes, scaled, width, low, cell_bits, *outer)
+    else:
+        _compiled[0](u, out, offset, values, slopes, scaled, width, low, cells, *outer)
 
 
 def passes(
@@ -81,8 +89,71 @@ def passes(
     return finish
 
 
+LANES = 8
+"""Sums over a block's iterations run in this many interleaved partial sums (``lane_sums``)."""
+
+
+def lane_sums(x: Array, shift: Array, y: Array) -> tuple[Array, Array, Array]:
+    """Per row of ``x`` (rows, columns): the sums over the columns of ``v = x - shift``, ``v * v``
+    and ``v * y``, each in ``LANES`` partial sums (column ``c`` to sum ``c % LANES``, in column
+    order) added pairwise at the end: an order numba and numpy both follow exactly, so the two
+    give the same bits; and a single pass over ``x`` when compiled."""
+    rows, columns = x.shape
+    if rows * columns >= MIN_DRAWS and available():
+        sums = np.empty((3, rows), np.float64)
+        _compiled[2](x, shift, y, sums)
+        return sums[0], sums[1], sums[2]
+    lanes = -(-columns // LANES) * LANES
+    v = np.zeros((rows, lanes), np.float64)
+    np.subtract(x, shift, out=v[:, :columns])
+    w = np.zeros(lanes, np.float64)
+    w[:columns] = y
+    result = []
+    for values in (v, v * v, v * w):
+        grouped = values.reshape(rows, lanes // LANES, LANES)
+        acc = np.zeros((rows, LANES), np.float64)
+        for k in range(grouped.shape[1]):
+            acc += grouped[:, k]
+        result.append(_pairwise(acc))
+    return result[0], result[1], result[2]
+
+
+def _pairwise(acc: Array) -> Array:
+    """``((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))`` per row."""
+    pairs = acc[:, 0::2] + acc[:, 1::2]
+    quads = pairs[:, 0::2] + pairs[:, 1::2]
+    total: Array = quads[:, 0] + quads[:, 1]
+    return total
+
+
 def _compile() -> Any:
     import numba
+
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def outer_cell(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
+        w: float,
+        r: int,
+        cells: int,
+        outer_values: Array,
+        outer_slopes: Array,
+        outer_offset: npt.NDArray[np.intp],
+        outer_low: Array,
+        outer_width: Array,
+        outer_cells: int,
+    ) -> float:
+        # the draw of uniform ``w`` of row ``r`` in a table's first or last cell (NaN slope),
+        # through the finer table of that cell
+        upper = w >= 0.5
+        w *= cells
+        if upper:
+            w -= cells - 1
+        w *= outer_cells
+        j = min(np.floor(w), outer_cells - 1)
+        w -= j
+        at = int(j) + outer_offset[r] + (outer_cells if upper else 0)
+        y = outer_values[at] + w * outer_slopes[at]
+        value: float = outer_low[r, 0] + outer_width[r, 0] * y
+        return value
 
     @numba.njit(cache=True, nogil=True)
     def tabled_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
@@ -116,18 +187,72 @@ def _compile() -> Any:
                     out[r, c] = x + values[i]
                 else:
                     out[r, c] = (x + values[i]) * width[r, 0] + low[r, 0]
-                if np.isnan(out[r, c]):  # an outer cell (NaN slope): its finer table
-                    w = u[r, c]
-                    upper = w >= 0.5
-                    w *= cells
-                    if upper:
-                        w -= cells - 1
-                    w *= outer_cells
-                    j = min(np.floor(w), outer_cells - 1)
-                    w -= j
-                    at = int(j) + outer_offset[r] + (outer_cells if upper else 0)
-                    y = outer_values[at] + w * outer_slopes[at]
-                    out[r, c] = outer_low[r, 0] + outer_width[r, 0] * y
+                if np.isnan(out[r, c]):
+                    out[r, c] = outer_cell(
+                        u[r, c],
+                        r,
+                        cells,
+                        outer_values,
+                        outer_slopes,
+                        outer_offset,
+                        outer_low,
+                        outer_width,
+                        outer_cells,
+                    )
+
+    @numba.njit(cache=True, nogil=True)
+    def tabled_bits_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
+        raw: npt.NDArray[np.uint64],
+        out: Array,
+        offset: Array,
+        values: Array,
+        slopes: Array,
+        scaled: bool,
+        width: Array,
+        low: Array,
+        cell_bits: int,
+        outer_values: Array,
+        outer_slopes: Array,
+        outer_offset: npt.NDArray[np.intp],
+        outer_low: Array,
+        outer_width: Array,
+        outer_cells: int,
+    ) -> None:
+        # as ``tabled_run`` on the uniforms (h + 1/2) / 2**32 of the 32-bit halves h of
+        # ``raw``, in integers: with 2**cell_bits cells, the cell is h >> (32 - cell_bits) and
+        # the fraction (h mod 2**(32 - cell_bits) + 1/2) / 2**(32 - cell_bits), both exactly
+        # what the float arithmetic gives
+        cells = 1 << cell_bits
+        shift = np.uint64(32 - cell_bits)
+        fraction_mask = np.uint64((1 << (32 - cell_bits)) - 1)
+        scale = 1.0 / (1 << (32 - cell_bits))
+        half_mask = np.uint64(0xFFFFFFFF)
+        columns = out.shape[1]
+        for r in range(out.shape[0]):
+            first = int(offset[r, 0])
+            row_width, row_low = width[r, 0], low[r, 0]
+            for c in range(columns):
+                b = raw[r, c >> 1]
+                h = (b >> np.uint64(32)) if c & 1 else (b & half_mask)
+                i = int(h >> shift) + first
+                t = (float(h & fraction_mask) + 0.5) * scale
+                x = slopes[i] * t + values[i]
+                if not scaled:
+                    x = x * row_width + row_low
+                if x != x:  # NaN: an outer cell
+                    w = (float(h) + 0.5) * 2.3283064365386963e-10  # (h + 1/2) / 2**32
+                    x = outer_cell(
+                        w,
+                        r,
+                        cells,
+                        outer_values,
+                        outer_slopes,
+                        outer_offset,
+                        outer_low,
+                        outer_width,
+                        outer_cells,
+                    )
+                out[r, c] = x
 
     @numba.njit(cache=True, nogil=True)
     def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
@@ -220,4 +345,22 @@ def _compile() -> Any:
                 count += late[c] - done[c] <= tolerance[c]
             critical[i] += count
 
-    return tabled_run, passes_run
+    @numba.njit(cache=True, nogil=True)
+    def lane_sums_run(x: Array, shift: Array, y: Array, sums: Array) -> None:
+        rows, columns = x.shape
+        a = np.empty((3, 8), np.float64)
+        for r in range(rows):
+            a[:] = 0.0
+            centre = shift[r, 0]
+            for c in range(columns):
+                lane = c & 7
+                v = x[r, c] - centre
+                a[0, lane] += v
+                a[1, lane] += v * v
+                a[2, lane] += v * y[c]
+            for q in range(3):
+                sums[q, r] = ((a[q, 0] + a[q, 1]) + (a[q, 2] + a[q, 3])) + (
+                    (a[q, 4] + a[q, 5]) + (a[q, 6] + a[q, 7])
+                )
+
+    return tabled_run, passes_run, lane_sums_run, tabled_bits_run

@@ -36,8 +36,7 @@ class _Plan:
         self.n = len(tasks)
         self.ids = [t.id for t in tasks]
         index = {t.id: i for i, t in enumerate(tasks)}
-        self.durations = _ThreePoints([t.duration for t in tasks])
-        self.likely = self.durations.likely[:, 0].copy()
+        self.likely = np.array([float(t.duration.likely) for t in tasks], dtype=np.float64)
         self.costs = _ThreePoints([t.cost for t in tasks if t.cost is not None])
         self.cost_ids = [t.id for t in tasks if t.cost]
         # correlation: one shared factor per strand

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from openpmo.core.money import pounds
+from openpmo.core.risk import _kernel
 from openpmo.core.risk._passes import BLOCK, _Plan
 from openpmo.core.risk._results import (
     CostDistribution,
@@ -38,10 +39,12 @@ class _Moments:
         self.syy = 0.0
         self.count = 0
 
-    def add(self, x: Array, y: Array) -> None:
-        self.sx += x.sum(axis=1)
-        self.sxx += np.einsum("ij,ij->i", x, x)
-        self.sxy += np.einsum("ij,j->i", x, y)
+    def add(self, x: Array, shift: Array, y: Array) -> None:
+        """Add the columns of ``x - shift`` (``shift`` one number per row)."""
+        sx, sxx, sxy = _kernel.lane_sums(x, shift, y)
+        self.sx += sx
+        self.sxx += sxx
+        self.sxy += sxy
         self.sy += float(y.sum())
         self.syy += float(np.dot(y, y))
         self.count += y.size
@@ -86,8 +89,7 @@ class _Run:
         self.task_costs = np.empty((costs, capacity))
         self.risk_delays = np.empty((risks, capacity))
         self.risk_costs = np.empty((risks, capacity))
-        self.shifted = np.empty((tasks, BLOCK))
-        self.cost_shifted = np.empty((costs, BLOCK))
+        self.no_shift = np.zeros((risks, 1))
 
     def chunk(self, blocks: range) -> int:
         """Draw, schedule and accumulate the iterations of ``blocks``; the iterations done."""
@@ -122,18 +124,13 @@ class _Run:
 
     def _moments(self, part: slice, finish: Array, cost: Array) -> None:
         """Add one block's columns to the running moments, in block order."""
-        used = part.stop - part.start
         y_finish = finish[part] - self.finish_zero
         y_cost = cost[part] - self.cost_zero
-        likely = self.plan.likely[:, None]
-        shifted = np.subtract(self.durations[:, part], likely, out=self.shifted[:, :used])
-        self.by_duration.add(shifted, y_finish)
-        self.by_delay.add(self.risk_delays[:, part], y_finish)
-        shifted_costs = np.subtract(
-            self.task_costs[:, part], self.plan.costs.likely, out=self.cost_shifted[:, :used]
-        )
-        self.by_task_cost.add(shifted_costs, y_cost)
-        self.by_risk_cost.add(self.risk_costs[:, part], y_cost)
+        plan = self.plan
+        self.by_duration.add(self.durations[:, part], plan.likely[:, None], y_finish)
+        self.by_delay.add(self.risk_delays[:, part], self.no_shift, y_finish)
+        self.by_task_cost.add(self.task_costs[:, part], plan.costs.likely, y_cost)
+        self.by_risk_cost.add(self.risk_costs[:, part], self.no_shift, y_cost)
 
     def result(self, top: int) -> SimulationResult:
         """The summary of every iteration run."""

@@ -30,9 +30,10 @@ import numpy.typing as npt
 
 from openpmo.core.errors import CycleError
 from openpmo.core.schedule._calendar import EPOCH, Calendar, _Timeline
+from openpmo.core.schedule._levels import _CycleFound, topological_levels
 from openpmo.core.schedule._model import ConstraintType, LinkType, Network
 from openpmo.core.schedule._outline import roll_up
-from openpmo.core.schedule._passes import NEVER_AFTER, NEVER_BEFORE, _CycleFound, topological_levels
+from openpmo.core.schedule._passes import NEVER_AFTER, NEVER_BEFORE
 from openpmo.core.schedule._result import ScheduleColumns, ScheduleResult
 from openpmo.core.schedule._table import NO_TIME, NetworkArrays, table_of
 

@@ -56,6 +56,7 @@ import numpy.typing as npt
 from openpmo.core.errors import CycleError, ValidationError
 from openpmo.core.schedule import _calendars, _kernel
 from openpmo.core.schedule._calendar import EPOCH, Calendar, _Timeline
+from openpmo.core.schedule._levels import _CycleFound, distinct, topological_levels
 from openpmo.core.schedule._model import ConstraintType, LinkType, Network
 from openpmo.core.schedule._outline import expand_summary_links, parent_positions, roll_up
 from openpmo.core.schedule._passes import (
@@ -63,11 +64,8 @@ from openpmo.core.schedule._passes import (
     NEVER_BEFORE,
     ArrayNetwork,
     Passes,
-    _CycleFound,
-    distinct,
     free_slack,
     run_passes,
-    topological_levels,
     total_slack,
 )
 from openpmo.core.schedule._result import ScheduleColumns, ScheduleResult, TaskSchedule

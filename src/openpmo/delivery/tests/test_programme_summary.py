@@ -74,3 +74,38 @@ def test_viewing_reads_the_stored_schedule_without_running_the_engine(
     for page in (1, 2):
         response = client.get(f"/delivery/?programme={big_programme.pk}&page={page}")
         assert response.status_code == 200 and "Alpha pillar" in response.content.decode()
+
+
+def test_a_changed_schedule_renders_its_first_page_ahead_of_the_first_view(
+    client, pmo, big_programme, monkeypatch, django_capture_on_commit_callbacks
+):
+    from openpmo.delivery.views import programme as page
+
+    # given the schedule stored again after a change (the moment it commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        stored_schedules.refresh(big_programme)
+    rendered = []
+    real = page._schedule_body
+    monkeypatch.setattr(page, "_schedule_body", lambda *a: rendered.append(a) or real(*a))
+    client.force_login(pmo)
+    # the first page is read as rendered ahead: nothing is rendered on view
+    first = client.get(f"/delivery/?programme={big_programme.pk}")
+    assert first.status_code == 200 and "Alpha pillar" in first.content.decode()
+    assert rendered == []
+    # a later page was not rendered ahead: it renders on its first view
+    second = client.get(f"/delivery/?programme={big_programme.pk}&page=2")
+    assert second.status_code == 200 and len(rendered) == 1
+
+
+def test_a_schedule_refreshed_by_a_page_view_is_not_rendered_twice(
+    client, pmo, big_programme, monkeypatch, django_capture_on_commit_callbacks
+):
+    from openpmo.delivery.models import StoredProgrammeSchedule
+
+    monkeypatch.setattr(stored_schedules, "BACKGROUND_FROM", 10**6)  # scheduled on the page
+    StoredProgrammeSchedule.objects.filter(programme=big_programme).delete()
+    client.force_login(pmo)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.get(f"/delivery/?programme={big_programme.pk}")
+    assert response.status_code == 200 and "Alpha pillar" in response.content.decode()
+    assert callbacks == []  # the page shows what it stored: no render ahead queued

@@ -157,45 +157,58 @@ def _page_number(request: HttpRequest) -> int:
     return int(wanted) if wanted.isdigit() and 0 < int(wanted) < 10**6 else 1
 
 
+def _page_key(programme_pk: int, fingerprint: str, number: int) -> str:
+    return f"delivery:programme-page:{programme_pk}:{fingerprint}:{number}"
+
+
+def _schedule_body(programme: Any, number: int) -> str:
+    """The schedule part of the page ``number`` (the same for everyone), rendered from the
+    stored schedule and kept under its fingerprint when that is current."""
+    view = selectors.programme_schedule(programme)
+    page = Paginator(view.rows, GANTT_PAGE_ROWS).get_page(number)
+    shown = list(page.object_list)
+    summary = _summary_rows(view) if not view.error else []
+    on_page = {row.work_package.pk for row in shown}
+    body = render_to_string(
+        "delivery/_programme_schedule_body.html",
+        {
+            "programme": programme,
+            "view": view,
+            "page": page,
+            "rows": shown,
+            "page_query": f"programme={programme.pk}",
+            "summary": summary,
+            "summary_gantt": _summary_gantt(view, summary) if summary else "",
+            "gantt": _programme_gantt(view, shown) if not view.error else "",
+            "milestones": [(wp, m) for wp, m in view.milestones if wp.pk in on_page],
+            "slippage_form": SlippageForm(programme=programme),
+        },
+    )
+    if view.fingerprint and not view.recalculating and not view.error:
+        cache.set(_page_key(programme.pk, view.fingerprint, page.number), body, 3600)
+    return body
+
+
+def render_ahead(sender: Any, programme: Any, **kwargs: Any) -> None:
+    """On ``stored_schedules.schedule_stored``: render the first page of the programme's
+    schedule into the cache, so the first view after a change reads it rather than renders."""
+    _schedule_body(programme, 1)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The programme schedule, summary first: pillars and strands, then the work packages a page
     (``GANTT_PAGE_ROWS``) at a time, each chart with its table; the critical path; slippage.
 
     It reads the stored programme schedule (the engine runs when its inputs change, not on
     view). The schedule part of a page is the same for everyone until those inputs change, so
-    it is kept, rendered, under the stored schedule's fingerprint and the page number."""
+    it is kept, rendered, under the stored schedule's fingerprint and the page number; the
+    first page is rendered ahead when a change stores a new schedule (``render_ahead``)."""
     programme = _programme(request)
     number = _page_number(request)
     fingerprint = stored_schedules.current_fingerprint(programme)
-    key = f"delivery:programme-page:{programme.pk}:{fingerprint}:{number}"
-    body = cache.get(key) if fingerprint else None
+    body = cache.get(_page_key(programme.pk, fingerprint, number)) if fingerprint else None
     if body is None:
-        view = selectors.programme_schedule(programme)
-        page = Paginator(view.rows, GANTT_PAGE_ROWS).get_page(number)
-        shown = list(page.object_list)
-        summary = _summary_rows(view) if not view.error else []
-        on_page = {row.work_package.pk for row in shown}
-        body = render_to_string(
-            "delivery/_programme_schedule_body.html",
-            {
-                "programme": programme,
-                "view": view,
-                "page": page,
-                "rows": shown,
-                "page_query": f"programme={programme.pk}",
-                "summary": summary,
-                "summary_gantt": _summary_gantt(view, summary) if summary else "",
-                "gantt": _programme_gantt(view, shown) if not view.error else "",
-                "milestones": [(wp, m) for wp, m in view.milestones if wp.pk in on_page],
-                "slippage_form": SlippageForm(programme=programme),
-            },
-        )
-        if view.fingerprint and not view.recalculating and not view.error:
-            cache.set(
-                f"delivery:programme-page:{programme.pk}:{view.fingerprint}:{page.number}",
-                body,
-                3600,
-            )
+        body = _schedule_body(programme, number)
     return render(
         request,
         "delivery/programme_schedule.html",
