@@ -13,15 +13,9 @@ from openpmo.benefits.choices import GENERATED_SHAPES, Category, ProfileMethod, 
 from openpmo.benefits.models import Benefit
 from openpmo.benefits.profile_input import parse_month, parse_pasted, parse_value
 from openpmo.common import uploads
+from openpmo.common.forms import DateInput as _DateInput
 from openpmo.core.benefits import Month
 from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, WorkPackage
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class MonthField(forms.CharField):

@@ -32,6 +32,7 @@ from openpmo.benefits.forms import (
     TrackerSettingsForm,
 )
 from openpmo.benefits.models import Benefit, BenefitActual, TrackerSettings
+from openpmo.common.forms import add_refusal
 from openpmo.common.services import ConflictError
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
@@ -57,14 +58,8 @@ def _attempt(form: Any, save: Callable[[], models.Model | None]) -> models.Model
     """Run ``save``; put a refusal's messages on the form (nothing was saved). False on refusal."""
     try:
         return save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    except ConflictError as error:
-        form.add_error(None, str(error))
+    except (ValidationError, ConflictError) as error:
+        add_refusal(form, error)
     return False
 
 
