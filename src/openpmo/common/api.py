@@ -23,9 +23,13 @@ class VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         return {k: v for k, v in self.validated_data.items() if k != "version"}
 
 
-def validated_update(view: Any, request: Request, kwargs: dict[str, Any]) -> tuple[Any, Any]:
-    """The record a PUT or PATCH names and its serializer, validated (a 400 if not)."""
-    partial = kwargs.pop("partial", False)
+def validated_update(
+    view: Any, request: Request, kwargs: dict[str, Any], *, partial: bool | None = None
+) -> tuple[Any, Any]:
+    """The record a PUT or PATCH names and its serializer, validated (a 400 if not); a PUT is
+    partial too when ``partial`` says so."""
+    given = kwargs.pop("partial", False)
+    partial = given if partial is None else partial
     instance = view.get_object()
     serializer = view.get_serializer(instance, data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)

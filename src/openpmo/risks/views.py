@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from openpmo.common.forms import save_form as _save_form
+from openpmo.common.pages import filter_criteria
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.portfolio.selectors import programme_in_scope_or_404, work_package_or_404
 from openpmo.risks import charts, selectors, services
@@ -44,9 +45,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """The register with its heat map, appetite and filters (the app's landing page)."""
     programme = _programme(request)
     filters = RegisterFilterForm(request.GET or None)
-    criteria: dict[str, Any] = {}
-    if filters.is_valid():
-        criteria = {k: v for k, v in filters.cleaned_data.items() if v}
+    criteria = filter_criteria(filters)
     matrix = selectors.matrix_get(programme)
     appetites = selectors.appetites_of(programme)
     everything = list(selectors.raid_item_list(programme=programme))
