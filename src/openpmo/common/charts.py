@@ -161,10 +161,6 @@ def element(name: str, *children: str, text: object = None, **attributes: object
     return mark_safe(f"<{name}{attrs}>{inner}</{name}>")  # noqa: S308 (every part escaped above)
 
 
-def join(parts: Iterable[str]) -> SafeString:
-    return mark_safe("".join(conditional_escape(part) for part in parts))  # noqa: S308 (escaped)
-
-
 def label(
     x: Number,
     y: Number,
