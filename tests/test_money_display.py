@@ -39,8 +39,15 @@ def test_pence_round_half_up_too():
 
 
 def test_charts_label_pounds_the_same_way():
-    from openpmo.gates.charts import _money as gates_money
+    from types import SimpleNamespace
+
+    from openpmo.common.charts import short_amount
+    from openpmo.gates.charts import pipeline_bars
     from openpmo.risks.charts import _fmt
 
-    assert gates_money(Decimal("2.50")) == "£3"
+    queue = SimpleNamespace(
+        gate=SimpleNamespace(name="G"), requested_total=Decimal("2.50"), count=1
+    )
+    assert "£3 (1 waiting)" in pipeline_bars(SimpleNamespace(queues=[queue]))
+    assert short_amount(2_500, "£") == "£3k"  # an axis label, as the benefits and board pack charts
     assert _fmt(Decimal("1234.50"), money=True) == "£1,235"

@@ -62,3 +62,27 @@ def audit_record(
         after=after,
         request_id=request_id_var.get(),
     )
+
+
+# Fields a save changes by itself: an edit that changes only these changed nothing.
+BOOKKEEPING = frozenset({"version", "updated_at", "created_at", "recorded_at"})
+
+
+def audit_change(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> AuditRecord | None:
+    """Record a change when there is one: always for something new (``before`` is None), and
+    for an edit only when more than the bookkeeping fields differ (saving an unchanged form
+    leaves no record)."""
+    if before is not None and _substance(before) == _substance(after):
+        return None
+    return audit_record(actor=actor, action=action, obj=obj, before=before, after=after)
+
+
+def _substance(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in BOOKKEEPING}

@@ -8,20 +8,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from openpmo.accounts.models import User
 from openpmo.benefits.choices import GENERATED_SHAPES, Category, ProfileMethod, Unit
 from openpmo.benefits.models import Benefit
 from openpmo.benefits.profile_input import parse_month, parse_pasted, parse_value
 from openpmo.common import uploads
+from openpmo.common.forms import DateInput as _DateInput
+from openpmo.common.forms import VersionedForm
 from openpmo.core.benefits import Month
 from openpmo.portfolio.models import Pillar, Programme, StrategicPriority, WorkPackage
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class MonthField(forms.CharField):
@@ -58,10 +52,10 @@ class ValueField(forms.CharField):
         return parse_value(text)
 
 
-class BenefitForm(forms.ModelForm):
+class BenefitForm(VersionedForm):
     """The register entry. Carries the version the editor loaded, so a stale save is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    active_people = ("owner", "steady_state_owner")
 
     class Meta:
         model = Benefit
@@ -103,11 +97,6 @@ class BenefitForm(forms.ModelForm):
 
     def __init__(self, *args: Any, programme: Programme | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.version
-        people = User.objects.filter(is_active=True)
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
-        self.fields["steady_state_owner"].queryset = people  # type: ignore[attr-defined]
         if programme is not None:
             self.fields["pillar"].queryset = Pillar.objects.filter(programme=programme)  # type: ignore[attr-defined]
             self.fields["work_packages"].queryset = WorkPackage.objects.filter(  # type: ignore[attr-defined]
@@ -126,9 +115,6 @@ class BenefitForm(forms.ModelForm):
             for c in self.fields["confidence"].choices
             if c[0]  # type: ignore[attr-defined]
         ]
-
-    def service_data(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class ProfileGenerateForm(forms.Form):

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.benefits.choices import GENERATED_SHAPES, ProfileMethod
 from openpmo.benefits.core_adapters import quantum_for
 from openpmo.benefits.models import (
@@ -58,10 +58,6 @@ ATTACHMENT_TYPES = {
     ".odt",
     ".ods",
 }
-
-
-def _substance(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in {"version", "updated_at", "recorded_at"}}
 
 
 def _day(month: Month) -> dt.date:
@@ -154,10 +150,7 @@ def benefit_update(
     save_validated(instance, many_to_many=many_to_many)
     instance.refresh_from_db()
     after = snapshot(instance)
-    if _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="benefit.updated", obj=instance, before=before, after=after
-        )
+    audit_change(actor=actor, action="benefit.updated", obj=instance, before=before, after=after)
     return instance
 
 
@@ -472,14 +465,13 @@ def shortfall_explain(
     record.full_clean()
     record.save()
     after = snapshot(record)
-    if before is None or _substance(before) != _substance(after):
-        audit_record(
-            actor=actor,
-            action="shortfall_explanation.updated" if before else "shortfall_explanation.given",
-            obj=record,
-            before=before,
-            after=after,
-        )
+    audit_change(
+        actor=actor,
+        action="shortfall_explanation.updated" if before else "shortfall_explanation.given",
+        obj=record,
+        before=before,
+        after=after,
+    )
     return record
 
 
@@ -512,10 +504,9 @@ def tracker_settings_update(
     save_validated(settings)
     settings.refresh_from_db()
     after = snapshot(settings)
-    if _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="tracker_settings.updated", obj=settings, before=before, after=after
-        )
+    audit_change(
+        actor=actor, action="tracker_settings.updated", obj=settings, before=before, after=after
+    )
     return settings
 
 
@@ -550,12 +541,11 @@ def savings_line_set(
     save_validated(line)
     line.refresh_from_db()
     after = snapshot(line)
-    if before is None or _substance(before) != _substance(after):
-        audit_record(
-            actor=actor,
-            action="savings_line.updated" if before else "savings_line.created",
-            obj=line,
-            before=before,
-            after=after,
-        )
+    audit_change(
+        actor=actor,
+        action="savings_line.updated" if before else "savings_line.created",
+        obj=line,
+        before=before,
+        after=after,
+    )
     return line

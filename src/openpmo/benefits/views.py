@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +31,8 @@ from openpmo.benefits.forms import (
     TrackerSettingsForm,
 )
 from openpmo.benefits.models import Benefit, BenefitActual, TrackerSettings
+from openpmo.common.forms import add_refusal
+from openpmo.common.pages import filter_criteria, page_of
 from openpmo.common.services import ConflictError
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
@@ -57,14 +58,8 @@ def _attempt(form: Any, save: Callable[[], models.Model | None]) -> models.Model
     """Run ``save``; put a refusal's messages on the form (nothing was saved). False on refusal."""
     try:
         return save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    except ConflictError as error:
-        form.add_error(None, str(error))
+    except (ValidationError, ConflictError) as error:
+        add_refusal(form, error)
     return False
 
 
@@ -132,14 +127,8 @@ def carbon(request: HttpRequest) -> HttpResponse:
 def benefit_list(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     filters = RegisterFilterForm(request.GET or None)
-    criteria: dict[str, Any] = {}
-    if filters.is_valid():
-        criteria = {k: v for k, v in filters.cleaned_data.items() if v}
-    page = Paginator(selectors.benefit_list(programme=programme, **criteria), 50).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    criteria = filter_criteria(filters)
+    page, query = page_of(request, selectors.benefit_list(programme=programme, **criteria))
     return render(
         request,
         "benefits/benefit_list.html",
@@ -147,7 +136,7 @@ def benefit_list(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_add": request.user.has_perm("benefits.add_benefit", None)
             or any(
                 request.user.has_perm("benefits.add_benefit", p)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import DecimalField, Sum
+from django.db.models import DecimalField, Q, QuerySet, Sum
 
 from openpmo.core.money import pounds
+
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 def _to_pence(value: Any, expression: Any, connection: Any) -> Decimal | None:
@@ -28,3 +30,22 @@ class MoneySum(Sum):
 
     def get_db_converters(self, connection: Any) -> list[Any]:
         return [*super().get_db_converters(connection), _to_pence]
+
+
+def filter_given(queryset: QS, **lookups: Any) -> QS:
+    """``queryset`` filtered by each lookup that is given (an empty string, ``None`` or ``0`` is a
+    filter the reader left blank), one ``filter`` after another."""
+    for lookup, value in lookups.items():
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
+def search_text(queryset: QS, text: str, fields: tuple[str, ...]) -> QS:
+    """The rows where any of ``fields`` contains ``text`` (ignoring case); all when it is blank."""
+    if not text:
+        return queryset
+    matches = Q()
+    for field in fields:
+        matches |= Q(**{f"{field}__icontains": text})
+    return queryset.filter(matches)

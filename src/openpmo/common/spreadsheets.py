@@ -13,8 +13,9 @@ openpyxl.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -25,6 +26,28 @@ from openpmo.core import xlsx
 from openpmo.core.errors import ParseError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: Any) -> str:
+    """A cell read as text: blank for an empty cell, ``12`` for the whole number 12.0 a
+    spreadsheet stores, surrounding spaces dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def cell_date(value: Any, parse: Callable[[str], dt.date]) -> dt.date | None:
+    """A cell read as a date: None when blank, a date cell as it is (a date and time as its
+    day), text through ``parse`` (which says what is wrong with it)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return parse(cell_text(value))
 
 
 class SpreadsheetError(ValueError):

@@ -9,6 +9,9 @@ from django import forms
 
 from openpmo.accounts.models import User
 from openpmo.common import uploads
+from openpmo.common.forms import DateInput as _DateInput
+from openpmo.common.forms import TimeInput as _TimeInput
+from openpmo.common.forms import VersionedForm
 from openpmo.delivery.choices import Constraint, InterdependencyStatus, InterdependencyType
 from openpmo.delivery.models import (
     WEEKDAYS,
@@ -18,34 +21,6 @@ from openpmo.delivery.models import (
     WorkPackageSchedule,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class _TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self) -> None:
-        super().__init__(format="%H:%M")
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version the editor loaded, so a stale save is refused, not lost."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.version
-
-    def service_data(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class CalendarForm(VersionedForm):

@@ -21,6 +21,7 @@ from openpmo.core.schedule import (
     ScheduleResult,
     TaskSchedule,
     schedule,
+    schedule_project,
     write_mspdi,
 )
 from openpmo.core.schedule import (
@@ -228,15 +229,8 @@ def work_package_project(
     )
 
 
-def run_project(project: EngineProject) -> ScheduleResult:
-    """Schedule a project on its own calendar (raises the engine's errors)."""
-    return schedule(
-        project.network,
-        project.calendar,
-        project.start,
-        minutes_per_day=project.minutes_per_day,
-        critical_slack_minutes=project.critical_slack_minutes,
-    )
+# Schedule a project on its own calendar (raises the engine's errors).
+run_project = schedule_project
 
 
 def export_work_package_mspdi(work_package: WorkPackage) -> bytes:

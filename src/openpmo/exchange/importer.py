@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from openpmo.accounts.models import User
+from openpmo.common.spreadsheets import cell_date, cell_text
 from openpmo.exchange.choices import REGISTER_COLUMNS, REQUIRED
 from openpmo.portfolio.choices import DeliveryConfidence, RagStatus, Stage
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
@@ -80,12 +81,7 @@ class Plan:
         }
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _choice(value: str, choices: Any, aliases: dict[str, str] | None = None) -> str:
@@ -103,13 +99,10 @@ def _choice(value: str, choices: Any, aliases: dict[str, str] | None = None) -> 
 
 
 def _date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
+    return cell_date(value, _text_date)
+
+
+def _text_date(text: str) -> dt.date:
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
         try:
             return dt.datetime.strptime(text, pattern).date()

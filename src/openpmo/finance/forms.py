@@ -9,18 +9,12 @@ from typing import Any
 from django import forms
 
 from openpmo.common import uploads
+from openpmo.common.forms import DateInput as _DateInput
 from openpmo.core import safe_yaml
 from openpmo.core.errors import ParseError
 from openpmo.finance.choices import EntryKind, SpendType
 from openpmo.finance.models import Reserve, TeamCostPlan
 from openpmo.portfolio.models import WorkPackage
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class TeamFlexForm(forms.Form):

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from openpmo.common.forms import add_refusal
 from openpmo.common.services import ConflictError
 from openpmo.core.errors import InputError
 from openpmo.core.finance import read_table, reconcile_table, table_from_rows
@@ -47,18 +48,7 @@ options:
 """
 
 
-def _refusal(form: Any, error: Exception) -> None:
-    """Put a service's refusal on the form: field errors where the form has the field."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages_:
-                form.add_error(target, message if target else f"{message}")
-    elif isinstance(error, ValidationError):
-        for message in error.messages:
-            form.add_error(None, message)
-    else:
-        form.add_error(None, str(error))
+_refusal = add_refusal
 
 
 def _status(form: Any) -> int:

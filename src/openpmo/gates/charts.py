@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from openpmo.common import charts as svg
 from openpmo.common.money import money_text
 
 BAR_HEIGHT = 28
@@ -14,10 +14,6 @@ GAP = 10
 LABEL_WIDTH = 230
 BAR_WIDTH = 420
 VALUE_WIDTH = 170
-
-
-def _money(amount: Decimal) -> str:
-    return money_text(amount)
 
 
 def pipeline_bars(pipeline: object) -> SafeString:
@@ -28,37 +24,33 @@ def pipeline_bars(pipeline: object) -> SafeString:
     largest = max((q.requested_total for q in queues), default=Decimal(0)) or Decimal(1)
     height = len(queues) * (BAR_HEIGHT + GAP) + GAP
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
-    rows = []
+    body = []
     for index, queue in enumerate(queues):
         y = GAP + index * (BAR_HEIGHT + GAP)
+        baseline = y + BAR_HEIGHT * 0.65
         length = int(BAR_WIDTH * queue.requested_total / largest) if queue.requested_total else 0
-        rows.append(
-            (
-                y + BAR_HEIGHT * 0.65,
-                queue.gate.name,
-                LABEL_WIDTH,
-                y,
-                max(length, 1 if queue.count else 0),
-                BAR_HEIGHT,
+        body += [
+            svg.label(0, baseline, queue.gate.name, fill=None, class_="openpmo-chart__label"),
+            svg.rect(
+                LABEL_WIDTH, y, max(length, 1 if queue.count else 0), BAR_HEIGHT, fill=svg.BLUE
+            ),
+            svg.label(
                 LABEL_WIDTH + length + 8,
-                y + BAR_HEIGHT * 0.65,
-                f"{_money(queue.requested_total)} ({queue.count} waiting)",
-            )
-        )
-    body = format_html_join(
-        "",
-        '<text x="0" y="{}" class="openpmo-chart__label">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="#1d70b8"></rect>'
-        '<text x="{}" y="{}" class="openpmo-chart__value">{}</text>',
-        rows,
-    )
-    return format_html(
-        '<svg role="img" aria-labelledby="pipeline-chart-title" viewBox="0 0 {} {}" '
-        'width="100%" style="max-width:{}px" font-family="arial, sans-serif" font-size="15">'
-        '<title id="pipeline-chart-title">Money requested by requests waiting at each gate '
-        "(the table below gives the figures)</title>{}</svg>",
-        width,
-        height,
-        width,
+                baseline,
+                f"{money_text(queue.requested_total)} ({queue.count} waiting)",
+                fill=None,
+                class_="openpmo-chart__value",
+            ),
+        ]
+    return svg.document(
         body,
+        chart_id="pipeline-chart",
+        title="Money requested by requests waiting at each gate (the table below gives the figures)",
+        description=None,
+        width=width,
+        height=height,
+        width_="100%",
+        style=f"max-width:{width}px",
+        font_family="arial, sans-serif",
+        font_size=15,
     )

@@ -9,18 +9,12 @@ from typing import Any
 from django import forms
 
 from openpmo.accounts.models import User
+from openpmo.common.forms import DateInput as _DateInput
 from openpmo.gates.choices import AssessmentOutcome, Outcome, ProtectedCharacteristic
 from openpmo.gates.models import BusinessCase, EqualityImpactAssessment, Gate
 
 LINES_HELP = "One line each: name | financial year | amount, e.g. Staff | 2023/24 | 150000"
 FUNDING_HELP = "One year a line: financial year and amount, e.g. 2023/24: 150000"
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 def _parts(line: str) -> list[str]:

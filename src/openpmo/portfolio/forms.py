@@ -7,31 +7,13 @@ from typing import Any
 from django import forms
 
 from openpmo.accounts.models import User
+from openpmo.common import forms as common_forms
+from openpmo.common.forms import DateInput as _DateInput
 from openpmo.portfolio.models import Pillar, Programme, Strand, StrategicPriority, WorkPackage
 
 
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version the editor loaded, so a stale save is refused, not lost."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.version
-        for name in ("owner", "sponsor", "lead"):
-            if name in self.fields:
-                self.fields[name].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
-
-    def service_data(self) -> dict[str, object]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+class VersionedForm(common_forms.VersionedForm):
+    active_people = ("owner", "sponsor", "lead")
 
 
 class ProgrammeForm(VersionedForm):
@@ -139,7 +121,6 @@ class WorkPackageFilterForm(forms.Form):
     owner = forms.ChoiceField(required=False, label="Owner")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        from openpmo.accounts.models import User
         from openpmo.portfolio.choices import RagStatus, Stage
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

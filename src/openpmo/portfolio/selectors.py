@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from openpmo.common.db import filter_given, search_text
 from openpmo.portfolio.choices import RagStatus
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 
@@ -222,27 +223,19 @@ def work_package_list(
     packages = WorkPackage.objects.select_related(
         "strand__pillar__programme", "owner"
     ).prefetch_related("strategic_priorities")
-    if programme:
-        packages = packages.filter(strand__pillar__programme=programme)
-    if pillar:
-        packages = packages.filter(strand__pillar=pillar)
-    if strand:
-        packages = packages.filter(strand=strand)
-    if stage:
-        packages = packages.filter(stage=stage)
+    packages = filter_given(
+        packages,
+        strand__pillar__programme=programme,
+        strand__pillar=pillar,
+        strand=strand,
+        stage=stage,
+    )
     if rag_status == "none":
         packages = packages.filter(rag_status="")
     elif rag_status:
         packages = packages.filter(rag_status=rag_status)
-    if owner:
-        packages = packages.filter(owner_id=owner)
-    if search:
-        packages = packages.filter(
-            Q(name__icontains=search)
-            | Q(reference__icontains=search)
-            | Q(description__icontains=search)
-        )
-    return packages
+    packages = filter_given(packages, owner_id=owner)
+    return search_text(packages, search, ("name", "reference", "description"))
 
 
 def work_package_or_404(pk: int) -> WorkPackage:

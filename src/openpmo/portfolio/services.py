@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.common.audited import audited_create
 from openpmo.common.authority import DecisionAuthority
 from openpmo.common.services import (
@@ -58,14 +58,8 @@ def _apply_update(*, actor: Any, instance: M, data: dict[str, Any], perm: str, a
     )
     save_validated(instance, many_to_many=many_to_many)
     after = snapshot(instance)
-    if _substance(before) != _substance(after):
-        audit_record(actor=actor, action=action, obj=instance, before=before, after=after)
+    audit_change(actor=actor, action=action, obj=instance, before=before, after=after)
     return instance
-
-
-def _substance(data: dict[str, Any]) -> dict[str, Any]:
-    """What a person changed: the values without the bookkeeping fields."""
-    return {k: v for k, v in data.items() if k not in {"version", "updated_at"}}
 
 
 @transaction.atomic

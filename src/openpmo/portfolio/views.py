@@ -8,11 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from openpmo.common.pages import filter_criteria, page_of
 from openpmo.common.services import ConflictError
 from openpmo.portfolio import selectors, services
 from openpmo.portfolio.forms import (
@@ -272,9 +272,7 @@ REGISTER_COLUMNS = [
 def work_package_list(request: HttpRequest) -> HttpResponse:
     """The register: filtered (MOJ filter layout), sorted by any column, 50 to a page."""
     filters = WorkPackageFilterForm(request.GET or None)
-    criteria: dict[str, Any] = {}
-    if filters.is_valid():
-        criteria = {k: v for k, v in filters.cleaned_data.items() if v}
+    criteria = filter_criteria(filters)
     sort = request.GET.get("sort", "reference")
     if sort not in selectors.WORK_PACKAGE_SORTS:
         sort = "reference"
@@ -282,9 +280,7 @@ def work_package_list(request: HttpRequest) -> HttpResponse:
     packages = selectors.work_package_sorted(
         selectors.work_package_list(**criteria), sort, descending
     )
-    page = Paginator(packages, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, packages)
     filtering = request.GET.copy()
     for name in ("page", "sort", "order"):
         filtering.pop(name, None)
@@ -317,7 +313,7 @@ def work_package_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "columns": columns,
             "chosen": chosen,
         },

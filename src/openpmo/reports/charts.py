@@ -11,35 +11,23 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from openpmo.common import charts as svg
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 56
 # GOV.UK colours; each series also differs by pattern (dashes) or by its label, never colour alone.
-SERIES_COLOURS = ["#1d70b8", "#0b0c0c", "#00703c", "#f47738", "#d4351c", "#505a5f"]
-RAG_COLOURS = {"Green": "#00703c", "Amber": "#f47738", "Red": "#d4351c"}
-OTHER_COLOUR = "#b1b4b6"
+SERIES_COLOURS = [svg.BLUE, svg.INK, svg.GREEN, svg.ORANGE, svg.RED, svg.GREY]
+RAG_COLOURS = {"Green": svg.GREEN, "Amber": svg.ORANGE, "Red": svg.RED}
+OTHER_COLOUR = svg.GRID
+DASHES = "6 4"
 
 
 def _value(cell: Any) -> float:
     if cell in (None, ""):
         return 0.0
     return float(Decimal(str(cell)))
-
-
-def _label(value: float, unit: str) -> str:
-    size = abs(value)
-    if unit == "£":
-        if size >= 1_000_000:
-            text = f"£{size / 1_000_000:.1f}m"
-        elif size >= 1_000:
-            text = f"£{size / 1_000:.0f}k"
-        else:
-            text = f"£{size:.0f}"
-    else:
-        text = f"{size:,.0f}"
-    return f"−{text}" if value < 0 else text
 
 
 def _month_label(value: str) -> str:
@@ -50,74 +38,60 @@ def _month_label(value: str) -> str:
         return value
 
 
-def _nice_step(span: float) -> float:
-    raw = span / 5 if span > 0 else 1.0
-    magnitude = 10 ** (len(str(int(raw))) - 1) if raw >= 1 else 1
-    for factor in (1, 2, 2.5, 5, 10):
-        if magnitude * factor >= raw:
-            return float(magnitude * factor)
-    return float(magnitude * 10)
+def _frame(title: str, description: str, body: list[SafeString], chart_id: str) -> SafeString:
+    return svg.document(
+        body,
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=HEIGHT,
+        css_class="openpmo-report-chart",
+        xmlns="http://www.w3.org/2000/svg",
+        width_=WIDTH,
+        height_=HEIGHT,
+        font_family="DejaVu Sans, Liberation Sans, Arial, sans-serif",
+        font_size=11,
+    )
 
 
-def _axis(low: float, high: float) -> tuple[float, float, float]:
-    step = _nice_step(high - low)
-    low = step * (low // step)
-    high = step * -(-high // step) if high > low else low + step
-    return low, high, step
+def _value_axis(low: float, high: float, unit: str) -> tuple[svg.Scale, list[SafeString]]:
+    """The vertical scale over ``low``-``high`` widened to round steps, and its grid."""
+    low, high, step = svg.axis_range(low, high)
+    y = svg.Scale(low, high, HEIGHT - BOTTOM, TOP)
+    grid = svg.value_grid(
+        y,
+        svg.ticks(low, high, step),
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        unit=unit,
+        fill=None,
+        width=0.5,
+        zero_width=1.5,
+    )
+    return y, grid
 
 
-def _frame(title: str, description: str, body: list[str], chart_id: str) -> SafeString:
-    parts = [
-        f'<svg class="openpmo-report-chart" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="11">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-        *body,
-        "</svg>",
-    ]
-    return mark_safe("".join(parts))  # noqa: S308 (every text inside is escaped above)
+def _x_labels(labels: list[str], xs: list[float]) -> list[SafeString]:
+    return svg.category_labels(labels, xs, y=HEIGHT - BOTTOM + 16, most=12)
 
 
-def _grid(low: float, high: float, step: float, unit: str) -> list[str]:
-    plot_h = HEIGHT - TOP - BOTTOM
-    lines = []
-    value = low
-    while value <= high + step / 1000:
-        y = TOP + plot_h * (1 - (value - low) / (high - low))
-        lines.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="#b1b4b6" stroke-width="{1.5 if value == 0 else 0.5}"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(_label(value, unit))}</text>"
-        )
-        value += step
-    return lines
-
-
-def _x_labels(labels: list[str], xs: list[float]) -> list[str]:
-    every = max(1, len(labels) // 12)
-    out = []
-    for index, (label, x) in enumerate(zip(labels, xs, strict=True)):
-        if index % every == 0 or index == len(labels) - 1:
-            out.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
-                f"{escape(label)}</text>"
-            )
-    return out
-
-
-def _legend(names: list[str], colours: list[str], dashed: list[bool]) -> list[str]:
+def _legend(names: list[str], colours: list[str], dashed: list[bool]) -> list[SafeString]:
     out = []
     x = LEFT
     for name, colour, dash in zip(names, colours, dashed, strict=True):
-        style = ' stroke-dasharray="6 4"' if dash else ""
         out.append(
-            f'<line x1="{x}" x2="{x + 22}" y1="{HEIGHT - 14}" y2="{HEIGHT - 14}" '
-            f'stroke="{colour}" stroke-width="6"{style}/>'
-            f'<text x="{x + 28}" y="{HEIGHT - 10}">{escape(name)}</text>'
+            svg.line(
+                x,
+                HEIGHT - 14,
+                x + 22,
+                HEIGHT - 14,
+                stroke=colour,
+                stroke_width=6,
+                stroke_dasharray=DASHES if dash else None,
+            )
         )
+        out.append(svg.label(x + 28, HEIGHT - 10, name, fill=None))
         x += 40 + 7 * len(name)
     return out
 
@@ -125,7 +99,7 @@ def _legend(names: list[str], colours: list[str], dashed: list[bool]) -> list[st
 def render(chart: dict[str, Any], data: dict[str, Any] | None, chart_id: str) -> SafeString:
     """The SVG for ``chart`` (a section's chart spec) drawn from its table ``data``."""
     if not data or not data.get("rows"):
-        return mark_safe('<p class="govuk-body">No figures to chart yet.</p>')  # noqa: S308
+        return svg.empty("No figures to chart yet.")
     kind = chart.get("kind", "bar")
     if kind == "line":
         return _line(chart, data, chart_id)
@@ -156,17 +130,10 @@ def _description(chart: dict[str, Any], data: dict[str, Any]) -> str:
 
 def _line(chart: dict[str, Any], data: dict[str, Any], chart_id: str) -> SafeString:
     labels, names, values = _series(chart, data)
-    unit = chart.get("unit", "")
     flat = [v for series in values for v in series]
-    low, high, step = _axis(min(0.0, *flat), max(0.0, *flat))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    y, body = _value_axis(min(0.0, *flat), max(0.0, *flat), chart.get("unit", ""))
     count = len(labels)
-    xs = [LEFT + (plot_w * i / (count - 1) if count > 1 else plot_w / 2) for i in range(count)]
-
-    def y(value: float) -> float:
-        return TOP + plot_h * (1 - (value - low) / (high - low))
-
-    body = _grid(low, high, step, unit)
+    xs = svg.spread(count, LEFT, WIDTH - LEFT - RIGHT)
     mark = chart.get("mark")
     raw = [str(row[chart.get("x", 0)]) for row in data["rows"]]
     stop = raw.index(mark) + 1 if mark in raw else count
@@ -176,12 +143,17 @@ def _line(chart: dict[str, Any], data: dict[str, Any], chart_id: str) -> SafeStr
         # The first series (planned) is dashed and runs to the end; the others (actual) stop at
         # the report's month: what happened after it is not known to the report.
         upto = count if index == 0 else stop
-        points = " ".join(f"{xs[i]:.1f},{y(series[i]):.1f}" for i in range(upto))
         dash = index == 0
         dashed.append(dash)
-        style = ' stroke-dasharray="6 4"' if dash else ""
         body.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{style} points="{points}"/>'
+            svg.element(
+                "polyline",
+                fill="none",
+                stroke=colour,
+                stroke_width=2.5,
+                stroke_dasharray=DASHES if dash else None,
+                points=svg.points((xs[i], y(series[i])) for i in range(upto)),
+            )
         )
     body += _x_labels(labels, xs)
     body += _legend(names, SERIES_COLOURS[: len(names)], dashed)
@@ -192,32 +164,28 @@ def _bars(chart: dict[str, Any], data: dict[str, Any], chart_id: str) -> SafeStr
     labels, names, values = _series(chart, data)
     unit = chart.get("unit", "")
     flat = [v for series in values for v in series]
-    low, high, step = _axis(min(0.0, *flat), max(0.0, *flat))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    y, body = _value_axis(min(0.0, *flat), max(0.0, *flat), unit)
     count, groups = len(labels), len(values)
-    slot = plot_w / count
+    slot = (WIDTH - LEFT - RIGHT) / count
     bar = slot * 0.7 / groups
-
-    def y(value: float) -> float:
-        return TOP + plot_h * (1 - (value - low) / (high - low))
-
-    body = _grid(low, high, step, unit)
-    xs = []
-    for i in range(count):
-        centre = LEFT + slot * (i + 0.5)
-        xs.append(centre)
+    xs = svg.band_centres(count, LEFT, WIDTH - LEFT - RIGHT)
+    for centre, i in zip(xs, range(count), strict=True):
         for g, series in enumerate(values):
             value = series[i]
             top, bottom = (y(value), y(0)) if value >= 0 else (y(0), y(value))
             x = centre - slot * 0.35 + g * bar
-            body.append(
-                f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar:.1f}" height="{max(bottom - top, 0.5):.1f}" '
-                f'fill="{SERIES_COLOURS[g % len(SERIES_COLOURS)]}"/>'
-            )
+            colour = SERIES_COLOURS[g % len(SERIES_COLOURS)]
+            body.append(svg.rect(x, top, bar, max(bottom - top, 0.5), fill=colour))
             if count <= 12:
                 body.append(
-                    f'<text x="{x + bar / 2:.1f}" y="{top - 4:.1f}" text-anchor="middle" '
-                    f'font-size="10">{escape(_label(value, unit))}</text>'
+                    svg.label(
+                        x + bar / 2,
+                        top - 4,
+                        svg.short_amount(value, unit),
+                        anchor="middle",
+                        size=10,
+                        fill=None,
+                    )
                 )
     body += _x_labels(labels, xs)
     if groups > 1:
@@ -227,36 +195,39 @@ def _bars(chart: dict[str, Any], data: dict[str, Any], chart_id: str) -> SafeStr
 
 def _stacked(chart: dict[str, Any], data: dict[str, Any], chart_id: str) -> SafeString:
     labels, names, values = _series(chart, data)
-    unit = chart.get("unit", "")
     totals = [sum(series[i] for series in values) for i in range(len(labels))]
-    low, high, step = _axis(0.0, max(totals + [1.0]))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / len(labels)
+    y, body = _value_axis(0.0, max(totals + [1.0]), chart.get("unit", ""))
+    slot = (WIDTH - LEFT - RIGHT) / len(labels)
     colours = [RAG_COLOURS.get(name, OTHER_COLOUR) for name in names]
-
-    def y(value: float) -> float:
-        return TOP + plot_h * (1 - (value - low) / (high - low))
-
-    body = _grid(low, high, step, unit)
-    xs = []
-    for i in range(len(labels)):
-        centre = LEFT + slot * (i + 0.5)
-        xs.append(centre)
+    xs = svg.band_centres(len(labels), LEFT, WIDTH - LEFT - RIGHT)
+    for i, centre in enumerate(xs):
         base = 0.0
         for series, colour, name in zip(values, colours, names, strict=True):
             if series[i]:
                 top, bottom = y(base + series[i]), y(base)
+                tip = svg.element("title", text=f"{labels[i]}: {name} {series[i]:.0f}")
                 body.append(
-                    f'<rect x="{centre - slot * 0.35:.1f}" y="{top:.1f}" width="{slot * 0.7:.1f}" '
-                    f'height="{bottom - top:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1">'
-                    f"<title>{escape(labels[i])}: {escape(name)} {series[i]:.0f}</title></rect>"
+                    svg.rect(
+                        centre - slot * 0.35,
+                        top,
+                        slot * 0.7,
+                        bottom - top,
+                        tip,
+                        fill=colour,
+                        stroke=svg.WHITE,
+                        stroke_width=1,
+                    )
                 )
                 if bottom - top >= 12:
                     body.append(
-                        f'<text x="{centre:.1f}" y="{(top + bottom) / 2 + 4:.1f}" '
-                        f'text-anchor="middle" font-size="10" '
-                        f'fill="{"#0b0c0c" if colour == OTHER_COLOUR else "#ffffff"}">'
-                        f"{series[i]:.0f}</text>"
+                        svg.label(
+                            centre,
+                            (top + bottom) / 2 + 4,
+                            f"{series[i]:.0f}",
+                            anchor="middle",
+                            size=10,
+                            fill=svg.INK if colour == OTHER_COLOUR else svg.WHITE,
+                        )
                     )
             base += series[i]
     body += _x_labels(labels, xs)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 
+from openpmo.common.forms import VersionedForm
 from openpmo.portfolio.models import Pillar, WorkPackage
 from openpmo.reports.choices import ReportKind
 from openpmo.reports.models import Report
@@ -44,10 +45,8 @@ class ReportCreateForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class ReportNarrativeForm(forms.ModelForm):
+class ReportNarrativeForm(VersionedForm):
     """The author's part of a report; ``version`` refuses a stale save."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Report
@@ -64,7 +63,6 @@ class ReportNarrativeForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["version"].initial = self.instance.version
         if self.instance.kind in (ReportKind.PILLAR_HIGHLIGHT, ReportKind.WORK_PACKAGE_HIGHLIGHT):
             del self.fields["narrative"]
         else:
@@ -77,9 +75,6 @@ class ReportNarrativeForm(forms.ModelForm):
                 "decisions_needed",
             ):
                 del self.fields[name]
-
-    def service_data(self) -> dict[str, object]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class ReturnForm(forms.Form):

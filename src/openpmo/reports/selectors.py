@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from openpmo.common.db import filter_given
 from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.reports.choices import DUE_DAYS_AFTER_MONTH_END, ReportKind, ReportStatus
@@ -46,17 +47,9 @@ def report_list(
     reports = Report.objects.select_related(
         "programme", "pillar", "work_package", "created_by", "submitted_by", "decided_by"
     ).defer("snapshot")
-    if programme:
-        reports = reports.filter(programme=programme)
-    if period:
-        reports = reports.filter(period=period)
-    if kind:
-        reports = reports.filter(kind=kind)
-    if status:
-        reports = reports.filter(status=status)
-    if pillar:
-        reports = reports.filter(pillar=pillar)
-    return reports
+    return filter_given(
+        reports, programme=programme, period=period, kind=kind, status=status, pillar=pillar
+    )
 
 
 def report_get(pk: int) -> Report:

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from openpmo.audit.selectors import latest_change
+from openpmo.common.pages import page_of
 from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme
 from openpmo.portfolio.selectors import programme_in_scope_or_404
@@ -64,16 +64,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
         kind=request.GET.get("kind", ""),
         status=request.GET.get("status", ""),
     )
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, reports)
     return render(
         request,
         "reports/report_list.html",
         {
             "reports": page,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "kinds": ReportKind.choices,
             "statuses": ReportStatus.choices,
             "chosen": request.GET,

@@ -7,17 +7,11 @@ from decimal import Decimal
 
 from django import forms
 
+from openpmo.common.forms import DateInput as _DateInput
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.resources.choices import Sourcing
 from openpmo.resources.models import Contract, Person, ResourceRole, Supplier
 from openpmo.resources.selectors import Hire, WhatIf
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class PersonForm(forms.ModelForm):

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from openpmo.accounts.models import User
+from openpmo.common import forms as common_forms
+from openpmo.common.forms import DateInput as _DateInput
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 from openpmo.risks import delivery_link, scoring
 from openpmo.risks.choices import BandColour, Category, ItemKind, ItemStatus, Level
@@ -16,27 +17,8 @@ from openpmo.risks.models import RaidAction, RaidItem
 SCORE_CHOICES = [("", "Not assessed"), *((str(n), str(n)) for n in scoring.SCALE)]
 
 
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version the editor loaded, so a stale save is refused, not lost."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.version
-        if "owner" in self.fields:
-            self.fields["owner"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
-
-    def service_data(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+class VersionedForm(common_forms.VersionedForm):
+    active_people = ("owner",)
 
 
 def _score_field(label: str) -> forms.TypedChoiceField:

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from openpmo.audit.selectors import as_at_copies
+from openpmo.common.db import filter_given, search_text
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.risks import delivery_link, scoring
 from openpmo.risks.choices import ActionStatus, Category, ItemKind, ItemStatus
@@ -51,29 +52,14 @@ def raid_item_list(
     ).annotate(
         open_actions=Count("actions", filter=Q(actions__status=ActionStatus.OPEN), distinct=True)
     )
-    if programme:
-        items = items.filter(programme=programme)
-    if kind:
-        items = items.filter(kind=kind)
-    if status:
-        items = items.filter(status=status)
-    if category:
-        items = items.filter(category=category)
-    if pillar:
-        items = items.filter(pillar=pillar)
+    items = filter_given(
+        items, programme=programme, kind=kind, status=status, category=category, pillar=pillar
+    )
     if work_package:
         items = items.filter(Q(work_package=work_package) | Q(hits__work_package=work_package))
         items = items.distinct()
-    if owner:
-        items = items.filter(owner_id=owner)
-    if level:
-        items = items.filter(level=level)
-    if search:
-        items = items.filter(
-            Q(title__icontains=search)
-            | Q(reference__icontains=search)
-            | Q(description__icontains=search)
-        )
+    items = filter_given(items, owner_id=owner, level=level)
+    items = search_text(items, search, ("title", "reference", "description"))
     return items.order_by("kind", "reference")
 
 

@@ -3,17 +3,15 @@ come back to the form (with the GOV.UK error summary) and nothing is saved."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import yaml
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
-from openpmo.common.services import ConflictError
+from openpmo.common.forms import save_form as _save_form
+from openpmo.common.pages import filter_criteria
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.portfolio.selectors import programme_in_scope_or_404, work_package_or_404
 from openpmo.risks import charts, selectors, services
@@ -32,34 +30,6 @@ from openpmo.risks.forms import (
 from openpmo.risks.models import RaidAction, RaidItem, SimulationRun
 
 
-def _save_form(
-    request: HttpRequest,
-    form: Any,
-    save: Callable[[dict[str, Any]], models.Model],
-    template: str,
-    context: dict[str, Any],
-    success: str,
-) -> HttpResponse:
-    """Run ``save`` on valid input; show the form again with every error on refusal."""
-    if form.is_valid():
-        try:
-            obj = save(form.service_data())
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, problems in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, problems)
-            else:
-                form.add_error(None, error)
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, success.format(obj=obj))
-            return redirect(obj)
-    return render(
-        request, template, {**context, "form": form}, status=200 if not form.errors else 400
-    )
-
-
 def _programme(request: HttpRequest) -> Programme:
     return programme_in_scope_or_404(request)
 
@@ -75,9 +45,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """The register with its heat map, appetite and filters (the app's landing page)."""
     programme = _programme(request)
     filters = RegisterFilterForm(request.GET or None)
-    criteria: dict[str, Any] = {}
-    if filters.is_valid():
-        criteria = {k: v for k, v in filters.cleaned_data.items() if v}
+    criteria = filter_criteria(filters)
     matrix = selectors.matrix_get(programme)
     appetites = selectors.appetites_of(programme)
     everything = list(selectors.raid_item_list(programme=programme))

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from openpmo.benefits.choices import GENERATED_SHAPES
 from openpmo.benefits.models import Benefit, BenefitActual, BenefitProfile, ProfileMonth
 from openpmo.common import uploads
+from openpmo.common.api import VersionedSerializer
 from openpmo.common.api_fields import MonthField
 
 
@@ -58,13 +59,10 @@ class ActualSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class BenefitSerializer(serializers.ModelSerializer):
+class BenefitSerializer(VersionedSerializer):
     """A register entry with its current profile, every profile version and its actuals.
     ``version`` is returned; send it back on update to refuse a stale edit (409)."""
 
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a mismatch is refused"
-    )
     profile = ProfileSerializer(source="current_profile", read_only=True, allow_null=True)
     profiles = ProfileSerializer(many=True, read_only=True)
     actuals = ActualSerializer(many=True, read_only=True)
@@ -99,9 +97,6 @@ class BenefitSerializer(serializers.ModelSerializer):
             "actuals",
         ]
         read_only_fields = ["is_illustrative"]
-
-    def service_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.validated_data.items() if k != "version"}
 
 
 class ActualInputSerializer(serializers.Serializer):

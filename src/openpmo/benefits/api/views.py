@@ -26,6 +26,7 @@ from openpmo.benefits.api.serializers import (
     TrackerSerializer,
 )
 from openpmo.benefits.models import Benefit, BenefitActual, BenefitProfile
+from openpmo.common.api import validated_update
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.portfolio.models import Pillar
@@ -157,10 +158,7 @@ class BenefitViewSet(
         )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
+        instance, serializer = validated_update(self, request, kwargs)
         services.benefit_update(
             actor=request.user,
             benefit=instance,

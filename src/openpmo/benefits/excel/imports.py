@@ -26,6 +26,7 @@ from openpmo.benefits.excel._common import (
 from openpmo.benefits.models import Benefit
 from openpmo.benefits.profile_input import parse_month, parse_value
 from openpmo.common.services import ConflictError
+from openpmo.common.spreadsheets import cell_date, cell_text
 from openpmo.core import xlsx
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ParseError
@@ -50,12 +51,7 @@ class ImportResult:
         return not self.errors
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+_text = cell_text
 
 
 def _choice(value: Any, choices: Any, what: str) -> str:
@@ -73,16 +69,14 @@ def _choice(value: Any, choices: Any, what: str) -> str:
 
 
 def _date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    return cell_date(value, _iso_date)
+
+
+def _iso_date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(_text(value))
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"“{_text(value)}” is not a date; write it like 2024-04-01") from None
+        raise ValidationError(f"“{text}” is not a date; write it like 2024-04-01") from None
 
 
 def _month(value: Any) -> Month:

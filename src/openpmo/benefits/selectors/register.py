@@ -26,6 +26,7 @@ from openpmo.benefits.models import (
     SavingsLine,
     TrackerSettings,
 )
+from openpmo.common.db import filter_given, search_text
 from openpmo.core.benefits import Benefit as CoreBenefit
 from openpmo.core.benefits import (
     BenefitBook,
@@ -48,23 +49,12 @@ def benefit_list(
     benefits = Benefit.objects.select_related(
         "pillar__programme", "owner", "steady_state_owner", "strategic_objective"
     ).prefetch_related("work_packages")
-    if programme:
-        benefits = benefits.filter(pillar__programme=programme)
-    if pillar:
-        benefits = benefits.filter(pillar=pillar)
-    if category:
-        benefits = benefits.filter(category=category)
-    if unit:
-        benefits = benefits.filter(unit=unit)
+    benefits = filter_given(
+        benefits, pillar__programme=programme, pillar=pillar, category=category, unit=unit
+    )
     if owner:
         benefits = benefits.filter(Q(owner_id=owner) | Q(steady_state_owner_id=owner))
-    if search:
-        benefits = benefits.filter(
-            Q(title__icontains=search)
-            | Q(reference__icontains=search)
-            | Q(description__icontains=search)
-        )
-    return benefits
+    return search_text(benefits, search, ("title", "reference", "description"))
 
 
 def benefit_get(pk: int) -> Benefit:

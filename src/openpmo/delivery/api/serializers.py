@@ -5,23 +5,13 @@ from typing import Any
 from rest_framework import serializers
 
 from openpmo.common import uploads
+from openpmo.common.api import VersionedSerializer
 from openpmo.delivery.choices import Constraint, LinkType, TaskKind
 from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
 from openpmo.portfolio.choices import Stage
 
 
-class _Versioned(serializers.ModelSerializer):
-    """``version`` is returned; send it back on update to refuse a stale edit (409)."""
-
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a mismatch is refused"
-    )
-
-    def service_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.validated_data.items() if k != "version"}
-
-
-class InterdependencySerializer(_Versioned):
+class InterdependencySerializer(VersionedSerializer):
     reference = serializers.CharField(read_only=True)
 
     class Meta:
@@ -54,7 +44,7 @@ _STAGES = ", ".join(Stage.values)
 _LINKS = ", ".join(LinkType.values)
 
 
-class ScheduleTaskInputSerializer(_Versioned):
+class ScheduleTaskInputSerializer(VersionedSerializer):
     """A task or milestone to add or change (dates are computed; send them only for manual tasks)."""
 
     # Plain strings in the schema (checked by the model): the choice sets share names with

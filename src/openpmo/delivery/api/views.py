@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.common.api import ServiceUpdateMixin
 from openpmo.delivery import own_calendars, selectors, services
 from openpmo.delivery.api.serializers import (
     ImportSerializer,
@@ -214,6 +215,7 @@ class ScheduleTaskCreateView(APIView):
 
 
 class ScheduleTaskViewSet(
+    ServiceUpdateMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
@@ -226,18 +228,12 @@ class ScheduleTaskViewSet(
     def get_queryset(self) -> QuerySet[ScheduleTask]:
         return ScheduleTask.objects.select_related("schedule__work_package__strand__pillar")
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        task = self.get_object()
-        serializer = self.get_serializer(task, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        updated = services.schedule_task_update(
-            actor=request.user,
-            task=task,
-            expected_version=serializer.validated_data.get("version"),
-            **serializer.service_data(),
+    def update_with(
+        self, actor: Any, instance: ScheduleTask, version: int | None, data: dict[str, Any]
+    ) -> ScheduleTask:
+        return services.schedule_task_update(
+            actor=actor, task=instance, expected_version=version, **data
         )
-        return Response(self.get_serializer(updated).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.schedule_task_delete(actor=request.user, task=self.get_object())
@@ -303,7 +299,7 @@ class ScheduleLinkViewSet(
         ]
     )
 )
-class InterdependencyViewSet(viewsets.ModelViewSet):
+class InterdependencyViewSet(ServiceUpdateMixin, viewsets.ModelViewSet):
     """The interdependency register (RAID's dependencies). Writes: PMO and pillar sponsors."""
 
     serializer_class = InterdependencySerializer
@@ -325,18 +321,12 @@ class InterdependencyViewSet(viewsets.ModelViewSet):
         created = services.interdependency_create(actor=request.user, **serializer.service_data())
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        updated = services.interdependency_update(
-            actor=request.user,
-            interdependency=instance,
-            expected_version=serializer.validated_data.get("version"),
-            **serializer.service_data(),
+    def update_with(
+        self, actor: Any, instance: Interdependency, version: int | None, data: dict[str, Any]
+    ) -> Interdependency:
+        return services.interdependency_update(
+            actor=actor, interdependency=instance, expected_version=version, **data
         )
-        return Response(self.get_serializer(updated).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.interdependency_delete(actor=request.user, interdependency=self.get_object())

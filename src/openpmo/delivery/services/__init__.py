@@ -10,12 +10,10 @@ The package re-exports what the single module offered, so every import of it sti
 """
 
 from openpmo.delivery.services._common import (  # noqa: F401
-    _BOOKKEEPING,
     _bump,
     _check_programme_schedules,
     _programme_of,
     _refuse,
-    _substance,
     _verify,
     _verify_alone,
 )

@@ -3,8 +3,6 @@ and the checks and version bump every change to a schedule runs."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -17,12 +15,6 @@ from openpmo.delivery.models import (
     WorkPackageSchedule,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
-
-_BOOKKEEPING = {"version", "updated_at", "created_at"}
-
-
-def _substance(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in _BOOKKEEPING}
 
 
 def _refuse(error: OpenPMOError, prefix: str = "") -> ValidationError:

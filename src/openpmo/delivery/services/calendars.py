@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.delivery import own_calendars, scheduling
 from openpmo.delivery.bank_holidays import ENGLAND_AND_WALES
@@ -23,7 +23,6 @@ from openpmo.delivery.models import (
 from openpmo.delivery.services._common import (
     _check_programme_schedules,
     _programme_of,
-    _substance,
     _verify,
 )
 from openpmo.portfolio.models import Programme, WorkPackage
@@ -59,10 +58,7 @@ def calendar_update(
     save_validated(calendar)
     _check_programme_schedules(calendar.programme)
     after = snapshot(calendar)
-    if _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="calendar.updated", obj=calendar, before=before, after=after
-        )
+    audit_change(actor=actor, action="calendar.updated", obj=calendar, before=before, after=after)
     return calendar
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.delivery import stored_schedules
 from openpmo.delivery.models import (
@@ -14,7 +14,6 @@ from openpmo.delivery.models import (
 )
 from openpmo.delivery.services._common import (
     _check_programme_schedules,
-    _substance,
 )
 from openpmo.portfolio.models import Programme
 
@@ -70,14 +69,13 @@ def interdependency_update(
     save_validated(dependency)
     _check_programme_schedules(_programme_of_dependency(dependency))
     after = snapshot(dependency)
-    if _substance(before) != _substance(after):
-        audit_record(
-            actor=actor,
-            action="interdependency.updated",
-            obj=dependency,
-            before=before,
-            after=after,
-        )
+    audit_change(
+        actor=actor,
+        action="interdependency.updated",
+        obj=dependency,
+        before=before,
+        after=after,
+    )
     return dependency
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.models import (
@@ -21,7 +21,6 @@ from openpmo.delivery.models import (
 from openpmo.delivery.services._common import (
     _bump,
     _programme_of,
-    _substance,
     _verify,
 )
 from openpmo.portfolio.models import WorkPackage
@@ -70,10 +69,7 @@ def schedule_update(
     save_validated(schedule)
     _verify(schedule)
     after = snapshot(schedule)
-    if _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="schedule.updated", obj=schedule, before=before, after=after
-        )
+    audit_change(actor=actor, action="schedule.updated", obj=schedule, before=before, after=after)
     return schedule
 
 
@@ -122,10 +118,7 @@ def schedule_task_update(
     _bump(task.schedule)
     _verify(task.schedule)
     after = snapshot(task)
-    if _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="schedule_task.updated", obj=task, before=before, after=after
-        )
+    audit_change(actor=actor, action="schedule_task.updated", obj=task, before=before, after=after)
     return task
 
 

@@ -3,57 +3,23 @@ package and its schedule URL, and who may edit a schedule."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from openpmo.common.services import ConflictError
+from openpmo.common.forms import add_refusal, save_form
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.portfolio.selectors import programme_in_scope_or_404, work_package_or_404
 
 FORM = "delivery/form.html"
 
 
-def _save_form(
-    request: HttpRequest,
-    form: Any,
-    save: Callable[[dict[str, Any]], models.Model],
-    template: str,
-    context: dict[str, Any],
-    success: str,
-) -> HttpResponse:
-    """Run ``save`` on valid input; show the form again with every error on refusal."""
-    if form.is_valid():
-        try:
-            obj = save(form.service_data())
-        except ValidationError as error:
-            _add_errors(form, error)
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except PermissionDenied as error:
-            # e.g. a sponsor naming two work packages outside their pillars: say so on the form
-            form.add_error(None, str(error) or "Your role does not allow this.")
-            return render(request, template, {**context, "form": form}, status=403)
-        else:
-            messages.success(request, success.format(obj=obj))
-            return redirect(obj)
-    return render(
-        request, template, {**context, "form": form}, status=200 if not form.errors else 400
-    )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
+# A permission refusal is said on the form (a sponsor naming work packages outside their pillars).
+_save_form = partial(save_form, refusal_on_form=True)
+_add_errors = add_refusal
 
 
 def _programme(request: HttpRequest) -> Programme:

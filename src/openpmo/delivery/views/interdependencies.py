@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from openpmo.common.pages import filter_criteria
 from openpmo.delivery import selectors, services
 from openpmo.delivery.forms import (
     InterdependencyFilterForm,
@@ -27,9 +26,7 @@ from openpmo.delivery.views._common import (
 def interdependency_list(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     filters = InterdependencyFilterForm(request.GET or None)
-    criteria: dict[str, Any] = {}
-    if filters.is_valid():
-        criteria = {k: v for k, v in filters.cleaned_data.items() if v}
+    criteria = filter_criteria(filters)
     view = selectors.programme_schedule(programme)
     rows = [
         (d, view.checks.get(d.pk))

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.common.api import validated_update
 from openpmo.gates import selectors, services
 from openpmo.gates.api.serializers import (
     BusinessCaseSerializer,
@@ -105,9 +106,7 @@ class BusinessCaseViewSet(
         return BusinessCase.objects.prefetch_related("options")
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        case = self.get_object()
-        serializer = self.get_serializer(case, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        case, serializer = validated_update(self, request, kwargs, partial=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         updated = services.business_case_update(

@@ -4,7 +4,6 @@ the GOV.UK error summary, status 400) and nothing is saved. Pages a role may not
 # The package re-exports what the single module offered, so every import of it still works.
 from openpmo.gates.views._common import (  # noqa: F401
     _add_errors,
-    _label,
     _programme,
     _save_form,
 )

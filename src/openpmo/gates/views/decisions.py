@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpmo.common.pages import page_of
 from openpmo.common.services import ConflictError
 from openpmo.gates import charts, selectors, services
 from openpmo.gates.choices import Outcome
@@ -49,11 +49,7 @@ def decision_log(request: HttpRequest) -> HttpResponse:
     outcome = request.GET.get("outcome", "")
     if outcome not in Outcome.values:
         outcome = ""
-    page = Paginator(selectors.decision_log(programme=programme, outcome=outcome), 50).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, selectors.decision_log(programme=programme, outcome=outcome))
     return render(
         request,
         "gates/decision_log.html",
@@ -62,7 +58,7 @@ def decision_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "outcome": outcome,
             "outcomes": Outcome.choices,
-            "query": query.urlencode(),
+            "query": query,
             "can_record_funding": request.user.has_perm("gates.add_decision", programme),
         },
     )

@@ -2,21 +2,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from openpmo.common.api import VersionedSerializer
 from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 
 
-class _Versioned(serializers.ModelSerializer):
-    """``version`` is returned; send it back on update to refuse a stale edit (409)."""
-
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a mismatch is refused"
-    )
-
-    def service_data(self) -> dict[str, object]:
-        return {k: v for k, v in self.validated_data.items() if k != "version"}
-
-
-class ProgrammeSerializer(_Versioned):
+class ProgrammeSerializer(VersionedSerializer):
     class Meta:
         model = Programme
         fields = [
@@ -34,7 +24,7 @@ class ProgrammeSerializer(_Versioned):
         read_only_fields = ["is_illustrative", "separation_of_duties"]
 
 
-class PillarSerializer(_Versioned):
+class PillarSerializer(VersionedSerializer):
     class Meta:
         model = Pillar
         fields = [
@@ -50,14 +40,14 @@ class PillarSerializer(_Versioned):
         read_only_fields = ["is_illustrative"]
 
 
-class StrandSerializer(_Versioned):
+class StrandSerializer(VersionedSerializer):
     class Meta:
         model = Strand
         fields = ["id", "pillar", "name", "description", "lead", "is_illustrative", "version"]
         read_only_fields = ["is_illustrative"]
 
 
-class WorkPackageSerializer(_Versioned):
+class WorkPackageSerializer(VersionedSerializer):
     pillar = serializers.IntegerField(source="strand.pillar_id", read_only=True)
     delivery_confidence_rag = serializers.CharField(read_only=True)
 

@@ -11,6 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from openpmo.common.api import ServiceUpdateMixin
 from openpmo.portfolio import selectors, services
 from openpmo.portfolio.api.serializers import (
     PillarSerializer,
@@ -22,6 +23,7 @@ from openpmo.portfolio.models import Pillar, Programme, Strand, WorkPackage
 
 
 class _RegisterViewSet(
+    ServiceUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -33,25 +35,11 @@ class _RegisterViewSet(
     def create_with(self, actor: Any, data: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def update_with(
-        self, actor: Any, instance: Any, version: int | None, data: dict[str, Any]
-    ) -> Any:
-        raise NotImplementedError
-
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = self.create_with(request.user, serializer.service_data())
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        version = serializer.validated_data.get("version")
-        updated = self.update_with(request.user, instance, version, serializer.service_data())
-        return Response(self.get_serializer(updated).data)
 
 
 class ProgrammeViewSet(_RegisterViewSet):

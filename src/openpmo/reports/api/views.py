@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.common.api import validated_update
 from openpmo.portfolio.selectors import programme_in_scope
 from openpmo.reports import exports, selectors, services
 from openpmo.reports.api.serializers import (
@@ -104,9 +105,7 @@ class ReportViewSet(
     @extend_schema(request=ReportNarrativeSerializer, responses=ReportSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Change the narrative of a draft or returned report (an approved one is 409)."""
-        report = self.get_object()
-        serializer = self.get_serializer(report, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        report, serializer = validated_update(self, request, kwargs, partial=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         saved = services.report_update(

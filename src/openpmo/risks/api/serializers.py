@@ -1,23 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
+from openpmo.common.api import VersionedSerializer
 from openpmo.portfolio.models import WorkPackage
 from openpmo.risks import scoring, selectors
 from openpmo.risks.models import RaidAction, RaidItem, SimulationRun
-
-
-class _Versioned(serializers.ModelSerializer):
-    """``version`` is returned; send it back on update to refuse a stale edit (409)."""
-
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a mismatch is refused"
-    )
-
-    def service_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.validated_data.items() if k != "version"}
 
 
 class HitSerializer(serializers.Serializer):
@@ -30,7 +18,7 @@ class HitSerializer(serializers.Serializer):
     task_name = serializers.CharField(read_only=True)
 
 
-class RaidActionSerializer(_Versioned):
+class RaidActionSerializer(VersionedSerializer):
     class Meta:
         model = RaidAction
         fields = [
@@ -48,7 +36,7 @@ class RaidActionSerializer(_Versioned):
         read_only_fields = ["item", "completed_on", "is_illustrative"]
 
 
-class RaidItemSerializer(_Versioned):
+class RaidItemSerializer(VersionedSerializer):
     """A risk, assumption or issue. Scores are 1-5; the score, band and appetite flag are
     computed on the programme's matrix and appetite."""
 

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from openpmo.common.api import ServiceUpdateMixin, validated_update
 from openpmo.portfolio.models import Programme
 from openpmo.risks import selectors, services
 from openpmo.risks.api.serializers import (
@@ -87,10 +88,7 @@ class _ItemViewSet(
         return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
+        instance, serializer = validated_update(self, request, kwargs)
         data = serializer.service_data()
         hits = serializer.hits_data()
         data.pop("hits", None)
@@ -173,6 +171,7 @@ class AssumptionViewSet(_ItemViewSet):
 
 
 class RaidActionViewSet(
+    ServiceUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -187,18 +186,12 @@ class RaidActionViewSet(
             "item", "due_on", "id"
         )
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        updated = services.raid_action_update(
-            actor=request.user,
-            action=instance,
-            expected_version=serializer.validated_data.get("version"),
-            **serializer.service_data(),
+    def update_with(
+        self, actor: Any, instance: RaidAction, version: int | None, data: dict[str, Any]
+    ) -> RaidAction:
+        return services.raid_action_update(
+            actor=actor, action=instance, expected_version=version, **data
         )
-        return Response(self.get_serializer(updated).data)
 
 
 @extend_schema_view(

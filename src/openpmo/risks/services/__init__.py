@@ -20,7 +20,6 @@ from openpmo.risks.services.items import (  # noqa: F401
     _next_reference,
     _place,
     _set_hits,
-    _substance,
     issue_raise_from_risk,
     raid_item_create,
     raid_item_escalate,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.common.services import (
     apply_fields,
     lock_for_update,
@@ -17,7 +17,6 @@ from openpmo.risks.models import (
     RaidAction,
     RaidItem,
 )
-from openpmo.risks.services.items import _substance
 
 
 @transaction.atomic
@@ -67,8 +66,5 @@ def raid_action_update(
     )
     save_validated(action)
     after = snapshot(action)
-    if _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="raid_action.updated", obj=action, before=before, after=after
-        )
+    audit_change(actor=actor, action="raid_action.updated", obj=action, before=before, after=after)
     return action

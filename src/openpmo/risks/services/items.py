@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.common.services import (
     apply_fields,
     lock_for_update,
@@ -63,10 +63,6 @@ ITEM_FIELDS = {
 
 
 Hit = tuple[WorkPackage, int | None]
-
-
-def _substance(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in {"version", "updated_at"}}
 
 
 def _place(
@@ -229,8 +225,7 @@ def raid_item_update(
     if hits is not None:
         _set_hits(item, hits)
     after = _item_snapshot(item)
-    if _substance(before) != _substance(after):
-        audit_record(actor=actor, action="raid_item.updated", obj=item, before=before, after=after)
+    audit_change(actor=actor, action="raid_item.updated", obj=item, before=before, after=after)
     return item
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from openpmo.audit.services import audit_record, snapshot
+from openpmo.audit.services import audit_change, snapshot
 from openpmo.common.services import (
     apply_fields,
     lock_for_update,
@@ -18,7 +18,6 @@ from openpmo.risks.models import (
     RiskAppetite,
     RiskMatrix,
 )
-from openpmo.risks.services.items import _substance
 
 
 @transaction.atomic
@@ -43,10 +42,7 @@ def risk_matrix_update(
     )
     save_validated(matrix)
     after = snapshot(matrix)
-    if before is None or _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="risk_matrix.updated", obj=matrix, before=before, after=after
-        )
+    audit_change(actor=actor, action="risk_matrix.updated", obj=matrix, before=before, after=after)
     return matrix
 
 
@@ -76,8 +72,5 @@ def risk_appetite_set(
     appetite.is_illustrative = is_illustrative
     save_validated(appetite)
     after = snapshot(appetite)
-    if before is None or _substance(before) != _substance(after):
-        audit_record(
-            actor=actor, action="risk_appetite.set", obj=appetite, before=before, after=after
-        )
+    audit_change(actor=actor, action="risk_appetite.set", obj=appetite, before=before, after=after)
     return appetite
