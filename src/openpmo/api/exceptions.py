@@ -1,5 +1,5 @@
-"""Map the services' refusals to HTTP: validation 400 with field messages, forbidden 403,
-conflicts 409. Nothing is saved in any of these cases (the service's transaction rolled back)."""
+"""Map the services' refusals to HTTP: validation 400 with field messages (an engine's refusal
+too), forbidden 403, conflicts 409. Nothing is saved in any of these cases (the service's transaction rolled back)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from openpmo.common.engine_errors import as_api_error
 from openpmo.common.services import ConflictError
+from openpmo.core.errors import OpenPMOError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -38,6 +40,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return None
+    if isinstance(exc, OpenPMOError):
+        exc = as_api_error(exc)  # an engine's refusal that a view let through
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

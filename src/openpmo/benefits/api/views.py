@@ -26,6 +26,7 @@ from openpmo.benefits.api.serializers import (
     TrackerSerializer,
 )
 from openpmo.benefits.models import Benefit, BenefitActual, BenefitProfile
+from openpmo.common.engine_errors import as_api_error
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.portfolio.models import Pillar
@@ -36,7 +37,7 @@ def _month(text: str, field: str) -> Month:
     try:
         return Month.parse(text)
     except CoreValidationError as error:
-        raise ApiValidationError({field: [error.message]}) from None
+        raise as_api_error(error, field, with_where=False) from None
 
 
 def tracker_data(view: selectors.Tracker) -> dict[str, Any]:

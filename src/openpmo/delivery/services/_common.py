@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import OpenPMOError
 from openpmo.delivery import scheduling, stored_schedules
 from openpmo.delivery.models import (
@@ -26,7 +27,7 @@ def _substance(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refuse(error: OpenPMOError, prefix: str = "") -> ValidationError:
-    return ValidationError(f"{prefix}{error}")
+    return as_validation_error(error, prefix=prefix)
 
 
 def _check_programme_schedules(programme: Programme) -> None:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import InputError
 from openpmo.finance import core_adapters, selectors, services
 from openpmo.finance.api.serializers import (
@@ -189,7 +190,7 @@ class TeamCostPlanViewSet(viewsets.ReadOnlyModelViewSet):
             try:
                 view = selectors.team_cost_view(plan, changes=changes)
             except InputError as error:
-                raise core_adapters.as_django_error(error) from None
+                raise as_validation_error(error) from None
             return Response({"preview": True, "profile": team_profile_json(view)})
         services.team_plan_flex(
             actor=request.user, plan=plan, changes=changes, expected_version=data.get("version")
@@ -367,5 +368,5 @@ class AppraisalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         try:
             result = appraise(appraisal_from_mapping(document))
         except InputError as error:
-            raise core_adapters.as_django_error(error, "document") from None
+            raise as_validation_error(error, "document") from None
         return Response(selectors.appraisal_result_json(result))

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
 
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.services import (
     ConflictError,
 )
@@ -40,7 +41,7 @@ def _financial_year(value: object, field: str = "year") -> FinancialYear:
     try:
         return FinancialYear.parse(str(value))
     except InputError as error:
-        raise ValidationError({field: error.message}) from None
+        raise as_validation_error(error, field, with_where=False) from None
 
 
 def _positive_amount(value: object, field: str = "amount") -> Decimal:
