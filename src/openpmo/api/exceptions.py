@@ -1,5 +1,5 @@
 """Map the services' refusals to HTTP: validation 400 with field messages (an engine's refusal
-too), forbidden 403, conflicts 409. Nothing is saved in any of these cases (the service's transaction rolled back)."""
+too), forbidden 403, conflicts 409, a busy database 503 "try again". Nothing is saved in any of these cases (the service's transaction rolled back)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,20 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from openpmo.common.busy import BUSY, RETRY_AFTER_SECONDS, is_busy
 from openpmo.common.engine_errors import as_api_error
 from openpmo.common.services import ConflictError
 from openpmo.core.errors import OpenPMOError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_busy(exc):
+        set_rollback()
+        return Response(
+            {"detail": BUSY},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, OverflowError | DataError):
         # A number in the query beyond any id (?work_package=15540174938994173028597760): the
         # database driver refuses it (SQLite: OverflowError; PostgreSQL: out of range).
