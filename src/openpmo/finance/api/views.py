@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.common.api_params import id_param
 from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import InputError
 from openpmo.finance import core_adapters, selectors, services
@@ -102,11 +103,9 @@ class ReserveLedgerView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        reserve_id = request.query_params.get("reserve", "")
-        if reserve_id:
-            if not reserve_id.isdecimal():
-                return Response({"reserve": ["Give a reserve id."]}, status=400)
-            reserve = get_object_or_404(Reserve, pk=int(reserve_id))
+        reserve_id = id_param(request, "reserve", message="Give a reserve id.")
+        if reserve_id is not None:
+            reserve = get_object_or_404(Reserve, pk=reserve_id)
         else:
             reserve = selectors.reserve_default()
             if reserve is None:
@@ -214,14 +213,18 @@ class SpendViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
 
     def get_queryset(self) -> QuerySet[WorkPackageSpend]:
         rows = WorkPackageSpend.objects.order_by("work_package", "month", "spend_type")
-        wp = self.request.query_params.get("work_package", "")
-        return rows.filter(work_package_id=int(wp)) if wp.isdecimal() else rows
+        return rows.filter(**_work_package_filter(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         row = services.spend_record(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def _work_package_filter(request: Request) -> dict[str, int]:
+    wp = id_param(request, "work_package")
+    return {} if wp is None else {"work_package_id": wp}
 
 
 class ForecastViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -231,8 +234,7 @@ class ForecastViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
 
     def get_queryset(self) -> QuerySet[WorkPackageForecast]:
         rows = WorkPackageForecast.objects.order_by("work_package", "year", "spend_type")
-        wp = self.request.query_params.get("work_package", "")
-        return rows.filter(work_package_id=int(wp)) if wp.isdecimal() else rows
+        return rows.filter(**_work_package_filter(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
