@@ -44,7 +44,7 @@ def id_params(request: Any, names: Iterable[str]) -> dict[str, int]:
         try:
             value = id_param(request, name)
         except ValidationError as error:
-            errors.update(error.detail)  # type: ignore[arg-type]
+            errors.update(error.detail)
             continue
         if value is not None:
             found[name] = value
