@@ -41,9 +41,6 @@ STANDARD = [
 EXCEPTIONS = {
     # The programme register's API routes are the root of /api/ (openpmo/api/urls.py).
     ("portfolio", "api/urls"): "routes mounted by openpmo.api.urls",
-    # Their tests build data through the services and the shared programme_tree fixture.
-    ("gates", "tests/factories"): "no factories yet",
-    ("reports", "tests/factories"): "no factories yet",
 }
 # Not domain apps (no standard file set): accounts and audit are the kit every app stands on;
 # common and core are shared code; work, exchange, web, api, demo, cli and config compose the

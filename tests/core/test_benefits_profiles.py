@@ -179,3 +179,24 @@ def test_the_public_names_of_the_benefits_engine_are_pinned() -> None:
         "track_benefit",
     ]
     assert all(hasattr(benefits, name) for name in benefits.__all__)
+
+
+def test_month_lives_beside_financial_year_and_a_year_holds_april_to_march() -> None:
+    from openpmo.core import money
+
+    assert money.Month is Month
+    months = FinancialYear.parse("2023/24").months()
+    assert [str(m) for m in (months[0], months[-1])] == ["2023-04", "2024-03"]
+    assert len(months) == 12
+    assert {m.financial_year for m in months} == {FinancialYear(2023)}
+
+
+def test_the_date_helpers_of_reports_and_resources_agree_with_month() -> None:
+    from openpmo.reports.selectors import add_months, month_end
+    from openpmo.resources.selectors import month_add
+    from openpmo.resources.selectors import month_end as resources_month_end
+
+    assert add_months(dt.date(2023, 11, 15), 3) == dt.date(2024, 2, 1)
+    assert month_add(dt.date(2024, 1, 1), -2) == dt.date(2023, 11, 1)
+    assert month_end(dt.date(2024, 2, 10)) == resources_month_end(dt.date(2024, 2, 1))
+    assert month_end(dt.date(2024, 2, 10)) == dt.date(2024, 2, 29)

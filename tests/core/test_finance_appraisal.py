@@ -152,3 +152,35 @@ def test_an_appraisal_refuses_years_before_the_base_year_and_uplifts_on_missing_
     assert error.value.where == "options[0].optimism_bias.capex"
     with pytest.raises(ValidationError, match="need a gdp_deflator"):
         Appraisal(BASE, (Option("A"),), prices="nominal")
+
+
+def test_the_result_serialises_itself_once_for_the_cli_and_the_api_rounding_half_up() -> None:
+    from openpmo.cli.appraise import as_json
+    from openpmo.core.finance.appraisal import AppraisalResult, OptionAppraisal
+    from openpmo.core.money import FinancialYear
+    from openpmo.finance.selectors import appraisal_result_json
+
+    half = Decimal("2.505")
+    option = OptionAppraisal(
+        name="Build",
+        tco_real=half,
+        tco_nominal=None,
+        pv_costs=Decimal("0.125"),
+        pv_benefits=Decimal("10"),
+        npsv=Decimal("-0.005"),
+        bcr=Decimal("1.125"),
+        discounted_payback_year=FinancialYear(2025),
+        net_present_value_by_year={},
+    )
+    result = AppraisalResult(base_year=FinancialYear(2023), options=(option,), preferred="Build")
+    document = result.to_dict()
+    assert as_json(result) == document == appraisal_result_json(result)
+    [row] = document["options"]
+    assert (row["tco_real"], row["pv_costs"], row["npsv"], row["bcr"]) == (
+        "2.51",
+        "0.13",
+        "-0.01",
+        "1.13",
+    )
+    assert row["tco_nominal"] is None and row["discounted_payback_year"] == "2025/26"
+    assert document["base_year"] == "2023/24"

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from openpmo.accounts.roles import Role
-from openpmo.portfolio.models import Pillar
+from openpmo.accounts.sponsorship import sponsorship
 
 
 class SignInForm(AuthenticationForm):
@@ -22,12 +24,16 @@ class _PersonFields(forms.Form):
         required=False,
     )
     pillars = forms.ModelMultipleChoiceField(
-        queryset=Pillar.objects.select_related("programme", "sponsor"),
+        queryset=None,  # the pillars portfolio registers (set per form)
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Pillars they sponsor",
         help_text="A pillar has one sponsor: choosing one here moves it from its current sponsor.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pillars"].queryset = sponsorship().choices()  # type: ignore[attr-defined]
 
 
 class InviteForm(_PersonFields):

@@ -19,10 +19,9 @@ from rest_framework.authtoken.models import Token
 
 from openpmo.accounts.models import User
 from openpmo.accounts.roles import Role
+from openpmo.accounts.sponsorship import sponsorship
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import SYSTEM, lock_for_update, require, save_validated
-from openpmo.portfolio.models import Pillar
-from openpmo.portfolio.services import pillar_update
 
 _NOT_AUDITED = ("password", "last_login")
 
@@ -48,13 +47,9 @@ def _view(user: User) -> dict[str, Any]:
     return data
 
 
-def _set_pillars(actor: Any, user: User, pillars: Iterable[Pillar]) -> None:
+def _set_pillars(actor: Any, user: User, pillars: Iterable[Any]) -> None:
     """Make ``user`` the sponsor of exactly ``pillars`` (through the portfolio's own service)."""
-    wanted = {p.pk for p in pillars}
-    for pillar in Pillar.objects.filter(sponsor=user).exclude(pk__in=wanted):
-        pillar_update(actor=actor, pillar=pillar, sponsor=None)
-    for pillar in Pillar.objects.filter(pk__in=wanted).exclude(sponsor=user):
-        pillar_update(actor=actor, pillar=pillar, sponsor=user)
+    sponsorship().assign(actor, user, pillars)
 
 
 def invitation_link(user: User) -> str:
@@ -88,7 +83,7 @@ def user_invite(
     username: str = "",
     job_title: str = "",
     roles: Iterable[Role | str] = (),
-    pillars: Iterable[Pillar] = (),
+    pillars: Iterable[Any] = (),
 ) -> User:
     """Create the account (no password yet), give its roles and pillars, and email a link to set
     a password once the transaction has committed."""
@@ -132,7 +127,7 @@ def user_update(
     actor: Any,
     user: User,
     roles: Iterable[Role | str],
-    pillars: Iterable[Pillar] = (),
+    pillars: Iterable[Any] = (),
     first_name: str | None = None,
     last_name: str | None = None,
     job_title: str | None = None,
@@ -214,7 +209,7 @@ def user_from_provider(
     save_validated(user)
     user_roles_set(user=user, roles=roles)
     if pillar_names is not None:
-        _set_pillars(SYSTEM, user, Pillar.objects.filter(name__in=pillar_names))
+        _set_pillars(SYSTEM, user, sponsorship().named(pillar_names))
     after = _view(user)
     if after != before:
         action = "user.created_by_sign_on" if before is None else "user.changed_by_sign_on"

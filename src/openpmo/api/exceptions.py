@@ -1,5 +1,5 @@
-"""Map the services' refusals to HTTP: validation 400 with field messages, forbidden 403,
-conflicts 409. Nothing is saved in any of these cases (the service's transaction rolled back)."""
+"""Map the services' refusals to HTTP: validation 400 with field messages (an engine's refusal
+too), forbidden 403, conflicts 409, a busy database 503 "try again". Nothing is saved in any of these cases (the service's transaction rolled back)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,20 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from openpmo.common.busy import BUSY, RETRY_AFTER_SECONDS, is_busy
+from openpmo.common.engine_errors import as_api_error
 from openpmo.common.services import ConflictError
+from openpmo.core.errors import OpenPMOError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_busy(exc):
+        set_rollback()
+        return Response(
+            {"detail": BUSY},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, OverflowError | DataError):
         # A number in the query beyond any id (?work_package=15540174938994173028597760): the
         # database driver refuses it (SQLite: OverflowError; PostgreSQL: out of range).
@@ -38,6 +48,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return None
+    if isinstance(exc, OpenPMOError):
+        exc = as_api_error(exc)  # an engine's refusal that a view let through
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from openpmo.benefits.choices import CarbonScope, Category, Confidence, ProfileMethod, Unit
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.validators import no_control_characters
 from openpmo.core.benefits import Month
 
@@ -361,4 +362,4 @@ class SavingsLine(models.Model):
         try:
             self.financial_year = str(FinancialYear.parse(self.financial_year))
         except CoreError as error:
-            raise ValidationError({"financial_year": error.message}) from None
+            raise as_validation_error(error, "financial_year", with_where=False) from None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import rules
 
 from openpmo.accounts.permissions import is_finance, is_pillar_sponsor, is_pmo, is_signed_in
+from openpmo.portfolio.permissions import sponsors
 
 
 def _pillar_of(obj: object) -> object | None:
@@ -33,9 +34,7 @@ def _pillar_of(obj: object) -> object | None:
 
 @rules.predicate
 def sponsors_this_pillar(user: object, obj: object) -> bool:
-    pillar = _pillar_of(obj)
-    user_id = getattr(user, "pk", None)
-    return pillar is not None and user_id is not None and pillar.sponsor_id == user_id  # type: ignore[attr-defined]
+    return sponsors(user, _pillar_of(obj))
 
 
 @rules.predicate

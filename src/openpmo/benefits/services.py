@@ -31,6 +31,7 @@ from openpmo.benefits.models import (
     TrackerSettings,
 )
 from openpmo.common import uploads
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.services import (
     ConflictError,
     apply_fields,
@@ -72,7 +73,7 @@ def _as_month(value: Month | dt.date | str) -> Month:
     try:
         return Month.parse(value)
     except CoreValidationError as error:
-        raise ValidationError({"month": error.message}) from None
+        raise as_validation_error(error, "month", with_where=False) from None
 
 
 def _check(benefit: Benefit, work_packages: Any) -> None:
@@ -254,7 +255,7 @@ def profile_generate(
         field = {"last": "last", "target": "total", "shape": "shape"}.get(
             error.where or "", "total"
         )
-        raise ValidationError({field: error.message}) from None
+        raise as_validation_error(error, field, with_where=False) from None
     return profile_set(
         actor=actor,
         benefit=benefit,

@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 
 from openpmo import limits
-from openpmo.cli._finance_text import json_amount, money, print_json, render_table
+from openpmo.cli._finance_text import money, print_json, render_table
 from openpmo.core.finance import AppraisalResult, appraise, load_appraisal_yaml
 
 
@@ -23,25 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def as_json(result: AppraisalResult) -> dict[str, object]:
-    return {
-        "base_year": str(result.base_year),
-        "options": [
-            {
-                "name": option.name,
-                "tco_real": json_amount(option.tco_real),
-                "tco_nominal": json_amount(option.tco_nominal),
-                "pv_costs": json_amount(option.pv_costs),
-                "pv_benefits": json_amount(option.pv_benefits),
-                "npsv": json_amount(option.npsv),
-                "bcr": json_amount(option.bcr),
-                "discounted_payback_year": None
-                if option.discounted_payback_year is None
-                else str(option.discounted_payback_year),
-            }
-            for option in result.options
-        ],
-        "preferred": result.preferred,
-    }
+    return result.to_dict()
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "openpmo.web.middleware.RefuseNulCharactersMiddleware",
     "openpmo.web.middleware.HugeNumberMiddleware",
     "openpmo.web.middleware.LoginRequiredMiddleware",
+    "openpmo.web.middleware.BusyDatabaseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with its own page

@@ -1,54 +1,54 @@
-"""Bank holidays in England and Wales (GOV.UK, https://www.gov.uk/bank-holidays), the default
-days off of a new programme calendar. Scotland and Northern Ireland differ: edit the calendar."""
+"""Bank holidays in England and Wales, the default days off of a new programme calendar.
+
+They come from the ``holidays`` package (kept up to date with GOV.UK's announcements, one-off days
+such as coronations included), not from a list typed here that would run out. Only weekdays are
+listed, as on https://www.gov.uk/bank-holidays: a holiday falling at a weekend is replaced by its
+substitute day. Scotland and Northern Ireland differ, and a council closes on other days too: those
+are the calendar's own exceptions, which the PMO adds and removes on the calendar page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterable
 
-_D = dt.date
+import holidays
 
-ENGLAND_AND_WALES: list[tuple[str, dt.date]] = [
-    ("New Year's Day (substitute day)", _D(2022, 1, 3)),
-    ("Good Friday", _D(2022, 4, 15)),
-    ("Easter Monday", _D(2022, 4, 18)),
-    ("Early May bank holiday", _D(2022, 5, 2)),
-    ("Spring bank holiday", _D(2022, 6, 2)),
-    ("Platinum Jubilee bank holiday", _D(2022, 6, 3)),
-    ("Summer bank holiday", _D(2022, 8, 29)),
-    ("Bank holiday for the State Funeral of Queen Elizabeth II", _D(2022, 9, 19)),
-    ("Boxing Day", _D(2022, 12, 26)),
-    ("Christmas Day (substitute day)", _D(2022, 12, 27)),
-    ("New Year's Day (substitute day)", _D(2023, 1, 2)),
-    ("Good Friday", _D(2023, 4, 7)),
-    ("Easter Monday", _D(2023, 4, 10)),
-    ("Early May bank holiday", _D(2023, 5, 1)),
-    ("Bank holiday for the coronation of King Charles III", _D(2023, 5, 8)),
-    ("Spring bank holiday", _D(2023, 5, 29)),
-    ("Summer bank holiday", _D(2023, 8, 28)),
-    ("Christmas Day", _D(2023, 12, 25)),
-    ("Boxing Day", _D(2023, 12, 26)),
-    ("New Year's Day", _D(2024, 1, 1)),
-    ("Good Friday", _D(2024, 3, 29)),
-    ("Easter Monday", _D(2024, 4, 1)),
-    ("Early May bank holiday", _D(2024, 5, 6)),
-    ("Spring bank holiday", _D(2024, 5, 27)),
-    ("Summer bank holiday", _D(2024, 8, 26)),
-    ("Christmas Day", _D(2024, 12, 25)),
-    ("Boxing Day", _D(2024, 12, 26)),
-    ("New Year's Day", _D(2025, 1, 1)),
-    ("Good Friday", _D(2025, 4, 18)),
-    ("Easter Monday", _D(2025, 4, 21)),
-    ("Early May bank holiday", _D(2025, 5, 5)),
-    ("Spring bank holiday", _D(2025, 5, 26)),
-    ("Summer bank holiday", _D(2025, 8, 25)),
-    ("Christmas Day", _D(2025, 12, 25)),
-    ("Boxing Day", _D(2025, 12, 26)),
-    ("New Year's Day", _D(2026, 1, 1)),
-    ("Good Friday", _D(2026, 4, 3)),
-    ("Easter Monday", _D(2026, 4, 6)),
-    ("Early May bank holiday", _D(2026, 5, 4)),
-    ("Spring bank holiday", _D(2026, 5, 25)),
-    ("Summer bank holiday", _D(2026, 8, 31)),
-    ("Christmas Day", _D(2026, 12, 25)),
-    ("Boxing Day (substitute day)", _D(2026, 12, 28)),
-]
+YEARS_BEFORE = 4
+"""A new calendar lists the bank holidays from this many years back (for past schedules) ..."""
+YEARS_AHEAD = 10
+"""... to this many years ahead of today."""
+
+# GOV.UK's names for the regular days; one-off days keep the package's names.
+_GOV_UK_NAMES = {
+    "May Day": "Early May bank holiday",
+    "Spring Bank Holiday": "Spring bank holiday",
+    "Late Summer Bank Holiday": "Summer bank holiday",
+}
+_OBSERVED = " (observed)"
+
+
+def _gov_uk_name(name: str) -> str:
+    if name.endswith(_OBSERVED):
+        return f"{_gov_uk_name(name.removesuffix(_OBSERVED))} (substitute day)"
+    return _GOV_UK_NAMES.get(name, name)
+
+
+def england_and_wales(years: Iterable[int]) -> list[tuple[str, dt.date]]:
+    """The bank holidays (name, day) of these calendar years, in date order."""
+    found = holidays.country_holidays("GB", subdiv="ENG", years=list(years), language="en_GB")
+    return sorted(
+        ((_gov_uk_name(name), day) for day, name in found.items() if day.weekday() < 5),
+        key=lambda pair: pair[1],
+    )
+
+
+def england_and_wales_around(today: dt.date) -> list[tuple[str, dt.date]]:
+    """The bank holidays a calendar made ``today`` starts with (see ``YEARS_BEFORE``/``AHEAD``)."""
+    return list(_around(today.year))
+
+
+@functools.cache
+def _around(year: int) -> tuple[tuple[str, dt.date], ...]:
+    return tuple(england_and_wales(range(year - YEARS_BEFORE, year + YEARS_AHEAD + 1)))

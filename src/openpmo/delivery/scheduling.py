@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from openpmo.core.schedule import (
     Calendar,
@@ -28,7 +29,7 @@ from openpmo.core.schedule import (
     Project as EngineProject,
 )
 from openpmo.delivery import core_adapters
-from openpmo.delivery.bank_holidays import ENGLAND_AND_WALES
+from openpmo.delivery.bank_holidays import england_and_wales_around
 from openpmo.delivery.choices import SCHEDULED_STATUSES, TaskKind
 from openpmo.delivery.core_adapters import (
     CalendarSpec,
@@ -57,7 +58,9 @@ def default_calendar_spec() -> CalendarSpec:
         name=defaults.name,
         working_days=tuple(defaults.working_days),
         periods=tuple(defaults.periods),
-        exceptions=tuple((name, day, day) for name, day in ENGLAND_AND_WALES),
+        exceptions=tuple(
+            (name, day, day) for name, day in england_and_wales_around(timezone.localdate())
+        ),
     )
 
 

@@ -8,11 +8,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from openpmo.common.db import MoneySum
-from openpmo.core.errors import InputError
 from openpmo.core.finance import (
     Appraisal as CoreAppraisal,
 )
@@ -39,12 +37,6 @@ from openpmo.finance.choices import LEDGER_LINES, LINE_NAME, EntryKind, LineGrou
 from openpmo.finance.models import Appraisal, Reserve, ReserveEntry, TeamCostPlan, TeamRole
 
 ZERO = Decimal(0)
-
-
-def as_django_error(error: InputError, field: str | None = None) -> ValidationError:
-    """An engine's refusal as a Django ``ValidationError`` (on ``field`` when one is named)."""
-    text = f"{error.where}: {error.message}" if error.where else error.message
-    return ValidationError({field: text} if field else text)
 
 
 # --- team cost --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.services import ConflictError
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.core.money import FinancialYear
@@ -31,7 +32,7 @@ def validate_financial_year(value: str) -> None:
     try:
         year = FinancialYear.parse(value)
     except CoreValidationError as error:
-        raise ValidationError(error.message) from None
+        raise as_validation_error(error, with_where=False) from None
     if str(year) != value:
         raise ValidationError(f"Write the financial year as {year}.")
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from openpmo.common.engine_errors import add_to_form
 from openpmo.common.forms import add_refusal
 from openpmo.common.services import ConflictError
 from openpmo.core.errors import InputError
@@ -136,9 +137,7 @@ def team_flex(request: HttpRequest, pk: int) -> HttpResponse:
                 context["preview"] = selectors.team_cost_view(plan, changes=changes)
                 context["comparison"] = selectors.flex_comparison(current, context["preview"])
             except InputError as error:
-                form.add_error(
-                    None, f"{error.where}: {error.message}" if error.where else error.message
-                )
+                add_to_form(form, error)
             context["changed"] = len(changes)
     return render(request, "finance/team_flex.html", context, status=_status(form))
 
@@ -212,10 +211,7 @@ def reconcile(request: HttpRequest) -> HttpResponse:
             context["table_rows"] = list(zip(table.row_labels, table.cells, strict=True))
             context["table_discrepancies"] = reconcile_table(table)
         except InputError as error:
-            form.add_error(
-                "upload" if form.cleaned_data.get("upload") else "text",
-                f"{error.where}: {error.message}" if error.where else error.message,
-            )
+            add_to_form(form, error, "upload" if form.cleaned_data.get("upload") else "text")
     return render(request, "finance/reconcile.html", context, status=_status(form))
 
 
@@ -292,9 +288,7 @@ def appraisal_new(request: HttpRequest) -> HttpResponse:
             try:
                 context["result"] = appraise(appraisal_from_mapping(data["parsed"]))
             except InputError as error:
-                form.add_error(
-                    "document", f"{error.where}: {error.message}" if error.where else error.message
-                )
+                add_to_form(form, error, "document")
     return render(request, "finance/appraisal_form.html", context, status=_status(form))
 
 

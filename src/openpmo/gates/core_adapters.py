@@ -10,8 +10,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import ValidationError as EngineValidationError
 from openpmo.core.finance.appraisal import Appraisal, Option, appraise
 from openpmo.core.money import FinancialYear, parse_money, pounds
@@ -56,7 +55,7 @@ def appraisal_of(base_year: str, options: Iterable[Any]) -> dict[str, Any]:
         result = appraise(appraisal)
     except EngineValidationError as error:
         field = "base_year" if error.where == "base_year" else "options"
-        raise ValidationError({field: str(error)}) from None
+        raise as_validation_error(error, field) from None
     return {
         "base_year": str(result.base_year),
         "preferred": result.preferred,
@@ -82,7 +81,7 @@ def parse_lines(value: Mapping[str, Any], where: str) -> dict[str, dict[str, str
     try:
         lines = _lines(value, where)
     except EngineValidationError as error:
-        raise ValidationError({where.split(".")[-1]: str(error)}) from None
+        raise as_validation_error(error, where.split(".")[-1]) from None
     return {
         line: {str(year): str(pounds(amount)) for year, amount in sorted(amounts.items())}
         for line, amounts in lines.items()

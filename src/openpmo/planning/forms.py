@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.core.money import FinancialYear, parse_money
 from openpmo.planning.choices import Objective
@@ -46,7 +47,9 @@ class ScenarioForm(forms.Form):
                 year = FinancialYear.parse(year_text)
                 amount = parse_money(amount_text)
             except CoreValidationError as error:
-                raise forms.ValidationError(f"Line {number}: {error.message}") from None
+                raise as_validation_error(
+                    error, prefix=f"Line {number}: ", with_where=False
+                ) from None
             if amount < 0:
                 raise forms.ValidationError(f"Line {number}: the budget must not be negative.")
             if year in budget:

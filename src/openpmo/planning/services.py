@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.services import ConflictError, lock_for_update, require, save_validated
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.core.money import FinancialYear
@@ -32,7 +33,7 @@ from openpmo.portfolio.models import Programme, WorkPackage
 
 
 def _invalid(error: CoreValidationError) -> ValidationError:
-    return ValidationError(str(error))
+    return as_validation_error(error)
 
 
 @transaction.atomic

@@ -7,4 +7,15 @@ class PortfolioConfig(AppConfig):
     verbose_name = "Programme register"
 
     def ready(self) -> None:
+        from openpmo.accounts.sponsorship import Sponsorship, sponsorship_register
         from openpmo.portfolio import permissions  # noqa: F401  (registers the rules)
+        from openpmo.portfolio.models import Pillar
+        from openpmo.portfolio.services import pillar_sponsorships_set
+
+        sponsorship_register(
+            Sponsorship(
+                choices=lambda: Pillar.objects.select_related("programme", "sponsor"),
+                assign=pillar_sponsorships_set,
+                named=lambda names: Pillar.objects.filter(name__in=list(names)),
+            )
+        )

@@ -37,14 +37,23 @@ def _pillar_of(obj: object) -> object | None:
     return None
 
 
-@rules.predicate
-def sponsors_this_pillar(user: object, obj: object) -> bool:
-    pillar = _pillar_of(obj)
+def sponsors(user: object, pillar: object | None) -> bool:
+    """The one "sponsor of this pillar" test: ``user`` is the pillar's named sponsor.
+
+    Every app's rules ask this (after finding the pillar of their own object); the role check
+    (``is_pillar_sponsor``) is separate, as someone may be named sponsor before holding the role.
+    """
+    user_id = getattr(user, "pk", None)
     return (
         pillar is not None
-        and pillar.sponsor_id is not None
-        and pillar.sponsor_id == getattr(user, "pk", None)
-    )  # type: ignore[attr-defined]
+        and user_id is not None
+        and getattr(pillar, "sponsor_id", None) == user_id
+    )
+
+
+@rules.predicate
+def sponsors_this_pillar(user: object, obj: object) -> bool:
+    return sponsors(user, _pillar_of(obj))
 
 
 @rules.predicate

@@ -179,6 +179,16 @@ def pillar_update(
     )
 
 
+def pillar_sponsorships_set(actor: Any, user: Any, pillars: Iterable[Pillar]) -> None:
+    """Make ``user`` the sponsor of exactly ``pillars`` (each change is a pillar update, audited
+    and permission-checked); the people pages call this through ``accounts.sponsorship``."""
+    wanted = {p.pk for p in pillars}
+    for pillar in Pillar.objects.filter(sponsor=user).exclude(pk__in=wanted):
+        pillar_update(actor=actor, pillar=pillar, sponsor=None)
+    for pillar in Pillar.objects.filter(pk__in=wanted).exclude(sponsor=user):
+        pillar_update(actor=actor, pillar=pillar, sponsor=user)
+
+
 @transaction.atomic
 def strand_create(*, actor: Any, pillar: Pillar, **data: Any) -> Strand:
     return audited_create(

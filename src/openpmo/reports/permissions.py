@@ -23,6 +23,7 @@ from openpmo.accounts.permissions import (
     is_signed_in,
     is_work_package_manager,
 )
+from openpmo.portfolio.permissions import sponsors
 
 
 def _scope(obj: object) -> tuple[object | None, object | None]:
@@ -44,7 +45,7 @@ def _scope(obj: object) -> tuple[object | None, object | None]:
 @rules.predicate
 def sponsors_the_reported_pillar(user: object, obj: object) -> bool:
     pillar, _ = _scope(obj)
-    return pillar is not None and pillar.sponsor_id == getattr(user, "pk", None) is not None  # type: ignore[attr-defined]
+    return sponsors(user, pillar)
 
 
 @rules.predicate

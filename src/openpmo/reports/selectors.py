@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from openpmo.common.db import filter_given
+from openpmo.core.money import Month
 from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.reports.choices import DUE_DAYS_AFTER_MONTH_END, ReportKind, ReportStatus
@@ -26,13 +27,12 @@ def parse_period(text: str | None) -> dt.date | None:
 
 
 def month_end(period: dt.date) -> dt.date:
-    following = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
+    return Month.of(period).last_day
 
 
 def add_months(period: dt.date, months: int) -> dt.date:
-    index = period.year * 12 + period.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+    """The first day of the month ``months`` after ``period``'s."""
+    return (Month.of(period) + months).first_day
 
 
 def report_list(

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import InputError
 from openpmo.core.levelling.mspdi import (
     MspdiAssignment,
@@ -91,7 +92,9 @@ def import_mspdi_demand(*, actor: Any, work_package: WorkPackage, data: bytes) -
     try:
         by_resource = demand_from_mspdi(data)
     except InputError as error:
-        raise ValidationError(f"The Microsoft Project file could not be read: {error}") from None
+        raise as_validation_error(
+            error, prefix="The Microsoft Project file could not be read: "
+        ) from None
     programme_id = work_package.strand.pillar.programme_id
     roles = {r.name.casefold(): r for r in ResourceRole.objects.filter(programme_id=programme_id)}
     unknown = sorted(name for name in by_resource if name.casefold() not in roles)

@@ -9,7 +9,6 @@ what was read: nothing is ever saved.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from openpmo.core.finance.team_cost import Role as CoreRole
-from openpmo.core.money import FinancialYear
+from openpmo.core.money import FinancialYear, Month
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.resources.choices import Sourcing
 from openpmo.resources.models import (
@@ -37,12 +36,12 @@ PENCE = Decimal("0.01")
 
 
 def month_add(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
+    """The first day of the month ``count`` after ``month``'s."""
+    return (Month.of(month) + count).first_day
 
 
 def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return Month.of(month).last_day
 
 
 def weekdays(start: dt.date, end: dt.date) -> int:

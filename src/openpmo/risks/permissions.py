@@ -22,6 +22,7 @@ from openpmo.accounts.permissions import (
     is_signed_in,
     is_work_package_manager,
 )
+from openpmo.portfolio.permissions import sponsors
 
 
 def _pillar_of(obj: object) -> object | None:
@@ -51,8 +52,7 @@ def _pk(user: object) -> object:
 
 @rules.predicate
 def sponsors_its_pillar(user: object, obj: object) -> bool:
-    pillar = _pillar_of(obj)
-    return pillar is not None and pillar.sponsor_id is not None and pillar.sponsor_id == _pk(user)  # type: ignore[attr-defined]
+    return sponsors(user, _pillar_of(obj))
 
 
 @rules.predicate

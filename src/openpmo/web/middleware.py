@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import render
 
 from openpmo.audit.context import request_id_var
+from openpmo.common.busy import BUSY, RETRY_AFTER_SECONDS, is_busy
 
 
 class RequestIdMiddleware:
@@ -119,3 +120,22 @@ class HugeNumberMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({name: ["is beyond any id or count"] for name in names}, status=400)
         return render(request, "web/400.html", {"parameters": names}, status=400)
+
+
+class BusyDatabaseMiddleware:
+    """A page whose change met a busy database (locked, lock timeout, serialization failure) is a
+    503 "busy, try again" page, not a server error; the change was rolled back. The API answers
+    the same in JSON from its exception handler (``openpmo.api.exceptions``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_busy(exception):
+            return None
+        response = render(request, "web/503.html", {"message": BUSY}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -27,6 +27,7 @@ from openpmo.gates.choices import RequestStatus
 from openpmo.gates.models import ConditionAction, GateRequest
 from openpmo.gates.selectors import authority_limit_for
 from openpmo.portfolio.models import Programme
+from openpmo.portfolio.permissions import sponsors
 from openpmo.reports.choices import ReportStatus
 from openpmo.reports.selectors import add_months, month_end, reporting_calendar
 from openpmo.risks.choices import ActionStatus as RaidActionStatus
@@ -104,11 +105,9 @@ def _is_writer(user: User, item: object) -> bool:
     pillar = getattr(item, "pillar", None)
     work_package = getattr(item, "work_package", None)
     if work_package is not None:
-        return work_package.owner_id == user.pk or (
-            work_package.strand.pillar.sponsor_id == user.pk
-        )
+        return work_package.owner_id == user.pk or sponsors(user, work_package.strand.pillar)
     if pillar is not None:
-        return pillar.sponsor_id == user.pk
+        return sponsors(user, pillar)
     return user.has_role(Role.PMO)
 
 

@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +26,8 @@ from openpmo.benefits.api.serializers import (
 )
 from openpmo.benefits.models import Benefit, BenefitActual, BenefitProfile
 from openpmo.common.api import validated_update
+from openpmo.common.api_params import id_param
+from openpmo.common.engine_errors import as_api_error
 from openpmo.core.benefits import Month
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.portfolio.models import Pillar
@@ -37,7 +38,7 @@ def _month(text: str, field: str) -> Month:
     try:
         return Month.parse(text)
     except CoreValidationError as error:
-        raise ApiValidationError({field: [error.message]}) from None
+        raise as_api_error(error, field, with_where=False) from None
 
 
 def tracker_data(view: selectors.Tracker) -> dict[str, Any]:
@@ -139,8 +140,9 @@ class BenefitViewSet(
                 queryset=BenefitActual.objects.select_related("recorded_by").order_by("month"),
             ),
         )
-        if params.get("pillar", "").isdecimal():
-            benefits = benefits.filter(pillar_id=int(params["pillar"]))
+        pillar = id_param(self.request, "pillar")
+        if pillar is not None:
+            benefits = benefits.filter(pillar_id=pillar)
         if params.get("category"):
             benefits = benefits.filter(category=params["category"])
         return benefits.order_by("reference")
@@ -249,10 +251,9 @@ class BenefitViewSet(
         programme = programme_in_scope_or_404(request, remember=False)
         as_of = _month(params["as_of"], "as_of") if params.get("as_of") else None
         pillar = None
-        if params.get("pillar"):
-            if not params["pillar"].isdecimal():
-                raise ApiValidationError({"pillar": ["Give the pillar's id."]})
-            pillar = Pillar.objects.filter(pk=int(params["pillar"]), programme=programme).first()
+        pillar_id = id_param(request, "pillar", message="Give the pillar's id.")
+        if pillar_id is not None:
+            pillar = Pillar.objects.filter(pk=pillar_id, programme=programme).first()
             if pillar is None:
                 raise Http404("No such pillar in this programme")
         view = selectors.tracker(programme, as_of=as_of, pillar=pillar)

@@ -1,6 +1,7 @@
 """Benefits realisation: months, benefit profiles, and the benefits tracker.
 
-- ``Month`` — a calendar month (``Month.parse("2024-03")``), with its ``financial_year``.
+- ``Month`` — a calendar month (``Month.parse("2024-03")``), with its ``financial_year``; it
+  lives beside ``FinancialYear`` in ``openpmo.core.money`` and is re-exported here.
 - Profile generators (``linear_ramp``, ``s_curve``, ``step``, ``generate_profile``) spread a
   target over the months between two dates and add up to it exactly (``allocate``).
 - ``track_benefit`` / ``track`` give each ``Benefit``'s position as of a month (planned and actual,
@@ -14,7 +15,6 @@ docstring of ``openpmo.core.benefits._tracker``.
 """
 
 from openpmo.core.benefits._book import BenefitBook, CurvePoint
-from openpmo.core.benefits._month import Month
 from openpmo.core.benefits._profiles import (
     ProfileShape,
     allocate,
@@ -39,6 +39,7 @@ from openpmo.core.benefits._tracker import (
     track,
     track_benefit,
 )
+from openpmo.core.money import Month
 
 __all__ = [
     "Benefit",

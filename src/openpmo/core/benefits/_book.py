@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from openpmo.core.benefits._month import Month
 from openpmo.core.benefits._tracker import (
     Benefit,
     BenefitPosition,
@@ -29,7 +28,7 @@ from openpmo.core.benefits._tracker import (
     rounded_percent,
 )
 from openpmo.core.errors import ValidationError
-from openpmo.core.money import PENNY
+from openpmo.core.money import PENNY, Month
 
 _INT64_SAFE = 2**62
 _NEVER = 2**40  # a column index no month reaches: benefits without a plan expect no actuals

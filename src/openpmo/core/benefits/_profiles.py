@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from openpmo.core.benefits._month import Month
 from openpmo.core.errors import ValidationError
-from openpmo.core.money import PENNY
+from openpmo.core.money import PENNY, Month
 
 Weight = Fraction | Decimal | int
 

@@ -32,9 +32,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Protocol
 
-from openpmo.core.benefits._month import Month
 from openpmo.core.errors import ValidationError
-from openpmo.core.money import FinancialYear
+from openpmo.core.money import FinancialYear, Month
 
 _ZERO = Decimal(0)
 

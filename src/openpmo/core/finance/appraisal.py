@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from openpmo.core.errors import ValidationError
 from openpmo.core.finance import _inputs
-from openpmo.core.money import FinancialYear
+from openpmo.core.money import FinancialYear, pounds
 
 __all__ = [
     "DISCOUNT_BANDS",
@@ -218,6 +218,34 @@ class AppraisalResult:
     base_year: FinancialYear
     options: tuple[OptionAppraisal, ...]
     preferred: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data, the one shape ``openpmo appraise --json`` prints and the
+        API returns: amounts as strings of pounds and pence rounded half up (``pounds``), a year
+        as ``2023/24``, nothing missing as ``None``."""
+
+        def amount(value: Decimal | None) -> str | None:
+            return None if value is None else str(pounds(value))
+
+        return {
+            "base_year": str(self.base_year),
+            "options": [
+                {
+                    "name": option.name,
+                    "tco_real": amount(option.tco_real),
+                    "tco_nominal": amount(option.tco_nominal),
+                    "pv_costs": amount(option.pv_costs),
+                    "pv_benefits": amount(option.pv_benefits),
+                    "npsv": amount(option.npsv),
+                    "bcr": amount(option.bcr),
+                    "discounted_payback_year": None
+                    if option.discounted_payback_year is None
+                    else str(option.discounted_payback_year),
+                }
+                for option in self.options
+            ],
+            "preferred": self.preferred,
+        }
 
 
 def _real_and_nominal(

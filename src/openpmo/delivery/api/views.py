@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openpmo.common.api import ServiceUpdateMixin
+from openpmo.common.api_params import id_param, id_params
 from openpmo.delivery import own_calendars, selectors, services
 from openpmo.delivery.api.serializers import (
     ImportSerializer,
@@ -306,11 +307,7 @@ class InterdependencyViewSet(ServiceUpdateMixin, viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Interdependency]:
         params = self.request.query_params
-        criteria: dict[str, Any] = {
-            k: int(params[k])
-            for k in ("programme", "work_package")
-            if params.get(k, "").isdecimal()
-        }
+        criteria: dict[str, Any] = id_params(self.request, ("programme", "work_package"))
         if params.get("status"):
             criteria["status"] = params["status"]
         return selectors.interdependency_list(**criteria)
@@ -427,14 +424,18 @@ class SlippageImpactView(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         errors = {}
-        if not params.get("work_package", "").isdecimal():
-            errors["work_package"] = ["Give the id of a work package."]
+        try:
+            work_package_id = id_param(
+                request, "work_package", required=True, message="Give the id of a work package."
+            )
+        except ApiValidationError as error:
+            errors.update(error.detail)  # type: ignore[arg-type]
         weeks_text = params.get("weeks", "")
         if not weeks_text.isdecimal() or not 1 <= int(weeks_text) <= 260:
             errors["weeks"] = ["Give a whole number of weeks from 1 to 260."]
         if errors:
             raise ApiValidationError(errors)
-        work_package = _work_package(int(params["work_package"]))
+        work_package = _work_package(work_package_id)  # type: ignore[arg-type]
         impact = selectors.slippage_impact(
             work_package.strand.pillar.programme, work_package, int(weeks_text)
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import OpenPMOError
 from openpmo.delivery import scheduling, stored_schedules
 from openpmo.delivery.models import (
@@ -18,7 +19,7 @@ from openpmo.portfolio.models import Programme, WorkPackage
 
 
 def _refuse(error: OpenPMOError, prefix: str = "") -> ValidationError:
-    return ValidationError(f"{prefix}{error}")
+    return as_validation_error(error, prefix=prefix)
 
 
 def _check_programme_schedules(programme: Programme) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from openpmo.audit.services import audit_change, audit_record, snapshot
 from openpmo.common.services import apply_fields, lock_for_update, require, save_validated
 from openpmo.delivery import own_calendars, scheduling
-from openpmo.delivery.bank_holidays import ENGLAND_AND_WALES
+from openpmo.delivery.bank_holidays import england_and_wales_around
 from openpmo.delivery.models import (
     CalendarException,
     ProgrammeCalendar,
@@ -37,12 +38,13 @@ def calendar_ensure(*, actor: Any, programme: Programme) -> ProgrammeCalendar:
         return found
     require(actor, "delivery.change_calendar", programme)
     calendar = save_validated(ProgrammeCalendar(programme=programme))
+    bank_holidays = england_and_wales_around(timezone.localdate())
     CalendarException.objects.bulk_create(
         CalendarException(calendar=calendar, name=name, first=day, last=day)
-        for name, day in ENGLAND_AND_WALES
+        for name, day in bank_holidays
     )
     after = snapshot(calendar)
-    after["exceptions"] = len(ENGLAND_AND_WALES)
+    after["exceptions"] = len(bank_holidays)
     audit_record(actor=actor, action="calendar.created", obj=calendar, before=None, after=after)
     return calendar
 

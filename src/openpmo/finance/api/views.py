@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.common.api_params import id_param
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.core.errors import InputError
 from openpmo.finance import core_adapters, selectors, services
 from openpmo.finance.api.serializers import (
@@ -101,11 +103,9 @@ class ReserveLedgerView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        reserve_id = request.query_params.get("reserve", "")
-        if reserve_id:
-            if not reserve_id.isdecimal():
-                return Response({"reserve": ["Give a reserve id."]}, status=400)
-            reserve = get_object_or_404(Reserve, pk=int(reserve_id))
+        reserve_id = id_param(request, "reserve", message="Give a reserve id.")
+        if reserve_id is not None:
+            reserve = get_object_or_404(Reserve, pk=reserve_id)
         else:
             reserve = selectors.reserve_default()
             if reserve is None:
@@ -189,7 +189,7 @@ class TeamCostPlanViewSet(viewsets.ReadOnlyModelViewSet):
             try:
                 view = selectors.team_cost_view(plan, changes=changes)
             except InputError as error:
-                raise core_adapters.as_django_error(error) from None
+                raise as_validation_error(error) from None
             return Response({"preview": True, "profile": team_profile_json(view)})
         services.team_plan_flex(
             actor=request.user, plan=plan, changes=changes, expected_version=data.get("version")
@@ -213,14 +213,18 @@ class SpendViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
 
     def get_queryset(self) -> QuerySet[WorkPackageSpend]:
         rows = WorkPackageSpend.objects.order_by("work_package", "month", "spend_type")
-        wp = self.request.query_params.get("work_package", "")
-        return rows.filter(work_package_id=int(wp)) if wp.isdecimal() else rows
+        return rows.filter(**_work_package_filter(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         row = services.spend_record(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def _work_package_filter(request: Request) -> dict[str, int]:
+    wp = id_param(request, "work_package")
+    return {} if wp is None else {"work_package_id": wp}
 
 
 class ForecastViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -230,8 +234,7 @@ class ForecastViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
 
     def get_queryset(self) -> QuerySet[WorkPackageForecast]:
         rows = WorkPackageForecast.objects.order_by("work_package", "year", "spend_type")
-        wp = self.request.query_params.get("work_package", "")
-        return rows.filter(work_package_id=int(wp)) if wp.isdecimal() else rows
+        return rows.filter(**_work_package_filter(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -367,5 +370,5 @@ class AppraisalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         try:
             result = appraise(appraisal_from_mapping(document))
         except InputError as error:
-            raise core_adapters.as_django_error(error, "document") from None
+            raise as_validation_error(error, "document") from None
         return Response(selectors.appraisal_result_json(result))

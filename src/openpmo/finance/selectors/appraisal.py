@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -12,7 +11,6 @@ from openpmo.finance.models import (
     AppraisalLine,
     AppraisalOption,
 )
-from openpmo.finance.selectors._common import _pence
 
 
 def appraisal_list() -> QuerySet[Appraisal]:
@@ -36,27 +34,5 @@ def appraisal_get(pk: int) -> Appraisal:
 
 
 def appraisal_result_json(result: Any) -> dict[str, Any]:
-    """The shape ``openpmo appraise --json`` prints."""
-
-    def money(value: Decimal | None) -> str | None:
-        return None if value is None else _pence(value)
-
-    return {
-        "base_year": str(result.base_year),
-        "options": [
-            {
-                "name": option.name,
-                "tco_real": money(option.tco_real),
-                "tco_nominal": money(option.tco_nominal),
-                "pv_costs": money(option.pv_costs),
-                "pv_benefits": money(option.pv_benefits),
-                "npsv": money(option.npsv),
-                "bcr": None if option.bcr is None else str(option.bcr.quantize(Decimal("0.01"))),
-                "discounted_payback_year": None
-                if option.discounted_payback_year is None
-                else str(option.discounted_payback_year),
-            }
-            for option in result.options
-        ],
-        "preferred": result.preferred,
-    }
+    """The shape ``openpmo appraise --json`` prints: the core result's own ``to_dict()``."""
+    return dict(result.to_dict())

@@ -13,7 +13,6 @@ reserve's ``balance`` is always its opening balance plus the sum of its entries.
 # The package re-exports what the single module offered, so every import of it still works.
 from openpmo.finance.services._common import (  # noqa: F401
     _actor_or_none,
-    _busy_is_a_conflict,
     _financial_year,
     _positive_amount,
 )

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.services import (
     require,
     save_validated,
 )
 from openpmo.core.errors import InputError
-from openpmo.finance import core_adapters
 from openpmo.finance.models import (
     Appraisal,
     AppraisalAmount,
@@ -54,7 +54,7 @@ def appraisal_create(
                 {"document": "Enter amounts in real base-year prices (prices: real)."}
             )
     except InputError as error:
-        raise core_adapters.as_django_error(error, "document") from None
+        raise as_validation_error(error, "document") from None
     appraisal = Appraisal(
         programme=programme,
         work_package=work_package,

@@ -33,7 +33,6 @@ from openpmo.finance.models import (
 )
 from openpmo.finance.services._common import (
     _actor_or_none,
-    _busy_is_a_conflict,
     _financial_year,
     _positive_amount,
 )
@@ -161,7 +160,7 @@ def _record_entry(
     is_illustrative: bool = False,
     work_package: WorkPackage | None = None,
 ) -> ReserveEntry:
-    with _busy_is_a_conflict(), transaction.atomic():
+    with transaction.atomic():
         locked = lock_for_update(Reserve, reserve.pk)
         require(actor, "finance.add_reserveentry", locked)
         _check_authority(actor, kind, authority, timezone.localdate())

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.services import (
     apply_fields,
     lock_for_update,
@@ -31,7 +32,7 @@ def _check_team_model(plan: TeamCostPlan, **kwargs: Any) -> None:
     try:
         core_adapters.team_cost(plan, **kwargs)
     except InputError as error:
-        raise core_adapters.as_django_error(error) from None
+        raise as_validation_error(error) from None
 
 
 @transaction.atomic

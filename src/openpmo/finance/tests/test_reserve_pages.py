@@ -201,8 +201,8 @@ def test_a_locked_database_is_a_refusal_on_the_page_and_the_api_never_a_500(
     ):
         page = finance_client.post(f"/finance/reserves/{reserve.pk}/entries/new/", data)
         response = api.post(f"/api/reserves/{reserve.pk}/entries/", data, format="json")
-    assert page.status_code == 400 and "busy" in page.content.decode()
-    assert response.status_code == 409 and "busy" in response.json()["detail"]
+    assert page.status_code == 503 and "busy" in page.content.decode()
+    assert response.status_code == 503 and "busy" in response.json()["detail"]
     assert _state(reserve) == before
 
 

@@ -364,14 +364,15 @@ def test_inside_a_callers_transaction_the_drawdown_goes_or_stays_with_it(
     assert ReserveEntry.objects.count() == 1 and _sum_is_balance(reserve)
 
 
-def test_a_locked_database_is_a_clean_refusal(decision_maker, authority, reserve):
-    # SQLite answers "database is locked" when another writer holds it past the timeout.
+def test_a_locked_database_saves_nothing(decision_maker, authority, reserve):
+    # SQLite answers "database is locked" when another writer holds it past the timeout; the
+    # pages and the API answer it with a 503 "try again" (tests/test_busy_database.py).
     with (
         mock.patch(
             "openpmo.finance.services.reserve.lock_for_update",
             side_effect=OperationalError("database is locked"),
         ),
-        pytest.raises(ConflictError, match="busy"),
+        pytest.raises(OperationalError, match="locked"),
     ):
         services.reserve_drawdown_record(
             actor=decision_maker,

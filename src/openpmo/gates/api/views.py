@@ -15,12 +15,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openpmo.common.api import validated_update
+from openpmo.common.api_params import id_param
 from openpmo.gates import selectors, services
 from openpmo.gates.api.serializers import (
     BusinessCaseSerializer,
@@ -44,15 +44,6 @@ from openpmo.gates.models import (
     GateRequest,
 )
 from openpmo.portfolio.models import WorkPackage
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    if not (value.isascii() and value.isdigit()):
-        return None
-    if int(value) >= 2**63:  # beyond any id, on every database (PostgreSQL would match nothing)
-        raise ValidationError({name: ["is beyond any id or count"]})
-    return int(value)
 
 
 class WorkPackageGateRequestsView(APIView):
@@ -140,7 +131,7 @@ class GateRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[GateRequest]:
         return selectors.request_list(
-            programme=_int_param(self.request, "programme"),
+            programme=id_param(self.request, "programme"),
             status=self.request.query_params.get("status", ""),
         )
 
@@ -194,8 +185,8 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Decision]:
         return selectors.decision_log(
-            programme=_int_param(self.request, "programme"),
-            work_package=_int_param(self.request, "work_package"),
+            programme=id_param(self.request, "programme"),
+            work_package=id_param(self.request, "work_package"),
             outcome=self.request.query_params.get("outcome", ""),
         )
 

@@ -3,7 +3,7 @@
 Each function checks the actor's permission, validates, saves and writes the audit record in one
 transaction: a refusal (``PermissionDenied`` → 403, ``ValidationError`` → 400,
 ``ConflictError`` → 409) changes nothing. A busy SQLite database or a PostgreSQL deadlock is a
-``ConflictError`` too ("try again"), never a server error.
+503 "try again" page or API response (``openpmo.common.busy``), never a server error.
 
 Recording a decision (``decision_record``) is the heart of it. In one transaction it row-locks
 the gate request (so two approvals of the same request queue, and the second finds it decided),
@@ -25,7 +25,6 @@ from openpmo.gates.services._common import (  # noqa: F401
     R,
     _is_system,
     _programme_of,
-    _refuse_when_busy,
 )
 from openpmo.gates.services.business_cases import (  # noqa: F401
     _CASE_FIELDS,

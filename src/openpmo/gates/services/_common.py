@@ -1,42 +1,18 @@
-"""What every gate service shares: the busy-database guard and small helpers."""
+"""What every gate service shares: small helpers. (A busy database is answered once for every
+app: ``openpmo.common.busy``, a 503 "try again" page or API response.)"""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import OperationalError
-
-from openpmo.common.services import (
-    SYSTEM,
-    ConflictError,
-)
+from openpmo.common.busy import BUSY  # noqa: F401  (re-exported, as before)
+from openpmo.common.services import SYSTEM
 from openpmo.portfolio.models import Programme, WorkPackage
 
 P = ParamSpec("P")
 
 
 R = TypeVar("R")
-
-
-BUSY = "The database is busy with another change, so nothing was saved. Try again in a moment."
-
-
-def _refuse_when_busy(function: Callable[P, R]) -> Callable[P, R]:
-    """A locked SQLite database or a PostgreSQL deadlock becomes a clean ``ConflictError``."""
-
-    @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return function(*args, **kwargs)
-        except OperationalError as error:
-            text = str(error).lower()
-            if "locked" in text or "busy" in text or "deadlock" in text:
-                raise ConflictError(BUSY) from error
-            raise
-
-    return wrapper
 
 
 def _is_system(actor: Any) -> bool:

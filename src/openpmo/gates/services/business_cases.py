@@ -26,7 +26,6 @@ from openpmo.gates.models import (
     BusinessCaseOption,
     Gate,
 )
-from openpmo.gates.services._common import _refuse_when_busy
 from openpmo.portfolio.models import WorkPackage
 
 _CASE_FIELDS = {
@@ -90,7 +89,6 @@ def _clean_answers(gate: Gate, answers: Any) -> dict[str, dict[str, Any]]:
     return cleaned
 
 
-@_refuse_when_busy
 @transaction.atomic
 def business_case_create(
     *, actor: Any, work_package: WorkPackage, copy_from: BusinessCase | None = None, **data: Any
@@ -172,7 +170,6 @@ def _lock_draft(business_case: BusinessCase, expected_version: int | None) -> Bu
     return case
 
 
-@_refuse_when_busy
 @transaction.atomic
 def business_case_update(
     *, actor: Any, business_case: BusinessCase, expected_version: int | None = None, **data: Any
@@ -198,7 +195,6 @@ def _touch(case: BusinessCase) -> None:
     case.save(update_fields=["version"])
 
 
-@_refuse_when_busy
 @transaction.atomic
 def business_case_option_save(
     *,
@@ -266,7 +262,6 @@ def business_case_option_save(
     return instance
 
 
-@_refuse_when_busy
 @transaction.atomic
 def business_case_option_remove(*, actor: Any, option: BusinessCaseOption) -> None:
     case = _lock_draft(option.business_case, None)

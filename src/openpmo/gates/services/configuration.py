@@ -23,7 +23,6 @@ from openpmo.gates.models import (
     DelegatedAuthority,
     Gate,
 )
-from openpmo.gates.services._common import _refuse_when_busy
 from openpmo.portfolio.models import Programme
 
 
@@ -41,7 +40,6 @@ def _check_sequence(programme: Programme) -> None:
         )
 
 
-@_refuse_when_busy
 @transaction.atomic
 def gate_create(
     *,
@@ -79,7 +77,6 @@ def gate_create(
     return gate
 
 
-@_refuse_when_busy
 @transaction.atomic
 def gate_remove(*, actor: Any, gate: Gate) -> None:
     """Take a gate out of the programme's sequence; refused once any request has used it."""
@@ -95,7 +92,6 @@ def gate_remove(*, actor: Any, gate: Gate) -> None:
     instance.delete()
 
 
-@_refuse_when_busy
 @transaction.atomic
 def gate_update(
     *, actor: Any, gate: Gate, expected_version: int | None = None, **data: Any
@@ -116,7 +112,6 @@ def gate_update(
     return instance
 
 
-@_refuse_when_busy
 @transaction.atomic
 def checklist_item_create(
     *, actor: Any, gate: Gate, text: str, mandatory: bool = True, order: int | None = None
@@ -135,7 +130,6 @@ def checklist_item_create(
     return item
 
 
-@_refuse_when_busy
 @transaction.atomic
 def checklist_item_update(
     *, actor: Any, item: ChecklistItem, expected_version: int | None = None, **data: Any
@@ -155,7 +149,6 @@ def checklist_item_update(
     return instance
 
 
-@_refuse_when_busy
 @transaction.atomic
 def delegated_authority_set(
     *, actor: Any, programme: Programme, role: str, limit: Decimal | None, note: str = ""
@@ -182,7 +175,6 @@ def delegated_authority_set(
     return row
 
 
-@_refuse_when_busy
 @transaction.atomic
 def delegated_authority_remove(*, actor: Any, authority: DelegatedAuthority) -> None:
     row = lock_for_update(DelegatedAuthority, authority.pk)

@@ -23,7 +23,6 @@ from openpmo.gates.models import (
     ConditionAction,
     Decision,
 )
-from openpmo.gates.services._common import _refuse_when_busy
 from openpmo.gates.services.decisions import _authority, _check_dates
 
 CORRECTABLE = {
@@ -40,7 +39,6 @@ CORRECTABLE = {
 }
 
 
-@_refuse_when_busy
 def decision_correct(
     *, actor: Any, decision: Decision, correction_reason: str, **changes: Any
 ) -> Decision:
@@ -126,7 +124,6 @@ def _decision_correct(
     return correction
 
 
-@_refuse_when_busy
 @transaction.atomic
 def condition_action_complete(
     *, actor: Any, action: ConditionAction, note: str = "", expected_version: int | None = None

@@ -35,7 +35,7 @@ from openpmo.gates.models import (
     FundingRelease,
     GateRequest,
 )
-from openpmo.gates.services._common import _is_system, _refuse_when_busy
+from openpmo.gates.services._common import _is_system
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.portfolio.services import separation_of_duties_require, work_package_stage_move
 
@@ -193,7 +193,6 @@ def _write_decision(
     return decision
 
 
-@_refuse_when_busy
 def decision_record(
     *,
     actor: Any,

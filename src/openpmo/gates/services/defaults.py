@@ -18,7 +18,6 @@ from openpmo.gates.models import (
     DelegatedAuthority,
     Gate,
 )
-from openpmo.gates.services._common import _refuse_when_busy
 from openpmo.portfolio.choices import Stage
 from openpmo.portfolio.models import Programme
 
@@ -109,7 +108,6 @@ DEFAULT_AUTHORITY = [
 ]
 
 
-@_refuse_when_busy
 @transaction.atomic
 def gates_create_defaults(*, actor: Any, programme: Programme) -> list[Gate]:
     """Give ``programme`` the default gates, checklists and delegated authority it lacks."""

@@ -19,11 +19,9 @@ from openpmo.gates.choices import (
 from openpmo.gates.models import (
     EqualityImpactAssessment,
 )
-from openpmo.gates.services._common import _refuse_when_busy
 from openpmo.portfolio.models import Programme
 
 
-@_refuse_when_busy
 @transaction.atomic
 def equality_assessment_create(
     *, actor: Any, programme: Programme, **data: Any

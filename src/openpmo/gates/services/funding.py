@@ -20,7 +20,6 @@ from openpmo.gates.models import (
     Decision,
     EqualityImpactAssessment,
 )
-from openpmo.gates.services._common import _refuse_when_busy
 from openpmo.gates.services.decisions import (
     FORWARD_PLAN_NEEDED,
     _authority,
@@ -31,7 +30,6 @@ from openpmo.gates.services.decisions import (
 from openpmo.portfolio.models import Programme
 
 
-@_refuse_when_busy
 @transaction.atomic
 def funding_decision_record(
     *,

@@ -31,7 +31,7 @@ from openpmo.gates.models import (
     Gate,
     GateRequest,
 )
-from openpmo.gates.services._common import _is_system, _programme_of, _refuse_when_busy
+from openpmo.gates.services._common import _is_system, _programme_of
 from openpmo.gates.services.business_cases import _clean_answers
 from openpmo.portfolio.models import WorkPackage
 from openpmo.portfolio.services import separation_of_duties_require
@@ -87,7 +87,6 @@ def _submit_case(actor: Any, case: BusinessCase, appraisal: Any) -> None:
         )
 
 
-@_refuse_when_busy
 @transaction.atomic
 def gate_request_submit(
     *,
@@ -174,7 +173,6 @@ def gate_request_submit(
     return request
 
 
-@_refuse_when_busy
 @transaction.atomic
 def gate_request_quality_assure(
     *,

@@ -224,7 +224,7 @@ def test_lists_are_open_to_every_signed_in_user(gated, role_user, url):
     assert _as(role_user(Role.VIEWER)).get(url).status_code == 200
 
 
-def test_a_busy_database_is_409_not_500(gated, reserve, decision_maker):
+def test_a_busy_database_is_503_try_again_not_500(gated, reserve, decision_maker):
     from unittest import mock
 
     from django.db import OperationalError
@@ -238,5 +238,6 @@ def test_a_busy_database_is_409_not_500(gated, reserve, decision_maker):
         response = _as(decision_maker).post(
             f"/api/gate-requests/{request.pk}/decision/", {"outcome": "approved"}, format="json"
         )
-    assert response.status_code == 409 and "busy" in response.json()["detail"]
+    assert response.status_code == 503 and "busy" in response.json()["detail"]
+    assert response["Retry-After"]
     assert state(gated) == before

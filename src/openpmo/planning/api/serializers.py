@@ -5,6 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from openpmo.common.engine_errors import as_api_error
 from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.core.money import FinancialYear
 from openpmo.planning.choices import Objective
@@ -63,7 +64,7 @@ class ScenarioCreateSerializer(serializers.Serializer):
             try:
                 out[FinancialYear.parse(year)] = amount
             except CoreValidationError as error:
-                raise serializers.ValidationError(f"{year}: {error.message}") from None
+                raise as_api_error(error, prefix=f"{year}: ", with_where=False) from None
         return out
 
     def service_data(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from openpmo.common.api import ServiceUpdateMixin
+from openpmo.common.api_params import id_param, id_params
 from openpmo.portfolio import selectors, services
 from openpmo.portfolio.api.serializers import (
     PillarSerializer,
@@ -91,8 +92,8 @@ class StrandViewSet(_RegisterViewSet):
 
     def get_queryset(self) -> QuerySet[Strand]:
         strands = Strand.objects.select_related("pillar").order_by("pillar", "name")
-        pillar = self.request.query_params.get("pillar")
-        return strands.filter(pillar_id=pillar) if pillar and pillar.isdecimal() else strands
+        pillar = id_param(self.request, "pillar")
+        return strands if pillar is None else strands.filter(pillar_id=pillar)
 
     def create_with(self, actor: Any, data: dict[str, Any]) -> Strand:
         pillar = data.pop("pillar")
@@ -122,11 +123,7 @@ class WorkPackageViewSet(_RegisterViewSet):
     serializer_class = WorkPackageSerializer
 
     def get_queryset(self) -> QuerySet[WorkPackage]:
-        params = self.request.query_params
-        criteria = {
-            k: int(params[k]) for k in ("pillar", "strand") if params.get(k, "").isdecimal()
-        }
-        return selectors.work_package_list(**criteria)
+        return selectors.work_package_list(**id_params(self.request, ("pillar", "strand")))
 
     def create_with(self, actor: Any, data: dict[str, Any]) -> WorkPackage:
         strand = data.pop("strand")

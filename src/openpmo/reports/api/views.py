@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openpmo.common.api import validated_update
+from openpmo.common.api_params import id_param
 from openpmo.portfolio.selectors import programme_in_scope
 from openpmo.reports import exports, selectors, services
 from openpmo.reports.api.serializers import (
@@ -82,12 +83,12 @@ class ReportViewSet(
         period = params.get("period")
         if period and selectors.parse_period(period) is None:
             raise ValidationError({"period": "Give the month like 2024-03."})
-        pillar = params.get("pillar", "")
+        pillar = id_param(self.request, "pillar")
         return selectors.report_list(
             period=selectors.parse_period(period),
             kind=params.get("kind", ""),
             status=params.get("status", ""),
-            pillar=int(pillar) if pillar.isdigit() else None,
+            pillar=pillar,
         )
 
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.common.api_params import id_param
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.resources import msproject, planning, selectors, services
 from openpmo.resources.api.serializers import (
@@ -103,8 +104,8 @@ class DemandMspdiView(APIView):
 
 
 def _programme(request: Request) -> Programme:
-    chosen = request.query_params.get("programme", "")
-    if chosen.isdigit():
+    chosen = id_param(request, "programme")
+    if chosen is not None:
         return get_object_or_404(Programme, pk=chosen)
     programme = Programme.objects.order_by("pk").first()
     if programme is None:
@@ -130,8 +131,9 @@ class CapacityView(APIView):
     def get(self, request: Request) -> Response:
         programme = _programme(request)
         pillar = None
-        if request.query_params.get("pillar", "").isdigit():
-            pillar = get_object_or_404(programme.pillars, pk=request.query_params["pillar"])
+        pillar_id = id_param(request, "pillar")
+        if pillar_id is not None:
+            pillar = get_object_or_404(programme.pillars, pk=pillar_id)
         grid = selectors.capacity_grid(programme, pillar=pillar)
         return Response(
             {

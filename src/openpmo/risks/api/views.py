@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from openpmo.common.api import ServiceUpdateMixin, validated_update
+from openpmo.common.api_params import id_params
 from openpmo.portfolio.models import Programme
 from openpmo.risks import selectors, services
 from openpmo.risks.api.serializers import (
@@ -50,11 +51,7 @@ class _ItemViewSet(
 
     def get_queryset(self) -> QuerySet[RaidItem]:
         params = self.request.query_params
-        criteria: dict[str, Any] = {
-            k: int(params[k])
-            for k in ("programme", "pillar", "work_package")
-            if params.get(k, "").isdecimal()
-        }
+        criteria: dict[str, Any] = id_params(self.request, ("programme", "pillar", "work_package"))
         for name in ("status", "category"):
             if params.get(name):
                 criteria[name] = params[name]
@@ -216,13 +213,8 @@ class SimulationRunViewSet(
         return SimulationRunSummarySerializer if self.action == "list" else SimulationRunSerializer
 
     def get_queryset(self) -> QuerySet[SimulationRun]:
-        params = self.request.query_params
-        criteria = {
-            k: int(params[k])
-            for k in ("programme", "work_package")
-            if params.get(k, "").isdecimal()
-        }
         if self.action == "list":
+            criteria = id_params(self.request, ("programme", "work_package"))
             return selectors.simulation_run_list(**criteria)
         return SimulationRun.objects.select_related("work_package", "programme")
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
+from openpmo.common.engine_errors import as_validation_error
 from openpmo.common.services import (
     SYSTEM,
     lock_for_update,
@@ -82,7 +83,7 @@ def simulation_inputs(
             source, risks, spread=spread, cost_spread=cost_spread, correlation=correlation
         )
     except OpenPMOError as error:
-        raise ValidationError(f"The programme could not be simulated: {error}") from None
+        raise as_validation_error(error, prefix="The programme could not be simulated: ") from None
 
 
 @transaction.atomic
@@ -132,7 +133,7 @@ def simulation_run_create(
     try:
         core_adapters.network_of(inputs.to_json())
     except OpenPMOError as error:
-        raise ValidationError(f"The register cannot be simulated: {error}") from None
+        raise as_validation_error(error, prefix="The register cannot be simulated: ") from None
     run = SimulationRun(
         programme=programme,
         work_package=work_package,
