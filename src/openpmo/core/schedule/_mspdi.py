@@ -42,6 +42,7 @@ from openpmo.core.schedule._mspdi_tasks import (
     Tasks,
 )
 from openpmo.core.schedule._mspdi_values import NAMESPACE, Fields, flag, integer, moment, text
+from openpmo.core.schedule._table import remember_table
 
 if TYPE_CHECKING:
     from openpmo.core.schedule._result import ScheduleResult
@@ -306,11 +307,15 @@ def _project(project: Fields, calendars_root: Element, tasks: Tasks) -> Project:
     reader = TaskReader(*tasks)
     reader.read()
     reader.check()
+    network = Network(tasks=tuple(reader.tasks), links=tuple(link for link, _ in reader.links))
+    arrays = reader.network_arrays()
+    if arrays is not None:  # the columns read: the first schedule need not make them again
+        remember_table(network, arrays)
     return Project(
         name=text(project, "Title") or text(project, "Name") or "",
         start=start,
         calendar=calendar,
-        network=Network(tasks=tuple(reader.tasks), links=tuple(link for link, _ in reader.links)),
+        network=network,
         minutes_per_day=minutes_per_day,
         minutes_per_week=integer(project, "MinutesPerWeek", "project", 2400) or 2400,
         days_per_month=integer(project, "DaysPerMonth", "project", 20) or 20,
