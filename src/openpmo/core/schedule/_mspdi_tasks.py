@@ -61,7 +61,6 @@ LINK_FIELDS = ("PredecessorUID", "Type", "LinkLag", "LagFormat")
 
 _LINK_TYPES = {int(kind): kind for kind in LinkType}
 _PLAIN_TYPES = {str(int(kind)): kind for kind in LinkType}
-_LINK_CODES = {text: int(kind) for text, kind in _PLAIN_TYPES.items()}
 _NO_LAG = {None, "0"}
 _WORKING_LAG = {None, "7"}
 
@@ -336,7 +335,7 @@ class TaskReader:
             simple and (int(v or 7) or 7) in ELAPSED_FORMATS
             for simple, v in zip(plain, column["DurationFormat"], strict=True)
         ]
-        self.parent_uids: list[int | None] = [None] * self.count
+        self.parent_uids = [-1] * self.count  # -1: none (a plain task's UID is a count)
         successors: list[int | None] = [None] * self.count  # the UID of each plain task
         made: list[tuple[Link, str] | None] = [None] * len(self.owners)
         tasks, rows_by_uid, parent_of = self.tasks, self.stored.rows, self._parent
@@ -345,7 +344,9 @@ class TaskReader:
                 self._read_row(row, made)
                 continue
             number, summary = numbers[row], self.summaries[row]
-            parent = self.parent_uids[row] = parent_of(levels[row], number, summary)
+            parent = parent_of(levels[row], number, summary)
+            if parent is not None:
+                self.parent_uids[row] = parent
             tasks.append(
                 _made(
                     Task,
@@ -384,23 +385,23 @@ class TaskReader:
             return None
         n, e = self.count, len(self.owners)
         link_columns = self.link_columns
-        parents = self.parent_uids
+        parents = np.array(self.parent_uids, np.int64)
+        # A plain link's Type is one digit, its LinkType code.
+        types = np.frombuffer("".join(link_columns["Type"]).encode(), np.uint8)  # type: ignore[arg-type]
         return NetworkArrays(
             uids=np.array(self.uids, np.int64),
             durations=np.array(self.durations, np.int64),
             predecessors=np.array(link_columns["PredecessorUID"], np.int64).reshape(e),
             successors=np.array(self.uids, np.int64)[np.asarray(self.owners, np.int64)],
-            link_types=np.array(
-                [_LINK_CODES[kind or ""] for kind in link_columns["Type"]], np.int64
-            ).reshape(e),
+            link_types=types.astype(np.int64) - ord("0"),
             lags=np.zeros(e, np.int64),
             lag_percent=np.full(e, np.nan),
             lag_elapsed=np.zeros(e, np.bool_),
             names=tuple(self.names),
             milestone=np.array(self.milestones, np.bool_),
             summary=np.array(self.summaries, np.bool_),
-            parents=np.array([-1 if p is None else p for p in parents], np.int64),
-            has_parent=np.array([p is not None for p in parents], np.bool_),
+            parents=parents,
+            has_parent=parents >= 0,
             manual=np.zeros(n, np.bool_),
             start_minutes=np.full(n, NO_TIME, np.int64),
             finish_minutes=np.full(n, NO_TIME, np.int64),
