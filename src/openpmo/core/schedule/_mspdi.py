@@ -14,6 +14,9 @@ Speed: a file written the plain way Project writes it is read from its bytes by
 building a tree; any other file (and any file in error, so that the error is the one lxml's tree
 finds) is read through lxml's tree here. Both ways hand each task's fields to the same code
 (:mod:`._mspdi_tasks`, :mod:`._mspdi_values`), so a file reads the same either way.
+When every task is plain, the columns read are also handed to the engine as the network's
+:class:`~._table.NetworkArrays` (``remember_table``), so that its first schedule does not turn
+the objects back into columns.
 
 Calendar ``DayType`` 1 is Sunday .. 7 Saturday; 0 marks an exception (a dated ``TimePeriod``), as
 does the ``Exceptions`` element of Project 2007 and later.
