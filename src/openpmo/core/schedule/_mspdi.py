@@ -14,6 +14,9 @@ Speed: a file written the plain way Project writes it is read from its bytes by
 building a tree; any other file (and any file in error, so that the error is the one lxml's tree
 finds) is read through lxml's tree here. Both ways hand each task's fields to the same code
 (:mod:`._mspdi_tasks`, :mod:`._mspdi_values`), so a file reads the same either way.
+When every task is plain, the columns read are also handed to the engine as the network's
+:class:`~._table.NetworkArrays` (``remember_table``), so that its first schedule does not turn
+the objects back into columns.
 
 Calendar ``DayType`` 1 is Sunday .. 7 Saturday; 0 marks an exception (a dated ``TimePeriod``), as
 does the ``Exceptions`` element of Project 2007 and later.
@@ -42,6 +45,7 @@ from openpmo.core.schedule._mspdi_tasks import (
     Tasks,
 )
 from openpmo.core.schedule._mspdi_values import NAMESPACE, Fields, flag, integer, moment, text
+from openpmo.core.schedule._table import remember_table
 
 if TYPE_CHECKING:
     from openpmo.core.schedule._result import ScheduleResult
@@ -306,11 +310,15 @@ def _project(project: Fields, calendars_root: Element, tasks: Tasks) -> Project:
     reader = TaskReader(*tasks)
     reader.read()
     reader.check()
+    network = Network(tasks=tuple(reader.tasks), links=tuple(link for link, _ in reader.links))
+    arrays = reader.network_arrays()
+    if arrays is not None:  # the columns read: the first schedule need not make them again
+        remember_table(network, arrays)
     return Project(
         name=text(project, "Title") or text(project, "Name") or "",
         start=start,
         calendar=calendar,
-        network=Network(tasks=tuple(reader.tasks), links=tuple(link for link, _ in reader.links)),
+        network=network,
         minutes_per_day=minutes_per_day,
         minutes_per_week=integer(project, "MinutesPerWeek", "project", 2400) or 2400,
         days_per_month=integer(project, "DaysPerMonth", "project", 20) or 20,

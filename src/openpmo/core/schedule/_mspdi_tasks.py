@@ -32,6 +32,7 @@ from openpmo.core.schedule._mspdi_values import (
     quick_integer,
     text,
 )
+from openpmo.core.schedule._table import NO_TIME, NetworkArrays
 
 TASK_FIELDS = (
     "UID",
@@ -247,6 +248,7 @@ class TaskReader:
         self.tasks: list[Task] = []
         self.stored = StoredColumns(columns)
         self.links: list[tuple[Link, str]] = []
+        self.all_plain = False  # every task plain, as :meth:`read` found (then no task raised)
         self.parents: list[tuple[int, int]] = []  # (outline level, uid) of the open outline path
         # each task's links are links[first[row]:first[row + 1]]
         self.first = np.searchsorted(
@@ -315,50 +317,52 @@ class TaskReader:
     def read(self) -> None:
         """Every task, in file order, then every link."""
         column = self.columns
-        rows = zip(
-            self._plain(),
-            column["UID"],
-            column["OutlineLevel"],
-            column["DurationFormat"],
-            column["Summary"],
-            column["Milestone"],
-            column["Name"],
-            column["Duration"],
-            strict=True,
-        )
+        plain = self._plain()
+        self.all_plain = all(plain)
+        # The plain tasks' values, column by column (a plain task's fields all read at once).
+        uids = column["UID"]
+        numbers = [int(uid or 0) if simple else 0 for simple, uid in zip(plain, uids, strict=True)]
+        levels = [
+            int(v) if simple and v else 1
+            for simple, v in zip(plain, column["OutlineLevel"], strict=True)
+        ]
+        hours = [PLAIN_HOURS.fullmatch(v or "") for v in column["Duration"]]
+        self.durations = [0 if h is None else int(h[1]) * 60 + int(h[2]) for h in hours]
+        self.milestones = [v == "1" for v in column["Milestone"]]
+        self.summaries = [v == "1" for v in column["Summary"]]
+        self.names = [v.strip() if v else "" for v in column["Name"]]
+        self.elapsed = [
+            simple and (int(v or 7) or 7) in ELAPSED_FORMATS
+            for simple, v in zip(plain, column["DurationFormat"], strict=True)
+        ]
+        self.parent_uids = [-1] * self.count  # -1: none (a plain task's UID is a count)
         successors: list[int | None] = [None] * self.count  # the UID of each plain task
         made: list[tuple[Link, str] | None] = [None] * len(self.owners)
         tasks, rows_by_uid, parent_of = self.tasks, self.stored.rows, self._parent
-        for row, (
-            plain,
-            uid,
-            level,
-            duration_format,
-            summary,
-            milestone,
-            name,
-            duration,
-        ) in enumerate(rows):
-            if not plain:
+        for row, simple in enumerate(plain):
+            if not simple:
                 self._read_row(row, made)
                 continue
-            number = int(uid or 0)
-            hours = PLAIN_HOURS.fullmatch(duration or "")
+            number, summary = numbers[row], self.summaries[row]
+            parent = parent_of(levels[row], number, summary)
+            if parent is not None:
+                self.parent_uids[row] = parent
             tasks.append(
                 _made(
                     Task,
                     _TASK_DEFAULTS,
                     uid=number,
-                    name=name.strip() if name else "",
-                    duration_minutes=0 if hours is None else int(hours[1]) * 60 + int(hours[2]),
-                    milestone=milestone == "1",
-                    summary=summary == "1",
-                    parent=parent_of(int(level) if level else 1, number, summary == "1"),
-                    elapsed=(int(duration_format or 7) or 7) in ELAPSED_FORMATS,
+                    name=self.names[row],
+                    duration_minutes=self.durations[row],
+                    milestone=self.milestones[row],
+                    summary=summary,
+                    parent=parent,
+                    elapsed=self.elapsed[row],
                 )
             )
             rows_by_uid[number] = row
             successors[row] = number
+        self.uids = numbers
         predecessors, kinds = self.link_columns["PredecessorUID"], self.link_columns["Type"]
         for k, owner in enumerate(self.owners):
             successor = successors[owner]
@@ -372,6 +376,39 @@ class TaskReader:
                 )
                 made[k] = link, ""
         self.links = [link for link in made if link is not None]
+
+    def network_arrays(self) -> NetworkArrays | None:
+        """The network's columns, as :func:`~._table.table_of` would make them from the tasks and
+        links read, from the values already read column by column; None unless every task is
+        plain (then ``table_of`` makes them from the objects, when first scheduled)."""
+        if not self.all_plain:
+            return None
+        n, e = self.count, len(self.owners)
+        link_columns = self.link_columns
+        parents = np.array(self.parent_uids, np.int64)
+        # A plain link's Type is one digit, its LinkType code.
+        types = np.frombuffer("".join(link_columns["Type"]).encode(), np.uint8)  # type: ignore[arg-type]
+        return NetworkArrays(
+            uids=np.array(self.uids, np.int64),
+            durations=np.array(self.durations, np.int64),
+            predecessors=np.array(link_columns["PredecessorUID"], np.int64).reshape(e),
+            successors=np.array(self.uids, np.int64)[np.asarray(self.owners, np.int64)],
+            link_types=types.astype(np.int64) - ord("0"),
+            lags=np.zeros(e, np.int64),
+            lag_percent=np.full(e, np.nan),
+            lag_elapsed=np.zeros(e, np.bool_),
+            names=tuple(self.names),
+            milestone=np.array(self.milestones, np.bool_),
+            summary=np.array(self.summaries, np.bool_),
+            parents=parents,
+            has_parent=parents >= 0,
+            manual=np.zeros(n, np.bool_),
+            start_minutes=np.full(n, NO_TIME, np.int64),
+            finish_minutes=np.full(n, NO_TIME, np.int64),
+            constraints=np.zeros(n, np.int64),
+            constraint_minutes=np.full(n, NO_TIME, np.int64),
+            elapsed=np.array(self.elapsed, np.bool_),
+        )
 
     def _parent(self, level: int, uid: int, summary: bool) -> int | None:
         """The summary task over a task at ``level`` (and the task itself over the next ones,

@@ -117,15 +117,23 @@ def cached_table_of(network: Network) -> NetworkArrays:
     and links are frozen, so its columns never change while it lives (they are made read-only
     so that nothing can change them either); scheduling one project again (each page view, each
     what-if) skips turning thousands of objects into columns."""
-    key = id(network)
-    found = _TABLES.get(key)
+    found = _TABLES.get(id(network))
     if found is not None and found[0]() is network:
         return found[1]
-    table = table_of(network)
+    return remember_table(network, table_of(network))
+
+
+def remember_table(network: Network, table: NetworkArrays) -> NetworkArrays:
+    """Keep ``table`` as ``network``'s columns while ``network`` lives (read-only, and only for
+    that object: a network made anew, even of the same tasks, is another key). The reader of
+    MSPDI files hands over the columns it read, so that the first schedule of a file read need
+    not turn its objects into columns; they must be what :func:`table_of` makes of
+    ``network``."""
     for name in NetworkArrays.__dataclass_fields__:
         column = getattr(table, name)
         if isinstance(column, np.ndarray):
             column.flags.writeable = False
+    key = id(network)
     _TABLES[key] = (weakref.ref(network, lambda _: _TABLES.pop(key, None)), table)
     return table
 
