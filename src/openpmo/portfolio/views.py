@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from openpmo.audit.selectors import latest_change
 from openpmo.common.services import ConflictError
 from openpmo.finance.selectors import work_package_money
 from openpmo.portfolio import selectors, services
@@ -316,6 +317,8 @@ def work_package_list(request: HttpRequest) -> HttpResponse:
         request,
         "portfolio/work_package_list.html",
         {
+            # the rows are kept under the latest audited write: a governed change shows at once
+            "latest_change": latest_change(),
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
