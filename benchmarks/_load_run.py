@@ -81,6 +81,9 @@ def _measure(user_class: type[HttpUser], users: int, seconds: float) -> Environm
         if signed_in >= users:
             break
         gevent.sleep(0.5)
+    # Every page a few times before measuring: gunicorn's processes have compiled their templates
+    # and filled their caches, as a server that has been up a while has.
+    gevent.sleep(float(os.environ.get("LOAD_WARM_SECONDS", "10")))
     environment.stats.reset_all()
     web = int(os.environ.get("LOAD_WEB_PID", "0"))
     before = _cpu_seconds(web) if web else float("nan")

@@ -162,7 +162,9 @@ def _report(python: str, host: str, people: str, web: int) -> None:
     """The runs and their figures (see the module's docstring)."""
     low, high = (float(x) for x in THINK.split(","))
     one = _locust(python, host, people, 1, min(SECONDS, 30), web, FAST)
+    _cpu_line("1 user", one)
     many = _locust(python, host, people, USERS, SECONDS, web, THINK)
+    _cpu_line(f"{USERS} users, headline", many)
     print(
         f"   headline: {USERS} users thinking {low:g} to {high:g} s between pages, {SECONDS:.0f} s"
     )
@@ -179,12 +181,12 @@ def _report(python: str, host: str, people: str, web: int) -> None:
         f"(1 user: {one['requests']:,} requests, {one['errors']} errors)"
     )
     saturated = _locust(python, host, people, USERS, min(SECONDS, 30), web, FAST)
+    _cpu_line("saturation", saturated)
     print(
         f"   saturation: {USERS} users thinking 0.5 s demanded up to {USERS / 0.5:.0f} requests/s; "
         f"achieved {saturated['rps']:.1f} requests/s, p95 {saturated['p95_all'] or 0:.0f} ms "
         f"over all pages, {saturated['errors']} errors"
     )
-    runs = [("1 user", one), (f"{USERS} users, headline", many), ("saturation", saturated)]
     best = 0
     for users in STEPS:
         step = _locust(python, host, people, users, 20, web, FAST)
@@ -193,25 +195,28 @@ def _report(python: str, host: str, people: str, web: int) -> None:
             f"   {users:>3} users thinking 0.5 s: {step['rps']:.1f} requests/s, p95 {p95:.0f} ms, "
             f"{step['errors']} errors"
         )
-        runs.append((f"{users} users at 0.5 s", step))
+        _cpu_line(f"{users} users at 0.5 s", step)
         if p95 < GOAL_MS and not step["errors"]:
             best = max(best, users)
     if STEPS:
         print(
             f"   most users tried with p95 under {GOAL_MS} ms at 0.5 s think time: {best or 'none'}"
         )
-    # The web processes' CPU per measured request (after every sign-in): what pages cost whatever
-    # else runs on the machine, and so how many requests a second each core could serve.
-    for label, run_ in runs:
-        if run_["requests"] and run_.get("web_cpu"):
-            per = 1000 * run_["web_cpu"] / run_["requests"]
-            print(
-                f"   gunicorn CPU per request ({label}): {per:.0f} ms "
-                f"(one core would serve ~{1000 / per:.0f} requests/s)"
-            )
     print(f"   load average after the runs (1, 5, 15 min): {_load_average()}")
     for failure in one["failures"] + many["failures"] + saturated["failures"]:
         print(f"   failure: {failure}")
+
+
+def _cpu_line(label: str, run_: dict) -> None:
+    """The web processes' CPU per measured request (after every sign-in): what pages cost whatever
+    else runs on the machine, and so how many requests a second each core could serve."""
+    if run_["requests"] and run_.get("web_cpu"):
+        per = 1000 * run_["web_cpu"] / run_["requests"]
+        print(
+            f"   gunicorn CPU per request ({label}): {per:.0f} ms over {run_['requests']} requests "
+            f"(one core would serve ~{1000 / per:.0f} requests/s)",
+            flush=True,
+        )
 
 
 def _locust(
