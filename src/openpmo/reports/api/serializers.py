@@ -165,7 +165,7 @@ class ReportPdfRequestSerializer(serializers.Serializer):
 class ReportPdfSerializer(serializers.ModelSerializer):
     """A PDF prepared in the background: poll it until ``status`` is ready (or failed)."""
 
-    period = serializers.DateField(format="%Y-%m", read_only=True, help_text="YYYY-MM")
+    period = serializers.SerializerMethodField(help_text="The month, YYYY-MM")
     status = serializers.CharField(read_only=True, help_text="queued, rendering, ready or failed")
     url = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
@@ -188,6 +188,9 @@ class ReportPdfSerializer(serializers.ModelSerializer):
             "download_url",
         ]
         read_only_fields = fields
+
+    def get_period(self, obj: ReportPdf) -> str:
+        return f"{obj.period:%Y-%m}"
 
     def get_url(self, obj: ReportPdf) -> str:
         from django.urls import reverse
