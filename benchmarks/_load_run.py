@@ -10,15 +10,19 @@ import sys
 import time
 
 import gevent
-from locust import HttpUser, constant, task
+from locust import HttpUser, between, task
 from locust.env import Environment
 
 
-def _session_user(host: str, people: list[list[str]], pages: dict[str, str]) -> type[HttpUser]:
-    turns = itertools.cycle(people)
+def _session_user(
+    host: str, people: list[list[str]], pages: dict[str, str], think: tuple[float, float]
+) -> type[HttpUser]:
+    """A signed-in person who opens the pages one after another, thinking ``think`` seconds
+    (uniformly between the two) before each next page."""
+    turns, starts = itertools.cycle(people), itertools.count()
 
     class Person(HttpUser):
-        wait_time = constant(0.5)
+        wait_time = between(*think)
 
         def on_start(self) -> None:
             username, password = next(turns)
@@ -35,12 +39,16 @@ def _session_user(host: str, people: list[list[str]], pages: dict[str, str]) -> 
                 name="sign in",
             )
 
+            self.pages = itertools.cycle(pages.items())
+            for _ in range(next(starts) % len(pages)):  # people start on different pages
+                next(self.pages)
+
         @task
         def browse(self) -> None:
-            for name, path in pages.items():
-                with self.client.get(path, name=name, catch_response=True) as response:
-                    if response.status_code not in (200, 403):
-                        response.failure(f"{response.status_code}")
+            name, path = next(self.pages)
+            with self.client.get(path, name=name, catch_response=True) as response:
+                if response.status_code not in (200, 403):
+                    response.failure(f"{response.status_code}")
 
     Person.host = host
     return Person
@@ -73,6 +81,9 @@ def _measure(user_class: type[HttpUser], users: int, seconds: float) -> Environm
         if signed_in >= users:
             break
         gevent.sleep(0.5)
+    # Every page a few times before measuring: gunicorn's processes have compiled their templates
+    # and filled their caches, as a server that has been up a while has.
+    gevent.sleep(float(os.environ.get("LOAD_WARM_SECONDS", "10")))
     environment.stats.reset_all()
     web = int(os.environ.get("LOAD_WEB_PID", "0"))
     before = _cpu_seconds(web) if web else float("nan")
@@ -82,10 +93,12 @@ def _measure(user_class: type[HttpUser], users: int, seconds: float) -> Environm
     return environment
 
 
-def main(host: str, people_json: str, pages_json: str, users: str, seconds: str) -> int:
+def main(host: str, people_json: str, pages_json: str, users: str, seconds: str, think: str) -> int:
     """Print one JSON line: each page's p95 in ms, request and error counts, requests/s."""
     people, pages = json.loads(people_json), json.loads(pages_json)
-    environment = _measure(_session_user(host, people, pages), int(users), float(seconds))
+    low, high = (float(part) for part in think.split(","))
+    user_class = _session_user(host, people, pages, (low, high))
+    environment = _measure(user_class, int(users), float(seconds))
     total = environment.stats.total
     print(
         json.dumps(
@@ -97,6 +110,7 @@ def main(host: str, people_json: str, pages_json: str, users: str, seconds: str)
                 "requests": total.num_requests,
                 "errors": total.num_failures,
                 "rps": total.total_rps,
+                "p95_all": total.get_response_time_percentile(0.95),
                 "web_cpu": getattr(environment, "web_cpu", None),
                 "failures": sorted(
                     {

@@ -1,10 +1,16 @@
 """Load on the real shape: PostgreSQL, gunicorn and the worker, the demo, 50 signed-in users.
 
-A scratch PostgreSQL database gets the demo; gunicorn serves it (4 processes) beside the
-background worker. Locust, headless and on loopback, first runs one user (the baseline) and then
-50 users, each for a fixed time, over the pages people open most: the dashboard, the register, the
-gate pipeline, the benefits tracker and the API lists. It prints the p95 of each page for both
-runs, their ratio, the error count, and whether each p95 is under the 300 ms goal.
+A scratch PostgreSQL database gets the demo (about 200 work packages); gunicorn serves it (4
+processes) beside the background worker. Locust, headless and on loopback, runs signed-in people
+over the pages opened most (the dashboard, the register, the gate pipeline, the benefits tracker
+and the API lists), one page after another:
+
+1. one user (the baseline: each page unloaded);
+2. the headline: 50 users who think 3 to 10 s before each next page (``LOAD_THINK``), as people
+   reading a page do; each page's p95 against the 300 ms goal and the ratio to one user;
+3. saturation: 50 users who think only 0.5 s, demanding far more than the machine serves: what
+   was demanded, what was achieved, and the web processes' CPU per request;
+4. then fewer users at 0.5 s (``LOAD_STEPS``) for the most the machine serves within the goal.
 """
 
 from __future__ import annotations
@@ -32,7 +38,10 @@ PAGES = {
     "API decisions": "/api/decisions/",
 }
 USERS = int(os.environ.get("LOAD_USERS", "50"))
-SECONDS = float(os.environ.get("LOAD_SECONDS", "40"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+THINK = os.environ.get("LOAD_THINK", "3,10")  # seconds before each next page, uniform
+FAST = "0.5,0.5"  # the saturation runs' think time
+STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "5,10,20").split(",") if n]
 GOAL_MS = 300
 
 
@@ -136,31 +145,7 @@ def run() -> None:
         print(f"   cache: {environment['OPENPMO_CACHE']}; gunicorn 4 processes and the worker")
         print(f"   load average before the runs (1, 5, 15 min): {_load_average()}")
         web = processes[0].pid
-        one = _locust(python, host, people, 1, min(SECONDS, 20), web)
-        many = _locust(python, host, people, USERS, SECONDS, web)
-        print(f"   {'page':<22} {'1 user p95':>11} {f'{USERS} users p95':>15} {'ratio':>7}  goal")
-        for name in PAGES:
-            single, loaded = one["p95"][name] or 0, many["p95"][name] or 0
-            ratio = loaded / single if single else float("inf")
-            verdict = "met" if loaded < GOAL_MS else "MISSED"
-            print(f"   {name:<22} {single:>8.0f} ms {loaded:>12.0f} ms {ratio:>6.1f}x  {verdict}")
-        print(
-            f"   {USERS} users for {SECONDS:.0f} s: {many['requests']:,} requests, "
-            f"{many['errors']} errors, {many['rps']:.1f} requests/s "
-            f"(1 user: {one['requests']:,} requests, {one['errors']} errors)"
-        )
-        # The web processes' CPU per measured request (after every sign-in): what pages cost whatever
-        # else runs on the machine, and so how many requests a second each core could serve.
-        for label, run_ in (("1 user", one), (f"{USERS} users", many)):
-            if run_["requests"] and run_.get("web_cpu"):
-                per = 1000 * run_["web_cpu"] / run_["requests"]
-                print(
-                    f"   gunicorn CPU per request ({label}): {per:.0f} ms "
-                    f"(one core would serve ~{1000 / per:.0f} requests/s)"
-                )
-        print(f"   load average after the runs (1, 5, 15 min): {_load_average()}")
-        for failure in one["failures"] + many["failures"]:
-            print(f"   failure: {failure}")
+        _report(python, host, people, web)
     finally:
         for process in processes:
             process.terminate()
@@ -173,7 +158,70 @@ def run() -> None:
         _postgres(database, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def _locust(python: str, host: str, people: str, users: int, seconds: float, web: int) -> dict:
+def _report(python: str, host: str, people: str, web: int) -> None:
+    """The runs and their figures (see the module's docstring)."""
+    low, high = (float(x) for x in THINK.split(","))
+    one = _locust(python, host, people, 1, min(SECONDS, 30), web, FAST)
+    _cpu_line("1 user", one)
+    many = _locust(python, host, people, USERS, SECONDS, web, THINK)
+    _cpu_line(f"{USERS} users, headline", many)
+    print(
+        f"   headline: {USERS} users thinking {low:g} to {high:g} s between pages, {SECONDS:.0f} s"
+    )
+    print(f"   {'page':<22} {'1 user p95':>11} {f'{USERS} users p95':>15} {'ratio':>7}  goal")
+    for name in PAGES:
+        single, loaded = one["p95"][name] or 0, many["p95"][name] or 0
+        ratio = loaded / single if single else float("inf")
+        verdict = "met" if loaded < GOAL_MS else "MISSED"
+        print(f"   {name:<22} {single:>8.0f} ms {loaded:>12.0f} ms {ratio:>6.1f}x  {verdict}")
+    demanded = USERS / ((low + high) / 2)
+    print(
+        f"   demanded ~{demanded:.1f} requests/s; achieved {many['rps']:.1f} requests/s, "
+        f"{many['requests']:,} requests, {many['errors']} errors "
+        f"(1 user: {one['requests']:,} requests, {one['errors']} errors)"
+    )
+    saturated = _locust(python, host, people, USERS, min(SECONDS, 30), web, FAST)
+    _cpu_line("saturation", saturated)
+    print(
+        f"   saturation: {USERS} users thinking 0.5 s demanded up to {USERS / 0.5:.0f} requests/s; "
+        f"achieved {saturated['rps']:.1f} requests/s, p95 {saturated['p95_all'] or 0:.0f} ms "
+        f"over all pages, {saturated['errors']} errors"
+    )
+    best = 0
+    for users in STEPS:
+        step = _locust(python, host, people, users, 20, web, FAST)
+        p95 = step["p95_all"] or 0
+        print(
+            f"   {users:>3} users thinking 0.5 s: {step['rps']:.1f} requests/s, p95 {p95:.0f} ms, "
+            f"{step['errors']} errors"
+        )
+        _cpu_line(f"{users} users at 0.5 s", step)
+        if p95 < GOAL_MS and not step["errors"]:
+            best = max(best, users)
+    if STEPS:
+        print(
+            f"   most users tried with p95 under {GOAL_MS} ms at 0.5 s think time: {best or 'none'}"
+        )
+    print(f"   load average after the runs (1, 5, 15 min): {_load_average()}")
+    for failure in one["failures"] + many["failures"] + saturated["failures"]:
+        print(f"   failure: {failure}")
+
+
+def _cpu_line(label: str, run_: dict) -> None:
+    """The web processes' CPU per measured request (after every sign-in): what pages cost whatever
+    else runs on the machine, and so how many requests a second each core could serve."""
+    if run_["requests"] and run_.get("web_cpu"):
+        per = 1000 * run_["web_cpu"] / run_["requests"]
+        print(
+            f"   gunicorn CPU per request ({label}): {per:.0f} ms over {run_['requests']} requests "
+            f"(one core would serve ~{1000 / per:.0f} requests/s)",
+            flush=True,
+        )
+
+
+def _locust(
+    python: str, host: str, people: str, users: int, seconds: float, web: int, think: str
+) -> dict:
     """One locust run in a process of its own (locust patches sockets with gevent)."""
     result = subprocess.run(  # noqa: S603 (our own interpreter and module)
         [
@@ -185,6 +233,7 @@ def _locust(python: str, host: str, people: str, users: int, seconds: float, web
             json.dumps(PAGES),
             str(users),
             str(seconds),
+            think,
         ],
         cwd=REPO,
         env={**os.environ, "LOAD_WEB_PID": str(web)},

@@ -7,14 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from openpmo.audit.selectors import audit_history_for
+from openpmo.audit.selectors import audit_history_for, latest_change
 from openpmo.benefits import excel, selectors, services
 from openpmo.benefits.charts import cumulative_chart
 from openpmo.benefits.forms import (
@@ -66,16 +69,32 @@ def _attempt(form: Any, save: Callable[[], models.Model | None]) -> models.Model
 # -- the tracker ------------------------------------------------------------------------------
 
 
+TRACKER_SECONDS = 300
+"""how long a rendered tracker is kept: its key holds the latest audited write, so a governed
+write (an actual, a plan, a setting) shows at once in every process"""
+
+
 def tracker(request: HttpRequest) -> HttpResponse:
+    """The tracker: the same for everyone who may see the programme, so rendered once per month
+    shown, pillar and state of the data, and kept."""
     programme = _programme(request)
-    register = selectors.register_load(programme)
     as_of = _month_param(request) or selectors.default_as_of(programme)
+    chosen = request.GET.get("pillar", "")
+    chosen = chosen if chosen.isdecimal() else ""
+    key = f"benefits:tracker:{programme.pk}:{as_of}:{chosen}:{latest_change()}"
+    body = cache.get(key)
+    if body is None:
+        body = _tracker_body(programme, as_of, int(chosen) if chosen else None)
+        cache.set(key, body, TRACKER_SECONDS)
+    context = {"as_of": as_of, "body": mark_safe(body)}  # noqa: S308 - our own template's output
+    return render(request, "benefits/tracker.html", context)
+
+
+def _tracker_body(programme: Programme, as_of: Month, pillar_id: int | None) -> str:
+    register = selectors.register_load(programme)
     pillar = None
-    if request.GET.get("pillar", "").isdecimal():
-        pillar = next(
-            (b.pillar for b in register.benefits if b.pillar_id == int(request.GET["pillar"])),
-            None,
-        )
+    if pillar_id is not None:
+        pillar = next((b.pillar for b in register.benefits if b.pillar_id == pillar_id), None)
     view = selectors.tracker(programme, as_of=as_of, pillar=pillar, register=register)
     filters = TrackerFilterForm(
         initial={"as_of": str(as_of), "pillar": pillar.pk if pillar else None},
@@ -90,17 +109,9 @@ def tracker(request: HttpRequest) -> HttpResponse:
         title=f"{scope}: cumulative £ benefits, planned and actual",
         table_id="curve-data",
     )
-    return render(
-        request,
-        "benefits/tracker.html",
-        {
-            "programme": programme,
-            "view": view,
-            "filters": filters,
-            "chart": chart,
-            "scope": scope,
-            "can_settings": request.user.has_perm("benefits.change_trackersettings", programme),
-        },
+    return render_to_string(
+        "benefits/_tracker_body.html",
+        {"programme": programme, "view": view, "filters": filters, "chart": chart, "scope": scope},
     )
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from openpmo.audit.selectors import latest_change
 from openpmo.common.pages import filter_criteria, page_of
 from openpmo.common.services import ConflictError
 from openpmo.portfolio import selectors, services
@@ -311,6 +312,8 @@ def work_package_list(request: HttpRequest) -> HttpResponse:
         request,
         "portfolio/work_package_list.html",
         {
+            # the rows are kept under the latest audited write: a governed change shows at once
+            "latest_change": latest_change(),
             "filters": filters,
             "page": page,
             "query": query,

@@ -43,3 +43,12 @@ class Rag(models.TextChoices):
 
 # Days after the end of the month by which a monthly report is due (the PMO's reporting cycle).
 DUE_DAYS_AFTER_MONTH_END = 10
+
+
+class PdfStatus(models.TextChoices):
+    """Where a PDF rendered in the background has got to."""
+
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"

@@ -20,6 +20,7 @@ from openpmo.reports.choices import (
     PILLAR_KINDS,
     PROGRAMME_KINDS,
     WORK_PACKAGE_KINDS,
+    PdfStatus,
     Rag,
     ReportKind,
     ReportStatus,
@@ -197,3 +198,50 @@ class Report(models.Model):
         return (
             type(self)._default_manager.filter(pk=self.pk).values_list("status", flat=True).first()
         )
+
+
+class ReportPdf(models.Model):
+    """A PDF of a report, or of a month's live board pack, rendered by the background worker.
+
+    The bytes are stored with the fingerprint of the snapshot they print: an approved report's
+    PDF is rendered once and that stored copy is served again (the report cannot change)."""
+
+    programme = models.ForeignKey("portfolio.Programme", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pdfs",
+        help_text="Empty for a live board pack preview of the month",
+    )
+    period = models.DateField(help_text="The month the document is about")
+    title = models.CharField(max_length=300, blank=True)
+    fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the snapshot printed (approved reports)"
+    )
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.QUEUED)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task's id")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["report", "fingerprint", "status"])]
+
+    def __str__(self) -> str:
+        return f"PDF of {self.title or 'a report'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:pdf-detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (PdfStatus.READY, PdfStatus.FAILED)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
+from openpmo.audit.selectors import latest_change
 from openpmo.common.db import filter_given
 from openpmo.core.money import Month
 from openpmo.portfolio.choices import Stage
@@ -236,6 +238,24 @@ class Document:
 
     report: Report | None
     snapshot: dict
+
+
+CALENDAR_SECONDS = 300
+"""how long a month's reporting calendar is kept for "What waits for you" (its key holds the day
+and the latest audited write, so a report drafted, submitted or approved shows at once)"""
+
+
+def reporting_calendar_kept(
+    programme: Programme, period: dt.date, *, today: dt.date
+) -> ReportingCalendar:
+    """``reporting_calendar``, the same for everyone: worked out once per programme, month, day
+    and state of the data, and kept (every person's "What waits for you" reads it)."""
+    key = f"reports:calendar:{programme.pk}:{period:%Y-%m}:{today}:{latest_change()}"
+    calendar = cache.get(key)
+    if calendar is None:
+        calendar = reporting_calendar(programme, period, today=today)
+        cache.set(key, calendar, CALENDAR_SECONDS)
+    return calendar
 
 
 def report_document(report: Report) -> Document:

@@ -16,15 +16,18 @@ approved report is never written again (the model and the database refuse it too
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.notices import Notice, notice_raise
 from openpmo.common.services import ConflictError, lock_for_update, require, save_validated
+from openpmo.common.tasks import task_queue_configured
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.portfolio.services import separation_of_duties_require
 from openpmo.reports.choices import (
@@ -32,10 +35,11 @@ from openpmo.reports.choices import (
     PILLAR_KINDS,
     PROGRAMME_KINDS,
     WORK_PACKAGE_KINDS,
+    PdfStatus,
     ReportKind,
     ReportStatus,
 )
-from openpmo.reports.models import Report, snapshot_digest
+from openpmo.reports.models import Report, ReportPdf, snapshot_digest
 from openpmo.reports.snapshots import build_snapshot
 
 NARRATIVE_FIELDS = (
@@ -289,3 +293,97 @@ def report_return(
     )
     notice_raise(Notice.REPORT_RETURNED, locked)
     return locked
+
+
+# -- PDFs rendered in the background -----------------------------------------------------------
+
+log = logging.getLogger("openpmo.reports.services")
+
+
+def report_pdf_request(
+    *,
+    actor: Any,
+    programme: Programme,
+    report: Report | None = None,
+    period: dt.date | None = None,
+) -> ReportPdf:
+    """Ask for the PDF of ``report``, or of the month's board pack (``period``: the governed
+    pack when one was drafted, else the live preview). It is rendered by the background worker
+    (``manage.py db_worker``) when a task queue is configured, else here and now. An approved
+    report's PDF is rendered once: asking again returns the stored (or still rendering) one."""
+    require(actor, "reports.view_report", report, message="Sign in to download reports.")
+    if report is None:
+        if period is None:
+            raise ValidationError({"period": "Give the month of the board pack."})
+        from openpmo.reports.selectors import board_pack_for
+
+        report = board_pack_for(programme, _month(period))
+    elif report.programme_id != programme.pk:
+        raise ValidationError({"report": "That report is in another programme."})
+    frozen = report is not None and report.status == ReportStatus.APPROVED
+    if frozen:
+        kept = (
+            ReportPdf.objects.filter(report=report, fingerprint=report.snapshot_sha256)  # type: ignore[union-attr]
+            .exclude(status=PdfStatus.FAILED)
+            .order_by(Case(When(status=PdfStatus.READY, then=0), default=1), "-id")
+            .first()
+        )
+        if kept is not None:
+            return kept
+    pdf = ReportPdf.objects.create(
+        programme=programme,
+        report=report,
+        period=report.period if report is not None else _month(period),  # type: ignore[arg-type]
+        title=report.title if report is not None else f"Investment board pack {period:%B %Y}",
+        fingerprint=report.snapshot_sha256 if frozen else "",  # type: ignore[union-attr]
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if task_queue_configured():
+        from openpmo.reports.tasks import render_pdf
+
+        def enqueue() -> None:
+            result = render_pdf.enqueue(pdf.pk)
+            ReportPdf.objects.filter(pk=pdf.pk).update(task_id=str(result.id))
+
+        transaction.on_commit(enqueue)  # at once when no transaction is open
+        return pdf
+    return report_pdf_render(pdf.pk)
+
+
+def _pdf_document(pdf: ReportPdf) -> tuple[bytes, str]:
+    """The rendered bytes and the fingerprint of the snapshot they print."""
+    from openpmo.reports import exports, selectors
+
+    if pdf.report_id is not None:
+        document = selectors.report_document(selectors.report_get(pdf.report_id))
+    else:
+        document = selectors.board_pack_document(pdf.programme, pdf.period)
+    meta = exports.report_meta(document.report, document.snapshot)
+    body = exports.pdf_bytes(document.snapshot, meta)
+    frozen = document.report is not None and document.report.status == ReportStatus.APPROVED
+    return body, document.report.snapshot_sha256 if frozen else ""  # type: ignore[union-attr]
+
+
+def report_pdf_render(pdf_id: int) -> ReportPdf:
+    """Render a queued PDF (the body of the background task) and store its bytes, or the reason
+    it failed. A retried task does not render it twice."""
+    claimed = ReportPdf.objects.filter(pk=pdf_id, status=PdfStatus.QUEUED).update(
+        status=PdfStatus.RENDERING, started_at=timezone.now()
+    )
+    pdf = ReportPdf.objects.select_related("programme").get(pk=pdf_id)
+    if not claimed:
+        return pdf
+    try:
+        body, fingerprint = _pdf_document(pdf)
+        if not body.startswith(b"%PDF"):
+            raise ValueError("the renderer did not produce a PDF")
+    except Exception as error:  # noqa: BLE001 - any failure is shown on the PDF's page
+        log.exception("PDF %s failed", pdf_id)
+        pdf.status, pdf.error = PdfStatus.FAILED, str(error)[:2000] or type(error).__name__
+        pdf.finished_at = timezone.now()
+        pdf.save(update_fields=["status", "error", "finished_at"])
+        return pdf
+    pdf.pdf, pdf.size, pdf.fingerprint = body, len(body), fingerprint
+    pdf.status, pdf.finished_at = PdfStatus.READY, timezone.now()
+    pdf.save(update_fields=["pdf", "size", "fingerprint", "status", "finished_at"])
+    return pdf

@@ -23,9 +23,9 @@ from openpmo.common.services import ConflictError
 from openpmo.portfolio.models import Programme
 from openpmo.portfolio.selectors import programme_in_scope_or_404
 from openpmo.reports import exports, selectors, services
-from openpmo.reports.choices import ReportKind, ReportStatus
+from openpmo.reports.choices import PdfStatus, ReportKind, ReportStatus
 from openpmo.reports.forms import ReportCreateForm, ReportNarrativeForm, ReturnForm
-from openpmo.reports.models import Report
+from openpmo.reports.models import Report, ReportPdf
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -102,9 +102,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def _document_response(document: selectors.Document, fmt: str) -> HttpResponse:
     meta = exports.report_meta(document.report, document.snapshot)
     name = slugify(document.snapshot.get("title", "report"))[:80] or "report"
-    if fmt == "pdf":
-        body = exports.pdf_bytes(document.snapshot, meta)
-    elif fmt == "xlsx":
+    if fmt == "xlsx":
         body = exports.xlsx_bytes(document.snapshot, meta)
     else:
         raise Http404("Unknown format")
@@ -137,6 +135,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Report.DoesNotExist:
         raise Http404("No such report") from None
     fmt = request.GET.get("format", "html")
+    if fmt == "pdf":
+        return _pdf_request_page(
+            request, report=report, title=report.title, back=report.get_absolute_url()
+        )
     if fmt != "html":
         return _document_response(selectors.report_document(report), fmt)
     return render(request, "reports/report_detail.html", _detail_context(request, report))
@@ -291,6 +293,10 @@ def board_pack(request: HttpRequest) -> HttpResponse:
     default = selectors.latest_period(programme) or dt.date.today().replace(day=1)
     period = _period(request, default)
     fmt = request.GET.get("format", "html")
+    if fmt == "pdf":
+        back = f"{request.path}?period={period:%Y-%m}"
+        title = f"Investment board pack {period:%B %Y}"
+        return _pdf_request_page(request, period=period, title=title, back=back)
     if fmt != "html":
         return _document_response(selectors.board_pack_document(programme, period), fmt)
     governed = selectors.board_pack_for(programme, period)
@@ -312,3 +318,71 @@ def board_pack(request: HttpRequest) -> HttpResponse:
             "can_start": request.user.has_perm("reports.add_report"),
         },
     )
+
+
+# -- PDFs, prepared in the background ----------------------------------------------------------
+
+
+def _pdf_request_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    back: str,
+    report: Report | None = None,
+    period: dt.date | None = None,
+) -> HttpResponse:
+    """What ``?format=pdf`` shows: the button that asks for the PDF (a GET changes nothing)."""
+    context = {
+        "pdf_report": report,
+        "pdf_period": period,
+        "pdf_title": title,
+        "back": back,
+    }
+    return render(request, "reports/pdf_request.html", context)
+
+
+@require_POST
+def pdf_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a report's PDF (``report``) or the month's board pack's (``period``), then follow
+    its progress page."""
+    report = None
+    if request.POST.get("report"):
+        number = request.POST["report"]
+        if not number.isdigit():
+            raise Http404("No such report")
+        report = get_object_or_404(Report, pk=int(number))
+        programme = report.programme
+    else:
+        programme = _programme(request)
+    period = selectors.parse_period(request.POST.get("period"))
+    try:
+        pdf = services.report_pdf_request(
+            actor=request.user, programme=programme, report=report, period=period
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report or "reports:board-pack")
+    return redirect(pdf)
+
+
+def _pdf(request: HttpRequest, pk: int) -> ReportPdf:
+    if not request.user.has_perm("reports.view_report"):
+        raise PermissionDenied("Sign in to download reports.")
+    return get_object_or_404(ReportPdf.objects.defer("pdf"), pk=pk)
+
+
+def pdf_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """How the PDF is getting on (queued, rendering, ready, failed); reloads itself until done."""
+    return render(request, "reports/pdf_detail.html", {"pdf": _pdf(request, pk)})
+
+
+def pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PDF; before it is ready, its progress page."""
+    pdf = _pdf(request, pk)
+    if pdf.status != PdfStatus.READY:
+        return redirect(pdf)
+    body = ReportPdf.objects.values_list("pdf", flat=True).get(pk=pk)
+    response = HttpResponse(bytes(body), content_type=CONTENT_TYPES["pdf"])
+    name = slugify(pdf.title)[:80] or "report"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

@@ -29,7 +29,7 @@ from openpmo.gates.selectors import authority_limit_for
 from openpmo.portfolio.models import Programme
 from openpmo.portfolio.permissions import sponsors
 from openpmo.reports.choices import ReportStatus
-from openpmo.reports.selectors import add_months, month_end, reporting_calendar
+from openpmo.reports.selectors import add_months, month_end, reporting_calendar_kept
 from openpmo.risks.choices import ActionStatus as RaidActionStatus
 from openpmo.risks.models import RaidAction
 from openpmo.work.choices import HORIZON_DAYS, Frequency
@@ -116,7 +116,7 @@ def _reports(user: User, programme: Programme, today: dt.date) -> list[WorkItem]
     items: list[WorkItem] = []
     this_month = today.replace(day=1)
     for period in (add_months(this_month, -1), this_month):
-        calendar = reporting_calendar(programme, period, today=today)
+        calendar = reporting_calendar_kept(programme, period, today=today)
         for entry in calendar.items:
             if entry.due > today + dt.timedelta(days=HORIZON_DAYS):
                 continue

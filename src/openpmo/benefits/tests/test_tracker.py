@@ -17,6 +17,15 @@ from openpmo.core.benefits import Month, Rag
 from openpmo.portfolio.tests.factories import PillarFactory, WorkPackageFactory
 
 
+def _audited_write(obj) -> None:
+    """What any governed write does: a new audit record, so pages kept under the latest one are
+    worked out again (and their queries counted)."""
+    from openpmo.audit.services import audit_record
+    from openpmo.common.services import SYSTEM
+
+    audit_record(actor=SYSTEM, action="test.touched", obj=obj, before=None, after=None)
+
+
 @pytest.fixture
 def register(programme_tree):
     """Pillar A: a cashable saving (May's actual missing) and a dis-benefit; pillar B: hours."""
@@ -153,12 +162,14 @@ def test_the_tracker_page_does_a_fixed_number_of_queries(client, role_user, regi
     pillar_a, _ = register
     client.force_login(role_user(Role.VIEWER))
     client.get("/benefits/?as_of=2024-06")  # warm per-process caches
+    _audited_write(pillar_a)  # kept parts of the page are worked out afresh
     with CaptureQueriesContext(connection) as few:
         assert client.get("/benefits/?as_of=2024-06").status_code == 200
     for number in range(12):
         extra = BenefitFactory(pillar=pillar_a, work_packages=[WorkPackageFactory()])
         give_profile(extra, {"2024-04": "10", "2024-05": "10"})
         give_actuals(extra, {"2024-04": str(number)})
+    _audited_write(pillar_a)
     with CaptureQueriesContext(connection) as many:
         assert client.get("/benefits/?as_of=2024-06").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)

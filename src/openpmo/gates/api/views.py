@@ -19,8 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openpmo.audit.selectors import latest_change
 from openpmo.common.api import validated_update
 from openpmo.common.api_params import id_param
+from openpmo.common.kept import KeptListMixin
 from openpmo.gates import selectors, services
 from openpmo.gates.api.serializers import (
     BusinessCaseSerializer,
@@ -178,10 +180,11 @@ class GateRequestViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
 )
-class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
+class DecisionViewSet(KeptListMixin, viewsets.ReadOnlyModelViewSet):
     """The decision log: every decision, newest first; corrections name what they correct."""
 
     serializer_class = DecisionSerializer
+    kept_version = staticmethod(latest_change)
 
     def get_queryset(self) -> QuerySet[Decision]:
         return selectors.decision_log(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from openpmo.audit.selectors import latest_change
 from openpmo.common.pages import page_of
 from openpmo.common.services import ConflictError
 from openpmo.gates import charts, selectors, services
@@ -25,23 +30,44 @@ from openpmo.gates.models import (
 from openpmo.gates.views._common import _programme, _save_form
 from openpmo.portfolio.models import Programme
 
+PIPELINE_SECONDS = 300
+"""how long the rendered pipeline is kept: its key holds the day and the latest audited write,
+so a governed write (a request, a decision) shows at once in every process"""
+
 
 def pipeline(request: HttpRequest) -> HttpResponse:
     """What waits at which gate, for how long and for how much."""
     programme = _programme(request)
-    data = selectors.pipeline(programme)
+    has_gates, body = _pipeline_body(programme)
     return render(
         request,
         "gates/pipeline.html",
         {
-            "programme": data.programme,
-            "pipeline": data,
-            "chart": charts.pipeline_bars(data),
+            "programme": programme,
+            "body": mark_safe(body),  # noqa: S308 - our own template's output
             "programmes": Programme.objects.all(),
             "can_configure": request.user.has_perm("gates.change_gate", programme),
-            "has_gates": bool(data.queues),
+            "has_gates": has_gates,
         },
     )
+
+
+def _pipeline_body(programme: Programme) -> tuple[bool, str]:
+    """(whether the programme has gates, the rendered queues and chart): the same for everyone
+    who may see the programme, so worked out once per day and state of the data, and kept."""
+    key = f"gates:pipeline:{programme.pk}:{dt.date.today()}:{latest_change()}"
+    kept = cache.get(key)
+    if kept is None:
+        data = selectors.pipeline(programme)
+        body = ""
+        if data.queues:
+            context = {"programme": data.programme, "pipeline": data}
+            body = render_to_string(
+                "gates/_pipeline_body.html", context | {"chart": charts.pipeline_bars(data)}
+            )
+        kept = (bool(data.queues), body)
+        cache.set(key, kept, PIPELINE_SECONDS)
+    return kept
 
 
 def decision_log(request: HttpRequest) -> HttpResponse:

@@ -11,8 +11,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from openpmo.audit.selectors import latest_change
 from openpmo.common.api import ServiceUpdateMixin
 from openpmo.common.api_params import id_param, id_params
+from openpmo.common.kept import KeptListMixin
 from openpmo.portfolio import selectors, services
 from openpmo.portfolio.api.serializers import (
     PillarSerializer,
@@ -119,8 +121,9 @@ class StrandViewSet(_RegisterViewSet):
         ]
     )
 )
-class WorkPackageViewSet(_RegisterViewSet):
+class WorkPackageViewSet(KeptListMixin, _RegisterViewSet):
     serializer_class = WorkPackageSerializer
+    kept_version = staticmethod(latest_change)
 
     def get_queryset(self) -> QuerySet[WorkPackage]:
         return selectors.work_package_list(**id_params(self.request, ("pillar", "strand")))

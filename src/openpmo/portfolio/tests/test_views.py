@@ -12,6 +12,15 @@ from openpmo.portfolio.models import WorkPackage
 from openpmo.portfolio.tests.factories import WorkPackageFactory
 
 
+def _audited_write(obj) -> None:
+    """What any governed write does: a new audit record, so pages kept under the latest one are
+    worked out again (and their queries counted)."""
+    from openpmo.audit.services import audit_record
+    from openpmo.common.services import SYSTEM
+
+    audit_record(actor=SYSTEM, action="test.touched", obj=obj, before=None, after=None)
+
+
 @pytest.fixture
 def pmo_client(client, role_user):
     client.force_login(role_user(Role.PMO))
@@ -68,10 +77,12 @@ def test_list_pages_do_a_fixed_number_of_queries(pmo_client, programme_tree, url
     ids = {"programme": strand.pillar.programme.pk, "pillar": strand.pillar.pk, "strand": strand.pk}
     url = url.format(**ids)
     pmo_client.get(url)  # warm the per-process caches (content types) before counting
+    _audited_write(programme_tree)  # kept parts of the page are worked out afresh
     with CaptureQueriesContext(connection) as few:
         assert pmo_client.get(url).status_code == 200
     WorkPackageFactory.create_batch(15, strand=strand, owner=programme_tree.owner)
     WorkPackageFactory.create_batch(5)
+    _audited_write(programme_tree)
     with CaptureQueriesContext(connection) as many:
         assert pmo_client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from openpmo.portfolio.choices import DeliveryConfidence
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.reports.choices import Rag, ReportKind, ReportStatus
-from openpmo.reports.models import Report
+from openpmo.reports.models import Report, ReportPdf
 
 
 def _values(choices: type) -> str:
@@ -134,3 +134,72 @@ class ReportNarrativeSerializer(serializers.ModelSerializer):
             "narrative",
             "version",
         ]
+
+
+class ReportPdfRequestSerializer(serializers.Serializer):
+    """Which PDF: a report's, or the month's board pack's (the governed pack when drafted)."""
+
+    report = serializers.PrimaryKeyRelatedField(
+        queryset=Report.objects.defer("snapshot"), required=False, allow_null=True
+    )
+    period = serializers.CharField(
+        required=False, help_text="The board pack's month, YYYY-MM (when no report is given)"
+    )
+
+    def validate_period(self, value: str) -> object:
+        from openpmo.reports.selectors import parse_period
+
+        period = parse_period(value)
+        if period is None:
+            raise serializers.ValidationError("Give the month like 2024-03.")
+        return period
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("report") and not attrs.get("period"):
+            raise serializers.ValidationError(
+                {"period": "Give a report or the board pack's month."}
+            )
+        return attrs
+
+
+class ReportPdfSerializer(serializers.ModelSerializer):
+    """A PDF prepared in the background: poll it until ``status`` is ready (or failed)."""
+
+    period = serializers.SerializerMethodField(help_text="The month, YYYY-MM")
+    status = serializers.CharField(read_only=True, help_text="queued, rendering, ready or failed")
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportPdf
+        fields = [
+            "id",
+            "report",
+            "period",
+            "title",
+            "status",
+            "size",
+            "fingerprint",
+            "error",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "url",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_period(self, obj: ReportPdf) -> str:
+        return f"{obj.period:%Y-%m}"
+
+    def get_url(self, obj: ReportPdf) -> str:
+        from django.urls import reverse
+
+        return reverse("report-pdf-detail", args=[obj.pk])
+
+    def get_download_url(self, obj: ReportPdf) -> str | None:
+        from django.urls import reverse
+
+        if obj.status != "ready":
+            return None
+        return reverse("report-pdf-download", args=[obj.pk])

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from openpmo.reports.api import views
 
 router = SimpleRouter()
+router.register("reports/pdfs", views.ReportPdfViewSet, basename="report-pdf")
 router.register("reports", views.ReportViewSet, basename="report")
 
 urlpatterns = [

@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,12 +34,14 @@ from openpmo.reports.api.serializers import (
     ReportCreateSerializer,
     ReportListSerializer,
     ReportNarrativeSerializer,
+    ReportPdfRequestSerializer,
+    ReportPdfSerializer,
     ReportSerializer,
     ReturnSerializer,
     TransitionSerializer,
 )
-from openpmo.reports.choices import ReportKind, ReportStatus
-from openpmo.reports.models import Report
+from openpmo.reports.choices import PdfStatus, ReportKind, ReportStatus
+from openpmo.reports.models import Report, ReportPdf
 from openpmo.reports.views import CONTENT_TYPES
 
 
@@ -174,7 +176,11 @@ class BoardPackView(APIView):
         ],
         responses={
             (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="Printable page"),
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The stored PDF of an approved pack, once prepared (POST /api/reports/pdfs/)",
+            ),
+            409: OpenApiResponse(description="No stored PDF yet: ask for it at /api/reports/pdfs/"),
             (200, CONTENT_TYPES["xlsx"]): OpenApiResponse(
                 OpenApiTypes.BINARY, description="Excel workbook"
             ),
@@ -182,7 +188,8 @@ class BoardPackView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         """The month's investment board pack: the governed (frozen once approved) report when one
-        exists, else a live preview."""
+        exists, else a live preview. PDFs are prepared in the background (``/api/reports/pdfs/``);
+        ``format=pdf`` here serves an approved pack's stored PDF once it is ready."""
         period = selectors.parse_period(request.query_params.get("period"))
         if period is None:
             raise ValidationError({"period": "Give the month like 2024-03."})
@@ -199,9 +206,7 @@ class BoardPackView(APIView):
                 exports.print_html(document.snapshot, meta), content_type="text/html; charset=utf-8"
             )
         elif fmt == "pdf":
-            response = HttpResponse(
-                exports.pdf_bytes(document.snapshot, meta), content_type=CONTENT_TYPES["pdf"]
-            )
+            response = _stored_pdf(document)
         else:
             response = HttpResponse(
                 exports.xlsx_bytes(document.snapshot, meta), content_type=CONTENT_TYPES["xlsx"]
@@ -211,4 +216,71 @@ class BoardPackView(APIView):
                 f'attachment; filename="board-pack-{period:%Y-%m}.{fmt}"'
             )
         response["X-Report-Status"] = document.report.status if document.report else "live"
+        return response
+
+
+def _stored_pdf(document: selectors.Document) -> HttpResponse:
+    """The ready PDF stored for this approved report (the same bytes every time), else 409."""
+    report = document.report
+    body = None
+    if report is not None and report.status == ReportStatus.APPROVED:
+        body = (
+            ReportPdf.objects.filter(
+                report=report, fingerprint=report.snapshot_sha256, status=PdfStatus.READY
+            )
+            .values_list("pdf", flat=True)
+            .first()
+        )
+    if body is None:
+        raise Conflict(
+            "PDFs are prepared in the background: POST the period (or the report) to "
+            "/api/reports/pdfs/, follow its status, then download it."
+        )
+    return HttpResponse(bytes(body), content_type=CONTENT_TYPES["pdf"])
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "Not in a state that allows this."
+
+
+class ReportPdfViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """PDFs of reports and board packs, prepared by the background worker: POST asks for one
+    (202; an approved report's PDF is prepared once and the same one is answered again), GET
+    follows its status, ``download/`` serves it when ready."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = ReportPdfSerializer
+    queryset = ReportPdf.objects.defer("pdf")
+
+    @extend_schema(request=ReportPdfRequestSerializer, responses={202: ReportPdfSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ReportPdfRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = serializer.validated_data.get("report")
+        programme = report.programme if report else programme_in_scope(request, remember=False)
+        if programme is None:
+            raise NotFound("No programme yet.")
+        pdf = services.report_pdf_request(
+            actor=request.user,
+            programme=programme,
+            report=report,
+            period=serializer.validated_data.get("period"),
+        )
+        return Response(ReportPdfSerializer(pdf).data, status=202)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            409: OpenApiResponse(description="Not ready (queued, rendering or failed)"),
+        }
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=_AnyFormat)
+    def download(self, request: Request, pk: str | None = None) -> HttpResponse:
+        pdf = self.get_object()
+        if pdf.status != PdfStatus.READY:
+            raise Conflict(f"The PDF is {pdf.get_status_display().lower()}, not ready.")
+        body = ReportPdf.objects.values_list("pdf", flat=True).get(pk=pdf.pk)
+        response = HttpResponse(bytes(body), content_type=CONTENT_TYPES["pdf"])
+        response["Content-Disposition"] = f'attachment; filename="report-pdf-{pdf.pk}.pdf"'
         return response
