@@ -16,3 +16,11 @@ class DeliveryConfig(AppConfig):
                 label="Schedule and milestones", url_name="delivery:work-package-schedule", order=30
             )
         )
+        from openpmo.common.menu import MenuEntry, menu_entry_register
+
+        # Its place in the top menu (by order).
+        menu_entry_register(
+            MenuEntry(
+                label="Schedule", url_name="delivery:home", order=70, prefixes=("/delivery/",)
+            )
+        )

@@ -49,3 +49,17 @@ def test_the_dashboard_and_the_reports_page_mark_their_own_section(client, role_
     assert [text for text, _, current in menu if current] == ["Dashboard"]
     menu = _menu(client.get("/reports/").content.decode())
     assert [text for text, _, current in menu if current] == ["Reports"]
+
+
+def test_an_entry_whose_page_does_not_exist_fails_the_page(client, role_user, monkeypatch):
+    from django.urls import NoReverseMatch
+
+    from openpmo.common import menu
+
+    # Given an app that registered a menu entry for a page it does not have
+    monkeypatch.setattr(menu, "_entries", dict(menu._entries))
+    menu.menu_entry_register(menu.MenuEntry(label="Lost", url_name="lost:home", order=5))
+    client.force_login(role_user(Role.PMO))
+    # then the page fails (and so does a test) instead of leaving the entry out
+    with pytest.raises(NoReverseMatch):
+        client.get("/pillars/")
