@@ -1,51 +1,29 @@
 """The money drawn from the reserve, for the programme's ROI to date.
 
 This is the one place the benefits app asks the finance app for money drawn. The finance app's
-reserve ledger records entries by financial year (not by month), and has no "drawn to date"
-selector yet, so this reads its ledger entries: drawdowns less returns of unspent funds, on the
-programme's reserves, in every financial year up to and including the one ``as_of`` falls in
-(a year's drawdown counts in full from its first month). Approved withdrawals for other
-programmes (Table 2's "approved net withdrawals") are not money drawn by this programme.
-
-When the finance app offers a selector for this, list it in ``_FINANCE_SELECTORS`` and it is
-used instead. Without a finance ledger the answer is ``None`` ("no drawdowns recorded"), and the
-tracker says ROI cannot be worked out rather than showing a made-up figure.
+reserve ledger records entries by financial year (not by month), so this reads its ledger entries:
+drawdowns less returns of unspent funds, on the programme's reserves, in every financial year up
+to and including the one ``as_of`` falls in (a year's drawdown counts in full from its first
+month). Approved withdrawals for other programmes (Table 2's "approved net withdrawals") are not
+money drawn by this programme. With no drawdown or return on the ledger the answer is ``None``
+("no drawdowns recorded"), and the tracker says ROI cannot be worked out rather than showing a
+made-up figure.
 """
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
 from openpmo.common.db import MoneySum
 from openpmo.core.benefits import Month
+from openpmo.finance.choices import EntryKind
+from openpmo.finance.models import ReserveEntry
 from openpmo.portfolio.models import Programme
-
-# Selectors of the finance app to prefer, in order: (module, function), each called with
-# ``programme=`` and ``up_to=`` (the last day counted) and returning a Decimal.
-_FINANCE_SELECTORS = [("openpmo.finance.selectors", "reserve_drawn_to_date")]
 
 
 def money_drawn(programme: Programme, as_of: Month) -> Decimal | None:
     """Money drawn from the reserve for ``programme`` by the end of ``as_of``; ``None`` when no
     drawdown is recorded anywhere."""
-    for module_name, function_name in _FINANCE_SELECTORS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        function = getattr(module, function_name, None)
-        if function is not None:
-            return Decimal(function(programme=programme, up_to=as_of.last_day))
-    return _from_ledger(programme, as_of)
-
-
-def _from_ledger(programme: Programme, as_of: Month) -> Decimal | None:
-    try:
-        from openpmo.finance.choices import EntryKind
-        from openpmo.finance.models import ReserveEntry
-    except ImportError:
-        return None
     entries = ReserveEntry.objects.filter(
         reserve__programme=programme, kind__in=[EntryKind.DRAWDOWN, EntryKind.RETURN]
     )

@@ -7,6 +7,7 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery"
 
     def ready(self) -> None:
+        from openpmo.common.menu import MenuEntry, menu_entry_register
         from openpmo.delivery import permissions  # noqa: F401  (registers the rules)
         from openpmo.delivery.stored_schedules import schedule_stored
         from openpmo.delivery.views.programme import render_ahead
@@ -20,3 +21,9 @@ class DeliveryConfig(AppConfig):
         )
         # a stored schedule renders the Gantt page's first page ahead of its first view
         schedule_stored.connect(render_ahead, dispatch_uid="delivery.render_ahead")
+        # Its place in the top menu (by order).
+        menu_entry_register(
+            MenuEntry(
+                label="Schedule", url_name="delivery:home", order=70, prefixes=("/delivery/",)
+            )
+        )

@@ -32,3 +32,9 @@ class FinanceConfig(AppConfig):
                 order=20,
             )
         )
+        from openpmo.common.menu import MenuEntry, menu_entry_register
+
+        # Its place in the top menu (by order).
+        menu_entry_register(
+            MenuEntry(label="Finance", url_name="finance:home", order=50, prefixes=("/finance/",))
+        )

@@ -16,3 +16,9 @@ class GatesConfig(AppConfig):
                 label="Gates and business cases", url_name="gates:work-package", order=10
             )
         )
+        from openpmo.common.menu import MenuEntry, menu_entry_register
+
+        # Its place in the top menu (by order).
+        menu_entry_register(
+            MenuEntry(label="Gates", url_name="gates:home", order=40, prefixes=("/gates/",))
+        )

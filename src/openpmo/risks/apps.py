@@ -16,3 +16,9 @@ class RisksConfig(AppConfig):
                 label="Risks, issues and assumptions", url_name="risks:work-package", order=40
             )
         )
+        from openpmo.common.menu import MenuEntry, menu_entry_register
+
+        # Its place in the top menu (by order).
+        menu_entry_register(
+            MenuEntry(label="Risks", url_name="risks:home", order=90, prefixes=("/risks/",))
+        )

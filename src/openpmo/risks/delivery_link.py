@@ -1,82 +1,52 @@
 """The one place the RAID register reads the delivery app: its schedules and its interdependency
-register (the "D" of RAID). While the delivery app's tables are not there (its migrations not yet
-written or applied) these answer "nothing", so the register and simulations still work, taking
-each work package as a whole.
-"""
+register (the "D" of RAID)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.apps import apps
-from django.db import connection
-
+from openpmo.core.schedule import Project
+from openpmo.delivery import core_adapters as delivery_adapters
+from openpmo.delivery import scheduling
+from openpmo.delivery import selectors as delivery_selectors
+from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.risks.core_adapters import ScheduleNetwork
 
 
-@functools.cache
-def delivery_ready() -> bool:
-    """True when the delivery app's schedule and interdependency tables exist."""
-    try:
-        task = apps.get_model("delivery", "ScheduleTask")
-        dependency = apps.get_model("delivery", "Interdependency")
-    except LookupError:
-        return False
-    tables = set(connection.introspection.table_names())
-    return task._meta.db_table in tables and dependency._meta.db_table in tables
-
-
 def schedule_tasks_of(work_package: WorkPackage) -> list[tuple[int, str]]:
     """(UID, name) of the tasks and milestones of the work package's schedule, in outline order."""
-    if not delivery_ready():
-        return []
-    task = apps.get_model("delivery", "ScheduleTask")
-    rows = task.objects.filter(schedule__work_package=work_package).exclude(kind="summary")
+    rows = ScheduleTask.objects.filter(schedule__work_package=work_package).exclude(kind="summary")
     return [(row.uid, row.name) for row in rows.order_by("position", "uid")]
 
 
-def work_package_project(work_package: WorkPackage) -> Any | None:
+def work_package_project(work_package: WorkPackage) -> Project | None:
     """The work package's schedule as an ``openpmo.core.schedule.Project``, or ``None``."""
-    if not delivery_ready():
-        return None
-    from openpmo.delivery import selectors
-
-    schedule = selectors.schedule_get(work_package)
+    schedule = delivery_selectors.schedule_get(work_package)
     if schedule is None:
         return None
-    tasks = list(apps.get_model("delivery", "ScheduleTask").objects.filter(schedule=schedule))
+    tasks = list(ScheduleTask.objects.filter(schedule=schedule))
     if not tasks:
         return None
     links = list(
-        apps.get_model("delivery", "ScheduleLink")
-        .objects.filter(schedule=schedule)
-        .select_related("predecessor", "successor")
+        ScheduleLink.objects.filter(schedule=schedule).select_related("predecessor", "successor")
     )
-    spec = selectors.calendar_spec_for(work_package.strand.pillar.programme)
-    return selectors.work_package_project(work_package, schedule, tasks, links, spec)
+    spec = delivery_selectors.calendar_spec_for(work_package.strand.pillar.programme)
+    return delivery_selectors.work_package_project(work_package, schedule, tasks, links, spec)
 
 
-def dependency_list(programme: Programme, *, work_package: WorkPackage | None = None) -> list[Any]:
+def dependency_list(
+    programme: Programme, *, work_package: WorkPackage | None = None
+) -> list[Interdependency]:
     """The interdependency register of the delivery app for the programme (or one package)."""
-    if not delivery_ready():
-        return []
-    from openpmo.delivery.selectors import interdependency_list
-
-    rows = interdependency_list(programme=programme, work_package=work_package)
+    rows = delivery_selectors.interdependency_list(programme=programme, work_package=work_package)
     return list(rows)
 
 
-def programme_network(programme: Programme) -> ScheduleNetwork | None:
+def programme_network(programme: Programme) -> ScheduleNetwork:
     """The network the programme schedule runs (the same adapter builds both), its tasks named
     for the simulation: ``REF`` a work package (``REF:start`` and ``REF:end``), ``REF:UID`` a task
     of its schedule, ``REF:dates`` a work package without one (its register dates)."""
-    if not delivery_ready():
-        return None
-    from openpmo.delivery import core_adapters as delivery_adapters
-    from openpmo.delivery import scheduling
-
     loaded = scheduling.load(programme)
     built = scheduling.build(loaded)
     spec = loaded.spec

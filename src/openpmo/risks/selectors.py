@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from openpmo.audit.selectors import as_at_copies
 from openpmo.common.db import filter_given, search_text
+from openpmo.gates import selectors as gate_selectors
+from openpmo.gates.models import Decision
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.risks import delivery_link, scoring
 from openpmo.risks.choices import ActionStatus, Category, ItemKind, ItemStatus
@@ -261,19 +262,12 @@ def dependency_list(programme: Programme, *, work_package: WorkPackage | None = 
     return delivery_link.dependency_list(programme, work_package=work_package)
 
 
-def decision_list(programme: Programme, *, limit: int = 50) -> list[tuple[Any, str | None]]:
-    """RAID "decisions": the gates app's decision log, each with its page's address if the gates
-    app has its pages (``None`` otherwise)."""
-    from openpmo.gates.selectors import decision_log
-
-    rows = []
-    for decision in decision_log(programme=programme)[:limit]:
-        try:
-            url: str | None = decision.get_absolute_url()
-        except NoReverseMatch:
-            url = None
-        rows.append((decision, url))
-    return rows
+def decision_list(programme: Programme, *, limit: int = 50) -> list[tuple[Decision, str]]:
+    """RAID "decisions": the gates app's decision log, each with its page's address."""
+    return [
+        (decision, decision.get_absolute_url())
+        for decision in gate_selectors.decision_log(programme=programme)[:limit]
+    ]
 
 
 def simulation_run_list(

@@ -15,12 +15,10 @@ Cell types: ``text``, ``money`` (pounds as a decimal string), ``number`` (decima
 ``month`` ("2024-03") and ``rag``. Values are strings or ints only, so a snapshot compares and
 fingerprints exactly and its money never passes through a float.
 
-A module that does not exist yet, or lacks the selector a section reads, gives a section marked
-``available: False`` with a note saying so; the report is still made. The selector is looked up
-by name when the section is built (``_selector``), so a selector added later is picked up
-without a change here. Each section reads inside its own savepoint, so a module whose tables are
-not migrated yet cannot spoil the caller's transaction either; a selector that fails in any other
-way (its arguments changed, say) also leaves the section "not available", with the error logged."""
+Each section module imports the selectors it reads from the other apps at its top and calls
+them directly; a selector that fails, or changes under a section, fails the report (and so a
+test) rather than printing "not available" in a board pack. Snapshots frozen before then may
+still hold sections marked ``available: False``, and the report pages print their note."""
 
 # isort: skip_file
 # Imported in this order, the section modules register their builders in the order they had. re-exports what the single module offered, so every import of it still works.
@@ -34,18 +32,15 @@ from openpmo.reports.sections._kit import (  # noqa: F401
     ZERO,
     _SHARED,
     _section,
-    _selector,
     column,
     day,
     fact,
-    logger,
     long_date,
     money,
     number,
     section,
     shared_reads,
     table,
-    unavailable,
 )
 from openpmo.reports.sections.status import (  # noqa: F401
     _CONFIDENCE_ORDER,

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,13 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import DatabaseError, transaction
-
 from openpmo.audit.selectors import as_at_copies
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
-
-logger = logging.getLogger("openpmo.reports.sections")
-
 
 ZERO = Decimal(0)
 
@@ -168,19 +160,6 @@ def fact(label: str, value: Any, type: str = "text") -> dict[str, Any]:  # noqa:
     return {"label": label, "value": value, "type": type}
 
 
-def unavailable(key: str, title: str, note: str) -> Section:
-    return {
-        "key": key,
-        "title": title,
-        "available": False,
-        "note": note,
-        "facts": [],
-        "tables": [],
-        "charts": [],
-        "text": [],
-    }
-
-
 def _section(key: str, title: str, **parts: Any) -> Section:
     return {
         "key": key,
@@ -194,68 +173,19 @@ def _section(key: str, title: str, **parts: Any) -> Section:
     }
 
 
-def _selector(app: str, name: str) -> Callable[..., Any] | None:
-    """``openpmo.<app>.selectors.<name>``, or None when the module or the name is not there."""
-    try:
-        module = importlib.import_module(f"openpmo.{app}.selectors")
-    except ImportError:
-        return None
-    found = getattr(module, name, None)
-    return found if callable(found) else None
-
-
 # Every section by key. The reports' own modules register theirs on import; sections drawn from the
 # apps above reports (planning's prioritisation, resources' capacity and team) are registered by
 # those apps in their ``AppConfig.ready()``. ``snapshots.KIND_SECTIONS`` says which print where.
 SECTIONS: dict[str, Builder] = {}
 
 
-def section(key: str, title: str, *needs: tuple[str, str]) -> Callable[..., Builder]:
-    """Register a section builder that reads the named selectors (``(app, name)`` pairs).
+def section(key: str, title: str) -> Callable[[Builder], Builder]:
+    """Register a section builder under ``key``. The builder reads the other apps' selectors
+    itself (imported at the top of its module); an error in one fails the report, so a broken
+    selector fails a test instead of printing "not available" in a board pack."""
 
-    The builder is called with the scope and each selector as a keyword argument; when one is
-    missing the section is "not yet available", and a database error (a module whose tables do
-    not exist yet) makes it "not available", inside a savepoint so nothing else is disturbed.
-    """
-
-    def wrap(build: Callable[..., Section]) -> Builder:
-        @functools.wraps(build)
-        def run(scope: Scope) -> Section:
-            found: dict[str, Callable[..., Any]] = {}
-            for app, name in needs:
-                selector = _selector(app, name)
-                if selector is None:
-                    return unavailable(
-                        key,
-                        title,
-                        f"Section not yet available: the {app} module has no “{name}” "
-                        "selector yet.",
-                    )
-                found[name] = selector
-            try:
-                with transaction.atomic():
-                    return build(scope, **found)
-            except DatabaseError as error:
-                apps = ", ".join(sorted({app for app, _ in needs})) or "register"
-                return unavailable(
-                    key,
-                    title,
-                    f"Section not available: the {apps} data could not be read "
-                    f"({error.__class__.__name__}).",
-                )
-            except Exception as error:
-                # Another module's selector changed under us (a renamed argument, say): the
-                # report is still made, the section says so, and the error is logged in full.
-                logger.exception("Report section %s failed", key)
-                apps = ", ".join(sorted({app for app, _ in needs})) or "reports"
-                return unavailable(
-                    key,
-                    title,
-                    f"Section not available: reading the {apps} module failed "
-                    f"({error.__class__.__name__}); the error is in the server log.",
-                )
-
-        SECTIONS[key] = run
-        return run
+    def wrap(build: Builder) -> Builder:
+        SECTIONS[key] = build
+        return build
 
     return wrap

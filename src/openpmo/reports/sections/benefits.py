@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from openpmo.benefits import selectors as benefit_selectors
+from openpmo.benefits.selectors.tracker import Tracker
+from openpmo.core.benefits import Month
 from openpmo.reports.sections._kit import (
     Scope,
     Section,
@@ -22,9 +24,7 @@ from openpmo.reports.sections._kit import (
 ATTENTION = 25
 
 
-def _month(scope: Scope) -> Any:
-    from openpmo.core.benefits import Month
-
+def _month(scope: Scope) -> Month:
     return Month(scope.period.year, scope.period.month)
 
 
@@ -43,12 +43,12 @@ _RAG = 7  # the RAG's place in a benefit row
 _VARIANCE = 6
 
 
-def _tracker_view(scope: Scope, tracker: Callable[..., Any]) -> Any:
+def _tracker_view(scope: Scope) -> Tracker:
     """The benefits tracker for the report's scope, as of its month and as at its month's end."""
     pillar = None
     if scope.pillar_id is not None:
         pillar = scope.pillar or scope.work_package.strand.pillar  # type: ignore[union-attr]
-    return tracker(
+    return benefit_selectors.tracker(
         scope.programme,
         as_of=_month(scope),
         pillar=pillar,
@@ -181,9 +181,9 @@ def _benefits_facts(scope: Scope, view: Any, rags: Counter[str]) -> list[dict[st
     ]
 
 
-@section("benefits", "Benefits", ("benefits", "tracker"))
-def benefits_section(scope: Scope, tracker: Callable[..., Any]) -> Section:
-    view = _tracker_view(scope, tracker)
+@section("benefits", "Benefits")
+def benefits_section(scope: Scope) -> Section:
+    view = _tracker_view(scope)
     rows = _benefit_rows(scope, view)
     rags = Counter(r[_RAG] for r in rows)  # every benefit in scope, before any is left out
     tables = [_benefits_table(scope, view, rows)]

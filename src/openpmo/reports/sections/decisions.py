@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from openpmo.reports.sections import _kit
+from openpmo.gates import selectors as gate_selectors
 from openpmo.reports.sections._kit import (
     ZERO,
     Scope,
@@ -53,11 +52,11 @@ def _pipeline_rows(scope: Scope, queue: Any) -> tuple[list[list[Any]], list[list
     return by_gate, waiting
 
 
-def _decision_rows(scope: Scope, decision_log: Callable[..., Any]) -> list[list[Any]]:
+def _decision_rows(scope: Scope) -> list[list[Any]]:
     """The decisions recorded in the report's month, in scope."""
     decided = [
         d
-        for d in decision_log(programme=scope.programme).filter(
+        for d in gate_selectors.decision_log(programme=scope.programme).filter(
             decided_on__gte=scope.period, decided_on__lte=scope.month_end
         )
         if scope.pillar_id is None or scope.in_scope(d.work_package_id, None)
@@ -79,10 +78,9 @@ def _decision_rows(scope: Scope, decision_log: Callable[..., Any]) -> list[list[
 def _readiness_rows(scope: Scope) -> list[list[Any]]:
     """Each work package's next gate (a pillar's or a work package's report only)."""
     rows: list[list[Any]] = []
-    readiness = _kit._selector("gates", "gate_readiness")
-    if readiness is None or scope.pillar_id is None:
+    if scope.pillar_id is None:
         return rows
-    for ready in readiness(scope.programme, as_at=scope.as_at):
+    for ready in gate_selectors.gate_readiness(scope.programme, as_at=scope.as_at):
         wp = ready.work_package
         if not scope.in_scope(wp.pk, wp.strand.pillar_id):
             continue
@@ -160,14 +158,11 @@ def _next_gates_table(readiness_rows: list[list[Any]]) -> dict[str, Any]:
     )
 
 
-@section(
-    "decisions", "Gate pipeline and decisions", ("gates", "pipeline"), ("gates", "decision_log")
-)
-def decisions_section(
-    scope: Scope, pipeline: Callable[..., Any], decision_log: Callable[..., Any]
-) -> Section:
-    by_gate, waiting = _pipeline_rows(scope, pipeline(scope.programme, as_at=scope.as_at))
-    decision_rows = _decision_rows(scope, decision_log)
+@section("decisions", "Gate pipeline and decisions")
+def decisions_section(scope: Scope) -> Section:
+    queue = gate_selectors.pipeline(scope.programme, as_at=scope.as_at)
+    by_gate, waiting = _pipeline_rows(scope, queue)
+    decision_rows = _decision_rows(scope)
     readiness_rows = _readiness_rows(scope)
     return _section(
         "decisions",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from openpmo.audit.selectors import as_at_copies
-from openpmo.reports.sections import _kit
+from openpmo.delivery import selectors as delivery_selectors
 from openpmo.reports.sections._kit import (
     Scope,
     Section,
@@ -20,26 +19,27 @@ from openpmo.reports.sections._kit import (
 )
 
 
-@section("dependencies", "Dependencies at risk", ("delivery", "interdependency_list"))
-def dependencies_section(scope: Scope, interdependency_list: Callable[..., Any]) -> Section:
+@section("dependencies", "Dependencies at risk")
+def dependencies_section(scope: Scope) -> Section:
     kwargs: dict[str, Any] = {"programme": scope.programme}
     if scope.work_package is not None:
         kwargs["work_package"] = scope.work_package
     elif scope.pillar is not None:
         kwargs["pillar"] = scope.pillar.pk
-    checks: dict[int, Any] = {}
-    build = _kit._selector("delivery", "programme_schedule")
-    if build is not None:
-        schedule = scope.memo("schedule", lambda: build(scope.programme), dated=False)
-        checks = getattr(schedule, "checks", {}) or {}
+    schedule = scope.memo(
+        "schedule", lambda: delivery_selectors.programme_schedule(scope.programme), dated=False
+    )
+    checks = schedule.checks
     rows = []
     # Its status, need-by date and owner as they stood at the report's date (audit trail).
     dependencies = as_at_copies(
-        interdependency_list(**kwargs), ["status", "need_by", "description", "owner"], scope.as_at
+        delivery_selectors.interdependency_list(**kwargs),
+        ["status", "need_by", "description", "owner"],
+        scope.as_at,
     )
     for dependency in dependencies:
         check = checks.get(dependency.pk)
-        late = getattr(check, "late_by_days", None)
+        late = check.late_by_days if check is not None else None
         at_risk = (
             dependency.status == "at_risk"
             or (late is not None and late > 0)
@@ -58,7 +58,7 @@ def dependencies_section(scope: Scope, interdependency_list: Callable[..., Any])
                 dependency.get_type_display(),
                 dependency.description,
                 day(dependency.need_by),
-                day(getattr(check, "ready", None)),
+                day(check.ready if check is not None else None),
                 number(late),
                 dependency.get_status_display(),
                 str(dependency.owner) if dependency.owner_id else "",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from openpmo.finance import selectors as finance_selectors
+from openpmo.finance.models import Reserve, TeamCostPlan
 from openpmo.reports.sections._kit import (
     Scope,
     Section,
@@ -79,9 +80,12 @@ def _money_flags(scope: Scope, money_view: Any) -> list[dict[str, Any]]:
     return flags
 
 
-@section("finance", "Finance", ("finance", "programme_money"))
-def finance_section(scope: Scope, programme_money: Callable[..., Any]) -> Section:
-    money_view = scope.memo("money", lambda: programme_money(scope.programme, as_at=scope.as_at))
+@section("finance", "Finance")
+def finance_section(scope: Scope) -> Section:
+    money_view = scope.memo(
+        "money",
+        lambda: finance_selectors.programme_money(scope.programme, as_at=scope.as_at),
+    )
     rows = []
     headline = None
     if scope.pillar_id is None:
@@ -247,10 +251,8 @@ def _balance_chart() -> dict[str, Any]:
     }
 
 
-@section("reserve", "Reserve position and drawdowns", ("finance", "reserve_ledger_view"))
-def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Section:
-    from openpmo.finance.models import Reserve
-
+@section("reserve", "Reserve position and drawdowns")
+def reserve_section(scope: Scope) -> Section:
     reserve = Reserve.objects.filter(programme=scope.programme).order_by("pk").first()
     if reserve is None:
         return _section(
@@ -258,7 +260,9 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
             "Reserve position and drawdowns",
             note="No reserve is recorded for this programme yet.",
         )
-    view = reserve_ledger_view(reserve, entry_kinds=list(_RESERVE_KINDS), as_at=scope.as_at)
+    view = finance_selectors.reserve_ledger_view(
+        reserve, entry_kinds=list(_RESERVE_KINDS), as_at=scope.as_at
+    )
     drawdowns = _drawdown_rows(view)
     return _section(
         "reserve",
@@ -277,10 +281,8 @@ def reserve_section(scope: Scope, reserve_ledger_view: Callable[..., Any]) -> Se
     )
 
 
-@section("team_cost", "Core team cost against Table 1", ("finance", "team_cost_view"))
-def team_cost_section(scope: Scope, team_cost_view: Callable[..., Any]) -> Section:
-    from openpmo.finance.models import TeamCostPlan
-
+@section("team_cost", "Core team cost against Table 1")
+def team_cost_section(scope: Scope) -> Section:
     plan = (
         TeamCostPlan.objects.filter(programme=scope.programme)
         .prefetch_related("inflation", "roles")
@@ -293,7 +295,7 @@ def team_cost_section(scope: Scope, team_cost_view: Callable[..., Any]) -> Secti
             "Core team cost against Table 1",
             note="No team cost plan is recorded yet.",
         )
-    view = team_cost_view(plan, as_at=scope.as_at)
+    view = finance_selectors.team_cost_view(plan, as_at=scope.as_at)
     rows = [
         [row.role.name, number(row.fte), *[money(v) for v in row.by_year], money(row.total)]
         for row in view.rows

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from openpmo.delivery import selectors as delivery_selectors
+from openpmo.delivery.selectors import ProgrammeSchedule
 from openpmo.portfolio.choices import Stage
-from openpmo.reports.sections import _kit
 from openpmo.reports.sections._kit import (
     Scope,
     Section,
@@ -84,15 +85,15 @@ def _achieved_as_at(task: Any, as_at: dt.date) -> Any:
     return actual
 
 
-def _schedule_of(scope: Scope) -> Any:
-    """The programme schedule (read once per snapshot), or None without delivery's selector."""
-    build = _kit._selector("delivery", "programme_schedule")
-    if build is None:
-        return None
-    return scope.memo("schedule", lambda: build(scope.programme), dated=False)
+def _schedule_of(scope: Scope) -> ProgrammeSchedule:
+    """The programme schedule (read once per snapshot)."""
+    schedule: ProgrammeSchedule = scope.memo(
+        "schedule", lambda: delivery_selectors.programme_schedule(scope.programme), dated=False
+    )
+    return schedule
 
 
-def _schedule_milestone_rows(scope: Scope, schedule: Any) -> list[list[Any]]:
+def _schedule_milestone_rows(scope: Scope, schedule: ProgrammeSchedule) -> list[list[Any]]:
     """Each milestone of the schedule in scope: planned, forecast, state, critical."""
     rows = []
     stage_then = {wp.pk: wp.stage for wp in scope.work_packages()}
@@ -123,7 +124,7 @@ def _schedule_milestone_rows(scope: Scope, schedule: Any) -> list[list[Any]]:
     return rows
 
 
-def _finishing_late_table(scope: Scope, schedule: Any) -> dict[str, Any]:
+def _finishing_late_table(scope: Scope, schedule: ProgrammeSchedule) -> dict[str, Any]:
     """The work packages in scope whose scheduled finish is after their forecast end."""
     late_rows = [
         [
@@ -169,15 +170,9 @@ def _schedule_table(rows: list[list[Any]]) -> dict[str, Any]:
     )
 
 
-def _schedule_tables(scope: Scope, schedule: Any) -> tuple[list[dict[str, Any]], str]:
+def _schedule_tables(scope: Scope, schedule: ProgrammeSchedule) -> tuple[list[dict[str, Any]], str]:
     """The schedule's tables and the section's note (why there are none, when there are none)."""
-    if schedule is None:
-        note = (
-            "Schedule milestones not yet available (no delivery schedule selector); "
-            "work package completion dates from the register are shown."
-        )
-        return [], note
-    if getattr(schedule, "error", ""):
+    if schedule.error:
         return [], f"The programme schedule could not be computed: {schedule.error}"
     rows = _schedule_milestone_rows(scope, schedule)
     return [_finishing_late_table(scope, schedule), _schedule_table(rows)], ""

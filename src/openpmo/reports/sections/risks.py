@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from openpmo.reports.sections._kit import Scope, Section, _section, column, fact, section, table
+from openpmo.risks import selectors as risk_selectors
 
 TOP = 10
 
 
-@section("risks", "Top risks and issues", ("risks", "top_items"))
-def risks_section(scope: Scope, top_items: Callable[..., Any]) -> Section:
+@section("risks", "Top risks and issues")
+def risks_section(scope: Scope) -> Section:
     """The open risks and issues with the highest current scores, in this report's scope."""
     pillar_of = {wp.pk: wp.strand.pillar_id for wp in scope.work_packages()}
 
@@ -28,7 +28,9 @@ def risks_section(scope: Scope, top_items: Callable[..., Any]) -> Section:
         return scope.pillar_id in pillars
 
     assessed = [
-        a for a in top_items(scope.programme, limit=10_000, as_at=scope.as_at) if in_scope(a.item)
+        a
+        for a in risk_selectors.top_items(scope.programme, limit=10_000, as_at=scope.as_at)
+        if in_scope(a.item)
     ]
     rows = [
         [

@@ -1,4 +1,4 @@
-"""Each section shows what its module has, and says plainly when a module has nothing yet."""
+"""Each section shows what its module has; a module that fails it fails the report."""
 
 from __future__ import annotations
 
@@ -7,82 +7,69 @@ import json
 import pytest
 from django.db import DatabaseError
 
+from openpmo.benefits import selectors as benefit_selectors
+from openpmo.delivery import selectors as delivery_selectors
+from openpmo.finance import selectors as finance_selectors
+from openpmo.finance.tests.factories import ReserveFactory, TeamCostPlanFactory
+from openpmo.gates import selectors as gate_selectors
 from openpmo.reports import sections
 from openpmo.reports.models import Report
-from openpmo.reports.snapshots import KIND_SECTIONS, build_snapshot, section_of
+from openpmo.reports.snapshots import KIND_SECTIONS, build_snapshot
 from openpmo.reports.tests.conftest import MONTH
+from openpmo.risks import selectors as risk_selectors
+
+# Every selector of another app a section reads, and a kind of report that prints that section.
+CROSS_APP_READS = [
+    (benefit_selectors, "tracker", "cabinet_update"),
+    (delivery_selectors, "interdependency_list", "board_pack"),
+    (delivery_selectors, "programme_schedule", "board_pack"),
+    (finance_selectors, "programme_money", "board_pack"),
+    (finance_selectors, "reserve_ledger_view", "board_pack"),
+    (finance_selectors, "team_cost_view", "twelve_month_review"),
+    (gate_selectors, "decision_log", "board_pack"),
+    (gate_selectors, "gate_readiness", "pillar_highlight"),
+    (gate_selectors, "pipeline", "board_pack"),
+    (risk_selectors, "top_items", "board_pack"),
+]
 
 
-def test_a_missing_selector_gives_a_section_not_yet_available(monkeypatch, programme_tree):
-    # Given a finance module without the selector the finance section reads
-    real = sections._selector
-    monkeypatch.setattr(
-        sections._kit,
-        "_selector",
-        lambda app, name: (
-            None if (app, name) == ("finance", "programme_money") else real(app, name)
-        ),
-    )
-    snapshot = build_snapshot(
-        kind="pillar_highlight",
-        programme=programme_tree.strand.pillar.programme,
-        period=MONTH,
-        pillar=programme_tree.strand.pillar,
-    )
-    finance = section_of(snapshot, "finance")
-    # then the report is still made, the section saying what is missing
-    assert finance["available"] is False
-    assert finance["note"] == (
-        "Section not yet available: the finance module has no “programme_money” selector yet."
-    )
-    assert section_of(snapshot, "status")["available"] is True
-    assert [s["key"] for s in snapshot["sections"]] == KIND_SECTIONS["pillar_highlight"]
+@pytest.mark.parametrize(
+    ("module", "name", "kind"),
+    CROSS_APP_READS,
+    ids=[f"{m.__name__.split('.')[1]}.{n}" for m, n, _ in CROSS_APP_READS],
+)
+def test_a_selector_that_fails_fails_the_report(monkeypatch, programme_tree, module, name, kind):
+    # Given another app's selector that fails (its arguments changed under the section, say)
+    def changed(*args, **kwargs):
+        raise TypeError(f"{name}() got an unexpected keyword argument 'as_of'")
 
-
-def test_an_unreadable_module_does_not_spoil_the_report(monkeypatch, programme_tree):
-    # Given a module whose tables cannot be read (not migrated yet, say)
-    def broken(*args, **kwargs):
-        raise DatabaseError("no such table: finance_reserveentry")
-
-    real = sections._selector
-    monkeypatch.setattr(
-        sections._kit,
-        "_selector",
-        lambda app, name: broken if app == "finance" else real(app, name),
-    )
-    snapshot = build_snapshot(
-        kind="board_pack", programme=programme_tree.strand.pillar.programme, period=MONTH
-    )
-    finance = section_of(snapshot, "finance")
-    assert finance["available"] is False
-    assert finance["note"] == (
-        "Section not available: the finance data could not be read (DatabaseError)."
-    )
-    assert section_of(snapshot, "programme")["available"] is True
-    # and the transaction is still usable afterwards
+    monkeypatch.setattr(module, name, changed)
+    if name == "team_cost_view":
+        TeamCostPlanFactory(programme=programme_tree.strand.pillar.programme)
+    if name == "reserve_ledger_view":
+        ReserveFactory(programme=programme_tree.strand.pillar.programme)
+    # then building the report fails with that error, not a section saying "not available"
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        build_snapshot(
+            kind=kind,
+            programme=programme_tree.strand.pillar.programme,
+            period=MONTH,
+            pillar=programme_tree.strand.pillar if kind == "pillar_highlight" else None,
+        )
     assert Report.objects.count() == 0
 
 
-def test_a_selector_that_fails_is_logged_and_the_report_still_made(
-    monkeypatch, programme_tree, caplog
-):
-    def changed(*args, **kwargs):
-        raise TypeError("tracker() got an unexpected keyword argument 'as_of'")
+def test_an_unreadable_module_fails_the_report(monkeypatch, programme_tree):
+    # Given a module whose tables cannot be read
+    def broken(*args, **kwargs):
+        raise DatabaseError("no such table: finance_reserveentry")
 
-    real = sections._selector
-    monkeypatch.setattr(
-        sections._kit,
-        "_selector",
-        lambda app, name: changed if app == "benefits" else real(app, name),
-    )
-    snapshot = build_snapshot(
-        kind="cabinet_update", programme=programme_tree.strand.pillar.programme, period=MONTH
-    )
-    benefits = section_of(snapshot, "benefits")
-    assert benefits["available"] is False
-    assert "reading the benefits module failed (TypeError)" in benefits["note"]
-    assert "Report section benefits failed" in caplog.text
-    assert section_of(snapshot, "finance")["available"] is True
+    monkeypatch.setattr(finance_selectors, "programme_money", broken)
+    with pytest.raises(DatabaseError):
+        build_snapshot(
+            kind="board_pack", programme=programme_tree.strand.pillar.programme, period=MONTH
+        )
+    assert Report.objects.count() == 0
 
 
 @pytest.mark.parametrize("kind", list(KIND_SECTIONS))

@@ -76,7 +76,7 @@ def simulation_inputs(
             project=delivery_link.work_package_project(work_package),
         )
     source = delivery_link.programme_network(programme)
-    if source is None or not source.work_package_of:
+    if not source.work_package_of:
         raise ValidationError("The programme has no scheduled work packages to simulate.")
     try:
         return core_adapters.programme_inputs(
