@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.shared_data import shared_file
+from tests.strategies import levelling_problems
 
 from openpmo.cli import main
 from openpmo.core.errors import CycleError, ParseError, ValidationError
@@ -53,38 +54,12 @@ def assert_feasible(problem: Problem, starts: dict[str, int]) -> None:
         assert starts[activity.id] >= activity.release
 
 
-@st.composite
-def problems(draw: st.DrawFn) -> Problem:
-    resource_count = draw(st.integers(1, 3))
-    resources = []
-    for r in range(resource_count):
-        capacity = draw(st.integers(1, 6))
-        profile = tuple(draw(st.lists(st.integers(0, 8), max_size=6)))
-        resources.append(Resource(id=f"R{r}", capacity=capacity, profile=profile))
-    n = draw(st.integers(1, 12))
-    activities = []
-    for j in range(n):
-        demand = {
-            res.id: draw(st.integers(0, res.capacity)) for res in resources if draw(st.booleans())
-        }
-        activities.append(
-            Activity(
-                id=f"A{j}",
-                duration=draw(st.integers(0, 5)),
-                demand=demand,
-                release=draw(st.integers(0, 3)),
-                group=f"P{j % 3}",
-            )
-        )
-    links = []
-    for j in range(1, n):
-        for i in draw(st.sets(st.integers(0, j - 1), max_size=2)):
-            links.append(Precedence(f"A{i}", f"A{j}", draw(st.integers(-2, 3))))
-    return Problem(tuple(activities), tuple(links), tuple(resources))
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problem=problems(), seed=st.integers(0, 3), objective=st.sampled_from(["makespan", "delay"]))
+@given(
+    problem=levelling_problems(),
+    seed=st.integers(0, 3),
+    objective=st.sampled_from(["makespan", "delay"]),
+)
 def test_levelled_plans_keep_capacity_and_links_and_never_beat_the_critical_path(
     problem: Problem, seed: int, objective: str
 ) -> None:

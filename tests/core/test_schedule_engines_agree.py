@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from schedule_before import engine_before
-from schedule_strategies import networks
 from tests.shared_data import shared_files
+from tests.strategies import networks
 
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import (
