@@ -24,9 +24,9 @@ import csv
 import os
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
+from tests.shared_data import DATA
 
 from openpmo.core.levelling import (
     DEFAULT_SCHEDULES,
@@ -40,12 +40,7 @@ from openpmo.core.levelling import (
     read_problem,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-_CANDIDATES = [REPO_ROOT.parent / "shared", REPO_ROOT.parents[1] / "shared"]
-SHARED = Path(
-    os.environ.get("OPENPMO_SHARED", next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0]))
-)
-RCPSP = SHARED / "data" / "rcpsp"
+RCPSP = DATA / "rcpsp"
 J120_SCHEDULES = 12_000  # about 4 CPU s per j120 instance here, under the 5 s asked for
 
 

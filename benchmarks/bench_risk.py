@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tests.shared_data import DATA
 
 from benchmarks._goals import best_times, goal, goal_ratio, side_by_side
 from benchmarks._timing import best_of
 from openpmo.core.risk import Estimate, RiskNetwork, Shape, SimTask, simulate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-BIG = SHARED / "data" / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
+BIG = DATA / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
 ITERATIONS = 10_000
 REPEAT = 3  # timed runs of each engine; the best is reported (others share the machine)
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+from tests.shared_data import DATA
 
 from benchmarks._goals import best_times, goal, goal_ratio, side_by_side
 from benchmarks._timing import best_of, report
@@ -46,8 +47,7 @@ from openpmo.core.schedule import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-LARGEST = SHARED / "data" / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
+LARGEST = DATA / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
 START = datetime(2026, 1, 5, 8, 0)  # Monday, the start of the standard calendar's day
 
 

@@ -10,19 +10,17 @@ programme with an imported plan on its own calendar has). Wall and CPU time, bes
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 from datetime import time as clock_time
-from pathlib import Path
+
+from tests.shared_data import DATA
 
 from benchmarks._timing import best_of, report
 from openpmo.core.schedule import Calendar, CalendarException, Network, read_mspdi, schedule
 from openpmo.core.schedule._calendars import schedule_on_calendars
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-LARGEST = SHARED / "data" / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
+LARGEST = DATA / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
 
 
 def _cpu(function: object, repeat: int = 3) -> float:

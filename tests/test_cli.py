@@ -2,6 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.shared_data import shared_file
+
 from openpmo import __version__
 from openpmo.cli import main
 
@@ -27,11 +29,7 @@ def test_help_lists_the_commands(capsys):
 
 def test_a_closed_pipe_ends_quietly(tmp_path):
     # Given a long output (far more than a pipe holds) piped into a reader that stops at once
-    import os
-
-    repo = Path(__file__).resolve().parents[1]
-    shared = Path(os.environ.get("OPENPMO_SHARED", repo.parent / "shared"))
-    example = shared / "data" / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
+    example = shared_file("schedules/MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml")
     result = subprocess.run(  # noqa: S602 (a pipe of our own command and head)
         f"'{BIN / 'openpmo'}' schedule '{example}' --json | head -c 1",
         shell=True,

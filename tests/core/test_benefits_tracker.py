@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import BENEFITS_START, benefit_registers, benefits, pounds
 
 from openpmo.core.benefits import (
     Benefit,
@@ -27,36 +28,8 @@ from openpmo.core.benefits import (
 )
 from openpmo.core.errors import ValidationError
 
-START = Month(2023, 4)
+START = BENEFITS_START
 ZERO = Decimal(0)
-pence = st.integers(0, 10**9).map(lambda p: Decimal(p) / 100)
-
-
-@st.composite
-def benefits(draw: st.DrawFn, reference: str = "B") -> Benefit:
-    first = START + draw(st.integers(0, 12))
-    length = draw(st.integers(0, 24))
-    planned = {first + i: draw(pence) for i in range(length)}
-    actual_months = draw(st.sets(st.integers(-2, 30), max_size=30))
-    actuals = {first + i: draw(pence) for i in sorted(actual_months)}
-    return Benefit(
-        reference=reference,
-        category=draw(st.sampled_from(list(BenefitCategory))),
-        planned=planned,
-        actuals=actuals,
-        unit=draw(st.sampled_from(["£", "£", "hours"])),
-        groups={
-            "pillar": draw(st.sampled_from(["P1", "P2", "P3"])),
-            "work_package": draw(st.sampled_from(["WP1", "WP2", "WP3", "WP4"])),
-        },
-    )
-
-
-@st.composite
-def registers(draw: st.DrawFn) -> list[Benefit]:
-    count = draw(st.integers(0, 12))
-    return [draw(benefits(reference=f"B{i:02d}")) for i in range(count)]
-
 
 as_of_months = st.integers(-3, 45).map(lambda i: START + i)
 
@@ -145,7 +118,7 @@ def test_variance_percent_is_none_when_nothing_was_planned() -> None:
 
 # -- RAG boundaries -------------------------------------------------------------------------------
 
-plans = st.integers(1, 10**10).map(lambda p: Decimal(p) / 100)
+plans = pounds(1, 10**10)
 
 
 def _position_with(planned: Decimal, actual: Decimal, category: BenefitCategory) -> Rag | None:
@@ -193,7 +166,7 @@ def test_thresholds_are_configurable_and_checked() -> None:
 # -- Roll-ups -----------------------------------------------------------------------------------
 
 
-@given(registers(), as_of_months)
+@given(benefit_registers(), as_of_months)
 def test_roll_ups_add_up_to_their_members_and_dis_benefits_subtract(
     register: list[Benefit], as_of: Month
 ) -> None:
@@ -269,7 +242,7 @@ def test_roi_is_cashable_realised_over_money_drawn() -> None:
 
 
 @settings(max_examples=150)
-@given(registers(), as_of_months, st.integers(0, 3))
+@given(benefit_registers(), as_of_months, st.integers(0, 3))
 def test_the_book_gives_the_same_answers_as_benefit_by_benefit(
     register: list[Benefit], as_of: Month, grace: int
 ) -> None:
@@ -281,7 +254,7 @@ def test_the_book_gives_the_same_answers_as_benefit_by_benefit(
         assert book.roll_up(as_of, level, grace_months=grace) == roll_up(plain, level)
 
 
-@given(registers())
+@given(benefit_registers())
 def test_the_chart_curves_are_the_programme_totals_month_by_month(register: list[Benefit]) -> None:
     book = BenefitBook(register)
     for (key, unit), points in book.curves(lambda _: "ETP").items():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.shared_data import shared_file
+from tests.strategies import levelling_problems
 
 from openpmo.cli import main
 from openpmo.core.errors import CycleError, ParseError, ValidationError
@@ -34,13 +34,7 @@ from openpmo.core.levelling.mspdi import (
 )
 from openpmo.core.schedule import read_mspdi, write_mspdi
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-_CANDIDATES = [REPO_ROOT.parent / "shared", REPO_ROOT.parents[1] / "shared"]
-SHARED = Path(
-    os.environ.get("OPENPMO_SHARED", next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0]))
-)
-RCPSP = SHARED / "data" / "rcpsp"
-needs_data = pytest.mark.skipif(not RCPSP.is_dir(), reason=f"shared data not found at {RCPSP}")
+RCPSP = shared_file("rcpsp")
 
 
 def assert_feasible(problem: Problem, starts: dict[str, int]) -> None:
@@ -60,38 +54,12 @@ def assert_feasible(problem: Problem, starts: dict[str, int]) -> None:
         assert starts[activity.id] >= activity.release
 
 
-@st.composite
-def problems(draw: st.DrawFn) -> Problem:
-    resource_count = draw(st.integers(1, 3))
-    resources = []
-    for r in range(resource_count):
-        capacity = draw(st.integers(1, 6))
-        profile = tuple(draw(st.lists(st.integers(0, 8), max_size=6)))
-        resources.append(Resource(id=f"R{r}", capacity=capacity, profile=profile))
-    n = draw(st.integers(1, 12))
-    activities = []
-    for j in range(n):
-        demand = {
-            res.id: draw(st.integers(0, res.capacity)) for res in resources if draw(st.booleans())
-        }
-        activities.append(
-            Activity(
-                id=f"A{j}",
-                duration=draw(st.integers(0, 5)),
-                demand=demand,
-                release=draw(st.integers(0, 3)),
-                group=f"P{j % 3}",
-            )
-        )
-    links = []
-    for j in range(1, n):
-        for i in draw(st.sets(st.integers(0, j - 1), max_size=2)):
-            links.append(Precedence(f"A{i}", f"A{j}", draw(st.integers(-2, 3))))
-    return Problem(tuple(activities), tuple(links), tuple(resources))
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problem=problems(), seed=st.integers(0, 3), objective=st.sampled_from(["makespan", "delay"]))
+@given(
+    problem=levelling_problems(),
+    seed=st.integers(0, 3),
+    objective=st.sampled_from(["makespan", "delay"]),
+)
 def test_levelled_plans_keep_capacity_and_links_and_never_beat_the_critical_path(
     problem: Problem, seed: int, objective: str
 ) -> None:
@@ -226,9 +194,7 @@ def test_bad_input_is_refused_with_a_message_naming_it(problem: Problem, message
 def test_a_budget_of_schedules_not_the_clock_ends_the_search():
     # The default budget is a count of schedules, so a loaded machine changes nothing; the CPU
     # time cap only stops a search that would run past it (here a clock that jumps 1 s a call).
-    problem = parse_sm((RCPSP / "j30" / "j3013_6.sm").read_text()) if RCPSP.is_dir() else None
-    if problem is None:
-        pytest.skip("shared data not found")
+    problem = parse_sm((RCPSP / "j30" / "j3013_6.sm").read_text())
     counted = level(problem, seed=3, schedules=400)
     assert counted.stopped_by == "schedules" and counted.schedules >= 400
     ticks = iter(range(10**6))
@@ -277,7 +243,6 @@ def test_rcp_and_malformed_files():
         parse_sm("jobs: 3\n")
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["j3011_2", "j3011_8", "j3017_8", "j3010_10"])
 def test_j30_instances_reach_their_proven_optimum(name: str):
     optima = {
@@ -292,7 +257,6 @@ def test_j30_instances_reach_their_proven_optimum(name: str):
     assert_feasible(problem, dict(result.starts))
 
 
-@needs_data
 def test_exact_mode_proves_the_optimum():
     problem = parse_rcp((RCPSP / "patterson" / "pat1.rcp").read_text())
     result = level(problem, exact=True, time_limit=20)
@@ -300,11 +264,10 @@ def test_exact_mode_proves_the_optimum():
 
 
 def mspdi_with_resources() -> bytes:
-    source = SHARED / "data" / "schedules" / "MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml"
+    source = shared_file("schedules/MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml")
     return source.read_bytes()
 
 
-@needs_data
 def test_mspdi_resources_and_assignments_survive_export_and_import():
     data = mspdi_with_resources()
     resources, assignments = read_resources(data)
@@ -334,7 +297,6 @@ def test_mspdi_assignment_to_an_unknown_resource_is_named():
         read_resources(data)
 
 
-@needs_data
 def test_cli_prints_makespan_starts_and_proof(capsys):
     code = main(["level", str(RCPSP / "patterson" / "pat1.rcp"), "--json", "--exact"])
     printed = json.loads(capsys.readouterr().out)
@@ -343,7 +305,6 @@ def test_cli_prints_makespan_starts_and_proof(capsys):
     assert printed["starts"]["1"] == 0 and len(printed["starts"]) == 14
 
 
-@needs_data
 def test_cli_gives_the_same_plan_for_the_same_seed_and_budget(capsys):
     path = str(RCPSP / "j30" / "j3013_6.sm")
     plans = []

@@ -7,12 +7,9 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.strategies import planning_problems
 
-from openpmo.core.money import FinancialYear
 from openpmo.core.planning import (
-    Candidate,
-    Group,
-    PlanningProblem,
     evaluate,
     exhaustive_best,
     greedy_selection,
@@ -20,53 +17,11 @@ from openpmo.core.planning import (
     violations,
 )
 
-YEARS = (FinancialYear(2026), FinancialYear(2027), FinancialYear(2028))
-
-
-@st.composite
-def problems(draw: st.DrawFn) -> PlanningProblem:
-    count = draw(st.integers(1, 7))
-    candidates = []
-    for index in range(count):
-        ref = f"C{index}"
-        length = draw(st.integers(1, 2))
-        first = draw(st.integers(0, len(YEARS) - length))
-        cost = {YEARS[first + k]: Decimal(draw(st.integers(0, 100))) for k in range(length)}
-        later = draw(st.booleans()) and first + length < len(YEARS)
-        starts = (YEARS[first], YEARS[first + 1]) if later else (YEARS[first],)
-        earlier = [f"C{i}" for i in range(index)]
-        needs = tuple(draw(st.sets(st.sampled_from(earlier), max_size=1))) if earlier else ()
-        excludes = tuple(draw(st.sets(st.sampled_from(earlier), max_size=1))) if earlier else ()
-        candidates.append(
-            Candidate(
-                ref,
-                Decimal(draw(st.integers(0, 50))),
-                cost,
-                starts=starts,
-                demand={"Analyst": {YEARS[first]: Decimal(draw(st.integers(0, 2)))}},
-                needs=needs,
-                excludes=tuple(e for e in excludes if e not in needs),
-                force=draw(st.sampled_from([None, None, None, None, "in", "out"])),
-            )
-        )
-    refs = [c.ref for c in candidates]
-    groups = ()
-    if count >= 3 and draw(st.booleans()):
-        groups = (Group("G", tuple(draw(st.sets(st.sampled_from(refs), min_size=2))), 1),)
-    return PlanningProblem(
-        budget={year: Decimal(draw(st.integers(0, 200))) for year in YEARS},
-        candidates=tuple(candidates),
-        capacity={"Analyst": {YEARS[0]: Decimal(draw(st.integers(0, 4)))}},
-        groups=groups,
-        cumulative=draw(st.booleans()),
-    )
-
-
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
-@given(problems())
+@given(planning_problems())
 def test_every_selection_respects_every_budget_capacity_link_and_force(problem):
     result = optimise(problem, explain=False)
     best = exhaustive_best(problem)
@@ -84,7 +39,7 @@ def test_every_selection_respects_every_budget_capacity_link_and_force(problem):
 
 
 @SETTINGS
-@given(problems())
+@given(planning_problems())
 def test_the_optimum_is_never_below_greedy(problem):
     greedy = greedy_selection(problem)
     if greedy is None:
@@ -95,7 +50,7 @@ def test_the_optimum_is_never_below_greedy(problem):
 
 
 @SETTINGS
-@given(problems())
+@given(planning_problems())
 def test_forcing_in_what_the_optimum_left_out_never_raises_value(problem):
     result = optimise(problem, explain=False)
     if not result.feasible:
@@ -111,7 +66,7 @@ def test_forcing_in_what_the_optimum_left_out_never_raises_value(problem):
 
 
 @SETTINGS
-@given(problems(), st.sampled_from([0.001, 0.05, 0.5]))
+@given(planning_problems(), st.sampled_from([0.001, 0.05, 0.5]))
 def test_an_accepted_gap_still_respects_every_rule_and_is_within_that_gap(problem, gap):
     # With a gap accepted, the plan may come from rounding the LP relaxation (proven by its
     # bound) instead of branch and bound: it must obey the same rules, and be that close.

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.sparse import csc_array
-from tests.core.test_planning_properties import problems
+from tests.strategies import planning_problems
 
 from openpmo.core.money import FinancialYear
 from openpmo.core.planning import Candidate, PlanningProblem, optimise, violations
@@ -48,7 +48,7 @@ def test_a_swap_replaces_a_scheme_with_a_better_one_that_fits_in_its_place():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(), st.integers(0, 2**16))
+@given(planning_problems(), st.integers(0, 2**16))
 def test_improving_any_allowed_plan_keeps_every_rule_and_never_loses_value(problem, seed):
     form, matrix, lower, upper, allowed = _rows(problem)
     result = optimise(problem, explain=False)

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.shared_data import shared_file
 
 from openpmo.cli import main
 from openpmo.core.errors import ParseError, ValidationError
 from openpmo.core.risk import Shape, network_from_project, read_network_yaml, simulate
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-SCHEDULES = SHARED / "data" / "schedules"
 
 ISSUE_EXAMPLE = """
 tasks:
@@ -92,11 +88,9 @@ def test_malformed_yaml_is_a_parse_error_with_its_line() -> None:
 
 # -- Microsoft Project files ----------------------------------------------------------------------
 
-SMALL = SCHEDULES / "MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml"
-needs_schedules = pytest.mark.skipif(not SMALL.exists(), reason="shared schedules not present")
+SMALL = shared_file("schedules/MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml")
 
 
-@needs_schedules
 def test_a_project_file_simulates_around_its_microsoft_project_finish() -> None:
     from openpmo.core.schedule import read_mspdi
 
@@ -158,7 +152,6 @@ def test_simulate_prints_a_table_by_default(
     assert "finish (working days)" in out and "R1" in out
 
 
-@needs_schedules
 def test_simulate_reads_microsoft_project_xml(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["simulate", str(SMALL), "--iterations", "300", "--seed", "2", "--json"]
     assert main([*args, "--spread", "1,1"]) == 0

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 import pytest
 from hypothesis import given, settings
-from schedule_strategies import networks
+from tests.strategies import networks
 
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import (

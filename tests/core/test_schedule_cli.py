@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 
 import pytest
+from tests.shared_data import shared_file
 
 from openpmo.cli import main
 from openpmo.core.schedule import read_mspdi
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-SCHEDULES = SHARED / "data" / "schedules"
+SCHEDULES = shared_file("schedules")
 FILE = SCHEDULES / "MPSPLIBtoMPP_2_mp_j30_a10_nr2.mspdi.xml"
 FIELDS = [
     "uid",

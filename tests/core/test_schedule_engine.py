@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from tests.strategies import array_networks
 
 from openpmo.core.errors import CycleError, ScheduleError, ValidationError
 from openpmo.core.schedule import (
@@ -309,27 +309,8 @@ def reference(durations, links, project_start=0):
     return [(es[k], ef[k], ls[k], lf[k]) for k in range(n)]
 
 
-@st.composite
-def networks(draw):
-    n = draw(st.integers(1, 40))
-    durations = draw(st.lists(st.integers(0, 5).map(lambda d: d * 240), min_size=n, max_size=n))
-    links = []
-    for s in range(1, n):
-        for p in draw(st.sets(st.integers(0, s - 1), max_size=3)):
-            links.append(
-                (
-                    p,
-                    s,
-                    draw(st.sampled_from(list(LinkType))),
-                    draw(st.integers(-2, 3)) * 240,
-                )
-            )
-    permutation = draw(st.permutations(range(n)))  # task order need not be topological
-    return durations, links, permutation
-
-
 @settings(max_examples=150, deadline=None)
-@given(networks())
+@given(array_networks())
 def test_vectorised_passes_match_a_per_task_reference(case):
     durations, links, permutation = case
     where = {old: new for new, old in enumerate(permutation)}
@@ -355,7 +336,7 @@ def test_vectorised_passes_match_a_per_task_reference(case):
 
 
 @settings(max_examples=60, deadline=None)
-@given(networks())
+@given(array_networks())
 def test_slack_is_consistent_on_any_network(case):
     durations, links, _ = case
     tasks = [Task(k, f"T{k}", d) for k, d in enumerate(durations)]

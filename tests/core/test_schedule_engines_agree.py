@@ -5,7 +5,6 @@ and milestone tasks, nested summaries with links into and out of them, holidays,
 
 from __future__ import annotations
 
-import os
 from dataclasses import fields
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +13,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from schedule_before import engine_before
-from schedule_strategies import networks
+from tests.shared_data import shared_files
+from tests.strategies import networks
 
 from openpmo.core.errors import OpenPMOError
 from openpmo.core.schedule import (
@@ -33,9 +33,7 @@ from openpmo.core.schedule import (
 from openpmo.core.schedule._levels import _CycleFound
 from openpmo.core.schedule._passes import ArrayNetwork, run_passes
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-FILES = sorted((SHARED / "data" / "schedules").glob("*.xml"))
+FILES = shared_files("schedules", "*.xml")
 NAMES = [f.name for f in fields(TaskSchedule)]
 
 

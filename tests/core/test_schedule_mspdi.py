@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.shared_data import shared_file
 
 from openpmo.core.errors import ParseError
 from openpmo.core.schedule import (
@@ -27,9 +27,7 @@ from openpmo.core.schedule import (
     write_mspdi,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-SCHEDULES = SHARED / "data" / "schedules"
+SCHEDULES = shared_file("schedules")
 NS = "http://schemas.microsoft.com/project"
 
 

@@ -5,23 +5,18 @@ must belong to that network object only (a network rebuilt or changed gets its o
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.shared_data import shared_file
 
 from openpmo.core.schedule import Network, Project, _table, read_mspdi, schedule_project
 from openpmo.core.schedule._mspdi import _read_tree
 from openpmo.core.schedule._table import NetworkArrays, cached_table_of, table_of
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-SCHEDULES = SHARED / "data" / "schedules"
-
-if not SCHEDULES.is_dir():  # pragma: no cover - the shared data is part of the workspace
-    pytest.skip(f"shared schedules not found at {SCHEDULES}", allow_module_level=True)
+SCHEDULES = shared_file("schedules")
 
 FILES = sorted([*SCHEDULES.glob("*.mspdi.xml"), *SCHEDULES.glob("mpxj_*.xml")])
 LARGEST = SCHEDULES / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"

@@ -5,19 +5,17 @@ nested in other elements, values the plain path does not take). Hostile files st
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from tests.shared_data import shared_file, shared_files
 
 from openpmo.core.errors import ParseError
 from openpmo.core.schedule import Link, Project, Task, read_mspdi
 from openpmo.core.schedule._mspdi import _read_tree
 from openpmo.core.schedule._mspdi_scan import scan
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-FILES = sorted((SHARED / "data" / "schedules").glob("*.xml"))
+FILES = shared_files("schedules", "*.xml")
 NS = "http://schemas.microsoft.com/project"
 CAFE = "caf\xe9"
 HEADER = (
@@ -85,9 +83,7 @@ def test_the_files_project_writes_are_read_from_their_bytes():
 def test_tasks_and_links_made_at_once_are_those_the_constructors_make_and_accept():
     # Plain tasks and links are made without their (validating) constructors: each must be
     # what the constructor makes from the same values, and pass its checks.
-    project = read_mspdi(
-        SHARED / "data" / "schedules" / "MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"
-    )
+    project = read_mspdi(shared_file("schedules/MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml"))
     assert len(project.network.tasks) == 2441
     for task in project.network.tasks:
         assert Task(**vars(task)) == task

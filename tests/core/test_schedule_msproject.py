@@ -11,21 +11,16 @@ still there; the rest of that file is still compared exactly.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from tests.shared_data import shared_file
 
 from openpmo.core.schedule import Network, Project, read_mspdi, schedule_project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-SCHEDULES = SHARED / "data" / "schedules"
-
-if not SCHEDULES.is_dir():  # pragma: no cover - the shared data is part of the workspace
-    pytest.skip(f"shared schedules not found at {SCHEDULES}", allow_module_level=True)
+SCHEDULES = shared_file("schedules")
 
 FIELDS = (
     "early_start",

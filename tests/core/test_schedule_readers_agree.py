@@ -3,17 +3,15 @@ shared Microsoft Project file: the same project, tasks, links, calendar and stor
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from schedule_before.mspdi_before import read_mspdi as read_before
+from tests.shared_data import shared_files
 
 from openpmo.core.schedule import read_mspdi
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared"))
-FILES = sorted((SHARED / "data" / "schedules").glob("*.xml"))
+FILES = shared_files("schedules", "*.xml")
 
 
 def test_there_are_files_to_compare():

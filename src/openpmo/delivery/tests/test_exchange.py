@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from tests.shared_data import shared_file
 
 from openpmo.audit.models import AuditRecord
 from openpmo.core.schedule import (
@@ -24,7 +24,7 @@ from openpmo.delivery import selectors, services
 from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
 from openpmo.delivery.tests.factories import chain
 
-SHARED = Path(__file__).resolve().parents[5] / "shared" / "data" / "schedules"
+SHARED = shared_file("schedules")
 NS = "http://schemas.microsoft.com/project"
 
 
@@ -255,7 +255,6 @@ def test_an_interdependency_keeps_its_milestone_across_a_reimport(pmo, two_packa
     assert Interdependency.objects.count() == 1
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared Microsoft Project files not present")
 def test_a_file_microsoft_project_saved_imports(pmo, programme_tree):
     data = (SHARED / "mpxj_task-links-project2003-mspdi.xml").read_bytes()
     schedule = services.schedule_import_mspdi(actor=pmo, work_package=programme_tree, data=data)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from tests.shared_data import shared_file
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
@@ -21,10 +20,7 @@ from openpmo.delivery import own_calendars, selectors, services
 from openpmo.delivery.models import ScheduleLink, ScheduleTask, WorkPackageSchedule
 from openpmo.portfolio.tests.factories import WorkPackageFactory
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-SHARED = Path(os.environ.get("OPENPMO_SHARED", REPO_ROOT.parent / "shared")) / "data" / "schedules"
-if not SHARED.is_dir():  # a worktree beside the main checkout
-    SHARED = Path("/work/shared/data/schedules")
+SHARED = shared_file("schedules")
 PLAN = "MPSPLIBtoMPP_6_mp_j30_a2_nr1"
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.strategies import financial_years, pounds
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
@@ -287,8 +288,8 @@ def test_a_return_cannot_exceed_what_was_drawn_for_its_work_package(
 
 ENTRY = st.tuples(
     st.sampled_from(["contribution", "withdrawal", "drawdown", "return"]),
-    st.sampled_from(["2023/24", "2024/25", "2025/26"]),
-    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("60000"), places=2),
+    financial_years(2023, 2025).map(str),
+    pounds(1, 6_000_000),
     st.booleans(),  # by the Decision maker (who may override) or by Finance
     st.booleans(),  # with an override reason
 )

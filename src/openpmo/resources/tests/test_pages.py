@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
+from tests.shared_data import shared_file
 
 from openpmo.accounts.roles import Role
 from openpmo.audit.models import AuditRecord
@@ -226,21 +226,9 @@ def test_core_team_page(client, role_user, core_team):
     assert "£9,100" in page and "late" in page
 
 
-SCHEDULE = Path(__file__).resolve().parents[5].parent / "shared" / "data" / "schedules"
-MSPDI = next(
-    (
-        folder / "MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml"
-        for folder in (
-            SCHEDULE,
-            Path(__file__).resolve().parents[6] / "shared" / "data" / "schedules",
-        )
-        if (folder / "MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml").is_file()
-    ),
-    None,
-)
+MSPDI = shared_file("schedules/MPSPLIBtoMPP_6_mp_j30_a2_nr1.mspdi.xml")
 
 
-@pytest.mark.skipif(MSPDI is None, reason="shared schedules not found")
 def test_demand_from_microsoft_project_assignments(client, role_user, setup):
     programme, role, work_package = setup
     client.force_login(role_user(Role.PMO))
