@@ -274,3 +274,26 @@ def test_schema_documents_the_finance_api(tmp_path, capsys):
         "/api/appraisals/run/",
     ):
         assert path in text
+
+
+def test_team_cost_profile_is_the_shape_the_cli_prints(api, role_user, etp_plan, capsys):
+    # Given Table 1 as the demo loads it and as examples/etp/team.yaml writes it,
+    import json
+    from pathlib import Path
+
+    from openpmo.cli import main
+
+    team_yaml = Path(__file__).resolve().parents[4] / "examples" / "etp" / "team.yaml"
+    assert main(["team-cost", str(team_yaml), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    # when the API returns the plan's profile,
+    viewer = _as(api, role_user(Role.VIEWER))
+    profile = viewer.get(f"/api/team-cost-plans/{etp_plan.pk}/").json()["profile"]
+    # then it is what ``openpmo team-cost --json`` prints, each role with its id besides.
+    ids = [role.pop("id") for role in profile["roles"]]
+    assert ids == list(etp_plan.roles.order_by("pk").values_list("pk", flat=True))
+    # (FTE is kept to the places it was written: 1.00 in the database, 1.0 in the file.)
+    for document in (profile, printed):
+        for item in [*document["roles"], *document["redundancy_exposure"], document["totals"]]:
+            item["fte"] = Decimal(item["fte"])
+    assert profile == printed
