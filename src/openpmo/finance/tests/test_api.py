@@ -297,3 +297,20 @@ def test_team_cost_profile_is_the_shape_the_cli_prints(api, role_user, etp_plan,
         for item in [*document["roles"], *document["redundancy_exposure"], document["totals"]]:
             item["fte"] = Decimal(item["fte"])
     assert profile == printed
+
+
+def test_the_ledger_holds_every_field_openpmo_reserve_json_prints(api, role_user, etp):
+    # Given the ETP reserve and the core result ``openpmo reserve --json`` prints for a ledger,
+    from openpmo.finance import selectors
+
+    _plan, reserve = etp
+    core = selectors.reserve_ledger_view(reserve, with_entries=False).result.to_dict()
+    # when the API returns the ledger,
+    body = _as(api, role_user(Role.VIEWER)).get("/api/reserve/ledger/").json()
+    # then each year carries the CLI's fields with the same values, and the API's besides,
+    assert len(body["years"]) == len(core["years"]) == 5
+    for served, printed in zip(body["years"], core["years"], strict=True):
+        assert {key: served[key] for key in printed} == printed
+        assert {"balance_before_drawdowns", "drawdowns", "closing_printed"} <= served.keys()
+    assert body["line_totals"] == core["line_totals"]
+    assert set(printed) == {"year", "opening", "lines", "subtotals", "movement", "closing"}
