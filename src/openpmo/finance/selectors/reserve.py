@@ -14,7 +14,7 @@ from django.db.models import Max, QuerySet
 from openpmo.audit.models import AuditRecord
 from openpmo.common.db import MoneySum
 from openpmo.core.finance import Discrepancy, LedgerResult, bracketed
-from openpmo.core.money import FinancialYear
+from openpmo.core.money import FinancialYear, pounds
 from openpmo.finance import core_adapters
 from openpmo.finance.choices import LEDGER_LINES, EntryKind
 from openpmo.finance.models import (
@@ -22,7 +22,7 @@ from openpmo.finance.models import (
     ReserveEntry,
     ReserveStatedFigure,
 )
-from openpmo.finance.selectors._common import ZERO, _pence, known_entries
+from openpmo.finance.selectors._common import ZERO, known_entries
 from openpmo.finance.selectors.money import released_by_work_package
 from openpmo.portfolio.models import WorkPackage
 
@@ -288,7 +288,7 @@ def ledger_as_json(view: ReserveLedgerView) -> dict[str, Any]:
         "years": [
             year.to_dict()
             | {
-                "balance_before_drawdowns": _pence(year.subtotals[subtotal]),
+                "balance_before_drawdowns": str(pounds(year.subtotals[subtotal])),
                 "drawdowns": drawdowns.get(str(year.year), []),
                 "closing_printed": bracketed(year.closing / view.reserve.reporting_unit),
             }
