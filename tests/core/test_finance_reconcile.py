@@ -193,3 +193,24 @@ def test_perturbing_a_body_figure_is_found_at_its_row_and_column_totals(rows, da
     assert found[("Total", table.row_labels[row])].difference == -shift
     assert found[(year, "Total")].difference == -shift
     assert {item.kind for item in found.values()} == {"error"}
+
+
+def test_a_discrepancy_serialises_in_pounds_and_pence_rounded_half_up():
+    # Given a stated figure a half penny off the one re-added from its terms,
+    found = check_figure(
+        year="2023/24",
+        line="Total",
+        stated=D("10.125"),
+        computed=D("12.000"),
+        rounding_unit=D("0.001"),
+        terms=2,
+    )
+    # then the CLI and the API both read it in pence, half up (half-even would print 10.12).
+    assert found is not None and found.to_dict() == {
+        "year": "2023/24",
+        "line": "Total",
+        "stated": "10.13",
+        "computed": "12.00",
+        "difference": "-1.88",
+        "kind": "error",
+    }

@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 
 from openpmo.core.errors import ValidationError
 from openpmo.core.finance import (
+    RedundancyExposure,
     Role,
+    RoleCost,
     TeamCostModel,
+    TeamCostResult,
     compute_team_cost,
     days_by_financial_year,
     load_team_xlsx,
@@ -301,3 +304,46 @@ def test_a_role_split_at_any_date_costs_the_same_as_the_unsplit_role(
     assert abs(unsplit.total - halves.total) <= D("0.01")
     for year in unsplit.financial_years:
         assert abs(unsplit.totals_by_year[year] - halves.totals_by_year[year]) <= D("0.01")
+
+
+def test_to_dict_rounds_half_up_and_names_each_post_as_cli_and_api_read_it():
+    # Given a result whose cells fall on half pennies and a post at risk of redundancy,
+    year = FY("2022/23")
+    role = Role("Clerk", D("1.5"), dt.date(2022, 4, 1), dt.date(2024, 9, 29), annual_cost=D(1))
+    result = TeamCostResult(
+        financial_years=(year,),
+        roles=(RoleCost(role, {year: D("182.005")}, {year: 182}, D("182.005")),),
+        totals_by_year={year: D("182.005")},
+        total=D("182.005"),
+        total_fte=D("1.5"),
+        cap=D("200.015"),
+        redundancy_exposure=(RedundancyExposure("Clerk", D("1.5"), role.start, role.end, 913),),
+    )
+    # then every amount is pounds and pence rounded half up (half-even would print 182.00),
+    assert result.to_dict() == {
+        "financial_years": ["2022/23"],
+        "roles": [
+            {
+                "name": "Clerk",
+                "fte": "1.5",
+                "start": "2022-04-01",
+                "end": "2024-09-29",
+                "by_year": {"2022/23": "182.01"},
+                "total": "182.01",
+            }
+        ],
+        "totals": {"fte": "1.5", "by_year": {"2022/23": "182.01"}, "total": "182.01"},
+        "cap": "200.02",
+        "headroom": "18.01",
+        # and the post is named under the CLI's key and the API's.
+        "redundancy_exposure": [
+            {
+                "name": "Clerk",
+                "role": "Clerk",
+                "fte": "1.5",
+                "start": "2022-04-01",
+                "end": "2024-09-29",
+                "days_in_post": 913,
+            }
+        ],
+    }

@@ -61,18 +61,9 @@ def discrepancy_rows(discrepancies: Sequence[Discrepancy], *, places: int) -> li
     ]
 
 
-def discrepancies_json(discrepancies: Sequence[Discrepancy]) -> list[dict[str, str | None]]:
-    return [
-        {
-            "year": item.year,
-            "line": item.line,
-            "stated": json_amount(item.stated),
-            "computed": json_amount(item.computed),
-            "difference": json_amount(item.difference),
-            "kind": item.kind,
-        }
-        for item in discrepancies
-    ]
+def discrepancies_json(discrepancies: Sequence[Discrepancy]) -> list[dict[str, str]]:
+    """Each discrepancy's own shape (``Discrepancy.to_dict``), as the API returns it too."""
+    return [item.to_dict() for item in discrepancies]
 
 
 def _places(discrepancies: Sequence[Discrepancy]) -> int:

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from openpmo import limits
 from openpmo.cli._finance_text import (
-    discrepancies_json,
-    json_amount,
     print_discrepancies,
     print_json,
     render_table,
@@ -29,22 +27,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def as_json(result: LedgerResult) -> dict[str, object]:
-    return {
-        "years": [
-            {
-                "year": str(entry.year),
-                "opening": json_amount(entry.opening),
-                "lines": {name: json_amount(amount) for name, amount in entry.lines.items()},
-                "subtotals": {
-                    name: json_amount(amount) for name, amount in entry.subtotals.items()
-                },
-                "movement": json_amount(entry.movement),
-                "closing": json_amount(entry.closing),
-            }
-            for entry in result.years
-        ],
-        "discrepancies": discrepancies_json(result.discrepancies),
-    }
+    """The core result's own shape, the one the API's ledger builds on."""
+    return result.to_dict()
 
 
 def _places(result: LedgerResult) -> int:

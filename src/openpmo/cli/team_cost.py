@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 
 from openpmo import limits
-from openpmo.cli._finance_text import json_amount, money, print_json, render_table
+from openpmo.cli._finance_text import money, print_json, render_table
 from openpmo.core.finance import TeamCostResult, compute_team_cost, load_team
 
 
@@ -26,39 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def as_json(result: TeamCostResult) -> dict[str, object]:
-    return {
-        "financial_years": [str(year) for year in result.financial_years],
-        "roles": [
-            {
-                "name": cost.role.name,
-                "fte": str(cost.role.fte),
-                "by_year": {
-                    str(year): json_amount(amount) for year, amount in cost.by_year.items()
-                },
-                "total": json_amount(cost.total),
-            }
-            for cost in result.roles
-        ],
-        "totals": {
-            "fte": str(result.total_fte),
-            "by_year": {
-                str(year): json_amount(amount) for year, amount in result.totals_by_year.items()
-            },
-            "total": json_amount(result.total),
-        },
-        "cap": json_amount(result.cap),
-        "headroom": json_amount(result.headroom),
-        "redundancy_exposure": [
-            {
-                "name": item.role,
-                "fte": str(item.fte),
-                "start": item.start.isoformat(),
-                "end": item.end.isoformat(),
-                "days_in_post": item.days_in_post,
-            }
-            for item in result.redundancy_exposure
-        ],
-    }
+    """The core result's own shape, the one the API returns too."""
+    return result.to_dict()
 
 
 def handle(args: argparse.Namespace) -> int:

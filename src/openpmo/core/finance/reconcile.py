@@ -25,7 +25,7 @@ from typing import Literal
 from openpmo.core import xlsx
 from openpmo.core.errors import ParseError, ValidationError
 from openpmo.core.finance import _inputs
-from openpmo.core.money import FinancialYear, parse_money
+from openpmo.core.money import FinancialYear, parse_money, pounds
 
 __all__ = [
     "Discrepancy",
@@ -59,6 +59,18 @@ class Discrepancy:
     kind: DiscrepancyKind
     tolerance: Decimal
     note: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """The one JSON shape of a discrepancy (CLI and API): amounts as strings of pounds and
+        pence rounded half up, ``kind`` ``rounding`` or ``error``."""
+        return {
+            "year": self.year,
+            "line": self.line,
+            "stated": str(pounds(self.stated)),
+            "computed": str(pounds(self.computed)),
+            "difference": str(pounds(self.difference)),
+            "kind": self.kind,
+        }
 
 
 def check_figure(

@@ -24,7 +24,7 @@ from typing import Any
 from openpmo.core.errors import ValidationError
 from openpmo.core.finance import _inputs
 from openpmo.core.finance.reconcile import Discrepancy, check_figure
-from openpmo.core.money import FinancialYear
+from openpmo.core.money import FinancialYear, pounds
 
 __all__ = [
     "DrawdownCheck",
@@ -156,6 +156,17 @@ class LedgerYear:
     movement: Decimal
     closing: Decimal
 
+    def to_dict(self) -> dict[str, Any]:
+        """The year as JSON-ready data: amounts as strings of pounds and pence rounded half up."""
+        return {
+            "year": str(self.year),
+            "opening": str(pounds(self.opening)),
+            "lines": {name: str(pounds(amount)) for name, amount in self.lines.items()},
+            "subtotals": {name: str(pounds(amount)) for name, amount in self.subtotals.items()},
+            "movement": str(pounds(self.movement)),
+            "closing": str(pounds(self.closing)),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class LedgerResult:
@@ -163,6 +174,15 @@ class LedgerResult:
     years: tuple[LedgerYear, ...]
     line_totals: dict[str, Decimal]
     discrepancies: tuple[Discrepancy, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one shape ``openpmo reserve --json`` prints and the API's ledger builds on: each
+        year, each line's total over the years, and the stated figures that disagree."""
+        return {
+            "years": [entry.to_dict() for entry in self.years],
+            "line_totals": {name: str(pounds(total)) for name, total in self.line_totals.items()},
+            "discrepancies": [item.to_dict() for item in self.discrepancies],
+        }
 
     def closing(self, year: FinancialYear) -> Decimal:
         for entry in self.years:

@@ -26,7 +26,7 @@ from typing import Any
 from openpmo.core import xlsx
 from openpmo.core.errors import ValidationError
 from openpmo.core.finance import _inputs
-from openpmo.core.money import FinancialYear
+from openpmo.core.money import FinancialYear, pounds
 
 __all__ = [
     "RedundancyExposure",
@@ -199,6 +199,52 @@ class TeamCostResult:
     @property
     def within_cap(self) -> bool | None:
         return None if self.cap is None else self.total <= self.cap
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data, the one shape ``openpmo team-cost --json`` prints and
+        the API returns: amounts as strings of pounds and pence rounded half up (``pounds``), FTE
+        as a decimal string, a year as ``2023/24``, a day as ISO 8601, no cap as ``None``. A post
+        at risk of redundancy names its role under both ``name`` (as the CLI printed it) and
+        ``role`` (as the API did)."""
+
+        def amount(value: Decimal | None) -> str | None:
+            return None if value is None else str(pounds(value))
+
+        def by_year(values: Mapping[FinancialYear, Decimal]) -> dict[str, str | None]:
+            return {str(year): amount(value) for year, value in values.items()}
+
+        return {
+            "financial_years": [str(year) for year in self.financial_years],
+            "roles": [
+                {
+                    "name": cost.role.name,
+                    "fte": str(cost.role.fte),
+                    "start": cost.role.start.isoformat(),
+                    "end": cost.role.end.isoformat(),
+                    "by_year": by_year(cost.by_year),
+                    "total": amount(cost.total),
+                }
+                for cost in self.roles
+            ],
+            "totals": {
+                "fte": str(self.total_fte),
+                "by_year": by_year(self.totals_by_year),
+                "total": amount(self.total),
+            },
+            "cap": amount(self.cap),
+            "headroom": amount(self.headroom),
+            "redundancy_exposure": [
+                {
+                    "name": item.role,
+                    "role": item.role,
+                    "fte": str(item.fte),
+                    "start": item.start.isoformat(),
+                    "end": item.end.isoformat(),
+                    "days_in_post": item.days_in_post,
+                }
+                for item in self.redundancy_exposure
+            ],
+        }
 
 
 def days_by_financial_year(start: dt.date, end: dt.date) -> dict[FinancialYear, int]:

@@ -48,46 +48,13 @@ def _pence(amount: Decimal | None) -> str | None:
 
 
 def team_profile_json(view: selectors.TeamCostView) -> dict[str, Any]:
-    """The shape ``openpmo team-cost --json`` prints, with the cap and redundancy exposure."""
-    result = view.result
-    return {
-        "financial_years": view.years,
-        "roles": [
-            {
-                "id": row.role.pk,
-                "name": row.role.name,
-                "fte": str(row.fte),
-                "start": row.start.isoformat(),
-                "end": row.end.isoformat(),
-                "by_year": {
-                    year: _pence(amount)
-                    for year, amount in zip(view.years, row.by_year, strict=True)
-                },
-                "total": _pence(row.total),
-            }
-            for row in view.rows
-        ],
-        "totals": {
-            "by_year": {
-                year: _pence(amount)
-                for year, amount in zip(view.years, view.totals_by_year, strict=True)
-            },
-            "total": _pence(result.total),
-            "fte": str(result.total_fte),
-        },
-        "cap": _pence(result.cap),
-        "headroom": _pence(result.headroom),
-        "redundancy_exposure": [
-            {
-                "role": e.role,
-                "fte": str(e.fte),
-                "start": e.start.isoformat(),
-                "end": e.end.isoformat(),
-                "days_in_post": e.days_in_post,
-            }
-            for e in result.redundancy_exposure
-        ],
-    }
+    """The shape ``openpmo team-cost --json`` prints (the core result's own ``to_dict()``), each
+    role with its ``id`` in the plan."""
+    profile = view.result.to_dict()
+    profile["roles"] = [
+        {"id": row.role.pk, **role} for role, row in zip(profile["roles"], view.rows, strict=True)
+    ]
+    return profile
 
 
 class ReserveLedgerView(APIView):

@@ -14,7 +14,7 @@ from django.db.models import Max, QuerySet
 from openpmo.audit.models import AuditRecord
 from openpmo.common.db import MoneySum
 from openpmo.core.finance import Discrepancy, LedgerResult, bracketed
-from openpmo.core.money import FinancialYear
+from openpmo.core.money import FinancialYear, pounds
 from openpmo.finance import core_adapters
 from openpmo.finance.choices import LEDGER_LINES, EntryKind
 from openpmo.finance.models import (
@@ -22,7 +22,7 @@ from openpmo.finance.models import (
     ReserveEntry,
     ReserveStatedFigure,
 )
-from openpmo.finance.selectors._common import ZERO, _pence, known_entries
+from openpmo.finance.selectors._common import ZERO, known_entries
 from openpmo.finance.selectors.money import released_by_work_package
 from openpmo.portfolio.models import WorkPackage
 
@@ -286,28 +286,19 @@ def ledger_as_json(view: ReserveLedgerView) -> dict[str, Any]:
             "balances_held_as_negatives": True,
         },
         "years": [
-            {
-                "year": str(year.year),
-                "opening": _pence(year.opening),
-                "lines": {name: _pence(amount) for name, amount in year.lines.items()},
-                "balance_before_drawdowns": _pence(year.subtotals[subtotal]),
+            year.to_dict()
+            | {
+                "balance_before_drawdowns": str(pounds(year.subtotals[subtotal])),
                 "drawdowns": drawdowns.get(str(year.year), []),
-                "closing": _pence(year.closing),
                 "closing_printed": bracketed(year.closing / view.reserve.reporting_unit),
             }
             for year in view.result.years
         ],
-        "line_totals": {name: _pence(total) for name, total in view.result.line_totals.items()},
+        "line_totals": view.result.to_dict()["line_totals"],
         "discrepancies": [discrepancy_json(d) for d in view.discrepancies],
     }
 
 
 def discrepancy_json(d: Discrepancy) -> dict[str, str]:
-    return {
-        "year": d.year,
-        "line": d.line,
-        "stated": _pence(d.stated),
-        "computed": _pence(d.computed),
-        "difference": _pence(d.difference),
-        "kind": d.kind,
-    }
+    """The shape ``openpmo reserve --json`` and ``reconcile --json`` print (``to_dict``)."""
+    return d.to_dict()

@@ -274,3 +274,43 @@ def test_schema_documents_the_finance_api(tmp_path, capsys):
         "/api/appraisals/run/",
     ):
         assert path in text
+
+
+def test_team_cost_profile_is_the_shape_the_cli_prints(api, role_user, etp_plan, capsys):
+    # Given Table 1 as the demo loads it and as examples/etp/team.yaml writes it,
+    import json
+    from pathlib import Path
+
+    from openpmo.cli import main
+
+    team_yaml = Path(__file__).resolve().parents[4] / "examples" / "etp" / "team.yaml"
+    assert main(["team-cost", str(team_yaml), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    # when the API returns the plan's profile,
+    viewer = _as(api, role_user(Role.VIEWER))
+    profile = viewer.get(f"/api/team-cost-plans/{etp_plan.pk}/").json()["profile"]
+    # then it is what ``openpmo team-cost --json`` prints, each role with its id besides.
+    ids = [role.pop("id") for role in profile["roles"]]
+    assert ids == list(etp_plan.roles.order_by("pk").values_list("pk", flat=True))
+    # (FTE is kept to the places it was written: 1.00 in the database, 1.0 in the file.)
+    for document in (profile, printed):
+        for item in [*document["roles"], *document["redundancy_exposure"], document["totals"]]:
+            item["fte"] = Decimal(item["fte"])
+    assert profile == printed
+
+
+def test_the_ledger_holds_every_field_openpmo_reserve_json_prints(api, role_user, etp):
+    # Given the ETP reserve and the core result ``openpmo reserve --json`` prints for a ledger,
+    from openpmo.finance import selectors
+
+    _plan, reserve = etp
+    core = selectors.reserve_ledger_view(reserve, with_entries=False).result.to_dict()
+    # when the API returns the ledger,
+    body = _as(api, role_user(Role.VIEWER)).get("/api/reserve/ledger/").json()
+    # then each year carries the CLI's fields with the same values, and the API's besides,
+    assert len(body["years"]) == len(core["years"]) == 5
+    for served, printed in zip(body["years"], core["years"], strict=True):
+        assert {key: served[key] for key in printed} == printed
+        assert {"balance_before_drawdowns", "drawdowns", "closing_printed"} <= served.keys()
+    assert body["line_totals"] == core["line_totals"]
+    assert set(printed) == {"year", "opening", "lines", "subtotals", "movement", "closing"}
