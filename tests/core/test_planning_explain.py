@@ -14,12 +14,13 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.core.test_planning_properties import problems
+from tests.strategies import planning_problems
 
 from openpmo.core.money import FinancialYear
 from openpmo.core.planning import (
     Candidate,
     Exclusion,
+    Group,
     PlanningProblem,
     PlanningResult,
     _formulation,
@@ -181,8 +182,28 @@ def _check(problem: PlanningProblem, result: PlanningResult, item: Exclusion) ->
         assert "accepted gap" in item.why or "a tie" in item.why or "needs" in item.why, item.why
 
 
+def test_a_group_that_rules_out_a_needed_scheme_is_named_through_the_need():
+    """C4 needs C0; group G takes one of C0 and C2, and C2 is chosen: the reason is the need."""
+
+    def scheme(ref: str, value: int, needs: tuple[str, ...] = ()) -> Candidate:
+        return Candidate(ref=ref, value=D(value), cost={Y1: D(0)}, starts=(Y1,), needs=needs)
+
+    problem = PlanningProblem(
+        budget={Y1: D(0)},
+        candidates=(scheme("C0", 0), scheme("C2", 2), scheme("C4", 1, ("C0",))),
+        groups=(Group(name="G", members=("C2", "C0"), at_most=1),),
+    )
+    result = optimise(problem, explain=False)
+    reasons = {
+        item.ref: item.why
+        for item in quick_exclusions(formulate(problem), result, proven=result.optimal)
+    }
+    assert result.refs == {"C2"}
+    assert reasons["C4"] == "needs C0, and group G allows 1 and C2 is selected"
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems())
+@given(planning_problems())
 def test_every_quick_reason_holds_on_small_random_portfolios(problem):
     result = optimise(problem, explain=False)
     if result.status == "infeasible":

@@ -27,7 +27,7 @@ from django.utils import timezone
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.notices import Notice, notice_raise
 from openpmo.common.services import ConflictError, lock_for_update, require, save_validated
-from openpmo.common.tasks import task_queue_configured
+from openpmo.common.tasks import queue_on_commit
 from openpmo.portfolio.models import Pillar, Programme, WorkPackage
 from openpmo.portfolio.services import separation_of_duties_require
 from openpmo.reports.choices import (
@@ -338,14 +338,7 @@ def report_pdf_request(
         fingerprint=report.snapshot_sha256 if frozen else "",  # type: ignore[union-attr]
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    if task_queue_configured():
-        from openpmo.reports.tasks import render_pdf
-
-        def enqueue() -> None:
-            result = render_pdf.enqueue(pdf.pk)
-            ReportPdf.objects.filter(pk=pdf.pk).update(task_id=str(result.id))
-
-        transaction.on_commit(enqueue)  # at once when no transaction is open
+    if queue_on_commit("openpmo.reports.tasks.render_pdf", pdf):
         return pdf
     return report_pdf_render(pdf.pk)
 

@@ -18,7 +18,7 @@ only that it fits, which is what is known.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -166,20 +166,19 @@ class _Plan:
     def package(self, ref: str, start: FinancialYear) -> _Fit:
         """The candidate at ``start`` with each unselected need at the start that fits best."""
         chosen = {ref: start}
-        for need in _unselected_needs(self.problem, ref, self.picks):
+        for need in unselected_needs(self.problem, ref, self.picks):
             options = [self.fit({**chosen, need: s}) for s in self.problem.candidate(need).starts]
             chosen = min(options, key=lambda fit: fit.key).picks
         return self.fit(chosen)
 
 
-def _unselected_needs(
-    problem: PlanningProblem, ref: str, picks: Mapping[str, FinancialYear]
-) -> list[str]:
+def unselected_needs(problem: PlanningProblem, ref: str, chosen: Container[str]) -> list[str]:
+    """What ``ref`` needs, directly or through another need, that is not among ``chosen``."""
     seen: list[str] = []
     stack = list(problem.candidate(ref).needs)
     while stack:
         other = stack.pop()
-        if other in picks or other in seen:
+        if other in chosen or other in seen:
             continue
         seen.append(other)
         stack.extend(problem.candidate(other).needs)
@@ -210,8 +209,15 @@ def _clash(problem: PlanningProblem, package: Mapping[str, FinancialYear], plan:
     for group in problem.groups:
         members = [ref for ref in group.members if ref in plan.picks or ref in package]
         if len(members) > group.at_most:
-            taken = ", ".join(ref for ref in group.members if ref in plan.picks)
-            return f"group {group.name} allows {group.at_most} and {taken} are selected"
+            taken = [ref for ref in group.members if ref in plan.picks]
+            verb = "is" if len(taken) == 1 else "are"
+            joining = [ref for ref in group.members if ref in package]
+            # the group may rule out a scheme it needs rather than the scheme itself
+            through = "" if first in joining else f"needs {', '.join(joining)}, and "
+            return (
+                f"{through}group {group.name} allows {group.at_most} "
+                f"and {', '.join(taken)} {verb} selected"
+            )
     return ""
 
 

@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 import numpy as np
 
 from openpmo.core.money import FinancialYear
-from openpmo.core.planning._explain import quick_exclusions, round_up_thousand
+from openpmo.core.planning._explain import quick_exclusions, round_up_thousand, unselected_needs
 from openpmo.core.planning._formulation import Formulation, Solution, formulate, solve
 from openpmo.core.planning._model import ZERO, PlanningProblem
 from openpmo.core.planning._result import (
@@ -205,7 +205,7 @@ def _why_excluded(
             candidate.ref, _structural_reason(form, index, budget_scale, floor, result.refs)
         )
     start = next(form.columns[c][1] for c in extra.chosen if form.columns[c][0] == index)
-    needs = _unselected_needs(problem, index, result)
+    needs = unselected_needs(problem, problem.candidates[index].ref, result.refs)
     shortfall = {
         form.years[row]: Decimal(amount).quantize(Decimal(1), rounding=ROUND_CEILING)
         for row, amount in enumerate(extra.extra_budget)
@@ -291,19 +291,6 @@ def _entry_budget(
     return rises, False
 
 
-def _unselected_needs(problem: PlanningProblem, index: int, result: PlanningResult) -> list[str]:
-    chosen = result.refs
-    seen: list[str] = []
-    stack = list(problem.candidates[index].needs)
-    while stack:
-        ref = stack.pop()
-        if ref in chosen or ref in seen:
-            continue
-        seen.append(ref)
-        stack.extend(problem.candidate(ref).needs)
-    return sorted(seen)
-
-
 def _capacity_reason(form: Formulation, extra: Solution) -> str:
     lacking = [
         f"{Decimal(amount).quantize(Decimal('0.01'), rounding=ROUND_CEILING).normalize():f} FTE "
@@ -321,7 +308,7 @@ def _structural_reason(
     problem = form.problem
     candidate = problem.candidates[index]
     forced_in = {c.ref for c in problem.candidates if c.force == "in"}
-    for ref in _unselected_needs(problem, index, _empty_result()):
+    for ref in unselected_needs(problem, candidate.ref, ()):
         if problem.candidate(ref).force == "out":
             return f"needs {ref}, which is forced out"
     for other in problem.candidates:
@@ -362,17 +349,13 @@ def _structural_reason(
     )
 
 
-def _empty_result() -> PlanningResult:
-    return PlanningResult(status="feasible", gap=0.0, value=ZERO, selected=(), years=())
-
-
 def explain_conflict(form: Formulation, *, budget_scale: float = 1.0) -> ForceConflict:
     """Which forces cannot all hold, and in which years: the smallest set found by dropping each."""
     problem = form.problem
     forced = [i for i, c in enumerate(problem.candidates) if c.force == "in"]
     for index in forced:
         candidate = problem.candidates[index]
-        for ref in _unselected_needs(problem, index, _empty_result()):
+        for ref in unselected_needs(problem, candidate.ref, ()):
             if problem.candidate(ref).force == "out":
                 return ForceConflict(
                     (candidate.ref, ref),

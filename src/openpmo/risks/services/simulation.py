@@ -20,7 +20,7 @@ from openpmo.common.services import (
     require,
     save_validated,
 )
-from openpmo.common.tasks import task_queue_configured
+from openpmo.common.tasks import queue_on_commit
 from openpmo.core.errors import OpenPMOError
 from openpmo.portfolio.models import Programme, WorkPackage
 from openpmo.risks import core_adapters, delivery_link
@@ -164,14 +164,7 @@ def simulation_run_start(*, actor: Any, **options: Any) -> SimulationRun:
     (its page then shows its progress; ``manage.py db_worker`` runs it), otherwise run here and
     now. Takes the options of ``simulation_run_create``."""
     run = simulation_run_create(actor=actor, **options)
-    if task_queue_configured():
-        from openpmo.risks.tasks import run_simulation
-
-        def enqueue() -> None:
-            result = run_simulation.enqueue(run.pk)
-            SimulationRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
-
-        transaction.on_commit(enqueue)  # at once when no transaction is open
+    if queue_on_commit("openpmo.risks.tasks.run_simulation", run):
         return run
     simulation_run_execute(run.pk)
     run.refresh_from_db()
