@@ -19,6 +19,7 @@ from openpmo.portfolio import services as portfolio
 from openpmo.portfolio.models import WorkPackage
 from openpmo.reports import services
 from openpmo.reports.models import Report
+from openpmo.reports.services import report_pdf_render
 from openpmo.reports.snapshots import build_snapshot, section_of
 
 MARCH = dt.date(2024, 9, 1)  # last month, as at the demo's 15 October 2024
@@ -127,8 +128,17 @@ def test_the_board_pack_is_frozen_at_approval_and_prints_as_page_pdf_and_workboo
     assert _sheet_value(book, "Report", "Fingerprint (SHA-256)").value == pack.snapshot_sha256
 
     # the PDF: several A4 pages, text extractable, page numbers, programme name and marking
-    pdf = api.get(url, {"period": "2024-09", "format": "pdf"})
+    # prepared by the background worker: the pack's address renders none in the request
+    assert api.get(url, {"period": "2024-09", "format": "pdf"}).status_code == 409
+    asked = api.post("/api/reports/pdfs/", {"report": pack.pk}, format="json")
+    assert asked.status_code == 202, asked.content
+    report_pdf_render(asked.json()["id"])  # what the worker does with the queued task
+    status = api.get(asked.json()["url"]).json()
+    assert status["status"] == "ready" and status["fingerprint"] == pack.snapshot_sha256
+    pdf = api.get(status["download_url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # once rendered, the approved pack's address serves the same stored bytes
+    assert api.get(url, {"period": "2024-09", "format": "pdf"}).content == pdf.content
     reader = PdfReader(io.BytesIO(pdf.content))
     pages = len(reader.pages)
     assert pages >= 5
