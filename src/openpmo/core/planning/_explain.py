@@ -122,7 +122,7 @@ class _Plan:
         self.problem = problem
         self.picks = {item.ref: item.start for item in result.selected}
         self.value = result.value
-        self.limits = {year: _scaled(amount, scale) for year, amount in problem.limits().items()}
+        self.limits = {year: scaled(amount, scale) for year, amount in problem.limits().items()}
         self.spent: dict[FinancialYear, Decimal] = {}
         self.used: dict[tuple[str, FinancialYear], Decimal] = {}
         for ref, start in self.picks.items():
@@ -185,8 +185,18 @@ def unselected_needs(problem: PlanningProblem, ref: str, chosen: Container[str])
     return sorted(seen)
 
 
-def _scaled(amount: Decimal, scale: float) -> Decimal:
+def scaled(amount: Decimal, scale: float) -> Decimal:
+    """A budget amount at ``scale`` (the frontier's budget levels), exactly when unscaled."""
     return amount if scale == 1.0 else amount * Decimal(repr(scale))
+
+
+def plain_exclusion(candidate: Candidate) -> Exclusion | None:
+    """A reason that needs no solving: the candidate is forced out or adds no value."""
+    if candidate.force == "out":
+        return Exclusion(candidate.ref, "forced out")
+    if candidate.value <= 0:
+        return Exclusion(candidate.ref, "adds no value")
+    return None
 
 
 def _clash(problem: PlanningProblem, package: Mapping[str, FinancialYear], plan: _Plan) -> str:
@@ -247,10 +257,8 @@ def _reason(
 ) -> Exclusion:
     problem = form.problem
     candidate = problem.candidates[index]
-    if candidate.force == "out":
-        return Exclusion(candidate.ref, "forced out")
-    if candidate.value <= 0:
-        return Exclusion(candidate.ref, "adds no value")
+    if (plain := plain_exclusion(candidate)) is not None:
+        return plain
     fits = [plan.package(candidate.ref, start) for start in candidate.starts]
     clashes = [_clash(problem, fit.picks, plan) for fit in fits]
     allowed = [fit for fit, clash in zip(fits, clashes, strict=True) if not clash]

@@ -8,7 +8,13 @@ from decimal import ROUND_CEILING, Decimal
 import numpy as np
 
 from openpmo.core.money import FinancialYear
-from openpmo.core.planning._explain import quick_exclusions, round_up_thousand, unselected_needs
+from openpmo.core.planning._explain import (
+    plain_exclusion,
+    quick_exclusions,
+    round_up_thousand,
+    scaled,
+    unselected_needs,
+)
 from openpmo.core.planning._formulation import Formulation, Solution, formulate, solve
 from openpmo.core.planning._model import ZERO, PlanningProblem
 from openpmo.core.planning._result import (
@@ -167,16 +173,12 @@ def _years(
             for year, amount in candidate.cost_at(start).items():
                 asked.setdefault(year, []).append(amount)
     for year in problem.years:
-        budget = _scaled(problem.budget[year], budget_scale)
+        budget = scaled(problem.budget[year], budget_scale)
         spent = used.get(year, ZERO)
-        left = _scaled(limits[year], budget_scale) - counted[year]
+        left = scaled(limits[year], budget_scale) - counted[year]
         costs = [amount for amount in asked.get(year, ()) if amount > 0]
         rows.append(YearUse(year, budget, spent, bool(costs) and left < min(costs), left))
     return tuple(rows)
-
-
-def _scaled(amount: Decimal, scale: float) -> Decimal:
-    return amount if scale == 1.0 else amount * Decimal(repr(scale))
 
 
 def _why_excluded(
@@ -188,10 +190,8 @@ def _why_excluded(
 ) -> Exclusion:
     problem = form.problem
     candidate = problem.candidates[index]
-    if candidate.force == "out":
-        return Exclusion(candidate.ref, "forced out")
-    if candidate.value <= 0:
-        return Exclusion(candidate.ref, "adds no value")
+    if (plain := plain_exclusion(candidate)) is not None:
+        return plain
     floor = float(-solution.objective) * (1 - 1e-9) - 1e-9
     extra = solve(
         form,
@@ -399,7 +399,7 @@ def explain_conflict(form: Formulation, *, budget_scale: float = 1.0) -> ForceCo
         ]
     over = [
         f"{short_money(amount, up=True)} more than the {year} budget "
-        f"({short_money(_scaled(problem.limits()[year], budget_scale))})"
+        f"({short_money(scaled(problem.limits()[year], budget_scale))})"
         for year, amount in shortfall.items()
     ]
     what = "; ".join(over + lacking) or "links between them that cannot all hold"
