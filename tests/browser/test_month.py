@@ -209,6 +209,8 @@ def _run_the_month(page, url: str, as_of: dt.date, tmp_path) -> None:
     response = page.context.request.get(f"{url}/reports/{pack.pk}/{href}", timeout=300_000)
     assert response.ok and response.body().startswith(b"PK")
     # and as PDF, prepared in the background: the worker's task is run here when one is queued.
+    from playwright.sync_api import expect
+
     from openpmo.reports.models import ReportPdf
     from openpmo.reports.services import report_pdf_render
 
@@ -216,8 +218,10 @@ def _run_the_month(page, url: str, as_of: dt.date, tmp_path) -> None:
     month.ok()
     pdf = ReportPdf.objects.get(report=pack)
     report_pdf_render(pdf.pk)
-    month.go(f"/reports/pdf/{pdf.pk}/")
-    assert "Ready" in page.inner_text("#pdf-status")
+    # The pending page refreshes itself every two seconds; she waits for it rather than
+    # reloading it herself (a reload races the page's own refresh).
+    assert page.url == f"{url}/reports/pdf/{pdf.pk}/"
+    expect(page.locator("#pdf-status")).to_contain_text("Ready", timeout=60_000)
     href = page.get_attribute("main a:has-text('Download the PDF')", "href")
     response = page.context.request.get(f"{url}{href}", timeout=300_000)
     assert response.ok and response.body().startswith(b"%PDF")
