@@ -51,6 +51,8 @@ urlpatterns = [
     path("", include("openpmo.gates.api.urls")),
     path("", include("openpmo.benefits.api.urls")),
     path("", include("openpmo.delivery.api.urls")),
+    # Reads composed above the domains (the benefits at risk from a slip).
+    path("", include("openpmo.impact.api.urls")),
     path("", include("openpmo.risks.api.urls")),
     path("", include("openpmo.reports.api.urls")),
     path("", include("openpmo.resources.api.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "openpmo.gates",
     "openpmo.benefits",
     "openpmo.delivery",
+    "openpmo.impact",
     "openpmo.risks",
     "openpmo.reports",
     "openpmo.resources",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("gates/", include("openpmo.gates.urls")),
     path("benefits/", include("openpmo.benefits.urls")),
     path("delivery/", include("openpmo.delivery.urls")),
+    # The slippage impact page, beside the programme schedule whose form asks for it.
+    path("delivery/", include("openpmo.impact.urls")),
     path("risks/", include("openpmo.risks.urls")),
     path("reports/", include("openpmo.reports.urls")),
     path("resources/", include("openpmo.resources.urls")),

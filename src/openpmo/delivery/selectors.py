@@ -6,8 +6,8 @@ stored, which every page reads), ``slippage`` (what moves if a work package slip
 ``milestones`` (milestones achieved, due and slipped as at a date). This module names them all,
 so other apps import them from one place (keep these names): ``interdependency_list`` (the RAID
 register's dependencies), ``schedule_get``, ``calendar_spec_for`` and ``work_package_project``
-(the risks app's schedule simulations), ``slippage_impact``, ``programme_schedule`` and
-``milestone_counts``.
+(the risks app's schedule simulations), ``slippage_impact`` (and ``openpmo.impact``, which adds
+the benefits at risk), ``programme_schedule`` and ``milestone_counts``.
 """
 
 from __future__ import annotations
@@ -35,11 +35,9 @@ from openpmo.delivery.scheduling import (
     working_days_between,
 )
 from openpmo.delivery.slippage import (
-    BenefitImpact,
     GateMovement,
     Movement,
     SlippageImpact,
-    benefits_affected,
     slippage_impact,
 )
 from openpmo.delivery.stored_schedules import (
@@ -52,7 +50,6 @@ from openpmo.delivery.stored_schedules import (
 )
 
 __all__ = [
-    "BenefitImpact",
     "DependencyCheck",
     "GateMovement",
     "MilestoneCounts",
@@ -64,7 +61,6 @@ __all__ = [
     "TaskRow",
     "WorkPackageRow",
     "WorkPackageScheduleView",
-    "benefits_affected",
     "calendar_exceptions",
     "calendar_get",
     "calendar_spec_for",

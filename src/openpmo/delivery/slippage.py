@@ -1,15 +1,12 @@
 """Slippage impact: if one work package slips N weeks, what else moves (work packages, stage
-gates, benefits)? Computed by scheduling the programme twice, as it stands and with the slip."""
+gates)? Computed by scheduling the programme twice, as it stands and with the slip. The benefits
+at risk from it are read above the domains, in ``openpmo.impact``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
-
-from django.apps import apps
-from django.db.models import Prefetch
 
 from openpmo.core.errors import OpenPMOError
 from openpmo.delivery.core_adapters import Slip
@@ -41,24 +38,12 @@ class GateMovement:
 
 
 @dataclass
-class BenefitImpact:
-    benefit: Any
-    work_package: WorkPackage
-    profile_start: dt.date
-    new_finish: dt.date
-    value_at_risk: Decimal
-    """planned value in the months from the old finish to the new one"""
-
-
-@dataclass
 class SlippageImpact:
     work_package: WorkPackage
     weeks: int
     slipped: Movement | None
     moved: list[Movement] = field(default_factory=list)
     gates: list[GateMovement] = field(default_factory=list)
-    benefits: list[BenefitImpact] | None = None
-    """None when the benefits app is not installed"""
     old_finish: dt.datetime | None = None
     new_finish: dt.datetime | None = None
     programme_days: Decimal = Decimal(0)
@@ -72,8 +57,7 @@ def slippage_impact(programme: Programme, work_package: WorkPackage, weeks: int)
     ``work_package`` starting N weeks later than it otherwise could (so all its tasks and
     milestones move, bank holidays permitting), and the two results are compared. Every other
     work package whose start or finish changes is listed (by working days and calendar days), with
-    its stage-gate milestones that move, and the benefits of the moved work packages whose
-    current profiles plan value before their new finish.
+    its stage-gate milestones that move.
     """
     impact = SlippageImpact(work_package=work_package, weeks=weeks, slipped=None)
     loaded = load(programme)
@@ -138,66 +122,4 @@ def slippage_impact(programme: Programme, work_package: WorkPackage, weeks: int)
             )
         )
     impact.gates.sort(key=lambda g: (g.new_date, g.work_package.reference))
-    movements = ([impact.slipped] if impact.slipped else []) + impact.moved
-    impact.benefits = benefits_affected(
-        {m.work_package.pk: (m.old_finish.date(), m.new_finish.date()) for m in movements},
-        loaded.work_packages,
-    )
     return impact
-
-
-def benefits_affected(
-    moves: dict[int, tuple[dt.date, dt.date]], work_packages: dict[int, WorkPackage]
-) -> list[BenefitImpact] | None:
-    """Benefits of work packages that move whose current profile plans value before the work
-    package's new finish, with the value planned between its old and new finish.
-
-    Reads the benefits app's register if it is installed (``None`` otherwise); two queries.
-    """
-    try:
-        benefit_model = apps.get_model("benefits", "Benefit")
-        month_model = apps.get_model("benefits", "ProfileMonth")
-    except LookupError:
-        return None
-    if not moves:
-        return []
-    benefits = list(
-        benefit_model.objects.filter(work_packages__in=list(moves))
-        .distinct()
-        .prefetch_related(
-            Prefetch(
-                "work_packages",
-                queryset=WorkPackage.objects.filter(pk__in=list(moves)).only("pk"),
-                to_attr="moved_work_packages",
-            )
-        )
-    )
-    months: dict[int, list[tuple[dt.date, Decimal]]] = {}
-    for benefit_id, month, value in month_model.objects.filter(
-        profile__benefit__in=benefits, profile__is_current=True, value__gt=0
-    ).values_list("profile__benefit_id", "month", "value"):
-        months.setdefault(benefit_id, []).append((month, value))
-    found = []
-    for benefit in benefits:
-        planned = sorted(months.get(benefit.pk, []))
-        if not planned:
-            continue
-        for wp in benefit.moved_work_packages:
-            old_finish, new_finish = moves[wp.pk]
-            if planned[0][0] > new_finish:
-                continue
-            at_risk = sum(
-                (value for month, value in planned if old_finish < month <= new_finish),
-                Decimal(0),
-            )
-            found.append(
-                BenefitImpact(
-                    benefit=benefit,
-                    work_package=work_packages[wp.pk],
-                    profile_start=planned[0][0],
-                    new_finish=new_finish,
-                    value_at_risk=at_risk,
-                )
-            )
-    found.sort(key=lambda b: (b.profile_start, b.benefit.reference))
-    return found

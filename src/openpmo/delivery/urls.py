@@ -5,7 +5,6 @@ from openpmo.delivery import views
 app_name = "delivery"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("slippage/", views.slippage, name="slippage"),
     path("export.xml", views.programme_export, name="programme-export"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/days-off/", views.calendar_exception_add, name="calendar-exception-add"),

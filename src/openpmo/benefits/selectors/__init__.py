@@ -13,6 +13,10 @@ from openpmo.benefits.selectors.detail import (  # noqa: F401
     ProfileRow,
     benefit_detail,
 )
+from openpmo.benefits.selectors.linked import (  # noqa: F401
+    LinkedBenefit,
+    benefits_of_work_packages,
+)
 from openpmo.benefits.selectors.register import (  # noqa: F401
     Register,
     RegisterRows,

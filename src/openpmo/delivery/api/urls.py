@@ -48,6 +48,5 @@ urlpatterns = [
         views.ProgrammeScheduleExportView.as_view(),
         name="programme-schedule-export",
     ),
-    path("slippage-impact/", views.SlippageImpactView.as_view(), name="slippage-impact"),
     path("", include(router.urls)),
 ]

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openpmo.common.api import ServiceUpdateMixin
-from openpmo.common.api_params import id_param, id_params
+from openpmo.common.api_params import id_params
 from openpmo.delivery import own_calendars, selectors, services
 from openpmo.delivery.api.serializers import (
     ImportSerializer,
@@ -35,7 +35,6 @@ from openpmo.delivery.api.serializers import (
     ScheduleCalendarSerializer,
     ScheduleLinkInputSerializer,
     ScheduleTaskInputSerializer,
-    SlippageImpactSerializer,
     WorkPackageScheduleSerializer,
 )
 from openpmo.delivery.models import Interdependency, ScheduleLink, ScheduleTask
@@ -393,87 +392,3 @@ class ProgrammeScheduleExportView(APIView):
             f'attachment; filename="{programme.short_name}-programme-schedule.xml"'
         )
         return response
-
-
-def _movement(m: selectors.Movement | None) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {
-        "work_package": m.work_package.pk,
-        "reference": m.work_package.reference,
-        "old_start": m.old_start,
-        "new_start": m.new_start,
-        "old_finish": m.old_finish,
-        "new_finish": m.new_finish,
-        "working_days": m.working_days,
-        "calendar_days": m.calendar_days,
-    }
-
-
-class SlippageImpactView(APIView):
-    """If a work package finishes N weeks later: which others move, by how much, which gate dates
-    and benefit profiles are affected. Computed by rescheduling the programme and comparing."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("work_package", OpenApiTypes.INT, required=True),
-            OpenApiParameter("weeks", OpenApiTypes.INT, required=True, description="1 to 260"),
-        ],
-        responses=SlippageImpactSerializer,
-    )
-    def get(self, request: Request) -> Response:
-        params = request.query_params
-        errors = {}
-        try:
-            work_package_id = id_param(
-                request, "work_package", required=True, message="Give the id of a work package."
-            )
-        except ApiValidationError as error:
-            errors.update(error.detail)  # type: ignore[arg-type]
-        weeks_text = params.get("weeks", "")
-        if not weeks_text.isdecimal() or not 1 <= int(weeks_text) <= 260:
-            errors["weeks"] = ["Give a whole number of weeks from 1 to 260."]
-        if errors:
-            raise ApiValidationError(errors)
-        work_package = _work_package(work_package_id)  # type: ignore[arg-type]
-        impact = selectors.slippage_impact(
-            work_package.strand.pillar.programme, work_package, int(weeks_text)
-        )
-        return Response(
-            SlippageImpactSerializer(
-                {
-                    "work_package": work_package.pk,
-                    "weeks": impact.weeks,
-                    "slipped": _movement(impact.slipped),
-                    "moved": [_movement(m) for m in impact.moved],
-                    "gates": [
-                        {
-                            "work_package": g.work_package.pk,
-                            "milestone": g.milestone.name,
-                            "gate": g.stage_label,
-                            "old_date": g.old_date,
-                            "new_date": g.new_date,
-                            "working_days": g.working_days,
-                        }
-                        for g in impact.gates
-                    ],
-                    "benefits": None
-                    if impact.benefits is None
-                    else [
-                        {
-                            "benefit": b.benefit.pk,
-                            "reference": b.benefit.reference,
-                            "work_package": b.work_package.pk,
-                            "profile_start": b.profile_start,
-                            "new_finish": b.new_finish,
-                            "value_at_risk": b.value_at_risk,
-                            "unit": b.benefit.unit,
-                        }
-                        for b in impact.benefits
-                    ],
-                    "programme_finish_before": impact.old_finish,
-                    "programme_finish_after": impact.new_finish,
-                    "error": impact.error,
-                }
-            ).data
-        )

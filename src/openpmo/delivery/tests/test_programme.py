@@ -1,4 +1,5 @@
-"""The programme schedule, its critical path across work packages, and slippage impact."""
+"""The programme schedule, its critical path across work packages, and slippage impact (the
+benefits at risk from a slip are openpmo.impact's: impact/tests/test_slippage.py)."""
 
 from __future__ import annotations
 
@@ -102,42 +103,6 @@ def test_a_work_package_with_only_register_dates_stands_in(pmo, programme_tree):
     row = view.row_for(plain.pk)
     assert row.stand_in and row.finish.date() == dt.date(2024, 4, 19)
     assert view.row_for(programme_tree.pk).start.date() == dt.date(2024, 4, 22)
-
-
-def test_benefits_of_moved_work_packages_are_listed(pmo, programme_tree):
-    from openpmo.benefits.models import Benefit, BenefitProfile, ProfileMonth
-
-    programme, platform, hub, reports, loner = _three_in_a_row(pmo, programme_tree)
-    early = Benefit.objects.create(
-        reference="BEN-1",
-        title="Hub savings",
-        category="cashable",
-        measure="Annual spend",
-        owner=pmo,
-        pillar=hub.strand.pillar,
-    )
-    late = Benefit.objects.create(
-        reference="BEN-2",
-        title="Next year's savings",
-        category="cashable",
-        measure="Annual spend",
-        owner=pmo,
-        pillar=hub.strand.pillar,
-    )
-    early.work_packages.set([hub])
-    late.work_packages.set([hub, loner])
-    for benefit, months in ((early, ["2024-05-01", "2024-06-01"]), (late, ["2025-01-01"])):
-        profile = BenefitProfile.objects.create(benefit=benefit, number=1, method="entered")
-        ProfileMonth.objects.bulk_create(
-            ProfileMonth(profile=profile, month=dt.date.fromisoformat(m), value=Decimal(1000))
-            for m in months
-        )
-    impact = selectors.slippage_impact(programme, platform, 2)
-    # The hub now finishes 4 June: its May profile falls before that, next year's does not
-    assert [(b.benefit.reference, b.work_package.reference) for b in impact.benefits] == [
-        ("BEN-1", "HUB")
-    ]
-    assert impact.benefits[0].value_at_risk == Decimal(1000)  # June (after 20 May, by 4 June)
 
 
 def test_a_work_package_that_cannot_be_scheduled_says_why(pmo, programme_tree):

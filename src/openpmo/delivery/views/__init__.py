@@ -1,7 +1,7 @@
-"""Pages of the delivery app: the programme schedule (Gantt chart, table, critical path,
-slippage impact), each work package's schedule, the calendar and the interdependency register.
-Each write goes through ``services``; errors come back to the form (with the GOV.UK error
-summary) and nothing is saved.
+"""Pages of the delivery app: the programme schedule (Gantt chart, table, critical path, the
+slippage form, whose page is ``openpmo.impact``'s), each work package's schedule, the calendar
+and the interdependency register. Each write goes through ``services``; errors come back to the
+form (with the GOV.UK error summary) and nothing is saved.
 
 The package re-exports what the single module offered, so every import of it still works."""
 
@@ -38,7 +38,6 @@ from openpmo.delivery.views.programme import (  # noqa: F401
     _summary_rows,
     home,
     programme_export,
-    slippage,
 )
 from openpmo.delivery.views.schedule import (  # noqa: F401
     GANTT_ROWS,

@@ -1,5 +1,6 @@
-"""The programme schedule: its summary Gantt chart and table, critical path, slippage impact
-and the programme's Microsoft Project export."""
+"""The programme schedule: its summary Gantt chart and table, critical path, the slippage form
+(its page, with the benefits at risk, is ``openpmo.impact``'s) and the programme's Microsoft
+Project export."""
 
 from __future__ import annotations
 
@@ -217,22 +218,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "body": mark_safe(body),  # noqa: S308 - rendered by our own template just above
             "can_manage_interdependencies": request.user.has_perm("delivery.add_interdependency"),
         },
-    )
-
-
-def slippage(request: HttpRequest) -> HttpResponse:
-    programme = _programme(request)
-    form = SlippageForm(request.GET or None, programme=programme)
-    impact = None
-    if form.is_valid():
-        impact = selectors.slippage_impact(
-            programme, form.cleaned_data["work_package"], form.cleaned_data["weeks"]
-        )
-    return render(
-        request,
-        "delivery/slippage.html",
-        {"programme": programme, "form": form, "impact": impact},
-        status=400 if form.is_bound and form.errors else 200,
     )
 
 
