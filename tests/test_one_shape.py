@@ -1,10 +1,13 @@
 """The CLI and the API print one shape (issue 17): each core result serialises itself, the CLI's
 ``--json`` prints that, and the API gives the same keys and values for the same input (adding
-what the database knows, such as ids, never renaming or re-shaping the engine's fields)."""
+what the database knows, such as ids, never renaming or re-shaping the engine's fields).
+Planning's is in ``openpmo/planning/tests/test_api.py`` (beside its fixtures)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -103,3 +106,56 @@ def test_the_schema_describes_the_schedule_the_api_gives(imported):
     assert task["properties"]["total_slack_days"]["type"] == "number"
     broken = {**imported, "tasks": [{**imported["tasks"][0], "total_slack_days": "0.00"}]}
     assert not Draft202012Validator(_json_schema(schema, "WorkPackageSchedule")).is_valid(broken)
+
+
+# --- the risk simulation --------------------------------------------------------------------
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_a_simulation_run_gives_what_the_cli_prints_for_its_inputs(
+    settings, programme_tree, tmp_path, capsys
+):
+    from openpmo.risks.models import TaskHit
+    from openpmo.risks.tests.factories import RaidItemFactory
+
+    settings.TASKS = IMMEDIATE
+    package = programme_tree
+    package.forecast_start, package.forecast_end = dt.date(2023, 4, 3), dt.date(2024, 3, 29)
+    package.save()
+    risk = RaidItemFactory(
+        work_package=package,
+        reference="R-001",
+        chance=Decimal("0.5"),
+        delay_min=Decimal(5),
+        delay_likely=Decimal(10),
+        delay_max=Decimal(20),
+        cost_min=Decimal(1000),
+        cost_likely=Decimal(2000),
+        cost_max=Decimal(5000),
+    )
+    TaskHit.objects.create(item=risk, work_package=package)
+    # Given a run through the API, and `openpmo simulate --json` on the network it stored,
+    api = _as(package.owner)
+    created = api.post(
+        "/api/simulation-runs/",
+        {
+            "programme": package.strand.pillar.programme.pk,
+            "work_package": package.pk,
+            "iterations": 2000,
+            "seed": 42,
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    run = api.get(f"/api/simulation-runs/{created.json()['id']}/").json()
+    assert run["status"] == "finished"
+    network = tmp_path / "network.yaml"
+    network.write_text(json.dumps(run["inputs"]["network"]))  # JSON is YAML
+    printed = _cli_json(
+        capsys, "simulate", str(network), "--seed", "42", "--iterations", "2000", "--json"
+    )
+    # then the API's result holds every field the CLI prints, the same (and adds its own).
+    assert {key: run["result"][key] for key in printed} == printed
+    assert printed["finish_days"]["p90"] > printed["finish_days"]["p10"]
+    assert set(run["result"]) - set(printed) == {"histogram", "mean_duration", "names"}
