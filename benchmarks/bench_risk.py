@@ -174,7 +174,7 @@ def run() -> None:
         numpy_times = best_times(run_ours, repeat=REPEAT)
     finally:
         del os.environ["OPENPMO_PURE_NUMPY"]
-    assert same.to_json() == result.to_json(), "the compiled kernels changed the answer"
+    assert same.to_dict() == result.to_dict(), "the compiled kernels changed the answer"
     side_by_side(f"{ITERATIONS:,} iterations", our_times, numpy_times, "numpy passes only")
     goal(f"Monte Carlo {ITERATIONS:,} x {len(durations):,} <= 0.2 s", our_times, 0.2)
     print(

@@ -253,7 +253,7 @@ def test_the_same_seed_gives_the_same_answer_whatever_the_chunk_size() -> None:
         assert other == first
         assert np.array_equal(other.finish_samples, first.finish_samples)
         assert np.array_equal(other.cost_samples, first.cost_samples)
-        assert other.to_json() == first.to_json()
+        assert other.to_dict() == first.to_dict()
     assert simulate(network, iterations=3001, seed=100) != first
 
 
@@ -479,5 +479,5 @@ def test_the_compiled_passes_give_the_numpy_passes_answer_to_the_last_bit(
     monkeypatch.setenv("OPENPMO_PURE_NUMPY", "1")
     numpy_only = simulate(network, iterations=1_000, seed=seed)
     assert np.array_equal(compiled.finish_samples, numpy_only.finish_samples)
-    assert compiled.to_json() == numpy_only.to_json()
+    assert compiled.to_dict() == numpy_only.to_dict()
     assert 0 < sum(t.criticality for t in compiled.tasks) < len(tasks)

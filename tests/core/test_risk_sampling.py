@@ -200,7 +200,7 @@ def test_the_compiled_table_draws_are_the_numpy_draws_to_the_last_bit(
     assert not _kernel.available()
     numpy_only = simulate(network, iterations=2_000, seed=5)
     assert np.array_equal(compiled.finish_samples, numpy_only.finish_samples)
-    assert compiled.to_json() == numpy_only.to_json()
+    assert compiled.to_dict() == numpy_only.to_dict()
 
 
 def test_uniforms_from_random_bits_are_uniform_and_the_same_drawn_at_once_or_row_by_row() -> None:

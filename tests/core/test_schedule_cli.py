@@ -126,3 +126,19 @@ def test_json_formatter_writes_awkward_values_as_json_dumps(value: object):
     assert dumps_json(document) == json.dumps(document, ensure_ascii=False, indent=2)
     empty = {"project": value, "tasks": []}
     assert dumps_json(empty) == json.dumps(empty, ensure_ascii=False, indent=2)
+
+
+def test_the_result_and_each_task_serialise_to_one_shape():
+    # The result's columns-fast to_dict holds exactly each task's own to_dict, and the CLI's
+    # --json is that shape with the project's name in front.
+    from openpmo.cli.schedule import as_json
+    from openpmo.core.schedule import schedule_project
+
+    project = read_mspdi(FILE)
+    result = schedule_project(project)
+    document = result.to_dict()
+    assert document["tasks"] == [task.to_dict() for task in result.tasks]
+    assert list(document) == ["project_start", "project_finish", "tasks"]
+    assert as_json(project.name, result) == {"project": project.name, **document}
+    late = max(result.tasks, key=lambda task: task.total_slack_minutes)
+    assert late.to_dict()["total_slack_days"] == round(late.total_slack_days, 4) > 0

@@ -66,7 +66,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     result = optimise(problem, gap=args.gap)
     if args.json:
-        document = result.as_json()
+        document = result.to_dict()
         document["notes"] = list(problem.notes)
         print_json(document)
         return 0 if result.feasible else 1

@@ -7,10 +7,8 @@ import json
 from json.encoder import encode_basestring as _string  # the C encoder of a str, as json.dumps
 from pathlib import Path
 
-import numpy as np
-
 from openpmo import limits
-from openpmo.core.schedule import ScheduleResult, TaskSchedule, read_mspdi, schedule_project
+from openpmo.core.schedule import ScheduleResult, read_mspdi, schedule_project
 from openpmo.core.schedule import write_mspdi as _write_mspdi
 
 COLUMNS = (
@@ -42,65 +40,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=handle)
 
 
-def _days(value: float) -> float | int:
-    rounded = round(value, 4)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
-def as_record(entry: TaskSchedule) -> dict[str, object]:
-    return {
-        "uid": entry.uid,
-        "name": entry.name,
-        "early_start": entry.early_start.isoformat(timespec="minutes"),
-        "early_finish": entry.early_finish.isoformat(timespec="minutes"),
-        "late_start": entry.late_start.isoformat(timespec="minutes"),
-        "late_finish": entry.late_finish.isoformat(timespec="minutes"),
-        "total_slack_days": _days(entry.total_slack_days),
-        "free_slack_days": _days(entry.free_slack_days),
-        "critical": entry.critical,
-    }
-
-
-def records(result: ScheduleResult) -> list[dict[str, object]]:
-    """``as_record`` of every task, read from the result's columns (no task objects made)."""
-    table = result.columns
-    dates = [
-        np.datetime_as_string(column, unit="m").tolist()
-        for column in (table.early_start, table.early_finish, table.late_start, table.late_finish)
-    ]
-    day = result.minutes_per_day
-    names = table.names if table.names is not None else ("",) * len(table)
-    return [
-        {
-            "uid": uid,
-            "name": name,
-            "early_start": es,
-            "early_finish": ef,
-            "late_start": ls,
-            "late_finish": lf,
-            "total_slack_days": _days(total / day),
-            "free_slack_days": _days(free / day),
-            "critical": critical,
-        }
-        for uid, name, es, ef, ls, lf, total, free, critical in zip(
-            table.uids.tolist(),
-            names,
-            *dates,
-            table.total_slack_minutes.tolist(),
-            table.free_slack_minutes.tolist(),
-            table.critical.tolist(),
-            strict=True,
-        )
-    ]
-
-
 def as_json(name: str, result: ScheduleResult) -> dict[str, object]:
-    return {
-        "project": name,
-        "project_start": result.project_start.isoformat(timespec="minutes"),
-        "project_finish": result.project_finish.isoformat(timespec="minutes"),
-        "tasks": records(result),
-    }
+    """The project's name and the result's own shape (``ScheduleResult.to_dict``, which the API
+    gives too)."""
+    return {"project": name, **result.to_dict()}
 
 
 def _scalar(value: object) -> str:
@@ -171,8 +114,9 @@ def handle(args: argparse.Namespace) -> int:
     result = schedule_project(project)
     if args.export:
         Path(args.export).write_bytes(_write_mspdi(project, result=result))
+    document = as_json(project.name, result)
     if args.json:
-        print(dumps_json(as_json(project.name, result)))
+        print(dumps_json(document))
         return 0
     table = result.columns
     critical = int((table.critical & ~table.summary).sum())
@@ -181,5 +125,6 @@ def handle(args: argparse.Namespace) -> int:
         f"{result.project_start.isoformat(timespec='minutes')} to "
         f"{result.project_finish.isoformat(timespec='minutes')}, {critical} critical"
     )
-    print(render_table(records(result)))
+    tasks = document["tasks"]
+    print(render_table(tasks if isinstance(tasks, list) else []))
     return 0

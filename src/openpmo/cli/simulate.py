@@ -194,7 +194,7 @@ def handle(args: argparse.Namespace) -> int:
     finally:
         close()
     if args.json:
-        payload: dict[str, Any] = result.to_json()
+        payload: dict[str, Any] = result.to_dict()
         print(json.dumps(payload, indent=2))
     else:
         print(render(result, args.top))

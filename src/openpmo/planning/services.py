@@ -266,7 +266,7 @@ def scenario_create(
                 rows,
                 selectors.team_capacity(programme, sorted(problem.budget)),
             ),
-            result=result.as_json(),
+            result=result.to_dict(),
             frontier=frontier(problem, levels=21, gap=1e-3).as_json(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -276,7 +276,7 @@ def scenario_create(
         action="planning.scenario_saved",
         obj=scenario,
         before=None,
-        after={"name": name, "objective": objective, "value": result.as_json()["value"]},
+        after={"name": name, "objective": objective, "value": result.to_dict()["value"]},
     )
     return scenario
 

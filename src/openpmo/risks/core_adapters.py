@@ -527,7 +527,7 @@ def _histogram(samples: np.ndarray, money: bool) -> list[dict[str, Any]]:
 
 def result_json(result: SimulationResult, names: dict[str, str]) -> dict[str, Any]:
     """The engine's summary plus what the pages draw: histograms and the tasks' names."""
-    data = result.to_json()
+    data = result.to_dict()
     data["histogram"] = {
         "finish_days": _histogram(result.finish_samples, money=False),
         "cost": _histogram(result.cost_samples, money=True),

@@ -118,7 +118,7 @@ class PlanningResult:
     def refs(self) -> frozenset[str]:
         return frozenset(item.ref for item in self.selected)
 
-    def as_json(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The shape ``openpmo prioritise --json`` and the API print (money as decimal strings)."""
         return {
             "optimal": self.optimal,

@@ -89,8 +89,9 @@ class SimulationResult:
     def criticality(self) -> dict[str, float]:
         return {task.id: task.criticality for task in self.tasks}
 
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready summary (money as strings, to keep it exact)."""
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (money as strings, to keep it exact): what ``openpmo simulate
+        --json`` prints and a simulation run's stored result starts from."""
 
         def money(d: CostDistribution) -> dict[str, str]:
             return {k: str(getattr(d, k)) for k in ("mean", "p10", "p50", "p80", "p90")}

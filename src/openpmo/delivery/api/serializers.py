@@ -102,7 +102,19 @@ class MilestoneAchievedSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
+class WorkingDaysField(serializers.FloatField):
+    """Working days as the engine gives them (``TaskSchedule.to_dict``): a JSON number to four
+    places, a whole number without a decimal point, as ``openpmo schedule --json`` prints it."""
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class ComputedTaskSerializer(serializers.Serializer):
+    """A stored task and, from ``uid`` to ``critical``, the engine's own shape of its computed
+    schedule (``TaskSchedule.to_dict``: local times to the minute, slack in working days), the
+    same keys and values as ``openpmo schedule --json``."""
+
     id = serializers.IntegerField()
     uid = serializers.IntegerField()
     parent_uid = serializers.IntegerField(allow_null=True)
@@ -114,14 +126,16 @@ class ComputedTaskSerializer(serializers.Serializer):
     constraint = serializers.ChoiceField(choices=Constraint.choices)
     constraint_date = serializers.DateField(allow_null=True)
     gate_stage = serializers.CharField(allow_blank=True)
-    early_start = serializers.DateTimeField(allow_null=True, help_text="Local time, no zone")
+    early_start = serializers.DateTimeField(
+        allow_null=True, help_text="Local time to the minute, no zone: 2024-04-08T09:00"
+    )
     early_finish = serializers.DateTimeField(allow_null=True)
     late_start = serializers.DateTimeField(allow_null=True)
     late_finish = serializers.DateTimeField(allow_null=True)
     achieved_on = serializers.DateField(allow_null=True, help_text="For a milestone achieved")
     achieved_evidence = serializers.CharField(allow_blank=True)
-    total_slack_days = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    free_slack_days = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    total_slack_days = WorkingDaysField(allow_null=True)
+    free_slack_days = WorkingDaysField(allow_null=True)
     critical = serializers.BooleanField()
     version = serializers.IntegerField()
 

@@ -46,37 +46,45 @@ def _work_package(pk: int) -> WorkPackage:
     return get_object_or_404(WorkPackage.objects.select_related("strand__pillar__programme"), pk=pk)
 
 
+# A task's computed fields before its dates can be computed (the schedule has an error).
+_NOT_COMPUTED: dict[str, Any] = {
+    "early_start": None,
+    "early_finish": None,
+    "late_start": None,
+    "late_finish": None,
+    "total_slack_days": None,
+    "free_slack_days": None,
+    "critical": False,
+}
+
+
 def schedule_data(work_package: WorkPackage) -> dict[str, Any]:
     view = selectors.work_package_schedule(work_package)
     uid_of = {row.task.pk: row.task.uid for row in view.rows}
     tasks = []
     for row in view.rows:
-        task, computed = row.task, row.computed
-        tasks.append(
-            {
-                "id": task.pk,
-                "uid": task.uid,
-                "parent_uid": uid_of.get(task.parent_id) if task.parent_id else None,
-                "name": task.name,
-                "kind": task.kind,
-                "duration_minutes": task.duration_minutes,
-                "duration_days": row.duration_days,
-                "manual": task.manual,
-                "constraint": task.constraint,
-                "constraint_date": task.constraint_date,
-                "gate_stage": task.gate_stage,
-                "early_start": computed.early_start if computed else None,
-                "early_finish": computed.early_finish if computed else None,
-                "late_start": computed.late_start if computed else None,
-                "late_finish": computed.late_finish if computed else None,
-                "total_slack_days": row.total_slack_days,
-                "free_slack_days": row.free_slack_days,
-                "critical": row.critical,
-                "achieved_on": task.achieved_on,
-                "achieved_evidence": task.achieved_evidence,
-                "version": task.version,
-            }
-        )
+        task = row.task
+        entry: dict[str, Any] = {
+            "id": task.pk,
+            "uid": task.uid,
+            "parent_uid": uid_of.get(task.parent_id) if task.parent_id else None,
+            "name": task.name,
+            "kind": task.kind,
+            "duration_minutes": task.duration_minutes,
+            "duration_days": row.duration_days,
+            "manual": task.manual,
+            "constraint": task.constraint,
+            "constraint_date": task.constraint_date,
+            "gate_stage": task.gate_stage,
+            **_NOT_COMPUTED,
+            "achieved_on": task.achieved_on,
+            "achieved_evidence": task.achieved_evidence,
+            "version": task.version,
+        }
+        if row.computed is not None:
+            # The engine's own shape of the task, as ``openpmo schedule --json`` prints it.
+            entry.update(row.computed.to_dict())
+        tasks.append(entry)
     links = [
         {
             "id": link.pk,

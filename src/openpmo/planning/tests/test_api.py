@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
 from openpmo.accounts.roles import Role
+from openpmo.cli import main
 from openpmo.planning.models import FundingDecision, Scenario
 from openpmo.planning.tests.conftest import TODAY
 
@@ -68,3 +71,42 @@ def test_the_schema_describes_the_scenarios_api(api):
     paths = response.json()["paths"]
     assert "/api/portfolio/scenarios/" in paths
     assert "/api/portfolio/scenarios/{id}/commit/" in paths
+
+
+def test_a_scenario_gives_what_the_cli_prints_for_its_inputs(api, tmp_path, capsys):
+    # One shape (issue 17): given a scenario solved through the API, and `openpmo prioritise
+    # --json` on the inputs it froze,
+    budget = {"2026/27": "700000", "2027/28": "300000", "2028/29": "0"}
+    response = api.post(
+        "/api/portfolio/scenarios/",
+        {"name": "One shape", "objective": "score", "budget": budget},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    scenario = response.json()
+    inputs = Scenario.objects.get(pk=scenario["id"]).inputs
+    problem = {
+        "budget": inputs["budget"],
+        "candidates": [
+            {
+                "ref": c["ref"],
+                "value": c["value"],
+                "cost": c["cost"],
+                "start": c["starts"],
+                "benefits": c["benefits"],
+                **({"force": c["force"]} if c["force"] else {}),
+            }
+            for c in inputs["candidates"]
+        ],
+    }
+    path = tmp_path / "portfolio.yaml"
+    path.write_text(json.dumps(problem))
+    capsys.readouterr()
+    assert main(["prioritise", str(path), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    # then the scenario's result is the CLI's document (which adds only its notes),
+    assert {key: value for key, value in printed.items() if key != "notes"} == scenario["result"]
+    # with the issue 13 contract: money as strings, each left-out candidate with a reason.
+    assert [item["ref"] for item in printed["selected"]] == ["WP-A", "WP-B", "WP-C"]
+    assert printed["optimal"] is True and printed["cost_by_year"]["2026/27"] == "700000.00"
+    assert [item["ref"] for item in printed["excluded"]] == ["WP-D"]

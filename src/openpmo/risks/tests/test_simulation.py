@@ -64,7 +64,7 @@ def test_a_run_of_a_package_without_schedule_is_stored_with_seed_inputs_and_resu
     assert run.inputs["network"]["risks"][0]["hits"] == [package.reference]
     # The stored result is the engine's on the stored inputs: it repeats from the seed.
     again = simulate(core_adapters.network_of(run.inputs), iterations=2000, seed=42)
-    assert run.result["finish_days"] == again.to_json()["finish_days"]
+    assert run.result["finish_days"] == again.to_dict()["finish_days"]
     assert abs(run.result["risk_occurrence"]["R-001"] - 0.5) < 0.05
     assert sum(b["count"] for b in run.result["histogram"]["cost"]) == 2000
     assert run.requested_by == manager
@@ -311,4 +311,4 @@ def test_the_engine_reports_progress_in_chunks_without_changing_the_answer(packa
     chunked = core_adapters.simulate(network, iterations=5000, seed=4, progress=done.append)
     assert len(done) == 5 and done[-1] == 5000  # 1,024 iterations a chunk
     whole = simulate(network, iterations=5000, seed=4)
-    assert chunked.to_json() == whole.to_json()
+    assert chunked.to_dict() == whole.to_dict()
