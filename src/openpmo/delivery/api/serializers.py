@@ -154,7 +154,11 @@ class WorkPackageScheduleSerializer(serializers.Serializer):
     work_package = serializers.IntegerField()
     reference = serializers.CharField()
     start = serializers.DateField(allow_null=True, help_text="The schedule's start day")
-    finish = serializers.DateTimeField(allow_null=True, help_text="Computed finish, local time")
+    finish = serializers.DateTimeField(
+        allow_null=True,
+        format="%Y-%m-%dT%H:%M",
+        help_text="Computed finish, local time to the minute, no zone (as its tasks)",
+    )
     minutes_per_day = serializers.IntegerField()
     source = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(allow_null=True)

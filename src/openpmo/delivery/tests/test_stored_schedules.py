@@ -65,6 +65,8 @@ def test_a_work_package_has_one_finish_on_every_page(etp, client, role_user):
     assert "25 July 2025" in page and "31 March 2025" not in page.split("Register forecast")[0]
     api = client.get(f"/api/work-packages/{data.pk}/schedule/").json()
     assert api["finish"].startswith("2025-07-25")
+    # local time to the minute with no zone, as its tasks' times are
+    assert dt.datetime.fromisoformat(api["finish"]).tzinfo is None and len(api["finish"]) == 16
     programme_api = client.get(f"/api/programme-schedule/?programme={etp.programme.pk}").json()
     [row] = [r for r in programme_api["work_packages"] if r["work_package"] == data.pk]
     assert row["finish"].startswith("2025-07-25")
