@@ -41,6 +41,8 @@ class _Moments:
 
     def add(self, x: Array, shift: Array, y: Array) -> None:
         """Add the columns of ``x - shift`` (``shift`` one number per row)."""
+        if not x.shape[0]:
+            return  # nothing to correlate (no costs or no risks): no work per block
         sx, sxx, sxy = _kernel.lane_sums(x, shift, y)
         self.sx += sx
         self.sxx += sxx
@@ -50,6 +52,8 @@ class _Moments:
         self.count += y.size
 
     def correlation(self) -> list[float | None]:
+        if not self.sx.size:
+            return []
         n = self.count
         mean_y = self.sy / n
         var_y = self.syy / n - mean_y * mean_y
