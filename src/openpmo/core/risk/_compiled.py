@@ -162,6 +162,38 @@ def tabled_bits_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by
 
 
 @numba.njit(cache=True, nogil=True)
+def triangular_bits_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
+    raw: npt.NDArray[np.uint64],
+    out: Array,
+    low: Array,
+    mode: Array,
+    above: Array,
+    rise: Array,
+    fall: Array,
+) -> None:
+    """``_ThreePoints._triangular`` on the uniforms (h + 1/2) / 2**32 of the 32-bit halves h of
+    ``raw`` (the low half first), the same operations in the same order: min(low +
+    sqrt(u rise), mode) + max(above - sqrt((1 - u) fall), 0). Neither min nor max can meet a
+    NaN or a signed zero that would tell numpy's from these apart (u is never 0 or 1)."""
+    half_mask = np.uint64(0xFFFFFFFF)
+    high = np.uint64(32)
+    columns = out.shape[1]
+    for r in range(out.shape[0]):
+        row, bits = out[r], raw[r]
+        row_low, row_mode, row_above = low[r, 0], mode[r, 0], above[r, 0]
+        row_rise, row_fall = rise[r, 0], fall[r, 0]
+        for c in range(columns):
+            b = bits[c >> 1]
+            h = (b >> high) if c & 1 else (b & half_mask)
+            u = (float(h) + 0.5) * 2.3283064365386963e-10  # (h + 1/2) / 2**32
+            left = np.sqrt(u * row_rise) + row_low
+            left = left if left <= row_mode else row_mode
+            right = row_above - np.sqrt((1.0 - u) * row_fall)
+            right = right if right >= 0.0 else 0.0
+            row[c] = left + right
+
+
+@numba.njit(cache=True, nogil=True)
 def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
     durations: Array,
     pred_pointer: IntArray,

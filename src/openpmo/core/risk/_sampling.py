@@ -254,8 +254,13 @@ class _ThreePoints:
     def _triangular(self, u: Array, out: Array, rng: np.random.Generator | None = None) -> None:
         """The triangular inverse CDF of ``u`` (the triangular rows) into ``out``, a tile of
         rows at a time (to stay in cache): low + sqrt(u * rise) below the mode, high -
-        sqrt((1 - u) * fall) above it. With ``rng``, ``u`` is drawn here, tile by tile."""
+        sqrt((1 - u) * fall) above it. With ``rng``, ``u`` is drawn here, tile by tile (or,
+        compiled, taken from random bits drawn at once: the same numbers)."""
         columns = u.shape[1]
+        if rng is not None and u.size >= _kernel.MIN_DRAWS and _kernel.available():
+            bits = random_bits(rng, *u.shape)
+            _kernel.triangular(bits, out, self.low, self.mode, self.above, self.rise, self.fall)
+            return
         scratch = np.empty((2, _TILE, columns), dtype=np.float64)
         for a in range(0, u.shape[0], _TILE):
             b = min(a + _TILE, u.shape[0])
