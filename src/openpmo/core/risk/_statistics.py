@@ -142,16 +142,17 @@ class _Run:
         finish_all, cost_all = self.finish_all, self.cost_all
         cruciality = self.by_duration.correlation()
         levels = [0.0, *PERCENTILES, 1.0]
-        finish_q = np.quantile(finish_all, levels).tolist()
-        cost_q = np.quantile(cost_all, levels).tolist()
+        # the percentiles and the S-curve in one partition of each array (the same numbers as
+        # one call each: every level is read from the same order statistics)
+        finish_q = np.quantile(finish_all, [*levels, *CURVE_LEVELS]).tolist()
+        cost_q = np.quantile(cost_all, [*levels, *CURVE_LEVELS]).tolist()
+        finish_curve, cost_curve = finish_q[len(levels) :], cost_q[len(levels) :]
         schedule_drivers = _tornado(plan.ids, "task", cruciality) + _tornado(
             plan.risk_ids, "risk", self.by_delay.correlation()
         )
         cost_drivers = _tornado(plan.cost_ids, "task", self.by_task_cost.correlation()) + _tornado(
             plan.risk_ids, "risk", self.by_risk_cost.correlation()
         )
-        finish_curve = np.quantile(finish_all, CURVE_LEVELS).tolist()
-        cost_curve = np.quantile(cost_all, CURVE_LEVELS).tolist()
         return SimulationResult(
             iterations=iterations,
             seed=self.seed,
