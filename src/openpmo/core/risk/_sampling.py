@@ -242,12 +242,25 @@ class _ThreePoints:
         self.outer_values = np.concatenate([t[2] for t in tables]) if tables else np.zeros(1)
         self.outer_slopes = np.concatenate([t[3] for t in tables]) if tables else np.zeros(1)
         self.tab_outer = np.array([table_of_row[r] * 2 * _OUTER_CELLS for r in tab], dtype=np.intp)
+        self._paired: Array | None = None  # values and slopes side by side, when compiled
+
+    def _paired_table(self) -> Array:
+        """``values`` and ``slopes`` side by side (one cache line holds a cell's two numbers),
+        for the compiled kernel; made the first time it draws."""
+        if self._paired is None:
+            self._paired = np.stack((self.values, self.slopes), axis=1)
+        return self._paired
 
     def _triangular(self, u: Array, out: Array, rng: np.random.Generator | None = None) -> None:
         """The triangular inverse CDF of ``u`` (the triangular rows) into ``out``, a tile of
         rows at a time (to stay in cache): low + sqrt(u * rise) below the mode, high -
-        sqrt((1 - u) * fall) above it. With ``rng``, ``u`` is drawn here, tile by tile."""
+        sqrt((1 - u) * fall) above it. With ``rng``, ``u`` is drawn here, tile by tile (or,
+        compiled, taken from random bits drawn at once: the same numbers)."""
         columns = u.shape[1]
+        if rng is not None and u.size >= _kernel.MIN_DRAWS and _kernel.available():
+            bits = random_bits(rng, *u.shape)
+            _kernel.triangular(bits, out, self.low, self.mode, self.above, self.rise, self.fall)
+            return
         scratch = np.empty((2, _TILE, columns), dtype=np.float64)
         for a in range(0, u.shape[0], _TILE):
             b = min(a + _TILE, u.shape[0])
@@ -292,6 +305,7 @@ class _ThreePoints:
                 self.tab_offset,
                 self.values,
                 self.slopes,
+                self._paired_table(),
                 self.scaled,
                 width,
                 low,

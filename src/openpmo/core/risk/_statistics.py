@@ -41,6 +41,8 @@ class _Moments:
 
     def add(self, x: Array, shift: Array, y: Array) -> None:
         """Add the columns of ``x - shift`` (``shift`` one number per row)."""
+        if not x.shape[0]:
+            return  # nothing to correlate (no costs or no risks): no work per block
         sx, sxx, sxy = _kernel.lane_sums(x, shift, y)
         self.sx += sx
         self.sxx += sxx
@@ -50,6 +52,8 @@ class _Moments:
         self.count += y.size
 
     def correlation(self) -> list[float | None]:
+        if not self.sx.size:
+            return []
         n = self.count
         mean_y = self.sy / n
         var_y = self.syy / n - mean_y * mean_y
@@ -138,16 +142,17 @@ class _Run:
         finish_all, cost_all = self.finish_all, self.cost_all
         cruciality = self.by_duration.correlation()
         levels = [0.0, *PERCENTILES, 1.0]
-        finish_q = np.quantile(finish_all, levels).tolist()
-        cost_q = np.quantile(cost_all, levels).tolist()
+        # the percentiles and the S-curve in one partition of each array (the same numbers as
+        # one call each: every level is read from the same order statistics)
+        finish_q = np.quantile(finish_all, [*levels, *CURVE_LEVELS]).tolist()
+        cost_q = np.quantile(cost_all, [*levels, *CURVE_LEVELS]).tolist()
+        finish_curve, cost_curve = finish_q[len(levels) :], cost_q[len(levels) :]
         schedule_drivers = _tornado(plan.ids, "task", cruciality) + _tornado(
             plan.risk_ids, "risk", self.by_delay.correlation()
         )
         cost_drivers = _tornado(plan.cost_ids, "task", self.by_task_cost.correlation()) + _tornado(
             plan.risk_ids, "risk", self.by_risk_cost.correlation()
         )
-        finish_curve = np.quantile(finish_all, CURVE_LEVELS).tolist()
-        cost_curve = np.quantile(cost_all, CURVE_LEVELS).tolist()
         return SimulationResult(
             iterations=iterations,
             seed=self.seed,
