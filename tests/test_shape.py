@@ -101,7 +101,6 @@ LONG_FUNCTIONS = {
     "delivery/services/mspdi_import.py::schedule_import_mspdi",
     # Pages and services not split yet.
     "benefits/views.py::profile_edit",
-    "gates/services/gate_requests.py::gate_request_submit",
     "planning/selectors.py::comparison_rows",
     "planning/services.py::scenario_create",
     "delivery/core_adapters.py::programme_network",
