@@ -101,8 +101,6 @@ LONG_FUNCTIONS = {
     "delivery/services/mspdi_import.py::schedule_import_mspdi",
     # Pages and services not split yet.
     "benefits/views.py::profile_edit",
-    "planning/selectors.py::comparison_rows",
-    "planning/services.py::scenario_create",
     "delivery/core_adapters.py::programme_network",
     # The core's planning model and working calendar (with the engine work).
     "core/planning/_formulation.py::solve",
