@@ -103,7 +103,6 @@ LONG_FUNCTIONS = {
     "benefits/views.py::profile_edit",
     "delivery/core_adapters.py::programme_network",
     # The core's planning model and working calendar (with the engine work).
-    "core/planning/_formulation.py::solve",
     "core/schedule/_calendars.py::__init__",
     # The demo's story, told in order.
     "demo/gates.py::histories",
