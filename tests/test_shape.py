@@ -98,10 +98,8 @@ LONG_FUNCTIONS = {
     "benefits/excel/exports.py::tracker_workbook",
     "benefits/excel/imports.py::import_benefits",
     "reports/exports.py::xlsx_bytes",
-    "delivery/services/mspdi_import.py::schedule_import_mspdi",
     # Pages and services not split yet.
     "benefits/views.py::profile_edit",
-    "delivery/core_adapters.py::programme_network",
     # The core's planning model and working calendar (with the engine work).
     "core/schedule/_calendars.py::__init__",
     # The demo's story, told in order.
