@@ -95,11 +95,7 @@ KERNELS = {"core/risk/_kernel.py", "core/schedule/_kernel.py"}
 # named steps, then delete its line.
 LONG_FUNCTIONS = {
     # Workbooks and imports: one sheet or one row's fields after another.
-    "benefits/excel/exports.py::tracker_workbook",
-    "benefits/excel/imports.py::import_benefits",
-    "reports/exports.py::xlsx_bytes",
     # Pages and services not split yet.
-    "benefits/views.py::profile_edit",
     # The core's planning model and working calendar (with the engine work).
     "core/schedule/_calendars.py::__init__",
     # The demo's story, told in order.
