@@ -229,13 +229,12 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # -- profiles ---------------------------------------------------------------------------------
 
 
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Set or re-baseline a profile: month by month, pasted, or generated."""
-    benefit = get_object_or_404(Benefit.objects.select_related("pillar__programme"), pk=pk)
-    if not request.user.has_perm("benefits.change_benefitprofile", benefit):
-        raise PermissionDenied("Only the PMO or the pillar's sponsor can change this profile.")
-    detail = selectors.benefit_detail(benefit)
-    current = {row.month: row.planned for row in detail.rows if row.planned is not None}
+def _profile_window(
+    request: HttpRequest, benefit: Benefit, current: dict[Month, Any]
+) -> tuple[Month, Month]:
+    """The months the profile form shows: as asked, else the current profile's, else from the
+    baseline (or the programme's month) to the target date (or two years on); never over ten
+    years."""
     first = _month_param(request, "first") or (min(current) if current else None)
     last = _month_param(request, "last") or (max(current) if current else None)
     if first is None or last is None:
@@ -248,9 +247,20 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         last = last or (Month.of(benefit.target_date) if benefit.target_date else first + 23)
     if last < first or last - first > 120:
         last = first + 23
+    return first, last
+
+
+def _profile_forms(
+    request: HttpRequest,
+    benefit: Benefit,
+    current: dict[Month, Any],
+    first: Month,
+    last: Month,
+) -> dict[str, Any]:
+    """The three ways to set a profile; only the one posted is bound."""
     how = request.POST.get("how", "")
     data = request.POST if request.method == "POST" else None
-    forms_ = {
+    return {
         "entered": ProfileEntryForm(
             data if how == "entered" else None,
             first=first,
@@ -270,6 +280,48 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             },
         ),
     }
+
+
+def _profile_save(
+    request: HttpRequest, benefit: Benefit, how: str, form: Any
+) -> models.Model | None | bool:
+    """The profile the valid form sets (or generates), or None with the refusal on the form."""
+    cleaned = form.cleaned_data
+    if how == "generated":
+        return _attempt(
+            form,
+            lambda: services.profile_generate(
+                actor=request.user,
+                benefit=benefit,
+                shape=cleaned["shape"],
+                total=cleaned["total"],
+                first=cleaned["first"],
+                last=cleaned["last"],
+                reason=cleaned.get("reason", ""),
+            ),
+        )
+    return _attempt(
+        form,
+        lambda: services.profile_set(
+            actor=request.user,
+            benefit=benefit,
+            months=cleaned["months"],
+            method=how,
+            reason=cleaned.get("reason", ""),
+        ),
+    )
+
+
+def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set or re-baseline a profile: month by month, pasted, or generated."""
+    benefit = get_object_or_404(Benefit.objects.select_related("pillar__programme"), pk=pk)
+    if not request.user.has_perm("benefits.change_benefitprofile", benefit):
+        raise PermissionDenied("Only the PMO or the pillar's sponsor can change this profile.")
+    detail = selectors.benefit_detail(benefit)
+    current = {row.month: row.planned for row in detail.rows if row.planned is not None}
+    first, last = _profile_window(request, benefit, current)
+    how = request.POST.get("how", "")
+    forms_ = _profile_forms(request, benefit, current, first, last)
     failed = None
     if request.method == "POST":
         form = forms_.get(how)
@@ -277,31 +329,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404("Choose how to set the profile.")
         failed = form
         if form.is_valid():
-            cleaned = form.cleaned_data
-            if how == "generated":
-                saved = _attempt(
-                    form,
-                    lambda: services.profile_generate(
-                        actor=request.user,
-                        benefit=benefit,
-                        shape=cleaned["shape"],
-                        total=cleaned["total"],
-                        first=cleaned["first"],
-                        last=cleaned["last"],
-                        reason=cleaned.get("reason", ""),
-                    ),
-                )
-            else:
-                saved = _attempt(
-                    form,
-                    lambda: services.profile_set(
-                        actor=request.user,
-                        benefit=benefit,
-                        months=cleaned["months"],
-                        method=how,
-                        reason=cleaned.get("reason", ""),
-                    ),
-                )
+            saved = _profile_save(request, benefit, how, form)
             if saved:
                 messages.success(request, f"Profile version {saved.number} of {benefit} saved")  # type: ignore[union-attr]
                 return redirect(benefit)

@@ -379,6 +379,180 @@ class ProgrammeNetwork:
     """work package id -> uid of the milestone that holds it to its start"""
 
 
+@dataclass
+class _NetworkBuild:
+    """The programme network as it is put together; uids are handed out in order."""
+
+    spec: CalendarSpec
+    calendar: Calendar
+    slip: Slip | None
+    delay: int
+    """minutes the slipped work package waits (calendar time)"""
+    next_uid: int = 1
+    tasks: list[Task] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    summary_uid: dict[int, int] = field(default_factory=dict)
+    task_uid: dict[int, int] = field(default_factory=dict)
+    anchors: set[int] = field(default_factory=set)
+    anchor_of: dict[int, int] = field(default_factory=dict)
+    stand_ins: dict[int, int] = field(default_factory=dict)
+    unscheduled: list[Any] = field(default_factory=list)
+    own_calendars: dict[CalendarSpec, Calendar | None] = field(default_factory=dict)
+    day_of: dict[int, int] = field(default_factory=dict)
+    """work package id -> minutes in a working day of the calendar its schedule runs on"""
+    interdependency_links: dict[int, Link] = field(default_factory=dict)
+    skipped: list[Any] = field(default_factory=list)
+
+    def uid(self) -> int:
+        uid = self.next_uid
+        self.next_uid += 1
+        return uid
+
+    def own_calendar(self, plan_spec: CalendarSpec) -> Calendar | None:
+        """The calendar a work package on ``plan_spec`` runs on; None for the programme's."""
+        if plan_spec == self.spec:
+            return None
+        if plan_spec not in self.own_calendars:
+            found = calendar_of(plan_spec)
+            # a file's calendar with the programme's working time (the names of its days
+            # off aside) is the programme's: the programme keeps one calendar (and the
+            # engine its fast single-calendar path)
+            self.own_calendars[plan_spec] = None if _same_time(found, self.calendar) else found
+        return self.own_calendars[plan_spec]
+
+
+def _network_start(
+    plans: Sequence[WorkPackagePlan], spec: CalendarSpec, project_start: dt.date | None
+) -> dt.datetime:
+    # each work package's day starts on its own calendar (an imported file's may start earlier)
+    starts = [(plan.spec or spec).day_start(plan.start) for plan in plans if plan.start is not None]
+    if project_start is not None:
+        starts.append(spec.day_start(project_start))
+    return min(starts) if starts else spec.day_start(dt.date.today())
+
+
+def _plan_add(build: _NetworkBuild, plan: WorkPackagePlan) -> None:
+    """A work package as a start milestone and a summary over its tasks (or over one task
+    standing in for its register dates); left out if it has neither."""
+    wp = plan.work_package
+    plan_spec = plan.spec or build.spec
+    build.day_of[wp.pk] = plan_spec.minutes_per_day
+    own = build.own_calendar(plan_spec)
+    has_work = any(row.kind != TaskKind.SUMMARY for row in plan.tasks)
+    if plan.start is None or (not has_work and plan.finish is None):
+        build.unscheduled.append(wp)
+        return
+    anchor = build.uid()
+    summary = build.uid()
+    build.anchors.add(anchor)
+    build.anchor_of[wp.pk] = anchor
+    build.summary_uid[wp.pk] = summary
+    build.tasks.append(
+        Task(
+            uid=anchor,
+            name=f"{wp.reference} may start",
+            milestone=True,
+            constraint=ConstraintType.START_NO_EARLIER_THAN,
+            constraint_date=plan_spec.day_start(plan.start),
+            calendar=own,
+        )
+    )
+    build.tasks.append(Task(uid=summary, name=f"{wp.reference} {wp.name}", summary=True))
+    if build.slip is not None and build.slip.work_package_id == wp.pk:
+        build.links.append(
+            Link(predecessor=anchor, successor=summary, lag_minutes=build.delay, lag_elapsed=True)
+        )
+    else:
+        build.links.append(Link(predecessor=anchor, successor=summary))
+    if has_work:
+        _plan_tasks_add(build, plan, plan_spec, summary, own)
+    else:
+        _stand_in_add(build, plan, summary)
+
+
+def _plan_tasks_add(
+    build: _NetworkBuild,
+    plan: WorkPackagePlan,
+    plan_spec: CalendarSpec,
+    summary: int,
+    own: Calendar | None,
+) -> None:
+    """The work package's own tasks under its summary, and their links."""
+    for row in plan.tasks:
+        build.task_uid[row.pk] = build.uid()
+    for row in plan.tasks:
+        uid = build.task_uid[row.pk]
+        parent = build.task_uid[row.parent_id] if row.parent_id else summary
+        build.tasks.append(task_of(row, plan_spec, uid=uid, parent=parent, calendar=own))
+    build.links.extend(
+        link_of(
+            row,
+            predecessor=build.task_uid[row.predecessor_id],
+            successor=build.task_uid[row.successor_id],
+        )
+        for row in plan.links
+    )
+
+
+def _stand_in_add(build: _NetworkBuild, plan: WorkPackagePlan, summary: int) -> None:
+    """One task for the working time between a work package's register dates."""
+    assert plan.start is not None and plan.finish is not None
+    spec = build.spec
+    minutes = max(
+        build.calendar.working_minutes_between(
+            spec.day_start(plan.start), spec.day_end(plan.finish)
+        ),
+        0,
+    )
+    uid = build.uid()
+    build.stand_ins[plan.work_package.pk] = uid
+    build.tasks.append(
+        Task(
+            uid=uid,
+            name=f"{plan.work_package.reference} (register dates, no detailed schedule)",
+            duration_minutes=minutes,
+            parent=summary,
+        )
+    )
+
+
+def _interdependency_add(build: _NetworkBuild, dependency: Any) -> None:
+    """A finish-to-start link from what is needed to what needs it (skipped when either end
+    is not in the network)."""
+    if dependency.to_task_id is not None:
+        target = build.task_uid.get(dependency.to_task_id)
+    else:
+        target = build.summary_uid.get(dependency.to_work_package_id)
+    if dependency.from_milestone_id is not None:
+        source = build.task_uid.get(dependency.from_milestone_id)
+    else:
+        source = build.summary_uid.get(dependency.from_work_package_id)
+    if source is None or target is None:
+        build.skipped.append(dependency)
+        return
+    link = Link(
+        predecessor=source,
+        successor=target,
+        type=LinkType.FS,
+        # a lag counts on the successor's calendar (its working day)
+        lag_minutes=dependency.lag_days
+        * build.day_of.get(dependency.to_work_package_id, build.spec.minutes_per_day),
+    )
+    build.interdependency_links[dependency.pk] = link
+    slip = build.slip
+    if slip is not None and slip.work_package_id == dependency.to_work_package_id and build.delay:
+        # The slipped work package waits N more calendar weeks for what it needs: through a
+        # milestone, as one link cannot carry a working-time and a calendar-time lag at once.
+        via = build.uid()
+        build.tasks.append(Task(uid=via, name=f"DEP-{dependency.pk:03d} ready", milestone=True))
+        build.links.append(replace(link, successor=via))
+        build.links.append(
+            Link(predecessor=via, successor=target, lag_minutes=build.delay, lag_elapsed=True)
+        )
+    else:
+        build.links.append(link)
+
+
 def programme_network(
     plans: Sequence[WorkPackagePlan],
     interdependencies: Sequence[Any],
@@ -387,154 +561,25 @@ def programme_network(
     project_start: dt.date | None = None,
     slip: Slip | None = None,
 ) -> ProgrammeNetwork:
-    calendar = calendar_of(spec)
-    minutes_per_day = spec.minutes_per_day
-    next_uid = 1
-    tasks: list[Task] = []
-    links: list[Link] = []
-    summary_uid: dict[int, int] = {}
-    task_uid: dict[int, int] = {}
-    anchors: set[int] = set()
-    anchor_of: dict[int, int] = {}
-    stand_ins: dict[int, int] = {}
-    unscheduled: list[Any] = []
-    leaves_of: dict[int, list[int]] = {}
-    # each work package's day starts on its own calendar (an imported file's may start earlier)
-    starts = [(plan.spec or spec).day_start(plan.start) for plan in plans if plan.start is not None]
-    if project_start is not None:
-        starts.append(spec.day_start(project_start))
-    start = min(starts) if starts else spec.day_start(dt.date.today())
-    delay = slip.weeks * WEEK_MINUTES if slip is not None else 0
-
-    own_calendars: dict[CalendarSpec, Calendar | None] = {}
-    day_of: dict[int, int] = {}
-    """work package id -> minutes in a working day of the calendar its schedule runs on"""
+    build = _NetworkBuild(
+        spec=spec,
+        calendar=calendar_of(spec),
+        slip=slip,
+        delay=slip.weeks * WEEK_MINUTES if slip is not None else 0,
+    )
     for plan in plans:
-        wp = plan.work_package
-        plan_spec = plan.spec or spec
-        day_of[wp.pk] = plan_spec.minutes_per_day
-        own: Calendar | None = None
-        if plan_spec != spec:
-            if plan_spec not in own_calendars:
-                found = calendar_of(plan_spec)
-                # a file's calendar with the programme's working time (the names of its days
-                # off aside) is the programme's: the programme keeps one calendar (and the
-                # engine its fast single-calendar path)
-                own_calendars[plan_spec] = None if _same_time(found, calendar) else found
-            own = own_calendars[plan_spec]
-        has_work = any(row.kind != TaskKind.SUMMARY for row in plan.tasks)
-        if plan.start is None or (not has_work and plan.finish is None):
-            unscheduled.append(wp)
-            continue
-        anchor = next_uid
-        summary = next_uid + 1
-        next_uid += 2
-        anchors.add(anchor)
-        anchor_of[wp.pk] = anchor
-        summary_uid[wp.pk] = summary
-        tasks.append(
-            Task(
-                uid=anchor,
-                name=f"{wp.reference} may start",
-                milestone=True,
-                constraint=ConstraintType.START_NO_EARLIER_THAN,
-                constraint_date=plan_spec.day_start(plan.start),
-                calendar=own,
-            )
-        )
-        tasks.append(Task(uid=summary, name=f"{wp.reference} {wp.name}", summary=True))
-        if slip is not None and slip.work_package_id == wp.pk:
-            links.append(
-                Link(predecessor=anchor, successor=summary, lag_minutes=delay, lag_elapsed=True)
-            )
-        else:
-            links.append(Link(predecessor=anchor, successor=summary))
-        leaves: list[int] = []
-        if has_work:
-            for row in plan.tasks:
-                task_uid[row.pk] = next_uid
-                next_uid += 1
-            for row in plan.tasks:
-                uid = task_uid[row.pk]
-                parent = task_uid[row.parent_id] if row.parent_id else summary
-                tasks.append(task_of(row, plan_spec, uid=uid, parent=parent, calendar=own))
-                if row.kind != TaskKind.SUMMARY:
-                    leaves.append(uid)
-            links.extend(
-                link_of(
-                    row,
-                    predecessor=task_uid[row.predecessor_id],
-                    successor=task_uid[row.successor_id],
-                )
-                for row in plan.links
-            )
-        else:
-            assert plan.finish is not None
-            minutes = max(
-                calendar.working_minutes_between(
-                    spec.day_start(plan.start), spec.day_end(plan.finish)
-                ),
-                0,
-            )
-            uid = next_uid
-            next_uid += 1
-            stand_ins[wp.pk] = uid
-            tasks.append(
-                Task(
-                    uid=uid,
-                    name=f"{wp.reference} (register dates, no detailed schedule)",
-                    duration_minutes=minutes,
-                    parent=summary,
-                )
-            )
-            leaves.append(uid)
-        leaves_of[wp.pk] = leaves
-
-    interdependency_links: dict[int, Link] = {}
-    skipped: list[Any] = []
+        _plan_add(build, plan)
     for dependency in interdependencies:
-        if dependency.to_task_id is not None:
-            target = task_uid.get(dependency.to_task_id)
-        else:
-            target = summary_uid.get(dependency.to_work_package_id)
-        if dependency.from_milestone_id is not None:
-            source = task_uid.get(dependency.from_milestone_id)
-        else:
-            source = summary_uid.get(dependency.from_work_package_id)
-        if source is None or target is None:
-            skipped.append(dependency)
-            continue
-        link = Link(
-            predecessor=source,
-            successor=target,
-            type=LinkType.FS,
-            # a lag counts on the successor's calendar (its working day)
-            lag_minutes=dependency.lag_days
-            * day_of.get(dependency.to_work_package_id, minutes_per_day),
-        )
-        interdependency_links[dependency.pk] = link
-        if slip is not None and slip.work_package_id == dependency.to_work_package_id and delay:
-            # The slipped work package waits N more calendar weeks for what it needs: through a
-            # milestone, as one link cannot carry a working-time and a calendar-time lag at once.
-            via = next_uid
-            next_uid += 1
-            tasks.append(Task(uid=via, name=f"DEP-{dependency.pk:03d} ready", milestone=True))
-            links.append(replace(link, successor=via))
-            links.append(
-                Link(predecessor=via, successor=target, lag_minutes=delay, lag_elapsed=True)
-            )
-        else:
-            links.append(link)
-
+        _interdependency_add(build, dependency)
     return ProgrammeNetwork(
-        network=Network(tasks=tuple(tasks), links=tuple(links)),
-        start=start,
-        summary_uid=summary_uid,
-        task_uid=task_uid,
-        anchors=anchors,
-        stand_ins=stand_ins,
-        interdependency_links=interdependency_links,
-        unscheduled=unscheduled,
-        skipped_interdependencies=skipped,
-        anchor_of=anchor_of,
+        network=Network(tasks=tuple(build.tasks), links=tuple(build.links)),
+        start=_network_start(plans, spec, project_start),
+        summary_uid=build.summary_uid,
+        task_uid=build.task_uid,
+        anchors=build.anchors,
+        stand_ins=build.stand_ins,
+        interdependency_links=build.interdependency_links,
+        unscheduled=build.unscheduled,
+        skipped_interdependencies=build.skipped,
+        anchor_of=build.anchor_of,
     )

@@ -161,41 +161,41 @@ def _release(day: dt.date, number: int) -> tuple[str, dt.date, str, str, list[An
     return ("release", day, "decision-maker", FP.format(number, day), [])
 
 
-def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Each work package's gate history, dated on the demo's timeline.
+def _on(t: Timeline, month: int, day: int) -> dt.date:
+    return t.clamp(t.month(month) + dt.timedelta(days=day - 1))
 
-    A step: gate stage, submitted, optional requested money by year, quality assurance
-    (``("forward" | "return", date, comments)`` or None: still with the PMO) and decision
-    (``(outcome, date, decider, rationale or forward plan reference, conditions)`` or None).
-    """
 
-    def on(month: int, day: int) -> dt.date:
-        return t.clamp(t.month(month) + dt.timedelta(days=day - 1))
+def _fy(day: dt.date) -> str:
+    return str(FinancialYear.containing(day))
 
-    def fy(day: dt.date) -> str:
-        return str(FinancialYear.containing(day))
 
-    def nfy(day: dt.date) -> str:
-        return str(FinancialYear.containing(day).next())
+def _nfy(day: dt.date) -> str:
+    return str(FinancialYear.containing(day).next())
 
-    now_year, next_year = str(t.this_year), str(t.next_year)
+
+def _data_hub_history(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The Data Hub: through every gate so far, its Full Business Case now with the board."""
     return [
         (
             "ETP-DATA-001",
             [
                 {
                     "stage": "discovery",
-                    "submitted": on(1, 5),
-                    "qa": ("forward", on(1, 7), ""),
-                    "decision": _approved_by_board(on(1, 14)),
+                    "submitted": _on(t, 1, 5),
+                    "qa": ("forward", _on(t, 1, 7), ""),
+                    "decision": _approved_by_board(_on(t, 1, 14)),
                 },
                 {
                     "stage": "soc",
-                    "submitted": on(4, 6),
-                    "qa": ("forward", on(4, 10), "Strategic fit with the Data Strategy is clear."),
+                    "submitted": _on(t, 4, 6),
+                    "qa": (
+                        "forward",
+                        _on(t, 4, 10),
+                        "Strategic fit with the Data Strategy is clear.",
+                    ),
                     "decision": (
                         "approved_with_conditions",
-                        on(4, 22),
+                        _on(t, 4, 22),
                         "board-chair",
                         NO_NEW_MONEY,
                         [
@@ -203,36 +203,42 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
                                 "Confirm where the data platform is hosted with the Future Cloud "
                                 "Strategy before the Outline Business Case",
                                 "architect",
-                                on(7, 28),
+                                _on(t, 7, 28),
                             )
                         ],
                     ),
                 },
                 {
                     "stage": "obc",
-                    "submitted": on(8, 5),
-                    "requested": {fy(on(8, 5)): "150000.00"},
-                    "qa": ("forward", on(8, 9), ""),
-                    "decision": _release(on(8, 21), 41),
+                    "submitted": _on(t, 8, 5),
+                    "requested": {_fy(_on(t, 8, 5)): "150000.00"},
+                    "qa": ("forward", _on(t, 8, 9), ""),
+                    "decision": _release(_on(t, 8, 21), 41),
                 },
                 {
                     "stage": "fbc",
                     "submitted": t.days_ago(21),
-                    "requested": {now_year: "650000.00", next_year: "900000.00"},
+                    "requested": {str(t.this_year): "650000.00", str(t.next_year): "900000.00"},
                     "qa": ("forward", t.days_ago(14), "Ready for the Cabinet Member: a drawdown."),
                     "decision": None,
                 },
             ],
         ),
+    ]
+
+
+def _released_histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Full Business Cases approved and their money released."""
+    return [
         (
             "ETP-SCP-001",
             [
                 {
                     "stage": "fbc",
-                    "submitted": on(2, 7),
-                    "requested": {fy(on(2, 7)): "800000.00", nfy(on(2, 7)): "900000.00"},
-                    "qa": ("forward", on(2, 10), ""),
-                    "decision": _release(on(2, 23), 12),
+                    "submitted": _on(t, 2, 7),
+                    "requested": {_fy(_on(t, 2, 7)): "800000.00", _nfy(_on(t, 2, 7)): "900000.00"},
+                    "qa": ("forward", _on(t, 2, 10), ""),
+                    "decision": _release(_on(t, 2, 23), 12),
                 }
             ],
         ),
@@ -241,10 +247,10 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
             [
                 {
                     "stage": "fbc",
-                    "submitted": on(1, 3),
-                    "requested": {fy(on(1, 3)): "600000.00", nfy(on(1, 3)): "700000.00"},
-                    "qa": ("forward", on(1, 6), ""),
-                    "decision": _release(on(1, 19), 7),
+                    "submitted": _on(t, 1, 3),
+                    "requested": {_fy(_on(t, 1, 3)): "600000.00", _nfy(_on(t, 1, 3)): "700000.00"},
+                    "qa": ("forward", _on(t, 1, 6), ""),
+                    "decision": _release(_on(t, 1, 19), 7),
                 }
             ],
         ),
@@ -253,10 +259,10 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
             [
                 {
                     "stage": "fbc",
-                    "submitted": on(0, 10),
-                    "requested": {fy(on(0, 10)): "240000.00"},
-                    "qa": ("forward", on(0, 14), ""),
-                    "decision": _release(on(0, 27), 3),
+                    "submitted": _on(t, 0, 10),
+                    "requested": {_fy(_on(t, 0, 10)): "240000.00"},
+                    "qa": ("forward", _on(t, 0, 14), ""),
+                    "decision": _release(_on(t, 0, 27), 3),
                 }
             ],
         ),
@@ -265,10 +271,10 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
             [
                 {
                     "stage": "fbc",
-                    "submitted": on(0, 4),
-                    "requested": {fy(on(0, 4)): "500000.00", nfy(on(0, 4)): "400000.00"},
-                    "qa": ("forward", on(0, 6), ""),
-                    "decision": _release(on(0, 20), 2),
+                    "submitted": _on(t, 0, 4),
+                    "requested": {_fy(_on(t, 0, 4)): "500000.00", _nfy(_on(t, 0, 4)): "400000.00"},
+                    "qa": ("forward", _on(t, 0, 6), ""),
+                    "decision": _release(_on(t, 0, 20), 2),
                 }
             ],
         ),
@@ -277,23 +283,29 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
             [
                 {
                     "stage": "fbc",
-                    "submitted": on(0, 2),
-                    "requested": {fy(on(0, 2)): "350000.00"},
-                    "qa": ("forward", on(0, 5), ""),
-                    "decision": _release(on(0, 18), 1),
+                    "submitted": _on(t, 0, 2),
+                    "requested": {_fy(_on(t, 0, 2)): "350000.00"},
+                    "qa": ("forward", _on(t, 0, 5), ""),
+                    "decision": _release(_on(t, 0, 18), 1),
                 }
             ],
         ),
+    ]
+
+
+def _refused_histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Cases deferred, returned by the PMO or rejected by the board."""
+    return [
         (
             "ETP-CEIOT-001",
             [
                 {
                     "stage": "soc",
-                    "submitted": on(10, 3),
-                    "qa": ("forward", on(10, 11), ""),
+                    "submitted": _on(t, 10, 3),
+                    "qa": ("forward", _on(t, 10, 11), ""),
                     "decision": (
                         "deferred",
-                        on(10, 26),
+                        _on(t, 10, 26),
                         "board-chair",
                         "Deferred until the Data Hub's Outline Business Case settles the data "
                         "platform the pilots depend on; resubmit with the care providers' data "
@@ -308,10 +320,10 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
             [
                 {
                     "stage": "obc",
-                    "submitted": on(11, 2),
+                    "submitted": _on(t, 11, 2),
                     "qa": (
                         "return",
-                        on(11, 9),
+                        _on(t, 11, 9),
                         "The options leave out the run costs of the hosted option; add them and "
                         "the data migration risk.",
                     ),
@@ -319,11 +331,11 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
                 },
                 {
                     "stage": "obc",
-                    "submitted": on(12, 12),
-                    "qa": ("forward", on(12, 16), ""),
+                    "submitted": _on(t, 12, 12),
+                    "qa": ("forward", _on(t, 12, 16), ""),
                     "decision": (
                         "rejected",
-                        on(13, 5),
+                        _on(t, 13, 5),
                         "board-chair",
                         "Rejected: the preferred option's benefit-cost ratio is below 1 and the "
                         "current GIS contract can be extended for two years; re-scope within the "
@@ -333,13 +345,19 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
                 },
             ],
         ),
+    ]
+
+
+def _open_histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Requests still in flight: returned, with the PMO, or forwarded."""
+    return [
         (
             "ETP-SSCP-001",
             [
                 {
                     "stage": "fbc",
                     "submitted": t.days_ago(30),
-                    "requested": {now_year: "300000.00", next_year: "450000.00"},
+                    "requested": {str(t.this_year): "300000.00", str(t.next_year): "450000.00"},
                     "qa": (
                         "return",
                         t.days_ago(26),
@@ -356,7 +374,7 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
                 {
                     "stage": "obc",
                     "submitted": t.days_ago(4),
-                    "requested": {now_year: "180000.00", next_year: "220000.00"},
+                    "requested": {str(t.this_year): "180000.00", str(t.next_year): "220000.00"},
                     "qa": None,
                     "decision": None,
                 }
@@ -368,12 +386,27 @@ def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
                 {
                     "stage": "obc",
                     "submitted": t.days_ago(12),
-                    "requested": {now_year: "120000.00"},
+                    "requested": {str(t.this_year): "120000.00"},
                     "qa": ("forward", t.days_ago(8), ""),
                     "decision": None,
                 }
             ],
         ),
+    ]
+
+
+def histories(t: Timeline) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each work package's gate history, dated on the demo's timeline.
+
+    A step: gate stage, submitted, optional requested money by year, quality assurance
+    (``("forward" | "return", date, comments)`` or None: still with the PMO) and decision
+    (``(outcome, date, decider, rationale or forward plan reference, conditions)`` or None).
+    """
+    return [
+        *_data_hub_history(t),
+        *_released_histories(t),
+        *_refused_histories(t),
+        *_open_histories(t),
     ]
 
 

@@ -133,6 +133,14 @@ def load(context: Any) -> None:
 def _load(context: Any) -> None:
     t = context.timeline
     months = [add_months(t.this_month, -n) for n in (3, 2, 1)]
+    _pillar_highlights(context, months)
+    _work_package_highlight(context, months[-1])
+    _programme_reports(context, months)
+
+
+def _pillar_highlights(context: Any, months: list[dt.date]) -> None:
+    """Each pillar's highlight report for the last three months: approved, but for last month's
+    where the story leaves one at another state."""
     for index, month in enumerate(months):
         last = index == len(months) - 1
         for name, rags in PILLAR_RAG.items():
@@ -157,6 +165,10 @@ def _load(context: Any) -> None:
                     **_pillar_text(name, month, rag),
                 },
             )
+
+
+def _work_package_highlight(context: Any, month: dt.date) -> None:
+    """End User Devices' highlight report for last month, submitted to the PMO."""
     end_user_devices = next(
         (wp for ref, wp in sorted(context.work_packages.items()) if ref.startswith("ETP-EUD-")),
         None,
@@ -165,7 +177,7 @@ def _load(context: Any) -> None:
         _ensure(
             context,
             kind=ReportKind.WORK_PACKAGE_HIGHLIGHT,
-            period=months[-1],
+            period=month,
             state=ReportStatus.SUBMITTED,
             work_package=end_user_devices,
             author=end_user_devices.owner.username,
@@ -177,10 +189,14 @@ def _load(context: Any) -> None:
                 "next_period": NOTE + "Complete the rollout to the second wave of sites.",
             },
         )
+
+
+def _programme_reports(context: Any, months: list[dt.date]) -> None:
+    """The twelve-month review, a cabinet update, two board packs and the halfway review."""
     _ensure(
         context,
         kind=ReportKind.TWELVE_MONTH_REVIEW,
-        period=t.month(12),
+        period=context.timeline.month(12),
         state=ReportStatus.APPROVED,
         text={
             "narrative": NOTE
@@ -215,7 +231,7 @@ def _load(context: Any) -> None:
     _ensure(
         context,
         kind=ReportKind.HALFWAY_REVIEW,
-        period=t.month(17),
+        period=context.timeline.month(17),
         state=ReportStatus.DRAFT,
         text={
             "narrative": NOTE

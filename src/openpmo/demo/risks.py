@@ -361,10 +361,22 @@ def _day(timeline: Any, text: str) -> dt.date:
 
 
 def load(context: Any) -> None:
-    programme = context.programme
-    people = context.people
-    t = context.timeline
+    _matrix_and_appetite(context)
     action_number = 0
+    for spec in ITEMS:
+        if RaidItem.objects.filter(programme=context.programme, title=spec["title"]).exists():
+            continue
+        item = _item_create(context, spec)
+        if item is None:
+            continue
+        action_number = _item_follow_up(context, spec, item, action_number)
+    _work_package_risks(context)
+    _simulation_load(context)
+
+
+def _matrix_and_appetite(context: Any) -> None:
+    """The programme's risk matrix and its appetite by category, where not set yet."""
+    programme = context.programme
     if not RiskMatrix.objects.filter(programme=programme).exists():
         services.risk_matrix_update(actor=SYSTEM, programme=programme)
         context.report.count("risk matrices")
@@ -379,63 +391,80 @@ def load(context: Any) -> None:
                 is_illustrative=True,
             )
             context.report.count("risk appetite statements")
-    for spec in ITEMS:
-        if RaidItem.objects.filter(programme=programme, title=spec["title"]).exists():
-            continue
-        where: dict[str, Any] = {}
-        level = spec["level"]
-        if level == Level.WORK_PACKAGE:
-            if spec["where"] not in context.work_packages:
-                continue
-            where["work_package"] = context.work_packages[spec["where"]]
-        elif level == Level.PILLAR:
-            where["pillar"] = context.pillars[spec["where"]]
-        quantified, hits = _quantified(spec, context)
-        item = services.raid_item_create(
+
+
+def _item_create(context: Any, spec: dict[str, Any]) -> Any:
+    """The RAID item of ``spec`` at its level; None when its work package is not in the demo."""
+    programme = context.programme
+    people = context.people
+    t = context.timeline
+    where: dict[str, Any] = {}
+    level = spec["level"]
+    if level == Level.WORK_PACKAGE:
+        if spec["where"] not in context.work_packages:
+            return None
+        where["work_package"] = context.work_packages[spec["where"]]
+    elif level == Level.PILLAR:
+        where["pillar"] = context.pillars[spec["where"]]
+    quantified, hits = _quantified(spec, context)
+    item = services.raid_item_create(
+        actor=SYSTEM,
+        programme=programme,
+        kind=spec["kind"],
+        level=level,
+        hits=hits,
+        **where,
+        title=spec["title"],
+        description=spec.get("description", ""),
+        category=spec["category"],
+        owner=people.get(spec["owner"]),
+        raised_on=t.start,
+        proximity_date=_day(t, spec["proximity"]) if spec.get("proximity") else None,
+        response=spec.get("response", ""),
+        mitigation=spec.get("mitigation", ""),
+        is_illustrative=True,
+        **_scores(spec),
+        **quantified,
+    )
+    context.report.count(f"RAID {ItemKind(spec['kind']).label.lower()}s")
+    return item
+
+
+def _item_follow_up(context: Any, spec: dict[str, Any], item: Any, action_number: int) -> int:
+    """The item's actions (due dates taken in turn from ACTION_DUE_IN_DAYS, counting on from
+    ``action_number``), its escalation and the issue it raises; the count of actions so far."""
+    people = context.people
+    t = context.timeline
+    for description, owner, _due in spec.get("actions", []):
+        days = ACTION_DUE_IN_DAYS[action_number % len(ACTION_DUE_IN_DAYS)]
+        action_number += 1
+        services.raid_action_create(
             actor=SYSTEM,
-            programme=programme,
-            kind=spec["kind"],
-            level=level,
-            hits=hits,
-            **where,
-            title=spec["title"],
-            description=spec.get("description", ""),
-            category=spec["category"],
-            owner=people.get(spec["owner"]),
-            raised_on=t.start,
-            proximity_date=_day(t, spec["proximity"]) if spec.get("proximity") else None,
-            response=spec.get("response", ""),
-            mitigation=spec.get("mitigation", ""),
+            item=item,
+            description=description,
+            owner=people.get(owner),
+            due_on=t.as_of + dt.timedelta(days=days),
             is_illustrative=True,
-            **_scores(spec),
-            **quantified,
         )
-        context.report.count(f"RAID {ItemKind(spec['kind']).label.lower()}s")
-        for description, owner, _due in spec.get("actions", []):
-            days = ACTION_DUE_IN_DAYS[action_number % len(ACTION_DUE_IN_DAYS)]
-            action_number += 1
-            services.raid_action_create(
-                actor=SYSTEM,
-                item=item,
-                description=description,
-                owner=people.get(owner),
-                due_on=t.as_of + dt.timedelta(days=days),
-                is_illustrative=True,
-            )
-            context.report.count("RAID actions")
-        if "escalate" in spec:
-            services.raid_item_escalate(actor=SYSTEM, item=item, reason=spec["escalate"])
-        if "raise_issue" in spec:
-            title, description, impact = spec["raise_issue"]
-            services.issue_raise_from_risk(
-                actor=SYSTEM,
-                risk=item,
-                title=title,
-                description=description,
-                inherent_impact=impact,
-            )
-            context.report.count("RAID issues")
-    _work_package_risks(context)
+        context.report.count("RAID actions")
+    if "escalate" in spec:
+        services.raid_item_escalate(actor=SYSTEM, item=item, reason=spec["escalate"])
+    if "raise_issue" in spec:
+        title, description, impact = spec["raise_issue"]
+        services.issue_raise_from_risk(
+            actor=SYSTEM,
+            risk=item,
+            title=title,
+            description=description,
+            inherent_impact=impact,
+        )
+        context.report.count("RAID issues")
+    return action_number
+
+
+def _simulation_load(context: Any) -> None:
+    """One illustrative Monte Carlo run of the programme's risks, seeded."""
+    programme = context.programme
     if not SimulationRun.objects.filter(programme=programme, is_illustrative=True).exists():
         run = services.simulation_run_create(
             actor=SYSTEM,

@@ -469,6 +469,22 @@ def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dic
             "money": False,
         },
     ]
+    rows += _money_rows(columns, years)
+    rows += _carbon_rows(columns)
+    rows += _capacity_rows(columns)
+    rows.append(
+        {
+            "label": "Affordable",
+            "cells": ["yes" if c["affordable"] else "no" for c in columns],
+            "money": False,
+        }
+    )
+    return rows
+
+
+def _money_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dict[str, Any]]:
+    """Cost and headroom by planning year, benefits by the years they fall in, and NPSV."""
+    rows: list[dict[str, Any]] = []
     for year in years:
         rows.append(
             {
@@ -495,6 +511,12 @@ def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dic
             }
         )
     rows.append({"label": "NPSV at 3.5%", "cells": [c["npsv"] for c in columns], "money": True})
+    return rows
+
+
+def _carbon_rows(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The carbon cut by year and in total, when any column cuts carbon."""
+    rows: list[dict[str, Any]] = []
     carbon_years = sorted({y for c in columns for y in c.get("carbon", {})})
     for year in carbon_years:
         rows.append(
@@ -512,6 +534,12 @@ def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dic
                 "money": False,
             }
         )
+    return rows
+
+
+def _capacity_rows(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The team's demand against its capacity by role and year, and whether it fits."""
+    rows: list[dict[str, Any]] = []
     keys = sorted({key for c in columns for key in c.get("demand", {})})
     for role, year in keys:
         capacity = max(c["demand"].get((role, year), (ZERO, ZERO))[1] for c in columns)
@@ -533,13 +561,6 @@ def comparison_rows(columns: list[dict[str, Any]], years: list[str]) -> list[dic
                 "money": False,
             }
         )
-    rows.append(
-        {
-            "label": "Affordable",
-            "cells": ["yes" if c["affordable"] else "no" for c in columns],
-            "money": False,
-        }
-    )
     return rows
 
 

@@ -191,6 +191,50 @@ def _frozen_inputs(
     }
 
 
+def _forces_check(rows: list[selectors.CandidateRow], forces: dict[str, str]) -> None:
+    """Each force names an open work package of the programme and is ``in`` or ``out``."""
+    known = {row.work_package.reference for row in rows}
+    for ref, force in forces.items():
+        if ref not in known:
+            raise ValidationError(
+                f"Force {force}: {ref} is not an open work package of the programme."
+            )
+        if force not in ("in", "out"):
+            raise ValidationError(f"{ref}: force must be in or out, not {force!r}.")
+
+
+def _years_reaching_late_costs(
+    programme: Programme,
+    rows: list[selectors.CandidateRow],
+    years: list[FinancialYear],
+    budget: dict[FinancialYear, Decimal] | None,
+    forces: dict[str, str],
+) -> tuple[list[FinancialYear], list[selectors.CandidateRow]]:
+    """The years to plan and their candidate rows, when a package not forced out costs money
+    after the last year: without a typed budget the years reach its last cost (the reserve adds
+    nothing in later years); with one, that is refused."""
+    out = {ref for ref, force in forces.items() if force == "out"}
+    late = [
+        (row, min(row.beyond))
+        for row in rows
+        if row.beyond and row.work_package.reference not in out
+    ]
+    if late and budget is None:
+        # The reserve adds nothing in later years: plan to the last year any package costs.
+        last = max(max(row.beyond) for row, _ in late)
+        more = last.start_year - years[-1].start_year
+        years = [*years, *(years[-1] + step for step in range(1, more + 1))]
+        rows = selectors.candidate_rows(programme, years)
+    elif late:
+        row, year = late[0]
+        raise ValidationError(
+            f"{row.work_package.reference} (cost {year}, from its {row.cost_source}): "
+            f"{year} is after the last budget year {max(budget or {})}; give a budget for "
+            f"{year} or force it out."
+        )
+    return years, rows
+
+
 @transaction.atomic
 def scenario_create(
     *,
@@ -214,33 +258,8 @@ def scenario_create(
         raise ValidationError(f"There is already a scenario called {name!r}.")
     years = selectors.planning_years(today or timezone.localdate())
     rows = selectors.candidate_rows(programme, sorted(budget) if budget else years)
-    known = {row.work_package.reference for row in rows}
-    for ref, force in (forces or {}).items():
-        if ref not in known:
-            raise ValidationError(
-                f"Force {force}: {ref} is not an open work package of the programme."
-            )
-        if force not in ("in", "out"):
-            raise ValidationError(f"{ref}: force must be in or out, not {force!r}.")
-    out = {ref for ref, force in (forces or {}).items() if force == "out"}
-    late = [
-        (row, min(row.beyond))
-        for row in rows
-        if row.beyond and row.work_package.reference not in out
-    ]
-    if late and budget is None:
-        # The reserve adds nothing in later years: plan to the last year any package costs.
-        last = max(max(row.beyond) for row, _ in late)
-        more = last.start_year - years[-1].start_year
-        years = [*years, *(years[-1] + step for step in range(1, more + 1))]
-        rows = selectors.candidate_rows(programme, years)
-    elif late:
-        row, year = late[0]
-        raise ValidationError(
-            f"{row.work_package.reference} (cost {year}, from its {row.cost_source}): "
-            f"{year} is after the last budget year {max(budget or {})}; give a budget for "
-            f"{year} or force it out."
-        )
+    _forces_check(rows, forces or {})
+    years, rows = _years_reaching_late_costs(programme, rows, years, budget, forces or {})
     try:
         problem = selectors.build_problem(
             rows,

@@ -110,20 +110,8 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def xlsx_bytes(snapshot: dict[str, Any], meta: dict[str, Any]) -> bytes:
-    """One sheet for the report's details and narrative, then one sheet per section: its facts
-    and tables with real numbers and number formats, and an Excel chart beside each charted
-    table (the table is the chart's data)."""
-    from openpyxl import Workbook
-    from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True)
-    book = Workbook()
-    summary = book.active
-    summary.title = "Report"
-    used = {"report"}
+def _summary_rows(snapshot: dict[str, Any], meta: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The report's details, then its highlight fields or narrative, as (label, value)."""
     rows: list[tuple[str, Any]] = [
         ("Marking", "OFFICIAL"),
         ("Programme", snapshot["programme"]["name"]),
@@ -159,6 +147,13 @@ def xlsx_bytes(snapshot: dict[str, Any], meta: dict[str, Any]) -> bytes:
         ]
     elif meta.get("narrative"):
         rows.append(("Narrative", meta["narrative"]))
+    return rows
+
+
+def _summary_sheet(summary: Any, rows: list[tuple[str, Any]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
     for r, (label, value) in enumerate(rows, start=1):
         summary.cell(r, 1, label).font = bold
         target = summary.cell(r, 2, value)
@@ -170,60 +165,99 @@ def xlsx_bytes(snapshot: dict[str, Any], meta: dict[str, Any]) -> bytes:
     summary.column_dimensions["A"].width = 28
     summary.column_dimensions["B"].width = 100
 
-    for section in snapshot.get("sections", []):
-        sheet = book.create_sheet(_sheet_title(section["title"], used))
-        sheet.cell(1, 1, section["title"]).font = Font(bold=True, size=14)
-        row = 2
-        if section.get("note"):
-            sheet.cell(row, 1, section["note"])
-            row += 1
-        if not section.get("available"):
-            continue
+
+def _section_sheet(sheet: Any, section: dict[str, Any]) -> None:
+    """A section's title and note, then (when available) its facts and its tables, each with
+    its chart beside it."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    sheet.cell(1, 1, section["title"]).font = Font(bold=True, size=14)
+    row = 2
+    if section.get("note"):
+        sheet.cell(row, 1, section["note"])
         row += 1
-        for f in section.get("facts", []):
-            sheet.cell(row, 1, f["label"]).font = bold
-            value_cell = sheet.cell(row, 2, excel_value(f["value"], f["type"]))
-            if f["type"] in FORMATS:
-                value_cell.number_format = FORMATS[f["type"]]
-            row += 1
-        charts_by_table = {c.get("table"): c for c in section.get("charts", [])}
-        widths: dict[int, int] = {}
-        for t in section.get("tables", []):
-            row += 1
-            sheet.cell(row, 1, t["caption"]).font = bold
-            row += 1
-            header_row = row
-            for c, col in enumerate(t["columns"], start=1):
-                sheet.cell(row, c, col["label"]).font = bold
-                widths[c] = max(widths.get(c, 10), min(len(col["label"]) + 2, 40))
-            for values in t["rows"]:
-                row += 1
-                for c, (value, col) in enumerate(zip(values, t["columns"], strict=False), start=1):
-                    target = sheet.cell(row, c, excel_value(value, col["type"]))
-                    if col["type"] in FORMATS:
-                        target.number_format = FORMATS[col["type"]]
-                    if col["type"] == "text" and value:
-                        widths[c] = max(widths.get(c, 10), min(len(str(value)) + 2, 60))
-            chart = charts_by_table.get(t["key"])
-            if chart and t["rows"]:
-                first, last = header_row + 1, row
-                excel_chart = LineChart() if chart["kind"] == "line" else BarChart()
-                if chart["kind"] == "stacked":
-                    excel_chart.grouping = "stacked"
-                    excel_chart.overlap = 100
-                excel_chart.title = chart["title"]
-                excel_chart.height, excel_chart.width = 8, 16
-                for series_column in chart["series"]:
-                    data = Reference(
-                        sheet, min_col=series_column + 1, min_row=header_row, max_row=last
-                    )
-                    excel_chart.add_data(data, titles_from_data=True)
-                excel_chart.set_categories(
-                    Reference(sheet, min_col=chart.get("x", 0) + 1, min_row=first, max_row=last)
-                )
-                anchor = f"{get_column_letter(len(t['columns']) + 2)}{header_row}"
-                sheet.add_chart(excel_chart, anchor)
-            row += 1
-        for c, width in widths.items():
-            sheet.column_dimensions[get_column_letter(c)].width = max(width, 14)
+    if not section.get("available"):
+        return
+    row += 1
+    for f in section.get("facts", []):
+        sheet.cell(row, 1, f["label"]).font = bold
+        value_cell = sheet.cell(row, 2, excel_value(f["value"], f["type"]))
+        if f["type"] in FORMATS:
+            value_cell.number_format = FORMATS[f["type"]]
+        row += 1
+    charts_by_table = {c.get("table"): c for c in section.get("charts", [])}
+    widths: dict[int, int] = {}
+    for t in section.get("tables", []):
+        row += 1
+        sheet.cell(row, 1, t["caption"]).font = bold
+        row += 1
+        header_row = row
+        row = _table_write(sheet, t, header_row, widths)
+        chart = charts_by_table.get(t["key"])
+        if chart and t["rows"]:
+            _table_chart(sheet, chart, t, header_row, row)
+        row += 1
+    for c, width in widths.items():
+        sheet.column_dimensions[get_column_letter(c)].width = max(width, 14)
+
+
+def _table_write(sheet: Any, t: dict[str, Any], header_row: int, widths: dict[int, int]) -> int:
+    """A table's header and rows from ``header_row``, widening ``widths`` to fit; the last row."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    row = header_row
+    for c, col in enumerate(t["columns"], start=1):
+        sheet.cell(row, c, col["label"]).font = bold
+        widths[c] = max(widths.get(c, 10), min(len(col["label"]) + 2, 40))
+    for values in t["rows"]:
+        row += 1
+        for c, (value, col) in enumerate(zip(values, t["columns"], strict=False), start=1):
+            target = sheet.cell(row, c, excel_value(value, col["type"]))
+            if col["type"] in FORMATS:
+                target.number_format = FORMATS[col["type"]]
+            if col["type"] == "text" and value:
+                widths[c] = max(widths.get(c, 10), min(len(str(value)) + 2, 60))
+    return row
+
+
+def _table_chart(
+    sheet: Any, chart: dict[str, Any], t: dict[str, Any], header_row: int, last: int
+) -> None:
+    """An Excel chart of the table (its data), to the right of it."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    first = header_row + 1
+    excel_chart = LineChart() if chart["kind"] == "line" else BarChart()
+    if chart["kind"] == "stacked":
+        excel_chart.grouping = "stacked"
+        excel_chart.overlap = 100
+    excel_chart.title = chart["title"]
+    excel_chart.height, excel_chart.width = 8, 16
+    for series_column in chart["series"]:
+        data = Reference(sheet, min_col=series_column + 1, min_row=header_row, max_row=last)
+        excel_chart.add_data(data, titles_from_data=True)
+    excel_chart.set_categories(
+        Reference(sheet, min_col=chart.get("x", 0) + 1, min_row=first, max_row=last)
+    )
+    anchor = f"{get_column_letter(len(t['columns']) + 2)}{header_row}"
+    sheet.add_chart(excel_chart, anchor)
+
+
+def xlsx_bytes(snapshot: dict[str, Any], meta: dict[str, Any]) -> bytes:
+    """One sheet for the report's details and narrative, then one sheet per section: its facts
+    and tables with real numbers and number formats, and an Excel chart beside each charted
+    table (the table is the chart's data)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Report"
+    used = {"report"}
+    _summary_sheet(summary, _summary_rows(snapshot, meta))
+    for section in snapshot.get("sections", []):
+        _section_sheet(book.create_sheet(_sheet_title(section["title"], used)), section)
     return spreadsheets.xlsx_bytes(book)  # user text that looks like a formula stays text

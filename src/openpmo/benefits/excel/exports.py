@@ -110,12 +110,8 @@ def profiles_workbook(programme: Programme) -> bytes:
     return _save(workbook)
 
 
-def tracker_workbook(view: selectors.Tracker) -> bytes:
-    """The tracker for one month: by benefit, work package, pillar and programme; the data of the
-    chart; and cashable savings against the MTFS line."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Benefits"
+def _tracker_benefits_sheet(sheet: Any, view: selectors.Tracker) -> None:
+    """One row per benefit: its position in the month, its RAG and any shortfall explanation."""
     _header(
         sheet,
         [
@@ -168,13 +164,10 @@ def tracker_workbook(view: selectors.Tracker) -> bytes:
             sheet.cell(row, column).number_format = _value_format(p.unit)
         sheet.cell(row, 13).number_format = PERCENT_FORMAT
     _widths(sheet, {1: 16, 2: 36, 3: 26, 4: 24, 15: 30, 16: 30, 17: 50})
-    for title, groups in (
-        ("Work packages", view.by_work_package),
-        ("Pillars", view.by_pillar),
-        ("Programme", view.programme_totals),
-    ):
-        _group_sheet(workbook.create_sheet(title), groups, view.as_of)
-    curve = workbook.create_sheet("Chart data")
+
+
+def _tracker_curve_sheet(curve: Any, view: selectors.Tracker) -> None:
+    """The data of the cumulative chart (actuals only to the month shown)."""
     _header(curve, ["Month", "Planned cumulative (£, net)", "Actual cumulative (£, net)"])
     for point in view.curve:
         curve.append(
@@ -189,7 +182,10 @@ def tracker_workbook(view: selectors.Tracker) -> bytes:
         curve.cell(row, 2).number_format = POUNDS_FORMAT
         curve.cell(row, 3).number_format = POUNDS_FORMAT
     _widths(curve, {1: 12}, default=26)
-    savings = workbook.create_sheet("MTFS savings")
+
+
+def _tracker_savings_sheet(savings: Any, view: selectors.Tracker) -> None:
+    """Cashable savings by financial year against the MTFS line."""
     _header(
         savings,
         [
@@ -215,7 +211,10 @@ def tracker_workbook(view: selectors.Tracker) -> bytes:
         for column in range(2, 6):
             savings.cell(savings.max_row, column).number_format = POUNDS_FORMAT
     _widths(savings, {}, default=20)
-    about = workbook.create_sheet("About")
+
+
+def _tracker_about_sheet(about: Any, view: selectors.Tracker) -> None:
+    """What the tracker is of, its thresholds and its totals to date."""
     about.append(["Programme", str(view.programme)])
     about.append(["As of", view.as_of.first_day])
     about.cell(2, 2).number_format = MONTH_FORMAT
@@ -236,6 +235,24 @@ def tracker_workbook(view: selectors.Tracker) -> bytes:
         ]
     )
     _widths(about, {1: 30, 2: 60})
+
+
+def tracker_workbook(view: selectors.Tracker) -> bytes:
+    """The tracker for one month: by benefit, work package, pillar and programme; the data of the
+    chart; and cashable savings against the MTFS line."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Benefits"
+    _tracker_benefits_sheet(sheet, view)
+    for title, groups in (
+        ("Work packages", view.by_work_package),
+        ("Pillars", view.by_pillar),
+        ("Programme", view.programme_totals),
+    ):
+        _group_sheet(workbook.create_sheet(title), groups, view.as_of)
+    _tracker_curve_sheet(workbook.create_sheet("Chart data"), view)
+    _tracker_savings_sheet(workbook.create_sheet("MTFS savings"), view)
+    _tracker_about_sheet(workbook.create_sheet("About"), view)
     return _save(workbook)
 
 

@@ -198,6 +198,108 @@ def _run(
             result.saved += 1
 
 
+@dataclass
+class _BenefitTables:
+    """What a benefit row's names and references are looked up in, all of one programme."""
+
+    programme: Programme
+    people: dict[str, Any]
+    pillars: dict[str, Any]
+    packages: dict[str, Any]
+    objectives: dict[str, Any]
+    existing: dict[str, Benefit]
+
+    @classmethod
+    def of(cls, programme: Programme) -> _BenefitTables:
+        return cls(
+            programme=programme,
+            people={u.username.lower(): u for u in User.objects.filter(is_active=True)},
+            pillars={p.name.lower(): p for p in Pillar.objects.filter(programme=programme)},
+            packages={
+                wp.reference.lower(): wp
+                for wp in WorkPackage.objects.filter(
+                    strand__pillar__programme=programme
+                ).select_related("strand")
+            },
+            objectives={
+                o.title.lower(): o for o in StrategicPriority.objects.filter(programme=programme)
+            },
+            existing={b.reference: b for b in Benefit.objects.filter(pillar__programme=programme)},
+        )
+
+    def lookup(self, table: dict[str, Any], value: Any, what: str, *, required: bool = True) -> Any:
+        key = _text(value).lower()
+        if not key:
+            if required:
+                raise ValidationError(f"Give the {what}.")
+            return None
+        if key not in table:
+            raise ValidationError(f"No {what} “{_text(value)}” in {self.programme.short_name}.")
+        return table[key]
+
+
+def _benefit_parsers(row: dict[str, Any], tables: _BenefitTables) -> dict[str, Callable[[], Any]]:
+    """How each column of a register row becomes a field of the benefit."""
+    return {
+        "reference": lambda: _text(row.get("reference")),
+        "title": lambda: _text(row.get("title")),
+        "description": lambda: _text(row.get("description")),
+        "category": lambda: _choice(row.get("category"), Category.choices, "category"),
+        "measure": lambda: _text(row.get("measure")),
+        "unit": lambda: _choice(row.get("unit"), Unit.choices, "unit"),
+        "baseline_value": lambda: _number(row.get("baseline_value")),
+        "baseline_date": lambda: _date(row.get("baseline_date")),
+        "target_value": lambda: _number(row.get("target_value")),
+        "target_date": lambda: _date(row.get("target_date")),
+        "owner": lambda: tables.lookup(tables.people, row.get("owner"), "person (username)"),
+        "steady_state_owner": lambda: tables.lookup(
+            tables.people, row.get("steady_state_owner"), "person (username)", required=False
+        ),
+        "pillar": lambda: tables.lookup(tables.pillars, row.get("pillar"), "pillar"),
+        "work_packages": lambda: [
+            tables.lookup(tables.packages, ref, "work package")
+            for ref in _text(row.get("work_packages")).replace(";", ",").split(",")
+            if ref.strip()
+        ],
+        "strategic_objective": lambda: tables.lookup(
+            tables.objectives, row.get("strategic_objective"), "strategic objective", required=False
+        ),
+        "confidence": lambda: _choice(
+            row.get("confidence") or "medium", Confidence.choices, "confidence"
+        ),
+        "evidence_required": lambda: _text(row.get("evidence_required")),
+        "carbon_scope": lambda: (
+            _choice(row.get("carbon_scope"), CarbonScope.choices, "carbon scope")
+            if _text(row.get("carbon_scope"))
+            else ""
+        ),
+        "carbon_method": lambda: _text(row.get("carbon_method")),
+    }
+
+
+def _benefit_row_save(actor: Any, tables: _BenefitTables, row: dict[str, Any]) -> None:
+    """Create the row's benefit, or update the one with its reference; every field's problem
+    is refused together."""
+    errors: dict[str, list[str]] = {}
+    data: dict[str, Any] = {}
+    for name, parse in _benefit_parsers(row, tables).items():
+        if name not in row and name not in {"reference"}:
+            continue
+        try:
+            data[name] = parse()
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    current = tables.existing.get(data.get("reference", ""))
+    if current is None:
+        created = services.benefit_create(actor=actor, **data)
+        tables.existing[created.reference] = created
+    else:
+        data.pop("reference")
+        services.benefit_update(actor=actor, benefit=current, **data)
+
+
 def import_benefits(*, actor: Any, programme: Programme, workbook: Any) -> ImportResult:
     """Create or update benefits from the "Benefits" sheet (matched by reference). Nothing is
     saved unless every row is right."""
@@ -208,81 +310,10 @@ def import_benefits(*, actor: Any, programme: Programme, workbook: Any) -> Impor
         return result
     headings = {name: heading for heading, name in REGISTER_COLUMNS}
     rows = _rows(sheet, REGISTER_COLUMNS, result)
-    people = {u.username.lower(): u for u in User.objects.filter(is_active=True)}
-    pillars = {p.name.lower(): p for p in Pillar.objects.filter(programme=programme)}
-    packages = {
-        wp.reference.lower(): wp
-        for wp in WorkPackage.objects.filter(strand__pillar__programme=programme).select_related(
-            "strand"
-        )
-    }
-    objectives = {o.title.lower(): o for o in StrategicPriority.objects.filter(programme=programme)}
-    existing = {b.reference: b for b in Benefit.objects.filter(pillar__programme=programme)}
-
-    def lookup(table: dict[str, Any], value: Any, what: str, *, required: bool = True) -> Any:
-        key = _text(value).lower()
-        if not key:
-            if required:
-                raise ValidationError(f"Give the {what}.")
-            return None
-        if key not in table:
-            raise ValidationError(f"No {what} “{_text(value)}” in {programme.short_name}.")
-        return table[key]
+    tables = _BenefitTables.of(programme)
 
     def save_row(number: int, row: dict[str, Any]) -> None:
-        errors: dict[str, list[str]] = {}
-        data: dict[str, Any] = {}
-        parsers: dict[str, Callable[[], Any]] = {
-            "reference": lambda: _text(row.get("reference")),
-            "title": lambda: _text(row.get("title")),
-            "description": lambda: _text(row.get("description")),
-            "category": lambda: _choice(row.get("category"), Category.choices, "category"),
-            "measure": lambda: _text(row.get("measure")),
-            "unit": lambda: _choice(row.get("unit"), Unit.choices, "unit"),
-            "baseline_value": lambda: _number(row.get("baseline_value")),
-            "baseline_date": lambda: _date(row.get("baseline_date")),
-            "target_value": lambda: _number(row.get("target_value")),
-            "target_date": lambda: _date(row.get("target_date")),
-            "owner": lambda: lookup(people, row.get("owner"), "person (username)"),
-            "steady_state_owner": lambda: lookup(
-                people, row.get("steady_state_owner"), "person (username)", required=False
-            ),
-            "pillar": lambda: lookup(pillars, row.get("pillar"), "pillar"),
-            "work_packages": lambda: [
-                lookup(packages, ref, "work package")
-                for ref in _text(row.get("work_packages")).replace(";", ",").split(",")
-                if ref.strip()
-            ],
-            "strategic_objective": lambda: lookup(
-                objectives, row.get("strategic_objective"), "strategic objective", required=False
-            ),
-            "confidence": lambda: _choice(
-                row.get("confidence") or "medium", Confidence.choices, "confidence"
-            ),
-            "evidence_required": lambda: _text(row.get("evidence_required")),
-            "carbon_scope": lambda: (
-                _choice(row.get("carbon_scope"), CarbonScope.choices, "carbon scope")
-                if _text(row.get("carbon_scope"))
-                else ""
-            ),
-            "carbon_method": lambda: _text(row.get("carbon_method")),
-        }
-        for name, parse in parsers.items():
-            if name not in row and name not in {"reference"}:
-                continue
-            try:
-                data[name] = parse()
-            except ValidationError as error:
-                errors[name] = error.messages
-        if errors:
-            raise ValidationError(errors)
-        current = existing.get(data.get("reference", ""))
-        if current is None:
-            created = services.benefit_create(actor=actor, **data)
-            existing[created.reference] = created
-        else:
-            data.pop("reference")
-            services.benefit_update(actor=actor, benefit=current, **data)
+        _benefit_row_save(actor, tables, row)
 
     with transaction.atomic():
         _run(sheet.title, rows, headings, result, save_row)

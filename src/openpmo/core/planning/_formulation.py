@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
 from scipy.sparse import csr_array, hstack, identity, vstack
 
 from openpmo.core.money import FinancialYear
@@ -164,28 +164,20 @@ class Solution:
     extra_capacity: Vector  # by role-year
 
 
-def solve(
+def _variant_rows(
     form: Formulation,
     *,
-    force_in: Sequence[int] = (),
-    budget_scale: float = 1.0,
-    budget_extra: Vector | None = None,
-    allow_extra_budget: bool = False,
-    allow_extra_capacity: bool = False,
-    minimum_value: float | None = None,
-    maximise_value: bool = True,
-    forces: bool = True,
-    unlimited: bool = False,
-    gap: float | None = None,
-    time_limit: float | None = None,
-) -> Solution:
-    """Solve one variant; ``forces=False`` drops every candidate's force in (keeps force out).
-
-    With extra budget or capacity allowed, the objective is the least extra (pounds first, then
-    FTE), not value; ``minimum_value`` keeps the value at least that high. ``unlimited`` lifts
-    every budget and capacity (what the links and forces alone allow).
-    """
-    started = time.perf_counter()
+    force_in: Sequence[int],
+    forces: bool,
+    budget_scale: float,
+    budget_extra: Vector | None,
+    allow_extra_budget: bool,
+    allow_extra_capacity: bool,
+    minimum_value: float | None,
+    unlimited: bool,
+) -> tuple[Bounds, LinearConstraint]:
+    """The variant's bounds (the binary columns, then the extra budget and capacity columns) and
+    its rows: assignment, cost, demand, links and any floor on value."""
     problem = form.problem
     count = len(form.columns)
     years, role_years = len(form.years), len(form.role_years)
@@ -219,21 +211,100 @@ def solve(
         lower.append(np.array([minimum_value]))
         upper.append(np.array([np.inf]))
     matrix = csr_array(vstack([r for r in rows if r.shape[0]]))
-    if allow_extra_budget or allow_extra_capacity:
+    bounds = Bounds(np.zeros(width), np.concatenate([upper_x, slack_budget, slack_capacity]))
+    constraints = LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper))
+    return bounds, constraints
+
+
+def _variant_objective(form: Formulation, *, least_extra: bool, maximise_value: bool) -> Vector:
+    """The least extra (pounds, then FTE), else the most value, else nothing (any plan)."""
+    count = len(form.columns)
+    years, role_years = len(form.years), len(form.role_years)
+    if least_extra:
         # Pounds and FTE: a pound of budget is cheap beside a full-time post.
-        objective = np.concatenate([np.zeros(count), np.ones(years), np.full(role_years, 1e7)])
-    elif maximise_value:
-        objective = np.concatenate([-form.value, np.zeros(years + role_years)])
-    else:
-        objective = np.zeros(width)
+        return np.concatenate([np.zeros(count), np.ones(years), np.full(role_years, 1e7)])
+    if maximise_value:
+        return np.concatenate([-form.value, np.zeros(years + role_years)])
+    return np.zeros(count + years + role_years)
+
+
+def _stopped_solution(incumbent: _Incumbent, result: OptimizeResult, form: Formulation) -> Solution:
+    """The rounded plan, when HiGHS stopped (time limit) before finding one as good: the gap is
+    against HiGHS's bound where it has one (it is at least as tight as the LP's)."""
+    count, years = len(form.columns), len(form.years)
+    width = count + years + len(form.role_years)
+    bound = getattr(result, "mip_dual_bound", None)
+    shown = None
+    if bound is not None and np.isfinite(bound) and incumbent.objective < 0:
+        shown = max((incumbent.objective - float(bound)) / abs(incumbent.objective), 0.0)
+        shown = min(shown, incumbent.gap)
+    return _incumbent_solution(incumbent, width, count, years, gap=shown)
+
+
+def _milp_solution(result: OptimizeResult, form: Formulation) -> Solution:
+    """HiGHS's plan: "optimal" only when proven, "feasible" when stopped at an accepted gap."""
+    if result.x is None:
+        empty = np.zeros(0)
+        return Solution("infeasible", (), 0.0, 0.0, empty, empty)
+    count, years = len(form.columns), len(form.years)
+    x = result.x
+    chosen = tuple(int(c) for c in np.flatnonzero(x[:count] > 0.5))
+    mip_gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
+    return Solution(
+        # "optimal" only when proven: a run stopped at an accepted gap is "feasible".
+        status="optimal" if result.status == 0 and max(mip_gap, 0.0) <= 1e-9 else "feasible",
+        chosen=chosen,
+        objective=float(result.fun),
+        gap=max(mip_gap, 0.0),
+        extra_budget=np.maximum(x[count : count + years], 0.0),
+        extra_capacity=np.maximum(x[count + years :], 0.0),
+    )
+
+
+def solve(
+    form: Formulation,
+    *,
+    force_in: Sequence[int] = (),
+    budget_scale: float = 1.0,
+    budget_extra: Vector | None = None,
+    allow_extra_budget: bool = False,
+    allow_extra_capacity: bool = False,
+    minimum_value: float | None = None,
+    maximise_value: bool = True,
+    forces: bool = True,
+    unlimited: bool = False,
+    gap: float | None = None,
+    time_limit: float | None = None,
+) -> Solution:
+    """Solve one variant; ``forces=False`` drops every candidate's force in (keeps force out).
+
+    With extra budget or capacity allowed, the objective is the least extra (pounds first, then
+    FTE), not value; ``minimum_value`` keeps the value at least that high. ``unlimited`` lifts
+    every budget and capacity (what the links and forces alone allow).
+    """
+    started = time.perf_counter()
+    count = len(form.columns)
+    years, role_years = len(form.years), len(form.role_years)
+    width = count + years + role_years
+    bounds, constraints = _variant_rows(
+        form,
+        force_in=force_in,
+        forces=forces,
+        budget_scale=budget_scale,
+        budget_extra=budget_extra,
+        allow_extra_budget=allow_extra_budget,
+        allow_extra_capacity=allow_extra_capacity,
+        minimum_value=minimum_value,
+        unlimited=unlimited,
+    )
+    least_extra = allow_extra_budget or allow_extra_capacity
+    objective = _variant_objective(form, least_extra=least_extra, maximise_value=maximise_value)
     integrality = np.concatenate([np.ones(count), np.zeros(years + role_years)])
     wanted = form.gap if gap is None else gap
     options: dict[str, float | bool] = {"mip_rel_gap": wanted, "disp": False}
     limit = form.time_limit if time_limit is None else time_limit
-    bounds = Bounds(np.zeros(width), np.concatenate([upper_x, slack_budget, slack_capacity]))
-    constraints = LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper))
     incumbent: _Incumbent | None = None
-    if maximise_value and not (allow_extra_budget or allow_extra_capacity):
+    if maximise_value and not least_extra:
         incumbent = _lp_incumbent(objective, bounds, constraints, count)
         if incumbent is not None and incumbent.gap <= wanted + 1e-12:
             # The LP bound already proves the rounded plan within the accepted gap.
@@ -251,29 +322,8 @@ def solve(
     if incumbent is not None and (
         result.x is None or float(result.fun) > incumbent.objective + 1e-9
     ):
-        # Stopped (time limit) before HiGHS found a plan as good as the rounded one: the gap is
-        # against HiGHS's bound where it has one (it is at least as tight as the LP's).
-        bound = getattr(result, "mip_dual_bound", None)
-        shown = None
-        if bound is not None and np.isfinite(bound) and incumbent.objective < 0:
-            shown = max((incumbent.objective - float(bound)) / abs(incumbent.objective), 0.0)
-            shown = min(shown, incumbent.gap)
-        return _incumbent_solution(incumbent, width, count, years, gap=shown)
-    if result.x is None:
-        empty = np.zeros(0)
-        return Solution("infeasible", (), 0.0, 0.0, empty, empty)
-    x = result.x
-    chosen = tuple(int(c) for c in np.flatnonzero(x[:count] > 0.5))
-    mip_gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
-    return Solution(
-        # "optimal" only when proven: a run stopped at an accepted gap is "feasible".
-        status="optimal" if result.status == 0 and max(mip_gap, 0.0) <= 1e-9 else "feasible",
-        chosen=chosen,
-        objective=float(result.fun),
-        gap=max(mip_gap, 0.0),
-        extra_budget=np.maximum(x[count : count + years], 0.0),
-        extra_capacity=np.maximum(x[count + years :], 0.0),
-    )
+        return _stopped_solution(incumbent, result, form)
+    return _milp_solution(result, form)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from openpmo import limits
 from openpmo.audit.services import audit_record, snapshot
 from openpmo.common.services import lock_for_update, require, save_validated
 from openpmo.core.errors import OpenPMOError
-from openpmo.core.schedule import read_mspdi
+from openpmo.core.schedule import Project, read_mspdi
 from openpmo.delivery import core_adapters, mspdi_rows
 from openpmo.delivery.choices import TaskKind
 from openpmo.delivery.models import (
@@ -51,6 +51,45 @@ def schedule_import_mspdi(
     UID; otherwise they fall back to the whole work package (and that change is audited).
     """
     require(actor, "delivery.change_schedule", work_package)
+    project = _project_read(data, file_name)
+    own = core_adapters.spec_of_calendar(project.calendar, project.minutes_per_day)
+    imported = mspdi_rows.rows_from_project(project, own)
+    schedule = schedule_ensure(actor=actor, work_package=work_package, start=imported.start)
+    schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
+    before = snapshot(schedule)
+    before["tasks"] = ScheduleTask.objects.filter(schedule=schedule).count()
+    before["links"] = ScheduleLink.objects.filter(schedule=schedule).count()
+    needed = _dependencies_on_tasks(schedule)
+    _schedule_empty(schedule)
+    by_uid = _tasks_create(schedule, imported)
+    _links_create(schedule, imported, by_uid)
+    _dependencies_reattach(actor, needed, by_uid)
+    digest = hashlib.sha256(data).hexdigest()
+    schedule.start = imported.start
+    schedule.own_calendar = core_adapters.spec_to_json(own)
+    schedule.uses_own_calendar = True
+    schedule.file_durations = None
+    schedule.source = (
+        f"Imported from {file_name or 'a Microsoft Project file'} "
+        f"({len(imported.tasks)} tasks, {len(imported.links)} links)"
+    )[:300]
+    save_validated(schedule)
+    _verify(schedule)
+    after = snapshot(schedule)
+    after.update(
+        tasks=len(imported.tasks),
+        links=len(imported.links),
+        file_name=file_name,
+        sha256=digest,
+        durations_rescaled=imported.scaled,
+        calendar=f"the file's own ({own.name})",
+    )
+    audit_record(actor=actor, action="schedule.imported", obj=schedule, before=before, after=after)
+    return schedule
+
+
+def _project_read(data: bytes, file_name: str) -> Project:
+    """The file as the engine's project, within the size and task limits; else refused."""
     try:
         limits.check_size(limits.SCHEDULE, file_name, len(data))
         project = read_mspdi(data)
@@ -59,16 +98,12 @@ def schedule_import_mspdi(
         raise ValidationError({"file": str(error)}) from None
     except OpenPMOError as error:
         raise _refuse(error, "The file could not be imported: ") from None
-    own = core_adapters.spec_of_calendar(project.calendar, project.minutes_per_day)
-    imported = mspdi_rows.rows_from_project(project, own)
-    schedule = schedule_ensure(actor=actor, work_package=work_package, start=imported.start)
-    schedule = lock_for_update(WorkPackageSchedule, schedule.pk, expected_version=expected_version)
-    before = snapshot(schedule)
-    before["tasks"] = ScheduleTask.objects.filter(schedule=schedule).count()
-    before["links"] = ScheduleLink.objects.filter(schedule=schedule).count()
-    # Interdependencies that name a task of this schedule, by the task's UID (kept when the file
-    # has a task of the same UID and kind).
-    needed = [
+    return project
+
+
+def _dependencies_on_tasks(schedule: WorkPackageSchedule) -> list[tuple[int, str, int]]:
+    """Interdependencies that name a task of this schedule, as (pk, side, the task's UID)."""
+    return [
         (d.pk, "from_milestone", d.from_milestone.uid)
         for d in Interdependency.objects.filter(from_milestone__schedule=schedule).select_related(
             "from_milestone"
@@ -79,11 +114,21 @@ def schedule_import_mspdi(
             "to_task"
         )
     ]
+
+
+def _schedule_empty(schedule: WorkPackageSchedule) -> None:
+    """Delete the schedule's links and tasks."""
     ScheduleLink.objects.filter(schedule=schedule).delete()
     # Children before parents, so no summary is deleted while tasks still sit under it.
     ScheduleTask.objects.filter(schedule=schedule, parent__isnull=False).update(parent=None)
     ScheduleTask.objects.filter(schedule=schedule).delete()
 
+
+def _tasks_create(
+    schedule: WorkPackageSchedule, imported: mspdi_rows.ImportedSchedule
+) -> dict[int, ScheduleTask]:
+    """Save the file's tasks, each checked first (all problems refused together), then their
+    parents; the saved tasks by UID."""
     by_uid: dict[int, ScheduleTask] = {}
     problems: dict[str, list[str]] = {}
     for values in imported.tasks:
@@ -110,6 +155,15 @@ def schedule_import_mspdi(
             task.parent = by_uid[values["parent_uid"]]
             parented.append(task)
     ScheduleTask.objects.bulk_update(parented, ["parent"])
+    return by_uid
+
+
+def _links_create(
+    schedule: WorkPackageSchedule,
+    imported: mspdi_rows.ImportedSchedule,
+    by_uid: dict[int, ScheduleTask],
+) -> None:
+    """Save the file's links between the saved tasks."""
     ScheduleLink.objects.bulk_create(
         ScheduleLink(
             schedule=schedule,
@@ -122,6 +176,13 @@ def schedule_import_mspdi(
         )
         for values in _unique_links(imported.links)
     )
+
+
+def _dependencies_reattach(
+    actor: Any, needed: list[tuple[int, str, int]], by_uid: dict[int, ScheduleTask]
+) -> None:
+    """Each interdependency keeps its task when the file has one of the same UID and kind;
+    otherwise it falls back to the whole work package, and that change is audited."""
     for dependency_pk, side, uid in needed:
         dependency = Interdependency.objects.get(pk=dependency_pk)
         task = by_uid.get(uid)
@@ -145,28 +206,6 @@ def schedule_import_mspdi(
             before=dep_before,
             after=snapshot(dependency),
         )
-    digest = hashlib.sha256(data).hexdigest()
-    schedule.start = imported.start
-    schedule.own_calendar = core_adapters.spec_to_json(own)
-    schedule.uses_own_calendar = True
-    schedule.file_durations = None
-    schedule.source = (
-        f"Imported from {file_name or 'a Microsoft Project file'} "
-        f"({len(imported.tasks)} tasks, {len(imported.links)} links)"
-    )[:300]
-    save_validated(schedule)
-    _verify(schedule)
-    after = snapshot(schedule)
-    after.update(
-        tasks=len(imported.tasks),
-        links=len(imported.links),
-        file_name=file_name,
-        sha256=digest,
-        durations_rescaled=imported.scaled,
-        calendar=f"the file's own ({own.name})",
-    )
-    audit_record(actor=actor, action="schedule.imported", obj=schedule, before=before, after=after)
-    return schedule
 
 
 def _unique_links(links: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -87,36 +87,24 @@ def _submit_case(actor: Any, case: BusinessCase, appraisal: Any) -> None:
         )
 
 
-@transaction.atomic
-def gate_request_submit(
-    *,
-    actor: Any,
-    work_package: WorkPackage,
-    gate: Gate,
-    business_case: BusinessCase,
-    requested: Mapping[str, Any] | None = None,
-    checklist_answers: Mapping[str, Any] | None = None,
-    submitted_at: dt.datetime | None = None,
-    is_illustrative: bool = False,
-) -> GateRequest:
-    """Ask to pass ``gate``. Refused if it skips a gate, if a mandatory checklist item is unmet,
-    if the business case is not this work package's for this gate, or if a request is open."""
-    work_package = (
-        WorkPackage.objects.select_for_update()
-        .select_related("strand__pillar")
-        .get(pk=work_package.pk)
-    )
-    require(actor, "gates.add_gaterequest", work_package)
-    if submitted_at is not None and not _is_system(actor):
-        raise PermissionDenied("Only the system may record a request at another time.")
-    when = submitted_at or timezone.now()
-    if GateRequest.objects.filter(
+def _has_waiting_request(work_package: WorkPackage) -> bool:
+    return GateRequest.objects.filter(
         work_package=work_package, status__in=[RequestStatus.SUBMITTED, RequestStatus.FORWARDED]
-    ).exists():
-        raise ConflictError(f"{work_package} already has a gate request waiting.")
-    case, errors = _locked_case_for_next_gate(work_package, gate, business_case)
-    if errors:
-        raise ValidationError(errors)
+    ).exists()
+
+
+def _checked_submission(
+    *,
+    gate: Gate,
+    case: BusinessCase,
+    requested: Mapping[str, Any] | None,
+    checklist_answers: Mapping[str, Any] | None,
+    when: dt.datetime,
+) -> tuple[dict[FinancialYear, Decimal], dict[str, dict[str, Any]], list[Any]]:
+    """The funding asked for, the checklist answers and the case's options; a ValidationError
+    with everything wrong if the funding reaches into past years, mandatory evidence is unmet,
+    a needed equality assessment is missing or the case has no Do nothing option."""
+    errors: dict[str, list[str]] = {}
     money = funding.parse_funding(
         case.requested_funding if requested is None else requested, field="requested"
     )
@@ -141,6 +129,55 @@ def gate_request_submit(
         )
     if errors:
         raise ValidationError(errors)
+    return money, answers, options
+
+
+def _request_save(request: GateRequest, work_package: WorkPackage) -> None:
+    """Save the new request; one that lost a race with another submission is a conflict."""
+    try:
+        with transaction.atomic():
+            save_validated(request)
+    except (IntegrityError, ValidationError) as error:
+        if _has_waiting_request(work_package):
+            raise ConflictError(f"{work_package} already has a gate request waiting.") from error
+        raise
+
+
+@transaction.atomic
+def gate_request_submit(
+    *,
+    actor: Any,
+    work_package: WorkPackage,
+    gate: Gate,
+    business_case: BusinessCase,
+    requested: Mapping[str, Any] | None = None,
+    checklist_answers: Mapping[str, Any] | None = None,
+    submitted_at: dt.datetime | None = None,
+    is_illustrative: bool = False,
+) -> GateRequest:
+    """Ask to pass ``gate``. Refused if it skips a gate, if a mandatory checklist item is unmet,
+    if the business case is not this work package's for this gate, or if a request is open."""
+    work_package = (
+        WorkPackage.objects.select_for_update()
+        .select_related("strand__pillar")
+        .get(pk=work_package.pk)
+    )
+    require(actor, "gates.add_gaterequest", work_package)
+    if submitted_at is not None and not _is_system(actor):
+        raise PermissionDenied("Only the system may record a request at another time.")
+    when = submitted_at or timezone.now()
+    if _has_waiting_request(work_package):
+        raise ConflictError(f"{work_package} already has a gate request waiting.")
+    case, errors = _locked_case_for_next_gate(work_package, gate, business_case)
+    if errors:
+        raise ValidationError(errors)
+    money, answers, options = _checked_submission(
+        gate=gate,
+        case=case,
+        requested=requested,
+        checklist_answers=checklist_answers,
+        when=when,
+    )
     _submit_case(actor, case, core_adapters.appraisal_of(case.base_year, options))
     request = GateRequest(
         work_package=work_package,
@@ -153,15 +190,7 @@ def gate_request_submit(
         submitted_at=when,
         is_illustrative=is_illustrative,
     )
-    try:
-        with transaction.atomic():
-            save_validated(request)
-    except (IntegrityError, ValidationError) as error:
-        if GateRequest.objects.filter(
-            work_package=work_package, status__in=[RequestStatus.SUBMITTED, RequestStatus.FORWARDED]
-        ).exists():
-            raise ConflictError(f"{work_package} already has a gate request waiting.") from error
-        raise
+    _request_save(request, work_package)
     audit_record(
         actor=actor,
         action="gate_request.submitted",
