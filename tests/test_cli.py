@@ -1,3 +1,5 @@
+import gc
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +42,50 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     # then the reader got its line and no traceback reached the terminal
     assert result.stdout in {"{", "["}
     assert "Traceback" not in result.stderr
+
+
+LOADS = """
+import gc, json, sys
+from openpmo.cli import main
+sys.argv = ["openpmo", "schedule", sys.argv[1], "--json"]
+code = main()
+heavy = ("django", "scipy", "numba", "numpy.ma", "openpyxl", "yaml", "decimal", "pandas")
+print(json.dumps({
+    "code": code,
+    "collecting": gc.isenabled(),
+    "heavy": sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy),
+    "commands": sorted(m for m in sys.modules if m.startswith("openpmo.cli.")),
+}), file=sys.stderr)
+"""
+
+
+def test_schedule_loads_only_what_scheduling_needs():
+    # Given a fresh interpreter running `openpmo schedule FILE --json` as the whole process
+    example = shared_file("schedules/MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml")
+    result = subprocess.run(
+        [sys.executable, "-c", LOADS, str(example)], capture_output=True, text=True, check=True
+    )
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    # then it printed the schedule, loaded no other command and none of the heavy libraries
+    # that other commands use (each costs a run tens of milliseconds), and left the cyclic
+    # garbage collector on
+    assert report["code"] == 0
+    assert json.loads(result.stdout)["tasks"][0]["uid"] == 0
+    assert report["commands"] == ["openpmo.cli.schedule"]
+    assert report["heavy"] == []
+    assert report["collecting"] is True
+
+
+def test_the_collector_is_left_as_it_was(capsys):
+    # Given the collector off in the caller's process, then on
+    example = shared_file("schedules/mpxj_sample.xml")
+    for collecting in (False, True):
+        (gc.enable if collecting else gc.disable)()
+        try:
+            # when a command runs in that process
+            assert main(["schedule", str(example), "--json"]) == 0
+            # then the collector is as the caller left it
+            assert gc.isenabled() is collecting
+        finally:
+            gc.enable()
+    assert '"tasks"' in capsys.readouterr().out
