@@ -35,6 +35,8 @@ from lxml import etree
 
 from openpmo.core.errors import InputError, ParseError
 from openpmo.core.schedule._calendar import Calendar, CalendarException, WorkingInterval
+from openpmo.core.schedule._calendars import remember_own_calendars
+from openpmo.core.schedule._engine import prepare
 from openpmo.core.schedule._model import Network, Project
 from openpmo.core.schedule._mspdi_scan import ROOT, scan
 from openpmo.core.schedule._mspdi_tasks import (
@@ -311,9 +313,11 @@ def _project(project: Fields, calendars_root: Element, tasks: Tasks) -> Project:
     reader.read()
     reader.check()
     network = Network(tasks=tuple(reader.tasks), links=tuple(link for link, _ in reader.links))
+    remember_own_calendars(network, False)  # a task's CalendarUID is not read
     arrays = reader.network_arrays()
     if arrays is not None:  # the columns read: the first schedule need not make them again
         remember_table(network, arrays)
+        prepare(network)  # its shape and levels, for its first schedule
     return Project(
         name=text(project, "Title") or text(project, "Name") or "",
         start=start,
