@@ -89,3 +89,37 @@ def test_the_collector_is_left_as_it_was(capsys):
         finally:
             gc.enable()
     assert '"tasks"' in capsys.readouterr().out
+
+
+def test_the_program_ends_at_once_with_all_its_output(tmp_path):
+    # Given `python -m openpmo.cli` (which ends its process without Python's teardown) writing
+    # the largest shared schedule as JSON to a pipe and as MSPDI to a file
+    example = shared_file("schedules/MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml")
+    out = tmp_path / "out.xml"
+    command = [sys.executable, "-m", "openpmo.cli", "schedule", str(example), "--json"]
+    result = subprocess.run([*command, "--export", str(out)], capture_output=True, check=False)
+    # then it succeeded, and every byte of both reached its reader
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["tasks"]) == 2441
+    assert out.read_bytes().rstrip().endswith(b"</Project>")
+    # and a reader that stops at once still ends it quietly
+    piped = subprocess.run(  # noqa: S602 (a pipe of our own command and head)
+        " ".join(f"'{part}'" for part in command) + " | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert piped.stdout == "{"
+    assert "Traceback" not in piped.stderr
+    # and a bad file is still an error with its exit code
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<Project>")
+    failed = subprocess.run(
+        [sys.executable, "-m", "openpmo.cli", "schedule", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("openpmo: error:")

@@ -11,17 +11,19 @@ one-line error on standard error and exit code 2 on bad input. The CLI never imp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from openpmo import __version__
 from openpmo.core.errors import OpenPMOError
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 
 def _command_modules(argv: Sequence[str] | None) -> list[str]:
@@ -100,5 +102,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
+def run() -> NoReturn:
+    """The ``openpmo`` program: :func:`main` on this process's command line, then the process
+    ends at once, its output flushed. Python's own ending would free every object and module
+    one by one first (some 20 ms after the 2,441-task schedule, a fifteenth of the run), which
+    a process about to end need not do; nothing of ours waits for it (files written are closed)."""
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away with output still buffered: as in ``main``
+        code = 141
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
