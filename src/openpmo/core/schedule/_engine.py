@@ -42,7 +42,9 @@ working boundary. Percentage lags are read from MSPDI as LinkLag / 10 percent.
 Performance: ``schedule`` works on columns (``NetworkArrays``; a ``Network`` of objects is turned
 into them in one pass per attribute), checks and converts whole columns at once, runs the passes of
 ``_passes`` and returns a ``ScheduleResult`` holding columns, whose task objects are made only when
-asked for.
+asked for. A network of (frozen) objects keeps its columns, its shape (``_Structure``: leaves and
+the links between them) and its topological levels while it lives, so scheduling it again starts
+at the calendar; the MSPDI reader finds them as it reads (``prepare``).
 """
 
 from __future__ import annotations

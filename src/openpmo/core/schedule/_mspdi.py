@@ -16,7 +16,8 @@ finds) is read through lxml's tree here. Both ways hand each task's fields to th
 (:mod:`._mspdi_tasks`, :mod:`._mspdi_values`), so a file reads the same either way.
 When every task is plain, the columns read are also handed to the engine as the network's
 :class:`~._table.NetworkArrays` (``remember_table``), so that its first schedule does not turn
-the objects back into columns.
+the objects back into columns, and the engine finds the network's shape and levels then
+(``_engine.prepare``), so that its first schedule starts at the calendar.
 
 Calendar ``DayType`` 1 is Sunday .. 7 Saturday; 0 marks an exception (a dated ``TimePeriod``), as
 does the ``Exceptions`` element of Project 2007 and later.
