@@ -229,7 +229,7 @@ class _Tags:
         marks = np.flatnonzero((bytes_ | 2) == ord(">"))[2 * root :]
         if marks.size % 2 or not marks.size or data.find(b"\r", 0, stop) >= 0:
             return None  # a ">" in some text, or a line end that XML would change
-        lt, gt = marks[0::2], marks[1::2]
+        lt, gt = marks[0::2].copy(), marks[1::2].copy()
         if not ((bytes_[lt] == ord("<")).all() and (bytes_[gt] == ord(">")).all()):
             return None
         if data[lt[0] : gt[0] + 1] != ROOT:
