@@ -1,3 +1,5 @@
+import gc
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +42,84 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     # then the reader got its line and no traceback reached the terminal
     assert result.stdout in {"{", "["}
     assert "Traceback" not in result.stderr
+
+
+LOADS = """
+import gc, json, sys
+from openpmo.cli import main
+sys.argv = ["openpmo", "schedule", sys.argv[1], "--json"]
+code = main()
+heavy = ("django", "scipy", "numba", "numpy.ma", "openpyxl", "yaml", "decimal", "pandas")
+print(json.dumps({
+    "code": code,
+    "collecting": gc.isenabled(),
+    "heavy": sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy),
+    "commands": sorted(m for m in sys.modules if m.startswith("openpmo.cli.")),
+}), file=sys.stderr)
+"""
+
+
+def test_schedule_loads_only_what_scheduling_needs():
+    # Given a fresh interpreter running `openpmo schedule FILE --json` as the whole process
+    example = shared_file("schedules/MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml")
+    result = subprocess.run(
+        [sys.executable, "-c", LOADS, str(example)], capture_output=True, text=True, check=True
+    )
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    # then it printed the schedule, loaded no other command and none of the heavy libraries
+    # that other commands use (each costs a run tens of milliseconds), and left the cyclic
+    # garbage collector on
+    assert report["code"] == 0
+    assert json.loads(result.stdout)["tasks"][0]["uid"] == 0
+    assert report["commands"] == ["openpmo.cli.schedule"]
+    assert report["heavy"] == []
+    assert report["collecting"] is True
+
+
+def test_the_collector_is_left_as_it_was(capsys):
+    # Given the collector off in the caller's process, then on
+    example = shared_file("schedules/mpxj_sample.xml")
+    for collecting in (False, True):
+        (gc.enable if collecting else gc.disable)()
+        try:
+            # when a command runs in that process
+            assert main(["schedule", str(example), "--json"]) == 0
+            # then the collector is as the caller left it
+            assert gc.isenabled() is collecting
+        finally:
+            gc.enable()
+    assert '"tasks"' in capsys.readouterr().out
+
+
+def test_the_program_ends_at_once_with_all_its_output(tmp_path):
+    # Given `python -m openpmo.cli` (which ends its process without Python's teardown) writing
+    # the largest shared schedule as JSON to a pipe and as MSPDI to a file
+    example = shared_file("schedules/MPSPLIBtoMPP_51_mp_j120_a20_nr1.mspdi.xml")
+    out = tmp_path / "out.xml"
+    command = [sys.executable, "-m", "openpmo.cli", "schedule", str(example), "--json"]
+    result = subprocess.run([*command, "--export", str(out)], capture_output=True, check=False)
+    # then it succeeded, and every byte of both reached its reader
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["tasks"]) == 2441
+    assert out.read_bytes().rstrip().endswith(b"</Project>")
+    # and a reader that stops at once still ends it quietly
+    piped = subprocess.run(  # noqa: S602 (a pipe of our own command and head)
+        " ".join(f"'{part}'" for part in command) + " | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert piped.stdout == "{"
+    assert "Traceback" not in piped.stderr
+    # and a bad file is still an error with its exit code
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<Project>")
+    failed = subprocess.run(
+        [sys.executable, "-m", "openpmo.cli", "schedule", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("openpmo: error:")

@@ -1,5 +1,3 @@
-import sys
+from openpmo.cli import run
 
-from openpmo.cli import main
-
-sys.exit(main())
+run()

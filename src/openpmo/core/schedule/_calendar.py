@@ -195,14 +195,35 @@ class Calendar:
         return wall.reshape(values.shape).astype("datetime64[m]")
 
     def timeline(self, origin: date) -> _Timeline:
-        """The calendar materialised around ``origin`` (offset 0 is midnight starting it)."""
+        """The calendar materialised around ``origin`` (offset 0 is midnight starting it).
+
+        Kept on this calendar, and shared with every equal calendar (the same weeks, exceptions
+        and name): a file read again, or another project on the standard calendar, makes a new
+        but equal :class:`Calendar`, whose layout need not be built again."""
         key = origin.toordinal()
         found = self._timelines.get(key)
         if found is None:
             if len(self._timelines) > 16:
                 self._timelines.clear()
-            found = self._timelines[key] = _Timeline(self, origin)
+            found = self._timelines[key] = _shared_timeline(self, origin)
         return found
+
+
+_SHARED: dict[tuple[Calendar, int], _Timeline] = {}
+"""Timelines by calendar (compared by value) and origin: a few, cleared when full."""
+
+
+def _shared_timeline(calendar: Calendar, origin: date) -> _Timeline:
+    key = (calendar, origin.toordinal())
+    try:
+        found = _SHARED.get(key)
+    except TypeError:  # exceptions given as a list: not hashable, so not shared
+        return _Timeline(calendar, origin)
+    if found is None:
+        if len(_SHARED) >= 32:
+            _SHARED.clear()
+        found = _SHARED[key] = _Timeline(calendar, origin)
+    return found
 
 
 def _hhmm(minute: int) -> str:

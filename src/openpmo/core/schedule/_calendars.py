@@ -22,6 +22,7 @@ engine's dates exactly (``tests/core/test_schedule_calendars.py`` checks both on
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -48,9 +49,30 @@ _NB = int(NEVER_BEFORE)
 _NA = int(NEVER_AFTER)
 
 
+_OWN_CALENDARS: dict[int, tuple[weakref.ref[Network], bool]] = {}
+"""Whether any task of a network (by id, while it lives) names a calendar of its own."""
+
+
 def several(network: Network, calendar: Calendar) -> bool:
     """True when some task works to a calendar other than the schedule's."""
-    return any(task.calendar is not None and task.calendar != calendar for task in network.tasks)
+    found = _OWN_CALENDARS.get(id(network))
+    if found is None or found[0]() is not network:
+        own = any(task.calendar is not None for task in network.tasks)
+        found = remember_own_calendars(network, own)
+    return found[1] and any(
+        task.calendar is not None and task.calendar != calendar for task in network.tasks
+    )
+
+
+def remember_own_calendars(network: Network, own: bool) -> tuple[weakref.ref[Network], bool]:
+    """Note whether any of ``network``'s (frozen) tasks names a calendar of its own, once: the
+    reader of MSPDI files, whose tasks never do, says so as it makes the network."""
+    key = id(network)
+    found = _OWN_CALENDARS[key] = (
+        weakref.ref(network, lambda _: _OWN_CALENDARS.pop(key, None)),
+        own,
+    )
+    return found
 
 
 def _shift(value: int, minutes: int) -> int:

@@ -42,11 +42,15 @@ working boundary. Percentage lags are read from MSPDI as LinkLag / 10 percent.
 Performance: ``schedule`` works on columns (``NetworkArrays``; a ``Network`` of objects is turned
 into them in one pass per attribute), checks and converts whole columns at once, runs the passes of
 ``_passes`` and returns a ``ScheduleResult`` holding columns, whose task objects are made only when
-asked for.
+asked for. A network of (frozen) objects keeps its columns, its shape (``_Structure``: leaves and
+the links between them) and its topological levels while it lives, so scheduling it again starts
+at the calendar; the MSPDI reader finds them as it reads (``prepare``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import weakref
 from datetime import datetime, timedelta
 
@@ -84,8 +88,8 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 _ONE_MINUTE = timedelta(minutes=1)
-_LEVELS: weakref.WeakKeyDictionary[NetworkArrays, IntArray] = weakref.WeakKeyDictionary()
-"""Topological levels of the leaves of networks made of objects (``cached_table_of``)."""
+_STRUCTURES: weakref.WeakKeyDictionary[NetworkArrays, _Structure] = weakref.WeakKeyDictionary()
+"""The shape and levels of networks made of objects (``cached_table_of``), by their columns."""
 
 
 def _encode(timeline: _Timeline, wall: IntArray, prefer_start: bool, default: np.int64) -> IntArray:
@@ -145,10 +149,11 @@ def _link_positions(table: NetworkArrays, index: _Index) -> tuple[IntArray, IntA
     return pred, succ
 
 
-class _Front:
-    """A table's columns as the passes need them: leaves only, links expanded, dates encoded."""
+class _Structure:
+    """What a table's columns make of its shape, whatever the calendar and start: leaves only,
+    links between leaves (into and out of summaries expanded), durations and lags."""
 
-    def __init__(self, table: NetworkArrays, timeline: _Timeline, project_start: datetime) -> None:
+    def __init__(self, table: NetworkArrays) -> None:
         n = table.size
         uids = np.asarray(table.uids, np.int64)
         index = _Index(uids)
@@ -166,9 +171,11 @@ class _Front:
             pred, succ = pairs[:, 0], pairs[:, 1]
         else:
             origin = np.arange(pred.shape[0])
+        self.origin = origin
+        self.types = types[origin]
         self.leaves = leaves = np.flatnonzero(~summary)
         leaf_of = np.cumsum(~summary) - 1
-        durations = np.asarray(table.durations, np.int64)[leaves]
+        self.durations = durations = np.asarray(table.durations, np.int64)[leaves]
         lags = table.column("lags", 0, np.int64).astype(np.int64)[origin]
         percent = np.asarray(table.column("lag_percent", np.nan, np.float64), np.float64)[origin]
         self.pred, self.succ = leaf_of[pred], leaf_of[succ]
@@ -177,6 +184,28 @@ class _Front:
             at = np.flatnonzero(with_percent)
             lags = lags.copy()
             lags[at] = np.rint(percent[at] / 100 * durations[self.pred[at]]).astype(np.int64)
+        self.lags = lags
+        self.levels: IntArray | None = None  # the leaves' topological levels, once found
+        for column in (self.summary, self.parent, self.origin, self.types, self.leaves):
+            column.flags.writeable = False  # shared by every schedule of the network
+        for column in (self.durations, self.pred, self.succ, self.lags):
+            column.flags.writeable = False
+
+
+class _Front:
+    """A table's columns as the passes need them: leaves only, links expanded, dates encoded."""
+
+    def __init__(
+        self,
+        table: NetworkArrays,
+        timeline: _Timeline,
+        project_start: datetime,
+        structure: _Structure | None = None,
+    ) -> None:
+        shape = _Structure(table) if structure is None else structure
+        self.summary, self.parent, self.leaves = shape.summary, shape.parent, shape.leaves
+        self.pred, self.succ = shape.pred, shape.succ
+        leaves, origin = shape.leaves, shape.origin
         wall = (project_start - EPOCH) // _ONE_MINUTE
         self.start_value = np.int64(timeline.values_of(np.array([wall], np.int64), True)[0] | 1)
         kinds = table.column("constraints", 0, np.int64).astype(np.int64)[leaves]
@@ -196,11 +225,11 @@ class _Front:
             return _encode(timeline, np.where(manual, column, NO_TIME), prefer_start, NEVER_BEFORE)
 
         self.arrays = ArrayNetwork(
-            durations=durations,
+            durations=shape.durations,
             predecessors=self.pred,
             successors=self.succ,
-            link_types=types[origin],
-            lags=lags,
+            link_types=shape.types,
+            lags=shape.lags,
             start_bound=np.maximum(
                 encode(ConstraintType.START_NO_EARLIER_THAN, True, NEVER_BEFORE), self.start_value
             ),
@@ -232,6 +261,32 @@ def schedule(
     unknown or duplicate tasks and :class:`~openpmo.core.errors.CycleError` (naming the tasks)
     when the links loop.
     """
+    # The passes work on whole columns and make few Python objects, so a pass of the cyclic
+    # collector while they run would only go over objects made before them (the tasks of a
+    # file just read: ~1 ms for the 2,441-task file). It waits until they end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _schedule(
+            network,
+            calendar,
+            project_start,
+            minutes_per_day=minutes_per_day,
+            critical_slack_minutes=critical_slack_minutes,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _schedule(
+    network: Network | NetworkArrays,
+    calendar: Calendar,
+    project_start: datetime,
+    *,
+    minutes_per_day: int,
+    critical_slack_minutes: int,
+) -> ScheduleResult:
     if isinstance(network, Network) and _calendars.several(network, calendar):  # task calendars
         return _calendars.schedule_on_calendars(
             network,
@@ -243,10 +298,12 @@ def schedule(
     frozen = not isinstance(network, NetworkArrays)  # columns of frozen objects never change
     table = network if isinstance(network, NetworkArrays) else cached_table_of(network)
     timeline = calendar.timeline(project_start.date())
-    front = _Front(table, timeline, project_start)
+    structure = _structure(table) if frozen else None
+    front = _Front(table, timeline, project_start, structure)
     arrays = front.arrays
     try:
-        passes = run_passes(arrays, _levels(table, arrays) if frozen else None, timeline=timeline)
+        levels = _levels(structure) if structure is not None else None
+        passes = run_passes(arrays, levels, timeline=timeline)
     except _CycleFound as found:
         raise CycleError([_label(table, int(front.leaves[k])) for k in found.indices]) from None
     if not front.leaves.shape[0]:  # nothing to schedule: the project finishes where it starts
@@ -268,17 +325,33 @@ def schedule(
     )
 
 
-def _levels(table: NetworkArrays, arrays: ArrayNetwork) -> IntArray | None:
-    """The topological levels of a network made of objects, kept while it lives: the same
-    network scheduled again (another page view, another start date) reuses them. Networks big
-    enough for the compiled kernel, which needs no levels, are left to it."""
-    n = arrays.durations.shape[0]
+def _structure(table: NetworkArrays) -> _Structure:
+    """The shape of a network made of objects, kept while its columns live: the same network
+    scheduled again (another page view, another start date) reuses it and its levels."""
+    found = _STRUCTURES.get(table)
+    if found is None:
+        found = _STRUCTURES[table] = _Structure(table)
+    return found
+
+
+def _levels(structure: _Structure) -> IntArray | None:
+    """The topological levels of a network's leaves, found once. Networks big enough for the
+    compiled kernel, which needs no levels, are left to it."""
+    n = structure.durations.shape[0]
     if n >= _kernel.MIN_TASKS:
         return None
-    found = _LEVELS.get(table)
-    if found is None:
-        found = _LEVELS[table] = topological_levels(n, arrays.predecessors, arrays.successors)
-    return found
+    if structure.levels is None:
+        structure.levels = topological_levels(n, structure.pred, structure.succ)
+    return structure.levels
+
+
+def prepare(network: Network) -> None:
+    """Find ``network``'s shape and levels now, for its first schedule: the reader of MSPDI
+    files calls it as it reads, so that scheduling a file just read starts at the passes. A
+    network that cannot be scheduled (a cycle, a link it refuses) is left for :func:`schedule`
+    to report."""
+    with contextlib.suppress(_CycleFound, ValidationError):
+        _levels(_structure(cached_table_of(network)))
 
 
 def _result(

@@ -55,8 +55,13 @@ def topological_levels(n: int, predecessors: IntArray, successors: IntArray) -> 
         reached = ordered_successors[_ranges(starts, out_pointer[frontier + 1] - starts)]
         if reached.size == 0:
             break
-        np.subtract.at(indegree, reached, 1)
-        frontier = distinct(reached[indegree[reached] == 0])[0]
+        if reached.size * 32 >= n:  # a wide level of a small network: whole columns at once
+            hits = np.bincount(reached, minlength=n)
+            indegree -= hits
+            frontier = np.flatnonzero((indegree == 0) & (hits > 0))
+        else:  # a few tasks of many: only those
+            np.subtract.at(indegree, reached, 1)
+            frontier = distinct(reached[indegree[reached] == 0])[0]
         depth += 1
     if (level < 0).any():
         raise _CycleFound(_find_cycle(level, predecessors, successors))

@@ -16,7 +16,8 @@ finds) is read through lxml's tree here. Both ways hand each task's fields to th
 (:mod:`._mspdi_tasks`, :mod:`._mspdi_values`), so a file reads the same either way.
 When every task is plain, the columns read are also handed to the engine as the network's
 :class:`~._table.NetworkArrays` (``remember_table``), so that its first schedule does not turn
-the objects back into columns.
+the objects back into columns, and the engine finds the network's shape and levels then
+(``_engine.prepare``), so that its first schedule starts at the calendar.
 
 Calendar ``DayType`` 1 is Sunday .. 7 Saturday; 0 marks an exception (a dated ``TimePeriod``), as
 does the ``Exceptions`` element of Project 2007 and later.
@@ -35,6 +36,8 @@ from lxml import etree
 
 from openpmo.core.errors import InputError, ParseError
 from openpmo.core.schedule._calendar import Calendar, CalendarException, WorkingInterval
+from openpmo.core.schedule._calendars import remember_own_calendars
+from openpmo.core.schedule._engine import prepare
 from openpmo.core.schedule._model import Network, Project
 from openpmo.core.schedule._mspdi_scan import ROOT, scan
 from openpmo.core.schedule._mspdi_tasks import (
@@ -311,9 +314,11 @@ def _project(project: Fields, calendars_root: Element, tasks: Tasks) -> Project:
     reader.read()
     reader.check()
     network = Network(tasks=tuple(reader.tasks), links=tuple(link for link, _ in reader.links))
+    remember_own_calendars(network, False)  # a task's CalendarUID is not read
     arrays = reader.network_arrays()
     if arrays is not None:  # the columns read: the first schedule need not make them again
         remember_table(network, arrays)
+        prepare(network)  # its shape and levels, for its first schedule
     return Project(
         name=text(project, "Title") or text(project, "Name") or "",
         start=start,

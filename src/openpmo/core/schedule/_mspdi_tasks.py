@@ -9,10 +9,10 @@ Link types are 0 FF, 1 FS, 2 SF, 3 SS.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
-from typing import Any, TypeVar
 
 import numpy as np
 
@@ -212,18 +212,11 @@ _FLAGS = {None, "0", "1"}
 _UNSET = {None, "0"}
 _TASK_DEFAULTS = {f.name: f.default for f in dataclass_fields(Task)}
 _LINK_DEFAULTS = {f.name: f.default for f in dataclass_fields(Link)}
-_T = TypeVar("_T")
-
-
-def _made(kind: type[_T], defaults: dict[str, Any], **values: Any) -> _T:
-    """A frozen dataclass instance with ``values`` (the others its defaults), made without its
-    constructor: a plain task or link already meets what the constructor checks (no negative
-    duration, no constraint, not manual), and setting each field of a frozen instance one by one
-    took a third of the time to read a large file. (The tests check that the constructor makes
-    and accepts the same objects.)"""
-    made = object.__new__(kind)
-    made.__dict__.update(defaults, **values)
-    return made
+# Plain tasks and links are made without their constructors (``object.__new__``, then their
+# fields, the defaults first, put straight into the instance's ``__dict__``): a plain task or
+# link already meets what the constructor checks (no negative duration, no constraint, not
+# manual), and setting each field of a frozen instance one by one took a third of the time to
+# read a large file. (The tests check that the constructor makes and accepts the same objects.)
 
 
 def _counts(column: Sequence[str | None]) -> list[bool]:
@@ -248,6 +241,7 @@ class TaskReader:
         self.tasks: list[Task] = []
         self.stored = StoredColumns(columns)
         self.links: list[tuple[Link, str]] = []
+        self.hours: list[re.Match[str] | None] = []  # each Duration as Project writes it, if so
         self.all_plain = False  # every task plain, as :meth:`read` found (then no task raised)
         self.parents: list[tuple[int, int]] = []  # (outline level, uid) of the open outline path
         # each task's links are links[first[row]:first[row + 1]]
@@ -259,6 +253,8 @@ class TaskReader:
         """Which tasks are plain (see the class)."""
         column = self.columns
         uids, summaries = column["UID"], column["Summary"]
+        fullmatch = PLAIN_HOURS.fullmatch
+        self.hours = [None if v is None else fullmatch(v) for v in column["Duration"]]
         counts = [
             uid is not None and whole and level and duration_format
             for uid, whole, level, duration_format in zip(
@@ -277,8 +273,8 @@ class TaskReader:
             and milestone in _FLAGS
             and constraint in _UNSET
             and not date
-            and (duration is None or PLAIN_HOURS.fullmatch(duration) is not None)
-            for counted, null, summary, manual, milestone, constraint, date, duration in zip(
+            and (duration is None or hours is not None)
+            for counted, null, summary, manual, milestone, constraint, date, duration, hours in zip(
                 counts,
                 column["IsNull"],
                 summaries,
@@ -287,6 +283,7 @@ class TaskReader:
                 column["ConstraintType"],
                 column["ConstraintDate"],
                 column["Duration"],
+                self.hours,
                 strict=True,
             )
         ]
@@ -326,8 +323,7 @@ class TaskReader:
             int(v) if simple and v else 1
             for simple, v in zip(plain, column["OutlineLevel"], strict=True)
         ]
-        hours = [PLAIN_HOURS.fullmatch(v or "") for v in column["Duration"]]
-        self.durations = [0 if h is None else int(h[1]) * 60 + int(h[2]) for h in hours]
+        self.durations = [0 if h is None else int(h[1]) * 60 + int(h[2]) for h in self.hours]
         self.milestones = [v == "1" for v in column["Milestone"]]
         self.summaries = [v == "1" for v in column["Summary"]]
         self.names = [v.strip() if v else "" for v in column["Name"]]
@@ -339,41 +335,42 @@ class TaskReader:
         successors: list[int | None] = [None] * self.count  # the UID of each plain task
         made: list[tuple[Link, str] | None] = [None] * len(self.owners)
         tasks, rows_by_uid, parent_of = self.tasks, self.stored.rows, self._parent
+        names, durations, milestones = self.names, self.durations, self.milestones
+        summaries, elapsed, parent_uids = self.summaries, self.elapsed, self.parent_uids
+        new, task_defaults = object.__new__, _TASK_DEFAULTS
         for row, simple in enumerate(plain):
             if not simple:
                 self._read_row(row, made)
                 continue
-            number, summary = numbers[row], self.summaries[row]
+            number, summary = numbers[row], summaries[row]
             parent = parent_of(levels[row], number, summary)
             if parent is not None:
-                self.parent_uids[row] = parent
-            tasks.append(
-                _made(
-                    Task,
-                    _TASK_DEFAULTS,
-                    uid=number,
-                    name=self.names[row],
-                    duration_minutes=self.durations[row],
-                    milestone=self.milestones[row],
-                    summary=summary,
-                    parent=parent,
-                    elapsed=self.elapsed[row],
-                )
-            )
+                parent_uids[row] = parent
+            task = new(Task)
+            values = task.__dict__
+            values.update(task_defaults)
+            values["uid"] = number
+            values["name"] = names[row]
+            values["duration_minutes"] = durations[row]
+            values["milestone"] = milestones[row]
+            values["summary"] = summary
+            values["parent"] = parent
+            values["elapsed"] = elapsed[row]
+            tasks.append(task)
             rows_by_uid[number] = row
             successors[row] = number
         self.uids = numbers
         predecessors, kinds = self.link_columns["PredecessorUID"], self.link_columns["Type"]
+        link_defaults = _LINK_DEFAULTS
         for k, owner in enumerate(self.owners):
             successor = successors[owner]
             if successor is not None:  # a plain task's links are plain
-                link = _made(
-                    Link,
-                    _LINK_DEFAULTS,
-                    predecessor=int(predecessors[k] or 0),
-                    successor=successor,
-                    type=_PLAIN_TYPES[kinds[k] or ""],
-                )
+                link = new(Link)
+                values = link.__dict__
+                values.update(link_defaults)
+                values["predecessor"] = int(predecessors[k] or 0)
+                values["successor"] = successor
+                values["type"] = _PLAIN_TYPES[kinds[k] or ""]
                 made[k] = link, ""
         self.links = [link for link in made if link is not None]
 
