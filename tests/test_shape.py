@@ -90,7 +90,7 @@ def test_no_module_is_over_the_limit_outside_the_shrinking_list():
 
 FUNCTION_LIMIT = 80
 # The numeric kernels of the core: long by nature (one compiled pass over arrays), exempt.
-KERNELS = {"core/risk/_compiled.py", "core/risk/_kernel.py", "core/schedule/_kernel.py"}
+KERNELS = {"core/risk/_compiled.py", "core/risk/_kernel.py", "core/schedule/_compiled.py"}
 # Functions over the limit today, as "module::function". The list only shrinks: split one into
 # named steps, then delete its line.
 LONG_FUNCTIONS = {
