@@ -170,6 +170,28 @@ class _Dates:
         if lag_elapsed is None:
             lag_elapsed = np.zeros(arrays.lags.shape[0], np.bool_)
         self.start_wall = (project_start - EPOCH) // _ONE_MINUTE
+        self.groups, self.bounds = self._bounds(table, clock_of)
+        self.links, self.incoming, self.outgoing = self._links(lag_elapsed)
+        self.es = [0] * n
+        self.ef = [0] * n
+        self.ls = [0] * n
+        self.lf = [0] * n
+        self.wall_es = [0] * n
+        self.wall_ef = [0] * n
+        self.wall_ls = [0] * n
+        self.wall_lf = [0] * n
+        self.finish_wall = self.start_wall
+        self.finish_value = 1
+        self.finish_clock: _Clock | None = None
+
+    def _bounds(
+        self, table: NetworkArrays, clock_of: list[_Clock]
+    ) -> tuple[list[tuple[_Clock, IntArray]], dict[str, list[int]]]:
+        """Each task's bounds from its constraint and manual dates, on its own clock (one
+        conversion a clock); and the tasks grouped by clock."""
+        arrays = self.front.arrays
+        leaves = self.front.leaves
+        n = self.n
         kinds = table.column("constraints", 0, np.int64).astype(np.int64)[leaves]
         moments = table.column("constraint_minutes", NO_TIME, np.int64).astype(np.int64)[leaves]
         manual = arrays.manual
@@ -192,7 +214,6 @@ class _Dates:
         groups: dict[int, tuple[_Clock, list[int]]] = {}
         for k, clock in enumerate(clock_of):
             groups.setdefault(id(clock), (clock, []))[1].append(k)
-        self.groups = [(clock, np.array(members, np.int64)) for clock, members in groups.values()]
         for clock, members in groups.values():
             at = np.array(members, np.int64)
 
@@ -226,27 +247,24 @@ class _Dates:
                 column = columns[name]
                 for k, value in zip(members, values.tolist(), strict=True):
                     column[k] = value
-        self.bounds = columns
+        return [(clock, np.array(members, np.int64)) for clock, members in groups.values()], columns
+
+    def _links(
+        self, lag_elapsed: npt.NDArray[np.bool_]
+    ) -> tuple[list[tuple[int, int, int, int, bool]], list[list[int]], list[list[int]]]:
+        """The links as tuples, and each task's incoming and outgoing link numbers."""
+        arrays = self.front.arrays
+        n = self.n
         types = arrays.link_types.tolist()
         lags = arrays.lags.tolist()
         pred, succ = arrays.predecessors.tolist(), arrays.successors.tolist()
-        self.links = list(zip(pred, succ, types, lags, lag_elapsed.tolist(), strict=True))
-        self.incoming: list[list[int]] = [[] for _ in range(n)]
-        self.outgoing: list[list[int]] = [[] for _ in range(n)]
-        for e, (p, s, *_rest) in enumerate(self.links):
-            self.incoming[s].append(e)
-            self.outgoing[p].append(e)
-        self.es = [0] * n
-        self.ef = [0] * n
-        self.ls = [0] * n
-        self.lf = [0] * n
-        self.wall_es = [0] * n
-        self.wall_ef = [0] * n
-        self.wall_ls = [0] * n
-        self.wall_lf = [0] * n
-        self.finish_wall = self.start_wall
-        self.finish_value = 1
-        self.finish_clock: _Clock | None = None
+        links = list(zip(pred, succ, types, lags, lag_elapsed.tolist(), strict=True))
+        incoming: list[list[int]] = [[] for _ in range(n)]
+        outgoing: list[list[int]] = [[] for _ in range(n)]
+        for e, (p, s, *_rest) in enumerate(links):
+            incoming[s].append(e)
+            outgoing[p].append(e)
+        return links, incoming, outgoing
 
     # -- conversions between clocks -------------------------------------------------------------
 
