@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from openpmo.benefits.choices import CarbonScope, Category, Confidence, ProfileMethod, Unit
-from openpmo.common.engine_errors import as_validation_error
+from openpmo.common.fields import FinancialYearField, MoneyField
 from openpmo.common.validators import no_control_characters
 from openpmo.core.benefits import Month
 
@@ -33,6 +33,7 @@ def _first_of_month(value: object) -> None:
         raise ValidationError("Enter a month (the first day of the month).")
 
 
+# A benefit's figures are in its own unit (pounds, hours, tCO2e...), so not ``MoneyField``.
 _VALUE = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -336,8 +337,8 @@ class SavingsLine(models.Model):
     programme = models.ForeignKey(
         "portfolio.Programme", on_delete=models.CASCADE, related_name="mtfs_savings"
     )
-    financial_year = models.CharField(max_length=7, help_text="e.g. 2024/25")
-    planned_savings = models.DecimalField(**_VALUE, validators=[MinValueValidator(0)])
+    financial_year = FinancialYearField(help_text="e.g. 2024/25")
+    planned_savings = MoneyField(validators=[MinValueValidator(0)])
     is_illustrative = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -354,12 +355,3 @@ class SavingsLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("benefits:settings")
-
-    def clean(self) -> None:
-        from openpmo.core.errors import ValidationError as CoreError
-        from openpmo.core.money import FinancialYear
-
-        try:
-            self.financial_year = str(FinancialYear.parse(self.financial_year))
-        except CoreError as error:
-            raise as_validation_error(error, "financial_year", with_where=False) from None

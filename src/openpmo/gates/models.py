@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from openpmo.common.fields import FinancialYearField, MoneyField
 from openpmo.common.validators import no_control_characters
 from openpmo.gates.choices import (
     OPEN_STATUSES,
@@ -30,8 +31,6 @@ from openpmo.gates.choices import (
     RequestStatus,
 )
 from openpmo.portfolio.choices import Stage
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ImmutableRecord(Exception):
@@ -120,8 +119,7 @@ class DelegatedAuthority(models.Model):
         "portfolio.Programme", on_delete=models.PROTECT, related_name="delegated_authorities"
     )
     role = models.CharField(max_length=50)
-    limit = models.DecimalField(
-        **MONEY,
+    limit = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
@@ -193,9 +191,7 @@ class BusinessCase(models.Model):
     strategic_case = models.TextField(blank=True, help_text="Why: fit with strategy and need")
     benefits_summary = models.TextField(blank=True)
     risks = models.TextField(blank=True, help_text="The main risks and their mitigations")
-    base_year = models.CharField(
-        max_length=7, help_text="Base year of the appraisal, e.g. 2023/24 (year 0)"
-    )
+    base_year = FinancialYearField(help_text="Base year of the appraisal, e.g. 2023/24 (year 0)")
     requested_funding = models.JSONField(
         default=dict,
         blank=True,
@@ -288,7 +284,7 @@ class GateRequest(models.Model):
         max_length=12, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
     requested = models.JSONField(default=dict, blank=True, help_text="{'2023/24': '150000.00'}")
-    requested_total = models.DecimalField(**MONEY, default=0)
+    requested_total = MoneyField(default=0)
     checklist_answers = models.JSONField(default=dict, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -376,7 +372,7 @@ class Decision(_Immutable):
         related_name="decisions",
     )
     rationale = models.TextField(blank=True)
-    released_total = models.DecimalField(**MONEY, default=0)
+    released_total = MoneyField(default=0)
     stage_before = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     stage_after = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     corrects = models.OneToOneField(
@@ -421,8 +417,8 @@ class FundingRelease(_Immutable):
     """Money a decision released for one financial year (drawn from the reserve)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="releases")
-    year = models.CharField(max_length=7, help_text="Financial year, e.g. 2023/24")
-    amount = models.DecimalField(**MONEY)
+    year = FinancialYearField(help_text="Financial year, e.g. 2023/24")
+    amount = MoneyField()
     reserve_entry = models.OneToOneField(
         "finance.ReserveEntry",
         null=True,

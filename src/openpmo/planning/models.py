@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from openpmo.finance.models import validate_financial_year
+from openpmo.common.fields import FinancialYearField
 from openpmo.planning.choices import (
     FundingOutcome,
     Objective,
@@ -128,7 +128,7 @@ class FundingDecision(models.Model):
     )
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=10, choices=FundingOutcome.choices)
-    start_year = models.CharField(max_length=7, blank=True, validators=[validate_financial_year])
+    start_year = FinancialYearField(blank=True, help_text="")
     underway = models.CharField(
         max_length=10, choices=Underway.choices, blank=True, default=Underway.NOT_UNDERWAY
     )

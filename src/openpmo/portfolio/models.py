@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from openpmo.common.fields import MoneyField
 from openpmo.common.validators import no_control_characters
 from openpmo.portfolio.choices import THREE_POINT, DeliveryConfidence, RagStatus, Stage
 
@@ -157,9 +158,7 @@ class WorkPackage(models.Model):
     baseline_end = models.DateField(null=True, blank=True)
     forecast_start = models.DateField(null=True, blank=True)
     forecast_end = models.DateField(null=True, blank=True)
-    budget_envelope = models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    budget_envelope = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],

@@ -12,9 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from openpmo.common.fields import MoneyField
 from openpmo.resources.choices import DemandSource, Employment, Sourcing, SupplierKind
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 FTE = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
@@ -30,8 +30,7 @@ class ResourceRole(models.Model):
         "portfolio.Programme", on_delete=models.PROTECT, related_name="resource_roles"
     )
     name = models.CharField(max_length=120)
-    partner_day_rate = models.DecimalField(
-        **MONEY,
+    partner_day_rate = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
@@ -76,7 +75,7 @@ class Supplier(models.Model):
 class Contract(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts")
     reference = models.CharField(max_length=60)
-    value = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    value = MoneyField(validators=[MinValueValidator(0)])
     start = models.DateField()
     end = models.DateField()
     deliverables = models.TextField(blank=True)
@@ -129,9 +128,7 @@ class Person(models.Model):
         related_name="people",
         help_text="The core team post (Table 1) this person fills",
     )
-    day_rate = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    day_rate = MoneyField(null=True, blank=True, validators=[MinValueValidator(0)])
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )

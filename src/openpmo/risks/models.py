@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from openpmo.common.fields import MoneyField
 from openpmo.common.validators import no_control_characters
 from openpmo.risks import scoring
 from openpmo.risks.choices import (
@@ -207,9 +208,9 @@ class RaidItem(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
-    cost_min = models.DecimalField(**MONEY, null=True, blank=True)
-    cost_likely = models.DecimalField(**MONEY, null=True, blank=True)
-    cost_max = models.DecimalField(**MONEY, null=True, blank=True)
+    cost_min = MoneyField(null=True, blank=True)
+    cost_likely = MoneyField(null=True, blank=True)
+    cost_max = MoneyField(null=True, blank=True)
     delay_min = models.DecimalField(
         "Delay minimum (working days)", max_digits=7, decimal_places=1, null=True, blank=True
     )

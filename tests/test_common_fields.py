@@ -1,0 +1,128 @@
+"""One field for financial years and one for money in every app (issue 17): a year typed any
+way the core reads is kept as ``2023/24``; anything else is refused with the field named."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from openpmo.benefits.forms import SavingsLineForm
+from openpmo.benefits.models import SavingsLine
+from openpmo.common.fields import FinancialYearField, FinancialYearFormField, MoneyField
+from openpmo.finance import models as finance_models
+from openpmo.portfolio.tests.factories import ProgrammeFactory
+
+# Every financial-year column of every app, by model and field.
+YEAR_COLUMNS = {
+    ("benefits", "savingsline", "financial_year"),
+    ("finance", "teamcostplan", "base_year"),
+    ("finance", "inflationrate", "year"),
+    ("finance", "reserve", "first_year"),
+    ("finance", "reserve", "last_year"),
+    ("finance", "reserveentry", "year"),
+    ("finance", "reservestatedfigure", "year"),
+    ("finance", "appraisal", "base_year"),
+    ("finance", "appraisaldeflator", "year"),
+    ("finance", "appraisalamount", "year"),
+    ("finance", "workpackageforecast", "year"),
+    ("gates", "businesscase", "base_year"),
+    ("gates", "fundingrelease", "year"),
+    ("planning", "fundingdecision", "start_year"),
+}
+
+
+def _columns(kind: type[models.Field]) -> set[tuple[str, str, str]]:
+    return {
+        (model._meta.app_label, model._meta.model_name, field.name)
+        for model in apps.get_models()
+        if model.__module__.startswith("openpmo.")
+        for field in model._meta.concrete_fields
+        if isinstance(field, kind)
+    }
+
+
+def test_every_financial_year_column_is_the_one_field_and_no_other_column_holds_a_year():
+    assert _columns(FinancialYearField) == YEAR_COLUMNS
+    # No seven-letter text column is left that could be a year kept some other way.
+    sevens = {
+        column
+        for column in _columns(models.CharField)
+        if apps.get_model(column[0], column[1])._meta.get_field(column[2]).max_length == 7
+    }
+    assert sevens == YEAR_COLUMNS
+
+
+def test_money_columns_are_pounds_and_pence_unless_the_column_says_otherwise():
+    money = _columns(MoneyField)
+    assert ("finance", "reserveentry", "amount") in money
+    assert ("portfolio", "workpackage", "budget_envelope") in money
+    assert ("benefits", "savingsline", "planned_savings") in money
+    # a benefit's value is in its own unit (hours, tCO2e...), an FTE is people: not money
+    assert ("benefits", "benefit", "target_value") not in money
+    assert ("resources", "person", "fte") not in money
+    field = SavingsLine._meta.get_field("planned_savings")
+    assert (field.max_digits, field.decimal_places) == (14, 2)
+    # the database sees the decimal column it always had: no migration for the move
+    assert field.deconstruct()[1] == "django.db.models.DecimalField"
+
+
+def test_finance_names_the_shared_field_not_a_copy():
+    assert finance_models.FinancialYearField is FinancialYearField
+
+
+@pytest.mark.parametrize("typed", ["2024/25", "2024-25", "2024/2025", " 2024/25 "])
+def test_a_year_typed_on_a_form_any_way_the_core_reads_is_kept_as_2024_25(typed):
+    form = SavingsLineForm({"financial_year": typed, "planned_savings": "10"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["financial_year"] == "2024/25"
+
+
+@pytest.mark.parametrize("typed", ["2024/26", "24/25", "next year", "2024"])
+def test_a_year_that_is_not_one_is_refused_naming_the_field(typed):
+    form = SavingsLineForm({"financial_year": typed, "planned_savings": "10"})
+    assert not form.is_valid()
+    assert form.errors["financial_year"] == [
+        "Financial year must be a financial year, like 2023/24"
+    ]
+
+
+def test_a_model_form_of_a_year_column_uses_the_year_form_field_with_its_label():
+    field = finance_models.Reserve._meta.get_field("first_year").formfield()
+    assert isinstance(field, FinancialYearFormField)
+    with pytest.raises(ValidationError, match="First year must be a financial year"):
+        field.clean("2023/25")
+    assert field.clean("2023-24") == "2023/24"
+
+
+@pytest.mark.django_db
+def test_a_year_is_stored_2023_24_whichever_way_it_arrived():
+    programme = ProgrammeFactory()
+    # full_clean writes it back the council way
+    line = SavingsLine(programme=programme, financial_year="2023-24", planned_savings=Decimal(1))
+    line.full_clean()
+    assert line.financial_year == "2023/24"
+    # and a save that skipped the checks stores it that way too
+    other = SavingsLine.objects.create(
+        programme=programme, financial_year="2024/2025", planned_savings=Decimal(2)
+    )
+    assert other.financial_year == "2024/25"
+    assert set(SavingsLine.objects.values_list("financial_year", flat=True)) == {"2024/25"}
+    line.save()
+    assert sorted(SavingsLine.objects.values_list("financial_year", flat=True)) == [
+        "2023/24",
+        "2024/25",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_model_refuses_a_year_that_is_not_one_on_that_field():
+    line = SavingsLine(
+        programme=ProgrammeFactory(), financial_year="2023/25", planned_savings=Decimal(1)
+    )
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+    assert "the second year must follow the first" in error.value.message_dict["financial_year"][0]
