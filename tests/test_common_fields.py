@@ -10,9 +10,11 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from openpmo.audit.services import audit_change, snapshot
 from openpmo.benefits.forms import SavingsLineForm
 from openpmo.benefits.models import SavingsLine
 from openpmo.common.fields import FinancialYearField, FinancialYearFormField, MoneyField
+from openpmo.common.models import Created, Illustrative, Versioned
 from openpmo.finance import models as finance_models
 from openpmo.portfolio.tests.factories import ProgrammeFactory
 
@@ -126,3 +128,45 @@ def test_a_model_refuses_a_year_that_is_not_one_on_that_field():
     with pytest.raises(ValidationError) as error:
         line.full_clean()
     assert "the second year must follow the first" in error.value.message_dict["financial_year"][0]
+
+
+# -- the shared bookkeeping fields ----------------------------------------------------------------
+
+BASES = (Versioned, Illustrative, Created)
+
+
+def test_a_record_on_a_shared_base_keeps_the_fields_it_had():
+    # A work package's version and a business case's author and flag are still there, as before.
+    from openpmo.gates.models import BusinessCase
+    from openpmo.portfolio.models import Programme
+
+    version = Programme._meta.get_field("version")
+    assert (version.default, version.editable) == (1, False)
+    assert issubclass(BusinessCase, Created) and issubclass(BusinessCase, Illustrative)
+    created_by = BusinessCase._meta.get_field("created_by")
+    assert created_by.null and created_by.remote_field.on_delete is models.PROTECT
+    assert BusinessCase._meta.get_field("created_at").auto_now_add
+    # each model keeps its own table: the bases are abstract
+    assert all(base._meta.abstract for base in BASES)
+
+
+@pytest.mark.django_db
+def test_an_audit_snapshot_kept_before_the_fields_moved_still_compares_equal():
+    # Given a programme's snapshot as it was stored when version and is_illustrative came last
+    programme = ProgrammeFactory()
+    now = snapshot(programme)
+    assert set(list(now)[1:3]) == {"is_illustrative", "version"}  # the bases' fields come first
+    stored = {key: now[key] for key in [*now.keys() - {"is_illustrative", "version"}, "version"]}
+    stored["is_illustrative"] = now["is_illustrative"]
+    assert list(stored) != list(now)
+    # when it is compared with today's snapshot, nothing changed and nothing is recorded
+    assert (
+        audit_change(actor=None, action="t.same", obj=programme, before=stored, after=now) is None
+    )
+    # and a real change is still seen, named by field, whatever the key order
+    programme.name = "Renamed"
+    record = audit_change(
+        actor=None, action="t.renamed", obj=programme, before=stored, after=snapshot(programme)
+    )
+    assert record is not None
+    assert [key for key, _old, _new in record.changes] == ["name"]

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from openpmo.common.fields import FinancialYearField, MoneyField, validate_financial_year
+from openpmo.common.models import Created, Illustrative, Versioned
 from openpmo.common.services import ConflictError
 from openpmo.core.money import FinancialYear
 from openpmo.finance.choices import (
@@ -29,7 +30,7 @@ __all__ = ["FinancialYearField", "validate_financial_year"]
 # --- team cost model (seed §6.1.1-6.1.2, Table 1) --------------------------------------------
 
 
-class TeamCostPlan(models.Model):
+class TeamCostPlan(Illustrative, Versioned):
     """A programme's core team: the prices' base year, inflation by year, the approved cap."""
 
     programme = models.ForeignKey(
@@ -45,8 +46,6 @@ class TeamCostPlan(models.Model):
     )
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -80,7 +79,7 @@ class InflationRate(models.Model):
         return f"{self.year}: {self.rate:%}"
 
 
-class TeamRole(models.Model):
+class TeamRole(Illustrative, Versioned):
     """A post (or ``fte`` identical posts) in the team, in post from ``start`` to ``end``.
 
     The cost of one FTE for a year in base-year prices is ``annual_cost``, or ``salary x (1 +
@@ -113,8 +112,6 @@ class TeamRole(models.Model):
     start = models.DateField()
     end = models.DateField()
     order = models.PositiveSmallIntegerField(default=0)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["plan", "order", "name"]
@@ -149,7 +146,7 @@ class TeamRole(models.Model):
 # --- the earmarked reserve (seed §3.3, §6.1.5-6.1.6, Table 2) ---------------------------------
 
 
-class Reserve(models.Model):
+class Reserve(Illustrative, Versioned):
     """An earmarked reserve (e.g. the Technology and Digitisation Reserve) over its years.
 
     ``opening_balance`` is the first year's; ``balance`` is always ``opening_balance`` plus the
@@ -177,8 +174,6 @@ class Reserve(models.Model):
     subtotal_label = models.CharField(max_length=100, default="Current planned balance")
     closing_label = models.CharField(max_length=100, default="Residual balance")
     source = models.CharField(max_length=300, blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -208,7 +203,7 @@ class Reserve(models.Model):
         )
 
 
-class ReserveEntry(models.Model):
+class ReserveEntry(Illustrative):
     """One movement of the reserve in a financial year. Entries are never changed or removed.
 
     ``amount`` is what was paid in or taken out (more than zero); ``ledger_amount`` is the same
@@ -253,7 +248,6 @@ class ReserveEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
-    is_illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["reserve", "year", "id"]
@@ -307,7 +301,7 @@ class ReserveStatedFigure(models.Model):
 # --- Green Book appraisal (seed §3.10, §5) ----------------------------------------------------
 
 
-class Appraisal(models.Model):
+class Appraisal(Created, Illustrative, Versioned):
     """A business case's options appraised after the Green Book, in real base-year prices."""
 
     programme = models.ForeignKey(
@@ -323,12 +317,6 @@ class Appraisal(models.Model):
     name = models.CharField(max_length=200)
     base_year = FinancialYearField(help_text="Year 0: not discounted")
     description = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -426,7 +414,7 @@ class AppraisalAmount(models.Model):
 # --- work package money -----------------------------------------------------------------------
 
 
-class WorkPackageSpend(models.Model):
+class WorkPackageSpend(Illustrative, Versioned):
     """Actual spend of a work package in a month, capital or revenue (entered or imported)."""
 
     work_package = models.ForeignKey(
@@ -441,8 +429,6 @@ class WorkPackageSpend(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["work_package", "month", "spend_type"]
@@ -462,7 +448,7 @@ class WorkPackageSpend(models.Model):
         return str(FinancialYear.containing(self.month))
 
 
-class WorkPackageForecast(models.Model):
+class WorkPackageForecast(Illustrative, Versioned):
     """Spend still expected in a financial year (not yet incurred), capital or revenue."""
 
     work_package = models.ForeignKey(
@@ -474,8 +460,6 @@ class WorkPackageForecast(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["work_package", "year", "spend_type"]

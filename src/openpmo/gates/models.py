@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from openpmo.common.fields import FinancialYearField, MoneyField
+from openpmo.common.models import Created, Illustrative, Versioned
 from openpmo.common.validators import no_control_characters
 from openpmo.gates.choices import (
     OPEN_STATUSES,
@@ -60,7 +61,7 @@ class _Immutable(models.Model):
         raise ImmutableRecord("decisions cannot be deleted; record a correction instead")
 
 
-class Gate(models.Model):
+class Gate(Illustrative, Versioned):
     """A gate held at the end of ``stage``; passing it moves a work package to the next gate's stage."""
 
     programme = models.ForeignKey(
@@ -75,8 +76,6 @@ class Gate(models.Model):
     requires_equality_assessment = models.BooleanField(
         default=True, help_text="A request must link an equality impact assessment (§8)"
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "order"]
@@ -89,14 +88,13 @@ class Gate(models.Model):
         return f"{self.name} gate"
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Versioned):
     """A piece of evidence a gate asks for; a mandatory one must be met before submission."""
 
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="checklist")
     text = models.CharField(max_length=300)
     mandatory = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["gate", "order", "id"]
@@ -108,7 +106,7 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-class DelegatedAuthority(models.Model):
+class DelegatedAuthority(Versioned):
     """Holders of ``role`` may record decisions releasing up to ``limit`` (no limit when empty).
 
     Default (§7.1): a Decision maker without limit; a Board member with a limit of £0, i.e. stage
@@ -126,7 +124,6 @@ class DelegatedAuthority(models.Model):
         help_text="Most a decision may release in total (£); empty for no limit",
     )
     note = models.CharField(max_length=300, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "role"]
@@ -143,7 +140,7 @@ class DelegatedAuthority(models.Model):
         return f"{self.role}: {'no limit' if self.limit is None else f'up to £{self.limit:,.0f}'}"
 
 
-class EqualityImpactAssessment(models.Model):
+class EqualityImpactAssessment(Illustrative, Versioned):
     """An Equalities Comprehensive Impact Assessment (seed §8, Appendix 2)."""
 
     programme = models.ForeignKey(
@@ -162,9 +159,7 @@ class EqualityImpactAssessment(models.Model):
     )
     outcome = models.CharField(max_length=30, choices=AssessmentOutcome.choices)
     mitigations = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-assessed_on", "reference"]
@@ -176,7 +171,7 @@ class EqualityImpactAssessment(models.Model):
         return reverse("gates:assessment-detail", args=[self.pk])
 
 
-class BusinessCase(models.Model):
+class BusinessCase(Created, Illustrative, Versioned):
     """One version of a work package's business case for a gate; frozen once submitted."""
 
     work_package = models.ForeignKey(
@@ -210,12 +205,6 @@ class BusinessCase(models.Model):
     appraisal = models.JSONField(
         null=True, blank=True, help_text="The Green Book appraisal, frozen at submission"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["work_package", "-number"]
@@ -270,7 +259,7 @@ class BusinessCaseOption(models.Model):
         return self.name
 
 
-class GateRequest(models.Model):
+class GateRequest(Illustrative, Versioned):
     """A request to pass a gate, with a business case version and the funding asked for."""
 
     work_package = models.ForeignKey(
@@ -295,8 +284,6 @@ class GateRequest(models.Model):
     )
     quality_assured_at = models.DateTimeField(null=True, blank=True)
     quality_comments = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -323,7 +310,7 @@ class GateRequest(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class Decision(_Immutable):
+class Decision(_Immutable, Illustrative):
     """A recorded decision: immutable. ``corrects`` names the decision this one corrects.
 
     A gate decision belongs to a gate request (at most one original decision per request, held
@@ -383,7 +370,6 @@ class Decision(_Immutable):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
-    is_illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-decided_on", "-id"]
@@ -439,7 +425,7 @@ class FundingRelease(_Immutable):
         return f"{self.year}: £{self.amount:,.2f}"
 
 
-class ConditionAction(models.Model):
+class ConditionAction(Illustrative, Versioned):
     """A condition of an approval, tracked as an action with an owner and a due date."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
@@ -456,8 +442,6 @@ class ConditionAction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completion_note = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["status", "due_on", "id"]
