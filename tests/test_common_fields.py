@@ -170,3 +170,13 @@ def test_an_audit_snapshot_kept_before_the_fields_moved_still_compares_equal():
     )
     assert record is not None
     assert [key for key, _old, _new in record.changes] == ["name"]
+
+
+def test_the_forecast_form_takes_the_year_the_same_way():
+    from openpmo.finance.forms import ForecastForm
+
+    data = {"spend_type": "capital", "amount": "5"}
+    assert ForecastForm({**data, "year": "2024-2025"}).is_valid()
+    form = ForecastForm({**data, "year": "2024/26"})
+    assert not form.is_valid()
+    assert form.errors["year"] == ["Financial year must be a financial year, like 2023/24"]
