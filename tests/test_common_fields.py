@@ -3,7 +3,9 @@ way the core reads is kept as ``2023/24``; anything else is refused with the fie
 
 from __future__ import annotations
 
+import ast
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -13,10 +15,12 @@ from django.db import models
 from openpmo.audit.services import audit_change, snapshot
 from openpmo.benefits.forms import SavingsLineForm
 from openpmo.benefits.models import SavingsLine
-from openpmo.common.fields import FinancialYearField, FinancialYearFormField, MoneyField
+from openpmo.common.fields import FinancialYearField, FinancialYearFormField
 from openpmo.common.models import Created, Illustrative, Versioned
 from openpmo.finance import models as finance_models
 from openpmo.portfolio.tests.factories import ProgrammeFactory
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "openpmo"
 
 # Every financial-year column of every app, by model and field.
 YEAR_COLUMNS = {
@@ -58,18 +62,68 @@ def test_every_financial_year_column_is_the_one_field_and_no_other_column_holds_
     assert sevens == YEAR_COLUMNS
 
 
-def test_money_columns_are_pounds_and_pence_unless_the_column_says_otherwise():
-    money = _columns(MoneyField)
-    assert ("finance", "reserveentry", "amount") in money
-    assert ("portfolio", "workpackage", "budget_envelope") in money
-    assert ("benefits", "savingsline", "planned_savings") in money
-    # a benefit's value is in its own unit (hours, tCO2e...), an FTE is people: not money
-    assert ("benefits", "benefit", "target_value") not in money
-    assert ("resources", "person", "fte") not in money
+# The decimals that are not money, and why: rates, shares and indices are ratios, FTE is people,
+# delays are working days, a benefit's figures are in its own unit (hours, tCO2e, or pounds).
+NOT_MONEY = {
+    ("finance", "InflationRate", "rate"),
+    ("finance", "TeamRole", "fte"),
+    ("finance", "TeamRole", "on_cost_rate"),
+    ("finance", "AppraisalDeflator", "index"),
+    ("finance", "AppraisalLine", "optimism_bias"),
+    ("benefits", "Benefit", "baseline_value"),
+    ("benefits", "Benefit", "target_value"),
+    ("benefits", "ProfileMonth", "value"),
+    ("benefits", "BenefitActual", "value"),
+    ("benefits", "TrackerSettings", "green_threshold"),
+    ("benefits", "TrackerSettings", "amber_threshold"),
+    ("benefits", "TrackerSettings", "carbon_contribution_target"),
+    ("delivery", "ScheduleLink", "lag_percent"),
+    ("risks", "RaidItem", "chance"),
+    ("risks", "RaidItem", "delay_min"),
+    ("risks", "RaidItem", "delay_likely"),
+    ("risks", "RaidItem", "delay_max"),
+    ("resources", "Person", "fte"),
+    ("resources", "Demand", "fte"),
+    ("resources", "PackageSourcing", "partner_share"),
+    ("planning", "BusinessDriver", "weight"),
+}
+
+
+def _decimal_declarations() -> dict[tuple[str, str, str], str]:
+    """Each decimal column of every app's models, by how it is declared (MoneyField or other)."""
+    found = {}
+    for path in sorted(SRC.glob("*/models.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                    name = ast.unparse(statement.value.func)
+                    if name in ("MoneyField", "models.DecimalField"):
+                        column = (path.parent.name, node.name, statement.targets[0].id)
+                        found[column] = name
+    return found
+
+
+def test_every_money_column_is_a_money_field_and_every_other_decimal_is_not_money():
+    declared = _decimal_declarations()
+    assert {column for column, name in declared.items() if name != "MoneyField"} == NOT_MONEY
+    money = {column for column, name in declared.items() if name == "MoneyField"}
+    assert ("finance", "ReserveEntry", "amount") in money
+    assert ("portfolio", "WorkPackage", "budget_envelope") in money
+    assert ("benefits", "SavingsLine", "planned_savings") in money
+    assert len(money) == 26
+    # every decimal column of every model is declared in one of the two ways
+    assert len(declared) == len(_columns(models.DecimalField))
+
+
+def test_a_money_field_is_the_decimal_column_it_always_was():
     field = SavingsLine._meta.get_field("planned_savings")
+    assert type(field) is models.DecimalField
     assert (field.max_digits, field.decimal_places) == (14, 2)
-    # the database sees the decimal column it always had: no migration for the move
-    assert field.deconstruct()[1] == "django.db.models.DecimalField"
+    # a column that needs fewer digits keeps them (the reserve's reporting unit)
+    unit = finance_models.Reserve._meta.get_field("reporting_unit")
+    assert (unit.max_digits, unit.decimal_places) == (10, 2)
 
 
 def test_finance_names_the_shared_field_not_a_copy():

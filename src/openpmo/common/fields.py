@@ -4,8 +4,8 @@ an amount is pounds to the penny wherever it is kept.
 ``FinancialYearField`` reads what ``openpmo.core.money.FinancialYear`` reads (``2023/24``,
 ``2023-24``, ``2023/2024``) and stores the one written form, ``2023/24``: a model's
 ``full_clean`` and a form both write it back that way, and a save stores it that way whatever
-path the value came by. ``MoneyField`` is a ``DecimalField`` of pounds, 14 digits with 2 after
-the point unless a column says otherwise; its form field is Django's decimal field.
+path the value came by. ``MoneyField`` makes the ``DecimalField`` of pounds, 14 digits with 2
+after the point unless a column says otherwise; its form field is Django's decimal field.
 """
 
 from __future__ import annotations
@@ -101,17 +101,14 @@ class FinancialYearField(models.CharField):
         return super().formfield(**{"form_class": FinancialYearFormField, **kwargs})
 
 
-class MoneyField(models.DecimalField):
-    """An amount of money in pounds: 14 digits, 2 of them pence, unless the column says other."""
+def MoneyField(*args: Any, **kwargs: Any) -> models.DecimalField:
+    """An amount of money in pounds: a ``DecimalField`` of 14 digits, 2 of them pence, unless the
+    column says other.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self) -> Any:
-        """Migrations keep it as the ``DecimalField`` it is in the database, with its digits said
-        in full: a column moved onto ``MoneyField`` needs no migration (SQLite would otherwise
-        rebuild its table for nothing), and a change of the defaults here changes no old one."""
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.DecimalField", args, kwargs
+    A plain ``DecimalField``, not a subclass: Django refuses to guess the type of an expression
+    that mixes a subclass with a plain decimal (``Case(When(..., then=-F("amount")),
+    default=F("amount"))``: "mixed types: DecimalField, MoneyField"), and the database and the
+    migrations see exactly the column they had, so moving a column onto it needs no migration."""
+    kwargs.setdefault("max_digits", 14)
+    kwargs.setdefault("decimal_places", 2)
+    return models.DecimalField(*args, **kwargs)
