@@ -12,6 +12,7 @@ from openpmo.benefits.choices import GENERATED_SHAPES, Category, ProfileMethod, 
 from openpmo.benefits.models import Benefit
 from openpmo.benefits.profile_input import parse_month, parse_pasted, parse_value
 from openpmo.common import uploads
+from openpmo.common.fields import FinancialYearFormField
 from openpmo.common.forms import DateInput as _DateInput
 from openpmo.common.forms import VersionedForm
 from openpmo.core.benefits import Month
@@ -287,7 +288,9 @@ class TrackerSettingsForm(forms.Form):
 
 
 class SavingsLineForm(forms.Form):
-    financial_year = forms.CharField(label="Financial year", help_text="For example, 2024/25")
+    financial_year = FinancialYearFormField(
+        label="Financial year", help_text="For example, 2024/25"
+    )
     planned_savings = forms.DecimalField(
         label="Cashable savings in the MTFS (£)", min_value=0, decimal_places=2, max_digits=14
     )

@@ -18,7 +18,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from openpmo.benefits.choices import CarbonScope, Category, Confidence, ProfileMethod, Unit
-from openpmo.common.engine_errors import as_validation_error
+from openpmo.common.fields import FinancialYearField, MoneyField
+from openpmo.common.models import Illustrative, Versioned
 from openpmo.common.validators import no_control_characters
 from openpmo.core.benefits import Month
 
@@ -33,10 +34,11 @@ def _first_of_month(value: object) -> None:
         raise ValidationError("Enter a month (the first day of the month).")
 
 
+# A benefit's figures are in its own unit (pounds, hours, tCO2e...), so not ``MoneyField``.
 _VALUE = {"max_digits": 14, "decimal_places": 2}
 
 
-class Benefit(models.Model):
+class Benefit(Illustrative, Versioned):
     """One benefit (or dis-benefit) in the register (§3.11)."""
 
     reference = models.CharField(
@@ -100,8 +102,6 @@ class Benefit(models.Model):
     carbon_method = models.TextField(
         blank=True, help_text="How the tCO2e change is estimated and measured"
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,7 +155,7 @@ class Benefit(models.Model):
         return self.unit == Unit.TONNES_CO2E
 
 
-class BenefitProfile(models.Model):
+class BenefitProfile(Illustrative):
     """One version of a benefit's planned profile. Version 1 is the original baseline; a
     re-baseline adds a version and keeps every earlier one for comparison."""
 
@@ -172,7 +172,6 @@ class BenefitProfile(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    is_illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["benefit", "number"]
@@ -216,7 +215,7 @@ class ProfileMonth(models.Model):
         return f"{self.month:%Y-%m} {self.value}"
 
 
-class BenefitActual(models.Model):
+class BenefitActual(Illustrative, Versioned):
     """What a benefit actually delivered in a month, with its evidence and who recorded it."""
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="actuals")
@@ -232,8 +231,6 @@ class BenefitActual(models.Model):
         related_name="recorded_benefit_actuals",
     )
     recorded_at = models.DateTimeField(auto_now=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["benefit", "month"]
@@ -249,7 +246,7 @@ class BenefitActual(models.Model):
         return reverse("benefits:benefit-detail", args=[self.benefit_id])
 
 
-class ShortfallExplanation(models.Model):
+class ShortfallExplanation(Illustrative, Versioned):
     """The owner's account of why a benefit is Amber or Red in a month, and what is being done."""
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="explanations")
@@ -264,8 +261,6 @@ class ShortfallExplanation(models.Model):
         related_name="+",
     )
     given_at = models.DateTimeField(auto_now=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["benefit", "-month"]
@@ -280,7 +275,7 @@ class ShortfallExplanation(models.Model):
         return reverse("benefits:benefit-detail", args=[self.benefit_id])
 
 
-class TrackerSettings(models.Model):
+class TrackerSettings(Versioned):
     """A programme's RAG thresholds and grace for late actuals. Without a row, the defaults."""
 
     programme = models.OneToOneField(
@@ -312,7 +307,6 @@ class TrackerSettings(models.Model):
         validators=[MinValueValidator(0)],
         help_text="tCO2e the programme aims to cut, net, by March 2030 (net-zero ambition)",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name_plural = "tracker settings"
@@ -330,16 +324,14 @@ class TrackerSettings(models.Model):
         return reverse("benefits:settings")
 
 
-class SavingsLine(models.Model):
+class SavingsLine(Illustrative, Versioned):
     """The cashable savings a programme has put into the MTFS for a financial year (§3.13)."""
 
     programme = models.ForeignKey(
         "portfolio.Programme", on_delete=models.CASCADE, related_name="mtfs_savings"
     )
-    financial_year = models.CharField(max_length=7, help_text="e.g. 2024/25")
-    planned_savings = models.DecimalField(**_VALUE, validators=[MinValueValidator(0)])
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    financial_year = FinancialYearField(help_text="e.g. 2024/25")
+    planned_savings = MoneyField(validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["programme", "financial_year"]
@@ -354,12 +346,3 @@ class SavingsLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("benefits:settings")
-
-    def clean(self) -> None:
-        from openpmo.core.errors import ValidationError as CoreError
-        from openpmo.core.money import FinancialYear
-
-        try:
-            self.financial_year = str(FinancialYear.parse(self.financial_year))
-        except CoreError as error:
-            raise as_validation_error(error, "financial_year", with_where=False) from None

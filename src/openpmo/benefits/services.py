@@ -522,13 +522,10 @@ def savings_line_set(
 ) -> SavingsLine:
     """Set the cashable savings put into the MTFS for one financial year."""
     require(actor, "benefits.change_savingsline", programme)
-    line = SavingsLine(programme=programme, financial_year=financial_year)
-    try:
-        line.clean()
-    except ValidationError:
-        line.planned_savings = planned_savings
-        save_validated(line)  # raises with the field named
-        raise
+    line = SavingsLine(
+        programme=programme, financial_year=financial_year, planned_savings=planned_savings
+    )
+    line.clean_fields()  # the year written 2023/24 (or refused, the field named) before the lookup
     existing = (
         SavingsLine.objects.select_for_update()
         .filter(programme=programme, financial_year=line.financial_year)

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from openpmo.common.models import Illustrative, Versioned
 from openpmo.delivery.choices import (
     Constraint,
     InterdependencyStatus,
@@ -34,7 +35,7 @@ def _weekdays_default() -> list[int]:
     return [0, 1, 2, 3, 4]
 
 
-class ProgrammeCalendar(models.Model):
+class ProgrammeCalendar(Versioned):
     """The programme's working time: weekdays, working hours (one or two periods a day) and
     dated exceptions (bank holidays, closures). Every schedule of the programme runs on it."""
 
@@ -51,7 +52,6 @@ class ProgrammeCalendar(models.Model):
         null=True, blank=True, default=dt.time(14), help_text="Leave empty for one period a day"
     )
     afternoon_end = models.TimeField(null=True, blank=True, default=dt.time(17, 30))
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [
@@ -135,7 +135,7 @@ class CalendarException(models.Model):
         return reverse("delivery:calendar")
 
 
-class WorkPackageSchedule(models.Model):
+class WorkPackageSchedule(Illustrative, Versioned):
     """A work package's schedule: where it starts, and where its tasks came from."""
 
     work_package = models.OneToOneField(
@@ -145,7 +145,6 @@ class WorkPackageSchedule(models.Model):
     source = models.CharField(
         max_length=300, blank=True, help_text="e.g. imported from a Microsoft Project file"
     )
-    is_illustrative = models.BooleanField(default=False)
     own_calendar = models.JSONField(
         null=True,
         blank=True,
@@ -164,7 +163,6 @@ class WorkPackageSchedule(models.Model):
         help_text="Durations and lags as the file gave them, kept while the programme calendar "
         "is applied so that going back to the file's calendar restores them exactly",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -177,7 +175,7 @@ class WorkPackageSchedule(models.Model):
         return reverse("delivery:work-package-schedule", args=[self.work_package_id])
 
 
-class ScheduleTask(models.Model):
+class ScheduleTask(Illustrative, Versioned):
     """A task, milestone or summary task of one work package's schedule.
 
     ``uid`` identifies the task within its schedule (Microsoft Project's UID, kept on import and
@@ -220,7 +218,6 @@ class ScheduleTask(models.Model):
         blank=True,
         help_text="For a milestone that is a stage gate: the stage the gate closes",
     )
-    is_illustrative = models.BooleanField(default=False)
     baseline_date = models.DateField(
         null=True, blank=True, help_text="For a milestone: the date it was planned for"
     )
@@ -239,7 +236,6 @@ class ScheduleTask(models.Model):
         editable=False,
     )
     achieved_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["schedule", "position", "uid"]
@@ -366,7 +362,7 @@ class ScheduleLink(models.Model):
                 )
 
 
-class Interdependency(models.Model):
+class Interdependency(Illustrative, Versioned):
     """One work package needs another (across strands and pillars): a governance record with an
     owner, a need-by date and a status, and a link in the programme schedule while it is not
     closed. The RAID register's "dependencies" point here."""
@@ -424,8 +420,6 @@ class Interdependency(models.Model):
         validators=[MinValueValidator(-1000), MaxValueValidator(1000)],
         help_text="Working days between the output and the start of the dependent work (negative: overlap)",
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from openpmo.common.models import Versioned
 from openpmo.exchange.choices import BatchStatus
 
 
-class ImportBatch(models.Model):
+class ImportBatch(Versioned):
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
@@ -22,7 +23,6 @@ class ImportBatch(models.Model):
     )
     committed_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from openpmo.common import uploads
+from openpmo.common.fields import FinancialYearFormField
 from openpmo.common.forms import DateInput as _DateInput
 from openpmo.core import safe_yaml
 from openpmo.core.errors import ParseError
@@ -197,7 +198,7 @@ class SpendForm(forms.Form):
 
 
 class ForecastForm(forms.Form):
-    year = forms.CharField(label="Financial year", help_text="For example, 2024/25", max_length=9)
+    year = FinancialYearFormField(label="Financial year", help_text="For example, 2024/25")
     spend_type = forms.ChoiceField(label="Capital or revenue", choices=SpendType.choices)
     amount = forms.DecimalField(
         label="Spend still expected that year (£)", min_value=0, max_digits=14, decimal_places=2

@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from openpmo.common.engine_errors import as_validation_error
+from openpmo.common.fields import FinancialYearField, MoneyField, validate_financial_year
+from openpmo.common.models import Created, Illustrative, Versioned
 from openpmo.common.services import ConflictError
-from openpmo.core.errors import ValidationError as CoreValidationError
 from openpmo.core.money import FinancialYear
 from openpmo.finance.choices import (
     EntryKind,
@@ -24,36 +24,13 @@ from openpmo.finance.choices import (
     StatedFigureKind,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-def validate_financial_year(value: str) -> None:
-    """``2023/24`` and nothing else: the form every page and file of the programme uses."""
-    try:
-        year = FinancialYear.parse(value)
-    except CoreValidationError as error:
-        raise as_validation_error(error, with_where=False) from None
-    if str(year) != value:
-        raise ValidationError(f"Write the financial year as {year}.")
-
-
-class FinancialYearField(models.CharField):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("max_length", 7)
-        kwargs.setdefault("validators", [validate_financial_year])
-        kwargs.setdefault("help_text", "A financial year, like 2023/24")
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def deconstruct(self):  # type: ignore[no-untyped-def]
-        name, path, args, kwargs = super().deconstruct()
-        kwargs.pop("validators", None)
-        return name, path, args, kwargs
-
+# Re-exported: the migrations of finance and planning name them here.
+__all__ = ["FinancialYearField", "validate_financial_year"]
 
 # --- team cost model (seed §6.1.1-6.1.2, Table 1) --------------------------------------------
 
 
-class TeamCostPlan(models.Model):
+class TeamCostPlan(Illustrative, Versioned):
     """A programme's core team: the prices' base year, inflation by year, the approved cap."""
 
     programme = models.ForeignKey(
@@ -61,8 +38,7 @@ class TeamCostPlan(models.Model):
     )
     name = models.CharField(max_length=200)
     base_year = FinancialYearField(help_text="The year whose prices the annual costs are in")
-    cap = models.DecimalField(
-        **MONEY,
+    cap = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
@@ -70,8 +46,6 @@ class TeamCostPlan(models.Model):
     )
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -105,7 +79,7 @@ class InflationRate(models.Model):
         return f"{self.year}: {self.rate:%}"
 
 
-class TeamRole(models.Model):
+class TeamRole(Illustrative, Versioned):
     """A post (or ``fte`` identical posts) in the team, in post from ``start`` to ``end``.
 
     The cost of one FTE for a year in base-year prices is ``annual_cost``, or ``salary x (1 +
@@ -117,15 +91,13 @@ class TeamRole(models.Model):
     fte = models.DecimalField(
         "FTE", max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    annual_cost = models.DecimalField(
-        **MONEY,
+    annual_cost = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
         help_text="Per FTE a year, on-costs included; or give a salary instead",
     )
-    salary = models.DecimalField(
-        **MONEY,
+    salary = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
@@ -134,14 +106,12 @@ class TeamRole(models.Model):
     on_cost_rate = models.DecimalField(
         max_digits=6, decimal_places=4, default=0, validators=[MinValueValidator(0)]
     )
-    fixed_on_costs = models.DecimalField(
-        **MONEY, default=0, validators=[MinValueValidator(0)], help_text="Per FTE a year"
+    fixed_on_costs = MoneyField(
+        default=0, validators=[MinValueValidator(0)], help_text="Per FTE a year"
     )
     start = models.DateField()
     end = models.DateField()
     order = models.PositiveSmallIntegerField(default=0)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["plan", "order", "name"]
@@ -176,7 +146,7 @@ class TeamRole(models.Model):
 # --- the earmarked reserve (seed §3.3, §6.1.5-6.1.6, Table 2) ---------------------------------
 
 
-class Reserve(models.Model):
+class Reserve(Illustrative, Versioned):
     """An earmarked reserve (e.g. the Technology and Digitisation Reserve) over its years.
 
     ``opening_balance`` is the first year's; ``balance`` is always ``opening_balance`` plus the
@@ -190,13 +160,12 @@ class Reserve(models.Model):
     name = models.CharField(max_length=200)
     first_year = FinancialYearField()
     last_year = FinancialYearField()
-    opening_balance = models.DecimalField(
-        **MONEY, help_text="At the start of the first year; a reserve holding money is negative"
+    opening_balance = MoneyField(
+        help_text="At the start of the first year; a reserve holding money is negative"
     )
-    balance = models.DecimalField(**MONEY, editable=False)
-    reporting_unit = models.DecimalField(
+    balance = MoneyField(editable=False)
+    reporting_unit = MoneyField(
         max_digits=10,
-        decimal_places=2,
         default=1000,
         validators=[MinValueValidator(0)],
         help_text="The unit the report prints in (1000 for £'000); the rounding unit of its figures",
@@ -205,8 +174,6 @@ class Reserve(models.Model):
     subtotal_label = models.CharField(max_length=100, default="Current planned balance")
     closing_label = models.CharField(max_length=100, default="Residual balance")
     source = models.CharField(max_length=300, blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -236,7 +203,7 @@ class Reserve(models.Model):
         )
 
 
-class ReserveEntry(models.Model):
+class ReserveEntry(Illustrative):
     """One movement of the reserve in a financial year. Entries are never changed or removed.
 
     ``amount`` is what was paid in or taken out (more than zero); ``ledger_amount`` is the same
@@ -249,8 +216,8 @@ class ReserveEntry(models.Model):
     reserve = models.ForeignKey(Reserve, on_delete=models.PROTECT, related_name="entries")
     year = FinancialYearField()
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    ledger_amount = models.DecimalField(**MONEY, editable=False)
+    amount = MoneyField(validators=[MinValueValidator(0)])
+    ledger_amount = MoneyField(editable=False)
     reason = models.TextField()
     authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -281,7 +248,6 @@ class ReserveEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
-    is_illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["reserve", "year", "id"]
@@ -317,10 +283,8 @@ class ReserveStatedFigure(models.Model):
     line = models.CharField(
         max_length=20, choices=EntryKind.choices, blank=True, help_text="For a line total"
     )
-    amount = models.DecimalField(**MONEY)
-    rounding_unit = models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    amount = MoneyField()
+    rounding_unit = MoneyField(
         null=True,
         blank=True,
         help_text="For a total quoted in the text (e.g. 100000 for '£28.4m')",
@@ -337,7 +301,7 @@ class ReserveStatedFigure(models.Model):
 # --- Green Book appraisal (seed §3.10, §5) ----------------------------------------------------
 
 
-class Appraisal(models.Model):
+class Appraisal(Created, Illustrative, Versioned):
     """A business case's options appraised after the Green Book, in real base-year prices."""
 
     programme = models.ForeignKey(
@@ -353,12 +317,6 @@ class Appraisal(models.Model):
     name = models.CharField(max_length=200)
     base_year = FinancialYearField(help_text="Year 0: not discounted")
     description = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -441,7 +399,7 @@ class AppraisalLine(models.Model):
 class AppraisalAmount(models.Model):
     line = models.ForeignKey(AppraisalLine, on_delete=models.CASCADE, related_name="amounts")
     year = FinancialYearField()
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField()
 
     class Meta:
         ordering = ["line", "year"]
@@ -456,7 +414,7 @@ class AppraisalAmount(models.Model):
 # --- work package money -----------------------------------------------------------------------
 
 
-class WorkPackageSpend(models.Model):
+class WorkPackageSpend(Illustrative, Versioned):
     """Actual spend of a work package in a month, capital or revenue (entered or imported)."""
 
     work_package = models.ForeignKey(
@@ -464,15 +422,13 @@ class WorkPackageSpend(models.Model):
     )
     month = models.DateField(help_text="The first day of the month")
     spend_type = models.CharField(max_length=10, choices=SpendType.choices)
-    amount = models.DecimalField(**MONEY, help_text="Pounds; a credit is negative")
+    amount = MoneyField(help_text="Pounds; a credit is negative")
     entered_as = models.CharField(
         max_length=10, choices=SpendSource.choices, default=SpendSource.ENTERED
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["work_package", "month", "spend_type"]
@@ -492,7 +448,7 @@ class WorkPackageSpend(models.Model):
         return str(FinancialYear.containing(self.month))
 
 
-class WorkPackageForecast(models.Model):
+class WorkPackageForecast(Illustrative, Versioned):
     """Spend still expected in a financial year (not yet incurred), capital or revenue."""
 
     work_package = models.ForeignKey(
@@ -500,12 +456,10 @@ class WorkPackageForecast(models.Model):
     )
     year = FinancialYearField()
     spend_type = models.CharField(max_length=10, choices=SpendType.choices)
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    amount = MoneyField(validators=[MinValueValidator(0)])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["work_package", "year", "spend_type"]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from openpmo.accounts.models import User
+from openpmo.common.fields import FinancialYearFormField
 from openpmo.common.forms import DateInput as _DateInput
 from openpmo.gates.choices import AssessmentOutcome, Outcome, ProtectedCharacteristic
 from openpmo.gates.models import BusinessCase, EqualityImpactAssessment, Gate
@@ -85,8 +86,8 @@ class BusinessCaseForm(forms.Form):
     risks = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Main risks"
     )
-    base_year = forms.CharField(
-        max_length=7, label="Base year of the appraisal", help_text="Year 0, e.g. 2023/24"
+    base_year = FinancialYearFormField(
+        label="Base year of the appraisal", help_text="Year 0, e.g. 2023/24"
     )
     requested_funding = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),

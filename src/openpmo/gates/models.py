@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from openpmo.common.fields import FinancialYearField, MoneyField
+from openpmo.common.models import Created, Illustrative, Versioned
 from openpmo.common.validators import no_control_characters
 from openpmo.gates.choices import (
     OPEN_STATUSES,
@@ -30,8 +32,6 @@ from openpmo.gates.choices import (
     RequestStatus,
 )
 from openpmo.portfolio.choices import Stage
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ImmutableRecord(Exception):
@@ -61,7 +61,7 @@ class _Immutable(models.Model):
         raise ImmutableRecord("decisions cannot be deleted; record a correction instead")
 
 
-class Gate(models.Model):
+class Gate(Illustrative, Versioned):
     """A gate held at the end of ``stage``; passing it moves a work package to the next gate's stage."""
 
     programme = models.ForeignKey(
@@ -76,8 +76,6 @@ class Gate(models.Model):
     requires_equality_assessment = models.BooleanField(
         default=True, help_text="A request must link an equality impact assessment (§8)"
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "order"]
@@ -90,14 +88,13 @@ class Gate(models.Model):
         return f"{self.name} gate"
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Versioned):
     """A piece of evidence a gate asks for; a mandatory one must be met before submission."""
 
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="checklist")
     text = models.CharField(max_length=300)
     mandatory = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["gate", "order", "id"]
@@ -109,7 +106,7 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-class DelegatedAuthority(models.Model):
+class DelegatedAuthority(Versioned):
     """Holders of ``role`` may record decisions releasing up to ``limit`` (no limit when empty).
 
     Default (§7.1): a Decision maker without limit; a Board member with a limit of £0, i.e. stage
@@ -120,15 +117,13 @@ class DelegatedAuthority(models.Model):
         "portfolio.Programme", on_delete=models.PROTECT, related_name="delegated_authorities"
     )
     role = models.CharField(max_length=50)
-    limit = models.DecimalField(
-        **MONEY,
+    limit = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
         help_text="Most a decision may release in total (£); empty for no limit",
     )
     note = models.CharField(max_length=300, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "role"]
@@ -145,7 +140,7 @@ class DelegatedAuthority(models.Model):
         return f"{self.role}: {'no limit' if self.limit is None else f'up to £{self.limit:,.0f}'}"
 
 
-class EqualityImpactAssessment(models.Model):
+class EqualityImpactAssessment(Illustrative, Versioned):
     """An Equalities Comprehensive Impact Assessment (seed §8, Appendix 2)."""
 
     programme = models.ForeignKey(
@@ -164,9 +159,7 @@ class EqualityImpactAssessment(models.Model):
     )
     outcome = models.CharField(max_length=30, choices=AssessmentOutcome.choices)
     mitigations = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-assessed_on", "reference"]
@@ -178,7 +171,7 @@ class EqualityImpactAssessment(models.Model):
         return reverse("gates:assessment-detail", args=[self.pk])
 
 
-class BusinessCase(models.Model):
+class BusinessCase(Created, Illustrative, Versioned):
     """One version of a work package's business case for a gate; frozen once submitted."""
 
     work_package = models.ForeignKey(
@@ -193,9 +186,7 @@ class BusinessCase(models.Model):
     strategic_case = models.TextField(blank=True, help_text="Why: fit with strategy and need")
     benefits_summary = models.TextField(blank=True)
     risks = models.TextField(blank=True, help_text="The main risks and their mitigations")
-    base_year = models.CharField(
-        max_length=7, help_text="Base year of the appraisal, e.g. 2023/24 (year 0)"
-    )
+    base_year = FinancialYearField(help_text="Base year of the appraisal, e.g. 2023/24 (year 0)")
     requested_funding = models.JSONField(
         default=dict,
         blank=True,
@@ -214,12 +205,6 @@ class BusinessCase(models.Model):
     appraisal = models.JSONField(
         null=True, blank=True, help_text="The Green Book appraisal, frozen at submission"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["work_package", "-number"]
@@ -274,7 +259,7 @@ class BusinessCaseOption(models.Model):
         return self.name
 
 
-class GateRequest(models.Model):
+class GateRequest(Illustrative, Versioned):
     """A request to pass a gate, with a business case version and the funding asked for."""
 
     work_package = models.ForeignKey(
@@ -288,7 +273,7 @@ class GateRequest(models.Model):
         max_length=12, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
     requested = models.JSONField(default=dict, blank=True, help_text="{'2023/24': '150000.00'}")
-    requested_total = models.DecimalField(**MONEY, default=0)
+    requested_total = MoneyField(default=0)
     checklist_answers = models.JSONField(default=dict, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -299,8 +284,6 @@ class GateRequest(models.Model):
     )
     quality_assured_at = models.DateTimeField(null=True, blank=True)
     quality_comments = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -327,7 +310,7 @@ class GateRequest(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class Decision(_Immutable):
+class Decision(_Immutable, Illustrative):
     """A recorded decision: immutable. ``corrects`` names the decision this one corrects.
 
     A gate decision belongs to a gate request (at most one original decision per request, held
@@ -376,7 +359,7 @@ class Decision(_Immutable):
         related_name="decisions",
     )
     rationale = models.TextField(blank=True)
-    released_total = models.DecimalField(**MONEY, default=0)
+    released_total = MoneyField(default=0)
     stage_before = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     stage_after = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     corrects = models.OneToOneField(
@@ -387,7 +370,6 @@ class Decision(_Immutable):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
-    is_illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-decided_on", "-id"]
@@ -421,8 +403,8 @@ class FundingRelease(_Immutable):
     """Money a decision released for one financial year (drawn from the reserve)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="releases")
-    year = models.CharField(max_length=7, help_text="Financial year, e.g. 2023/24")
-    amount = models.DecimalField(**MONEY)
+    year = FinancialYearField(help_text="Financial year, e.g. 2023/24")
+    amount = MoneyField()
     reserve_entry = models.OneToOneField(
         "finance.ReserveEntry",
         null=True,
@@ -443,7 +425,7 @@ class FundingRelease(_Immutable):
         return f"{self.year}: £{self.amount:,.2f}"
 
 
-class ConditionAction(models.Model):
+class ConditionAction(Illustrative, Versioned):
     """A condition of an approval, tracked as an action with an owner and a due date."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
@@ -460,8 +442,6 @@ class ConditionAction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completion_note = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["status", "due_on", "id"]

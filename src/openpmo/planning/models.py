@@ -9,7 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from openpmo.finance.models import validate_financial_year
+from openpmo.common.fields import FinancialYearField
+from openpmo.common.models import Created, Versioned
 from openpmo.planning.choices import (
     FundingOutcome,
     Objective,
@@ -19,7 +20,7 @@ from openpmo.planning.choices import (
 )
 
 
-class BusinessDriver(models.Model):
+class BusinessDriver(Versioned):
     """Something the programme is for (a council priority, cashable savings, carbon, …)."""
 
     programme = models.ForeignKey(
@@ -35,7 +36,6 @@ class BusinessDriver(models.Model):
         help_text="Share of the strategic score, 0 to 1 (the weights add up to 1)",
     )
     order = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "order", "name"]
@@ -82,7 +82,7 @@ class DriverRating(models.Model):
         return f"{self.work_package} against {self.driver}: {self.rating}"
 
 
-class Scenario(models.Model):
+class Scenario(Created, Versioned):
     """A named what-if: its inputs are frozen when saved, so it can be re-read years later."""
 
     programme = models.ForeignKey(
@@ -97,15 +97,10 @@ class Scenario(models.Model):
     status = models.CharField(
         max_length=10, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     committed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -128,7 +123,7 @@ class FundingDecision(models.Model):
     )
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=10, choices=FundingOutcome.choices)
-    start_year = models.CharField(max_length=7, blank=True, validators=[validate_financial_year])
+    start_year = FinancialYearField(blank=True, help_text="")
     underway = models.CharField(
         max_length=10, choices=Underway.choices, blank=True, default=Underway.NOT_UNDERWAY
     )

@@ -6,11 +6,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from openpmo.common.fields import MoneyField
+from openpmo.common.models import Illustrative, Versioned
 from openpmo.common.validators import no_control_characters
 from openpmo.portfolio.choices import THREE_POINT, DeliveryConfidence, RagStatus, Stage
 
 
-class Programme(models.Model):
+class Programme(Illustrative, Versioned):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=20, unique=True, help_text="e.g. ETP")
     organisation = models.CharField(max_length=200, blank=True)
@@ -18,13 +20,11 @@ class Programme(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where the facts come from")
-    is_illustrative = models.BooleanField(default=False)
     separation_of_duties = models.BooleanField(
         default=True,
         help_text="Whoever submits a gate request, business case or report cannot quality-assure, "
         "approve or decide it. Only the PMO switches it off, and the change is audited.",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -44,7 +44,7 @@ class Programme(models.Model):
         return reverse("portfolio:programme-detail", args=[self.pk])
 
 
-class StrategicPriority(models.Model):
+class StrategicPriority(Illustrative):
     """A priority of the council's organisational strategy that work packages serve (§4.10)."""
 
     programme = models.ForeignKey(
@@ -52,7 +52,6 @@ class StrategicPriority(models.Model):
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["programme", "title"]
@@ -67,7 +66,7 @@ class StrategicPriority(models.Model):
         return self.title
 
 
-class Pillar(models.Model):
+class Pillar(Illustrative, Versioned):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="pillars")
     name = models.CharField(max_length=200)
     objective = models.TextField()
@@ -80,8 +79,6 @@ class Pillar(models.Model):
         help_text="The Change and Delivery Manager who owns the pillar",
     )
     order = models.PositiveSmallIntegerField(default=0)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "order", "name"]
@@ -98,7 +95,7 @@ class Pillar(models.Model):
         return reverse("portfolio:pillar-detail", args=[self.pk])
 
 
-class Strand(models.Model):
+class Strand(Illustrative, Versioned):
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="strands")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -109,8 +106,6 @@ class Strand(models.Model):
         on_delete=models.PROTECT,
         related_name="led_strands",
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["pillar", "name"]
@@ -125,7 +120,7 @@ class Strand(models.Model):
         return reverse("portfolio:strand-detail", args=[self.pk])
 
 
-class WorkPackage(models.Model):
+class WorkPackage(Versioned):
     strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="work_packages")
     reference = models.CharField(
         max_length=30,
@@ -157,9 +152,7 @@ class WorkPackage(models.Model):
     baseline_end = models.DateField(null=True, blank=True)
     forecast_start = models.DateField(null=True, blank=True)
     forecast_end = models.DateField(null=True, blank=True)
-    budget_envelope = models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    budget_envelope = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
@@ -171,7 +164,6 @@ class WorkPackage(models.Model):
     is_illustrative = models.BooleanField(
         default=False, help_text="Facts the source report does not state (dates, owners, budgets)"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

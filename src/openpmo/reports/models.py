@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from openpmo.common.models import Illustrative, Versioned
 from openpmo.portfolio.choices import DeliveryConfidence
 from openpmo.reports.choices import (
     EDITABLE,
@@ -49,7 +50,7 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return super().delete()
 
 
-class Report(models.Model):
+class Report(Illustrative, Versioned):
     programme = models.ForeignKey(
         "portfolio.Programme", on_delete=models.PROTECT, related_name="reports"
     )
@@ -121,8 +122,6 @@ class Report(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     return_comments = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReportQuerySet.as_manager()
 

@@ -12,9 +12,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from openpmo.common.fields import MoneyField
+from openpmo.common.models import Versioned
 from openpmo.resources.choices import DemandSource, Employment, Sourcing, SupplierKind
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 FTE = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
@@ -23,21 +24,19 @@ def validate_first_of_month(value: object) -> None:
         raise ValidationError("Give the first day of the month.")
 
 
-class ResourceRole(models.Model):
+class ResourceRole(Versioned):
     """A role that work needs and people fill (business analyst, developer...)."""
 
     programme = models.ForeignKey(
         "portfolio.Programme", on_delete=models.PROTECT, related_name="resource_roles"
     )
     name = models.CharField(max_length=120)
-    partner_day_rate = models.DecimalField(
-        **MONEY,
+    partner_day_rate = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
         help_text="What a partner charges a day for this role (for the hybrid comparison)",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -51,7 +50,7 @@ class ResourceRole(models.Model):
         return self.name
 
 
-class Supplier(models.Model):
+class Supplier(Versioned):
     programme = models.ForeignKey(
         "portfolio.Programme", on_delete=models.PROTECT, related_name="suppliers"
     )
@@ -59,7 +58,6 @@ class Supplier(models.Model):
     kind = models.CharField(max_length=20, choices=SupplierKind.choices)
     contact = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "name"]
@@ -73,17 +71,16 @@ class Supplier(models.Model):
         return self.name
 
 
-class Contract(models.Model):
+class Contract(Versioned):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts")
     reference = models.CharField(max_length=60)
-    value = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    value = MoneyField(validators=[MinValueValidator(0)])
     start = models.DateField()
     end = models.DateField()
     deliverables = models.TextField(blank=True)
     work_packages = models.ManyToManyField(
         "portfolio.WorkPackage", blank=True, related_name="contracts"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["supplier", "start"]
@@ -105,7 +102,7 @@ class Contract(models.Model):
             raise ValidationError({"end": "The end date must be on or after the start date."})
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Someone in the pool: in-house, fixed-term, partner, contractor or SME backfill.
 
     Cost: the Table 1 post they fill (salary with on-costs, from finance's team cost model), or a
@@ -129,14 +126,11 @@ class Person(models.Model):
         related_name="people",
         help_text="The core team post (Table 1) this person fills",
     )
-    day_rate = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    day_rate = MoneyField(null=True, blank=True, validators=[MinValueValidator(0)])
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
     skills = models.CharField(max_length=300, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "role", "name"]
@@ -209,7 +203,7 @@ class Demand(models.Model):
         return f"{self.work_package} {self.role} {self.month:%b %Y}: {self.fte}"
 
 
-class PackageSourcing(models.Model):
+class PackageSourcing(Versioned):
     """How a work package is delivered: in-house, by a partner, or a hybrid share."""
 
     work_package = models.OneToOneField(
@@ -223,7 +217,6 @@ class PackageSourcing(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="The share of the work a partner does (0 to 1) when hybrid",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [

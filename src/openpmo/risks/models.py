@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from openpmo.common.fields import MoneyField
+from openpmo.common.models import Illustrative, Versioned
 from openpmo.common.validators import no_control_characters
 from openpmo.risks import scoring
 from openpmo.risks.choices import (
@@ -46,7 +48,7 @@ def _default_bands() -> list[dict[str, object]]:
     return [dict(band) for band in scoring.DEFAULT_BANDS]
 
 
-class RiskMatrix(models.Model):
+class RiskMatrix(Versioned):
     """The programme's 5 x 5 probability-impact matrix: its labels and score bands."""
 
     programme = models.OneToOneField(
@@ -57,7 +59,6 @@ class RiskMatrix(models.Model):
     bands = models.JSONField(
         default=_default_bands, help_text="Score bands: each up to a score, with label and colour"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     def __str__(self) -> str:
         return f"Risk matrix of {self.programme}"
@@ -86,7 +87,7 @@ class RiskMatrix(models.Model):
         return scoring.bands_of(self.bands)
 
 
-class RiskAppetite(models.Model):
+class RiskAppetite(Illustrative, Versioned):
     """The programme's appetite in one category: the highest residual score it will carry."""
 
     programme = models.ForeignKey(
@@ -99,8 +100,6 @@ class RiskAppetite(models.Model):
         help_text="Items scoring above this (1 to 25) are outside appetite",
     )
     statement = models.TextField(blank=True, help_text="The appetite in words")
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["programme", "category"]
@@ -120,7 +119,7 @@ class RiskAppetite(models.Model):
         return reverse("risks:matrix")
 
 
-class RaidItem(models.Model):
+class RaidItem(Illustrative, Versioned):
     """A risk, assumption or issue, owned at one level of the programme.
 
     The level's row is held in the matching foreign key (a work package item also records its
@@ -207,9 +206,9 @@ class RaidItem(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
-    cost_min = models.DecimalField(**MONEY, null=True, blank=True)
-    cost_likely = models.DecimalField(**MONEY, null=True, blank=True)
-    cost_max = models.DecimalField(**MONEY, null=True, blank=True)
+    cost_min = MoneyField(null=True, blank=True)
+    cost_likely = MoneyField(null=True, blank=True)
+    cost_max = MoneyField(null=True, blank=True)
     delay_min = models.DecimalField(
         "Delay minimum (working days)", max_digits=7, decimal_places=1, null=True, blank=True
     )
@@ -219,8 +218,6 @@ class RaidItem(models.Model):
     delay_max = models.DecimalField(
         "Delay maximum (working days)", max_digits=7, decimal_places=1, null=True, blank=True
     )
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -369,7 +366,7 @@ class TaskHit(models.Model):
         return f"{self.work_package.reference}: {what}"
 
 
-class RaidAction(models.Model):
+class RaidAction(Illustrative, Versioned):
     """An action on an item, with its owner and due date."""
 
     item = models.ForeignKey(RaidItem, on_delete=models.CASCADE, related_name="actions")
@@ -387,8 +384,6 @@ class RaidAction(models.Model):
     )
     completed_on = models.DateField(null=True, blank=True)
     progress_note = models.TextField(blank=True)
-    is_illustrative = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["item", "due_on", "id"]
@@ -438,7 +433,7 @@ class Escalation(models.Model):
         )
 
 
-class SimulationRun(models.Model):
+class SimulationRun(Illustrative):
     """A Monte Carlo run of a work package or the programme: its inputs, progress and result.
 
     ``inputs`` holds what was simulated (tasks, estimates, risks, correlation) and ``result`` the
@@ -472,7 +467,6 @@ class SimulationRun(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    is_illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

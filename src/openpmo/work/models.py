@@ -6,17 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from openpmo.common.models import Versioned
 from openpmo.work.choices import Frequency, NotificationKind
 
 
-class NotificationSetting(models.Model):
+class NotificationSetting(Versioned):
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting"
     )
     frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_frequency_display()}"

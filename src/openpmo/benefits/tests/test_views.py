@@ -335,3 +335,26 @@ def test_re_entering_a_recorded_month_on_the_form_asks_for_the_reason_and_saves_
     assert BenefitActual.objects.get(month="2024-05-01").value == Decimal("900")
     html = _text(client.get(url + "?month=2024-05"))
     assert "History of this month" in html and "Supplier re-issued the invoice" in html
+
+
+def test_the_mtfs_line_takes_a_year_written_any_way_and_refuses_a_non_year_by_name(
+    client, role_user, benefit
+):
+    # Given Finance on the settings page
+    programme = benefit.pillar.programme
+    client.force_login(role_user(Role.FINANCE))
+    # when the year is not one, the form says so against the field and nothing is saved
+    response = client.post(
+        "/benefits/settings/",
+        {"form": "savings", "savings-financial_year": "2024/26", "savings-planned_savings": "10"},
+    )
+    assert response.status_code == 400 and "There is a problem" in _text(response)
+    assert "Financial year must be a financial year, like 2023/24" in _text(response)
+    assert not programme.mtfs_savings.exists()
+    # and a year written 2024-25 is kept as 2024/25
+    response = client.post(
+        "/benefits/settings/",
+        {"form": "savings", "savings-financial_year": "2024-25", "savings-planned_savings": "10"},
+    )
+    assert response.status_code == 302
+    assert programme.mtfs_savings.get().financial_year == "2024/25"
