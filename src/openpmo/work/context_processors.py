@@ -2,24 +2,19 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from openpmo.audit.selectors import latest_change
 from openpmo.work import selectors
 
-# The header's count is kept per person under the state of the data (the latest audit record:
-# every governed write is audited) and the day (what is overdue changes at midnight), so a
-# decision or a submission shows in everyone's count at once; My work itself reads afresh.
-COUNT_SECONDS = 300
+# The header's count is kept a minute per person, so a page's own queries stay its own (My work
+# itself always reads afresh).
+COUNT_SECONDS = 60
 
 
 def cache_key(user: object) -> str:
-    """Per person, per sign-in (a new sign-in starts afresh), per day and per state of the data."""
+    """Per person and per sign-in (a new sign-in starts afresh)."""
     signed_in = getattr(user, "last_login", None)
-    stamp = signed_in.timestamp() if signed_in else 0
-    day = timezone.localdate()
-    return f"openpmo:my-work-count:{user.pk}:{stamp}:{day:%Y%m%d}:{latest_change()}"  # type: ignore[attr-defined]
+    return f"openpmo:my-work-count:{user.pk}:{signed_in.timestamp() if signed_in else 0}"  # type: ignore[attr-defined]
 
 
 def _count(user: object) -> int:
