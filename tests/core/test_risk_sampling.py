@@ -223,7 +223,7 @@ def test_the_compiled_triangular_draws_are_the_numpy_draws_to_the_last_bit(
     assert not _kernel.available()
     numpy_only = simulate(network, iterations=2_000, seed=8)
     assert np.array_equal(compiled.finish_samples, numpy_only.finish_samples)
-    assert compiled.to_json() == numpy_only.to_json()
+    assert compiled.to_dict() == numpy_only.to_dict()
     assert compiled.finish.p10 < compiled.finish.p90
 
 
