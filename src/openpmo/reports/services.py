@@ -398,7 +398,8 @@ def _draft_pdfs() -> Any:
 
 def _older_drafts_remove(pdf: ReportPdf) -> int:
     """Remove the PDFs of the same document (report, or programme and month of a live board pack)
-    asked for before ``pdf``, now ready, once they have been done ``DRAFT_PDF_KEPT_FOR``."""
+    asked for before ``pdf`` (just drawn) and done, ready or failed, over ``DRAFT_PDF_KEPT_FOR``
+    ago."""
     removed, _ = (
         _draft_pdfs()
         .filter(
