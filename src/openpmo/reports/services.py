@@ -299,6 +299,11 @@ def report_return(
 
 log = logging.getLogger("openpmo.reports.services")
 
+# A draft's PDF (or a live board pack's) is a copy of figures that move on: once a newer one of
+# the same document is ready, older ones are removed, but not before they have been ready this
+# long (whoever asked for one may not have downloaded it yet). An approved report's PDF is kept.
+DRAFT_PDF_KEPT_FOR = dt.timedelta(minutes=15)
+
 
 def report_pdf_request(
     *,
@@ -379,4 +384,44 @@ def report_pdf_render(pdf_id: int) -> ReportPdf:
     pdf.pdf, pdf.size, pdf.fingerprint = body, len(body), fingerprint
     pdf.status, pdf.finished_at = PdfStatus.READY, timezone.now()
     pdf.save(update_fields=["pdf", "size", "fingerprint", "status", "finished_at"])
+    if not fingerprint:
+        _older_drafts_remove(pdf)
     return pdf
+
+
+def _draft_pdfs() -> Any:
+    """PDFs that may be removed: drafts' and live board packs' (an approved report's PDF has its
+    snapshot's fingerprint and is never removed), done (nobody is waiting for a queued or
+    rendering one)."""
+    return ReportPdf.objects.filter(fingerprint="", status__in=(PdfStatus.READY, PdfStatus.FAILED))
+
+
+def _older_drafts_remove(pdf: ReportPdf) -> int:
+    """Remove the PDFs of the same document (report, or programme and month of a live board pack)
+    asked for before ``pdf`` (just drawn) and done, ready or failed, over ``DRAFT_PDF_KEPT_FOR``
+    ago."""
+    removed, _ = (
+        _draft_pdfs()
+        .filter(
+            programme_id=pdf.programme_id,
+            report_id=pdf.report_id,
+            period=pdf.period,
+            pk__lt=pdf.pk,
+            finished_at__lt=timezone.now() - DRAFT_PDF_KEPT_FOR,
+        )
+        .delete()
+    )
+    return removed
+
+
+def draft_pdfs_prune(*, days: int) -> int:
+    """Remove every draft or live board pack PDF done more than ``days`` days ago (``manage.py
+    prune_pdfs``); approved reports' PDFs and PDFs still queued or rendering stay. Returns how
+    many were removed."""
+    if days < 0:
+        raise ValidationError({"days": "Give zero or more days."})
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    removed, _ = _draft_pdfs().filter(finished_at__lt=cutoff).delete()
+    if removed:
+        log.info("removed %s draft PDFs done before %s", removed, cutoff)
+    return removed

@@ -365,23 +365,37 @@ def pdf_request(request: HttpRequest) -> HttpResponse:
     return redirect(pdf)
 
 
-def _pdf(request: HttpRequest, pk: int) -> ReportPdf:
+def _pdf(request: HttpRequest, pk: int) -> ReportPdf | None:
     if not request.user.has_perm("reports.view_report"):
         raise PermissionDenied("Sign in to download reports.")
-    return get_object_or_404(ReportPdf.objects.defer("pdf"), pk=pk)
+    return ReportPdf.objects.defer("pdf").filter(pk=pk).first()
+
+
+def _pdf_gone(request: HttpRequest) -> HttpResponse:
+    """A PDF no longer kept (a draft's, replaced by a newer one or pruned): say so, and where to
+    prepare it again, with the 404 a link to it deserves."""
+    context = {"kept_minutes": int(services.DRAFT_PDF_KEPT_FOR.total_seconds() // 60)}
+    return render(request, "reports/pdf_gone.html", context, status=404)
 
 
 def pdf_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """How the PDF is getting on (queued, rendering, ready, failed); reloads itself until done."""
-    return render(request, "reports/pdf_detail.html", {"pdf": _pdf(request, pk)})
+    pdf = _pdf(request, pk)
+    if pdf is None:
+        return _pdf_gone(request)
+    return render(request, "reports/pdf_detail.html", {"pdf": pdf})
 
 
 def pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF; before it is ready, its progress page."""
     pdf = _pdf(request, pk)
+    if pdf is None:
+        return _pdf_gone(request)
     if pdf.status != PdfStatus.READY:
         return redirect(pdf)
-    body = ReportPdf.objects.values_list("pdf", flat=True).get(pk=pk)
+    body = ReportPdf.objects.filter(pk=pk).values_list("pdf", flat=True).first()
+    if body is None:  # removed between the two reads
+        return _pdf_gone(request)
     response = HttpResponse(bytes(body), content_type=CONTENT_TYPES["pdf"])
     name = slugify(pdf.title)[:80] or "report"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -253,6 +253,15 @@ class ReportPdfViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReportPdfSerializer
     queryset = ReportPdf.objects.defer("pdf")
 
+    def get_object(self) -> ReportPdf:
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(
+                "No such PDF. A draft's or live board pack's PDF is removed once a newer one is "
+                "ready (and after some days): POST to /api/reports/pdfs/ to prepare it again."
+            ) from None
+
     @extend_schema(request=ReportPdfRequestSerializer, responses={202: ReportPdfSerializer})
     def create(self, request: Request) -> Response:
         serializer = ReportPdfRequestSerializer(data=request.data)
@@ -280,7 +289,9 @@ class ReportPdfViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         pdf = self.get_object()
         if pdf.status != PdfStatus.READY:
             raise Conflict(f"The PDF is {pdf.get_status_display().lower()}, not ready.")
-        body = ReportPdf.objects.values_list("pdf", flat=True).get(pk=pdf.pk)
+        body = ReportPdf.objects.filter(pk=pdf.pk).values_list("pdf", flat=True).first()
+        if body is None:  # removed between the two reads
+            raise NotFound("No such PDF: POST to /api/reports/pdfs/ to prepare it again.")
         response = HttpResponse(bytes(body), content_type=CONTENT_TYPES["pdf"])
         response["Content-Disposition"] = f'attachment; filename="report-pdf-{pdf.pk}.pdf"'
         return response

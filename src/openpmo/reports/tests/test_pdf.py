@@ -3,11 +3,13 @@ page that reloads itself, then downloaded; an approved report's PDF is rendered 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from openpmo.reports import exports, services
@@ -178,3 +180,101 @@ def test_the_api_asks_follows_and_downloads_the_same_pdf(
     bad = client.post("/api/reports/pdfs/", {"period": "March"}, "application/json")
     assert bad.status_code == 400 and "period" in bad.json()
     assert ReportPdf.objects.count() == 1
+
+
+# -- Draft PDFs do not pile up -------------------------------------------------------------------
+
+
+def _done_ago(pdf: ReportPdf, **ago) -> None:
+    from django.utils import timezone
+
+    ReportPdf.objects.filter(pk=pdf.pk).update(finished_at=timezone.now() - dt.timedelta(**ago))
+
+
+def test_an_older_draft_pdf_goes_when_a_newer_one_is_ready(settings, client, people, pillar_report):
+    settings.TASKS = IMMEDIATE
+    ask = {"actor": people["sponsor"], "programme": pillar_report.programme}
+    old = services.report_pdf_request(**ask, report=pillar_report)
+    _done_ago(old, hours=1)
+    recent = services.report_pdf_request(**ask, report=pillar_report)
+    assert not ReportPdf.objects.filter(pk=old.pk).exists()
+    # One ready a moment ago stays a while: whoever asked for it may not have downloaded it yet.
+    newest = services.report_pdf_request(**ask, report=pillar_report)
+    assert set(ReportPdf.objects.values_list("pk", flat=True)) == {recent.pk, newest.pk}
+    # The removed one's addresses say it is gone and how to get it again: a 404, not an error.
+    client.force_login(people["viewer"])
+    for address in (f"/reports/pdf/{old.pk}/", f"/reports/pdf/{old.pk}/download/"):
+        response = client.get(address)
+        page = response.content.decode()
+        assert response.status_code == 404 and "This PDF is no longer kept" in page
+        assert "Prepare it again" in page and 'href="/reports/"' in page
+    gone = client.get(f"/api/reports/pdfs/{old.pk}/download/")
+    assert gone.status_code == 404 and "prepare it again" in gone.json()["detail"]
+    assert client.get(f"/api/reports/pdfs/{old.pk}/").status_code == 404
+    assert client.get(f"/reports/pdf/{recent.pk}/download/").content.startswith(b"%PDF")
+
+
+def test_a_live_board_packs_older_pdf_goes_and_other_months_stay(settings, people, programme_tree):
+    settings.TASKS = IMMEDIATE
+    ask = {"actor": people["viewer"], "programme": programme_tree.strand.pillar.programme}
+    march = services.report_pdf_request(**ask, period=dt.date(2024, 3, 1))
+    april = services.report_pdf_request(**ask, period=dt.date(2024, 4, 1))
+    _done_ago(march, hours=1)
+    _done_ago(april, hours=1)
+    again = services.report_pdf_request(**ask, period=dt.date(2024, 3, 1))
+    assert set(ReportPdf.objects.values_list("pk", flat=True)) == {april.pk, again.pk}
+
+
+def test_a_pdf_someone_waits_for_is_never_removed(
+    settings, people, pillar_report, django_capture_on_commit_callbacks
+):
+    settings.TASKS = QUEUE
+    ask = {"actor": people["sponsor"], "programme": pillar_report.programme}
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = services.report_pdf_request(**ask, report=pillar_report)
+        drawing = services.report_pdf_request(**ask, report=pillar_report)
+        newest = services.report_pdf_request(**ask, report=pillar_report)
+    ReportPdf.objects.filter(pk=drawing.pk).update(status="rendering")
+    ReportPdf.objects.filter(pk__in=[waiting.pk, drawing.pk]).update(
+        requested_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    )
+    services.report_pdf_render(newest.pk)
+    statuses = dict(ReportPdf.objects.values_list("pk", "status"))
+    assert statuses == {waiting.pk: "queued", drawing.pk: "rendering", newest.pk: "ready"}
+    call_command("prune_pdfs", "--days", "0", stdout=io.StringIO())  # everything done goes
+    statuses = dict(ReportPdf.objects.values_list("pk", "status"))
+    assert statuses == {waiting.pk: "queued", drawing.pk: "rendering"}
+    # The one waiting is still drawn when the worker reaches it, and stays.
+    assert services.report_pdf_render(waiting.pk).status == "ready"
+    assert ReportPdf.objects.filter(pk=waiting.pk, status="ready").exists()
+
+
+def test_an_approved_reports_pdf_is_never_removed(settings, people, approved):
+    settings.TASKS = IMMEDIATE
+    kept = services.report_pdf_request(
+        actor=people["viewer"], programme=approved.programme, report=approved
+    )
+    _done_ago(kept, days=3650)
+    out = io.StringIO()
+    call_command("prune_pdfs", "--days", "0", stdout=out)
+    assert "0 draft PDFs removed" in out.getvalue()
+    again = services.report_pdf_request(
+        actor=people["pmo"], programme=approved.programme, report=approved
+    )
+    assert again.pk == kept.pk and bytes(again.pdf).startswith(b"%PDF")
+
+
+def test_prune_pdfs_removes_drafts_done_over_the_days_given(settings, people, pillar_report):
+    settings.TASKS = IMMEDIATE
+    ask = {"actor": people["sponsor"], "programme": pillar_report.programme}
+    old, week, today = (services.report_pdf_request(**ask, report=pillar_report) for _ in "abc")
+    _done_ago(old, days=40)
+    _done_ago(week, days=7)
+    out = io.StringIO()
+    call_command("prune_pdfs", stdout=out)  # 30 days unless told
+    assert "1 draft PDFs removed" in out.getvalue()
+    assert set(ReportPdf.objects.values_list("pk", flat=True)) == {week.pk, today.pk}
+    call_command("prune_pdfs", "--days", "5", stdout=io.StringIO())
+    assert list(ReportPdf.objects.values_list("pk", flat=True)) == [today.pk]
+    with pytest.raises(CommandError):
+        call_command("prune_pdfs", "--days", "-1", stdout=io.StringIO())

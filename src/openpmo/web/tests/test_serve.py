@@ -83,6 +83,19 @@ def test_serve_runs_gunicorn_and_the_worker_with_production_settings(tmp_path: P
             check=False,
         )
         assert workers.stdout.strip(), "the background worker is not running"
+        # The worker draws PDFs at a lower priority than the pages (OPENPMO_WORKER_NICE, 10).
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        web = subprocess.run(  # noqa: S603, S607
+            ["pgrep", "-s", str(server.pid), "-f", "gunicorn"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for pid in workers.stdout.split():
+            assert os.getpriority(os.PRIO_PROCESS, int(pid)) == min(19, ours + 10)
+        assert web.stdout.split(), "gunicorn is not running"
+        for pid in web.stdout.split():
+            assert os.getpriority(os.PRIO_PROCESS, int(pid)) == ours
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
