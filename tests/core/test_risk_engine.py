@@ -495,11 +495,13 @@ def test_a_new_process_loads_the_compiled_kernels_from_numbas_cache_without_comp
     if not _kernel.available():
         pytest.skip("numba is not installed")
     code = (
-        "from openpmo.core.risk import Estimate, RiskNetwork, Shape, SimTask, simulate\n"
-        "from openpmo.core.risk import _compiled\n"
+        "from decimal import Decimal\n"
+        "from openpmo.core.risk import CostEstimate, Estimate, RiskNetwork, Shape, SimTask\n"
+        "from openpmo.core.risk import _compiled, simulate\n"
+        "cost = CostEstimate(Decimal(10), Decimal(20), Decimal(40))\n"
         "for shape in (Shape.PERT, Shape.TRIANGULAR):\n"
         "    tasks = tuple(SimTask(f'T{i}', Estimate(2.0, 3.0, 6.0, shape),\n"
-        "                          (f'T{i - 1}',) if i % 10 else ()) for i in range(300))\n"
+        "                          (f'T{i - 1}',) if i % 10 else (), cost) for i in range(300))\n"
         "    simulate(RiskNetwork(tasks), iterations=512, seed=1)\n"
         "kernels = ('tabled_bits_run', 'triangular_bits_run', 'passes_run', 'lane_sums_run')\n"
         "for name in kernels:\n"

@@ -207,16 +207,28 @@ def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
     start: Array,
     project: Array,
     critical: Any,
+    forward: bool,
+    shift: Array,
+    y: Array,
+    moments: Any,
+    block: int,
 ) -> None:
-    """The forward pass into ``finish`` and ``project``; then, when ``critical`` is given, the
-    backward pass, adding to ``critical`` the columns in which each task has no slack."""
+    """The forward pass into ``finish`` and ``project`` (unless ``forward`` is false: they hold
+    it already); then, when ``critical`` is given, the backward pass, adding to ``critical``
+    the columns in which each task has no slack. ``start`` may be ``durations`` itself: each
+    task's late start is written over its duration once that is read, and a task reads the
+    late starts only of its successors, written before. With ``moments`` (blocks, 3, tasks)
+    given, the backward pass also takes, as it reads each task's durations, their lane sums
+    against ``y`` (``lane_row``) block by block of ``block`` columns, with ``shift`` the
+    task's centre: the sums ``lane_sums_run`` gives, without a pass of their own."""
     n, columns = durations.shape
     # forward: a task starts at the latest of its predecessors' finishes plus lags (in
     # ``here``, one row kept in cache), and the project finishes with the last task
     here = np.empty(columns, np.float64)
-    for c in range(columns):
-        project[c] = 0.0
-    for i in range(n):
+    if forward:
+        for c in range(columns):
+            project[c] = 0.0
+    for i in range(n if forward else 0):
         begin, end = pred_pointer[i], pred_pointer[i + 1]
         length, done = durations[i], finish[i]
         if begin == end:
@@ -280,6 +292,13 @@ def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
                     for c in range(columns):
                         late[c] = min(late[c], source[c])
         here, length, done = start[i], durations[i], finish[i]
+        if moments is not None:
+            for b in range(moments.shape[0]):
+                lo = b * block
+                hi = min(lo + block, columns)
+                moments[b, 0, i], moments[b, 1, i], moments[b, 2, i] = lane_row(
+                    length[lo:hi], shift[i], y[lo:hi]
+                )
         count = np.int64(0)
         for c in range(columns):
             # a lead cannot let a task finish after the project
@@ -289,46 +308,59 @@ def passes_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
         critical[i] += count
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def lane_row(row: Array, centre: float, y: Array) -> tuple[float, float, float]:
+    """The sums over ``row`` of ``v = row - centre``, ``v * v`` and ``v * y``, each in 8
+    partial sums (column ``c`` to sum ``c % 8``, in column order) added pairwise at the end
+    (``_kernel.lane_sums``). The partial sums are 24 named locals updated 8 columns at a time,
+    which LLVM keeps in vector registers; the last columns short of 8 go one by one into the
+    same partial sums."""
+    columns = row.shape[0]
+    whole = columns & ~7
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
+    b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0.0
+    d0 = d1 = d2 = d3 = d4 = d5 = d6 = d7 = 0.0
+    for c in range(0, whole, 8):
+        v0, v1 = row[c] - centre, row[c + 1] - centre
+        v2, v3 = row[c + 2] - centre, row[c + 3] - centre
+        v4, v5 = row[c + 4] - centre, row[c + 5] - centre
+        v6, v7 = row[c + 6] - centre, row[c + 7] - centre
+        a0, a1, a2, a3 = a0 + v0, a1 + v1, a2 + v2, a3 + v3
+        a4, a5, a6, a7 = a4 + v4, a5 + v5, a6 + v6, a7 + v7
+        b0, b1, b2, b3 = b0 + v0 * v0, b1 + v1 * v1, b2 + v2 * v2, b3 + v3 * v3
+        b4, b5, b6, b7 = b4 + v4 * v4, b5 + v5 * v5, b6 + v6 * v6, b7 + v7 * v7
+        d0, d1 = d0 + v0 * y[c], d1 + v1 * y[c + 1]
+        d2, d3 = d2 + v2 * y[c + 2], d3 + v3 * y[c + 3]
+        d4, d5 = d4 + v4 * y[c + 4], d5 + v5 * y[c + 5]
+        d6, d7 = d6 + v6 * y[c + 6], d7 + v7 * y[c + 7]
+    # the last columns (at most 7), column whole + k to partial sum k
+    for c in range(whole, columns):
+        v = row[c] - centre
+        w = v * y[c]
+        lane = c - whole
+        if lane == 0:
+            a0, b0, d0 = a0 + v, b0 + v * v, d0 + w
+        elif lane == 1:
+            a1, b1, d1 = a1 + v, b1 + v * v, d1 + w
+        elif lane == 2:
+            a2, b2, d2 = a2 + v, b2 + v * v, d2 + w
+        elif lane == 3:
+            a3, b3, d3 = a3 + v, b3 + v * v, d3 + w
+        elif lane == 4:
+            a4, b4, d4 = a4 + v, b4 + v * v, d4 + w
+        elif lane == 5:
+            a5, b5, d5 = a5 + v, b5 + v * v, d5 + w
+        else:
+            a6, b6, d6 = a6 + v, b6 + v * v, d6 + w
+    return (
+        ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)),
+        ((b0 + b1) + (b2 + b3)) + ((b4 + b5) + (b6 + b7)),
+        ((d0 + d1) + (d2 + d3)) + ((d4 + d5) + (d6 + d7)),
+    )
+
+
 @numba.njit(cache=True, nogil=True)
 def lane_sums_run(x: Array, shift: Array, y: Array, sums: Array) -> None:
-    """Per row of ``x``, the sums over its columns of ``v = x - shift``, ``v * v`` and
-    ``v * y``, each in 8 partial sums (column ``c`` to sum ``c % 8``, in column order) added
-    pairwise at the end (``_kernel.lane_sums``). The partial sums are 24 named locals updated
-    8 columns at a time, which LLVM keeps in vector registers; the last columns short of 8 go
-    one by one into the same partial sums."""
-    rows, columns = x.shape
-    whole = columns & ~7
-    a = np.empty(8, np.float64)
-    b = np.empty(8, np.float64)
-    d = np.empty(8, np.float64)
-    for r in range(rows):
-        centre = shift[r, 0]
-        row = x[r]
-        a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
-        b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0.0
-        d0 = d1 = d2 = d3 = d4 = d5 = d6 = d7 = 0.0
-        for c in range(0, whole, 8):
-            v0, v1 = row[c] - centre, row[c + 1] - centre
-            v2, v3 = row[c + 2] - centre, row[c + 3] - centre
-            v4, v5 = row[c + 4] - centre, row[c + 5] - centre
-            v6, v7 = row[c + 6] - centre, row[c + 7] - centre
-            a0, a1, a2, a3 = a0 + v0, a1 + v1, a2 + v2, a3 + v3
-            a4, a5, a6, a7 = a4 + v4, a5 + v5, a6 + v6, a7 + v7
-            b0, b1, b2, b3 = b0 + v0 * v0, b1 + v1 * v1, b2 + v2 * v2, b3 + v3 * v3
-            b4, b5, b6, b7 = b4 + v4 * v4, b5 + v5 * v5, b6 + v6 * v6, b7 + v7 * v7
-            d0, d1 = d0 + v0 * y[c], d1 + v1 * y[c + 1]
-            d2, d3 = d2 + v2 * y[c + 2], d3 + v3 * y[c + 3]
-            d4, d5 = d4 + v4 * y[c + 4], d5 + v5 * y[c + 5]
-            d6, d7 = d6 + v6 * y[c + 6], d7 + v7 * y[c + 7]
-        a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7] = a0, a1, a2, a3, a4, a5, a6, a7
-        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7] = b0, b1, b2, b3, b4, b5, b6, b7
-        d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = d0, d1, d2, d3, d4, d5, d6, d7
-        for c in range(whole, columns):
-            lane = c - whole
-            v = row[c] - centre
-            a[lane] += v
-            b[lane] += v * v
-            d[lane] += v * y[c]
-        sums[0, r] = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
-        sums[1, r] = ((b[0] + b[1]) + (b[2] + b[3])) + ((b[4] + b[5]) + (b[6] + b[7]))
-        sums[2, r] = ((d[0] + d[1]) + (d[2] + d[3])) + ((d[4] + d[5]) + (d[6] + d[7]))
+    """``lane_row`` of each row of ``x``, its centre ``shift[r, 0]``, into ``sums[:, r]``."""
+    for r in range(x.shape[0]):
+        sums[0, r], sums[1, r], sums[2, r] = lane_row(x[r], shift[r, 0], y)

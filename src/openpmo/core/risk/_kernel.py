@@ -10,6 +10,9 @@ bit (tests compare them):
 - ``passes``: the forward and backward passes of a chunk of iterations (``_Plan.schedule``
   walks topological levels with a few numpy gathers each; this walks the tasks one by one, the
   iterations of a task contiguous, so there is no Python per level and no temporary array);
+  in a simulation the backward pass runs on its own (``backward``), after the forward pass
+  gave the finishes, writing the late starts over the durations and taking the durations'
+  lane sums as it reads them;
 - ``lane_sums``: the running sums behind cruciality and the tornado.
 
 Without numba, or with ``OPENPMO_PURE_NUMPY`` set, the numpy code runs instead. numba is
@@ -106,8 +109,54 @@ def passes(
     each task; ``buffers`` two ``(tasks, columns)`` scratch arrays."""
     assert _compiled
     finish = np.empty(durations.shape[1], np.float64)
-    _compiled.passes_run(durations, *links, has_leads, buffers[0], buffers[1], finish, critical)
+    _compiled.passes_run(
+        durations,
+        *links,
+        has_leads,
+        buffers[0],
+        buffers[1],
+        finish,
+        critical,
+        True,
+        finish,
+        finish,
+        None,
+        1,
+    )
     return finish
+
+
+def backward(
+    durations: Array,
+    links: tuple[IntArray, IntArray, Array, IntArray, IntArray, Array],
+    early_finish: Array,
+    project: Array,
+    critical: IntArray,
+    moments: tuple[Array, Array, Array, int] | None = None,
+) -> None:
+    """The backward pass alone, after ``passes`` gave ``early_finish`` (its first buffer) and
+    ``project``: adds to ``critical`` how many columns each task was critical in, and writes
+    each task's late starts over its ``durations`` (one working array the fewer).
+
+    ``moments`` is ``(shift, y, sums, block)``: the pass then also puts into ``sums[k]`` the
+    ``lane_sums(durations[:, block k], shift[:, None], y[block k])`` of each block of ``block``
+    columns, the durations read as the pass reads them (no pass over them of their own)."""
+    assert _compiled
+    shift, y, sums, block = moments if moments is not None else (project, project, None, 1)
+    _compiled.passes_run(
+        durations,
+        *links,
+        False,
+        early_finish,
+        durations,
+        project,
+        critical,
+        False,
+        shift,
+        y,
+        sums,
+        block,
+    )
 
 
 LANES = 8

@@ -132,20 +132,25 @@ class _Plan:
     def schedule(
         self, durations: Array, *, critical: bool
     ) -> tuple[Array, npt.NDArray[np.int64] | None]:
-        """Finish per column, and (if asked) how many columns each task was critical in.
+        """Finish per column, and (if asked) how many columns each task was critical in:
+        ``forward`` then ``backward``, ``durations`` left as they are."""
+        project = self.forward(durations)
+        if not critical:
+            return project, None
+        return project, self.backward(durations, project, overwrite=False)
 
-        Level by level, each step a few gathers of the neighbours' rows (the iterations
-        contiguous) and a running maximum (minimum backward); see ``_Links``.
-        """
+    def forward(self, durations: Array) -> Array:
+        """The forward pass: the project finish per column (each task's early finish kept for
+        ``backward``). Level by level, each step a few gathers of the predecessors' rows (the
+        iterations contiguous) and a running maximum; see ``_Links``."""
         columns = durations.shape[1]
         finish = self._buffer("finish", columns)
-        start = self._buffer("start", columns)
         if self.compiled:
-            counts = np.zeros(self.n, dtype=np.int64) if critical else None
-            buffers = (finish[: self.n], start[: self.n])
-            return _kernel.passes(durations, self.links, self.has_leads, buffers, counts), counts
+            early = finish[: self.n]
+            return _kernel.passes(durations, self.links, self.has_leads, (early, early), None)
+        start = self._buffer("start", columns)
         finish[self.n] = 0.0
-        forward, backward = self._level_links()
+        forward, _ = self._level_links()
         for links in forward:
             a, b = links.first, links.end
             if links.all_sentinel:
@@ -157,10 +162,33 @@ class _Plan:
                 np.maximum(start[a:b], 0.0, out=start[a:b])
             np.add(start[a:b], durations[a:b], out=finish[a:b])
         project: Array = finish[: self.n].max(axis=0)
-        if not critical:
-            return project, None
+        return project
+
+    def backward(
+        self,
+        durations: Array,
+        project: Array,
+        *,
+        overwrite: bool,
+        moments: tuple[Array, Array, Array, int] | None = None,
+    ) -> npt.NDArray[np.int64]:
+        """The backward pass after ``forward`` on the same ``durations`` gave ``project``: how
+        many columns each task was critical in (no slack, to rounding). With ``overwrite``, the
+        compiled pass writes each task's late starts over its durations instead of into a
+        third working array (the numpy one leaves them). Level by level in numpy, each step a
+        few gathers of the successors' rows and a running minimum. ``moments`` (compiled only)
+        asks the compiled pass for the durations' lane sums too (``_kernel.backward``)."""
+        columns = durations.shape[1]
+        finish = self._buffer("finish", columns)
         counts = np.zeros(self.n, dtype=np.int64)
-        late_start = start  # overwritten level by level, last level first
+        if self.compiled:
+            late = durations if overwrite else self._buffer("start", columns)[: self.n]
+            if late is not durations:
+                np.copyto(late, durations)
+            _kernel.backward(late, self.links, finish[: self.n], project, counts, moments)
+            return counts
+        _, backward = self._level_links()
+        late_start = self._buffer("start", columns)  # overwritten level by level, last first
         late_start[self.n] = project
         late_finish = self._buffer("late", columns)
         flags = np.empty(late_finish.shape, dtype=np.bool_)
@@ -175,7 +203,7 @@ class _Plan:
             here -= finish[a:b]
             critical_here = np.less_equal(here, tolerance, out=flags[: b - a])
             counts[a:b] += critical_here.view(np.uint8).sum(axis=1, dtype=np.uint32)
-        return project, counts
+        return counts
 
     def _level_links(self) -> tuple[list[_Links], list[_Links]]:
         """The links level by level for the numpy passes, made the first time they are used."""

@@ -43,7 +43,11 @@ class _Moments:
         """Add the columns of ``x - shift`` (``shift`` one number per row)."""
         if not x.shape[0]:
             return  # nothing to correlate (no costs or no risks): no work per block
-        sx, sxx, sxy = _kernel.lane_sums(x, shift, y)
+        self.add_sums(_kernel.lane_sums(x, shift, y), y)
+
+    def add_sums(self, sums: tuple[Array, Array, Array] | Array, y: Array) -> None:
+        """Add the lane sums ``sums`` (``_kernel.lane_sums``) of columns whose ``y`` is given."""
+        sx, sxx, sxy = sums
         self.sx += sx
         self.sxx += sxx
         self.sxy += sxy
@@ -114,24 +118,40 @@ class _Run:
             )
             self.fired_counts += fired[:, : min(BLOCK, width - lo)].sum(axis=1)
         durations = self.durations[:, :width]
-        finish, critical = plan.schedule(durations, critical=True)
-        assert critical is not None
+        finish = plan.forward(durations)
         cost = self.task_costs[:, :width].sum(axis=0) + self.risk_costs[:, :width].sum(axis=0)
         self.finish_all[start:stop] = finish
         self.cost_all[start:stop] = cost
-        self.critical_counts += critical
+        # the compiled backward pass writes the late starts over the durations, taking their
+        # lane sums as it reads them; else the sums are taken block by block below
+        sums = None
+        if plan.compiled:
+            sums = np.empty((len(blocks), 3, plan.n))
+            moments = (plan.likely, finish - self.finish_zero, sums, BLOCK)
+            self.critical_counts += plan.backward(
+                durations, finish, overwrite=True, moments=moments
+            )
         for position in range(len(blocks)):
             self._moments(
-                slice(position * BLOCK, min(width, position * BLOCK + BLOCK)), finish, cost
+                slice(position * BLOCK, min(width, position * BLOCK + BLOCK)),
+                finish,
+                cost,
+                None if sums is None else sums[position],
             )
+        if sums is None:
+            self.critical_counts += plan.backward(durations, finish, overwrite=False)
         return stop
 
-    def _moments(self, part: slice, finish: Array, cost: Array) -> None:
-        """Add one block's columns to the running moments, in block order."""
+    def _moments(self, part: slice, finish: Array, cost: Array, sums: Array | None) -> None:
+        """Add one block's columns to the running moments, in block order (the durations'
+        lane sums ``sums`` when the backward pass took them)."""
         y_finish = finish[part] - self.finish_zero
         y_cost = cost[part] - self.cost_zero
         plan = self.plan
-        self.by_duration.add(self.durations[:, part], plan.likely[:, None], y_finish)
+        if sums is None:
+            self.by_duration.add(self.durations[:, part], plan.likely[:, None], y_finish)
+        else:
+            self.by_duration.add_sums(sums, y_finish)
         self.by_delay.add(self.risk_delays[:, part], self.no_shift, y_finish)
         self.by_task_cost.add(self.task_costs[:, part], plan.costs.likely, y_cost)
         self.by_risk_cost.add(self.risk_costs[:, part], self.no_shift, y_cost)
