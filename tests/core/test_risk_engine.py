@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
+from tests.compiled_cache import cache_use_in_a_second_process
 
 from openpmo.core.errors import CycleError, ValidationError
 from openpmo.core.risk import (
@@ -484,36 +485,23 @@ def test_the_compiled_passes_give_the_numpy_passes_answer_to_the_last_bit(
 
 
 def test_a_new_process_loads_the_compiled_kernels_from_numbas_cache_without_compiling() -> None:
-    # A kernel numba cannot find in its disk cache is compiled again in every process (about a
-    # second each on the first simulation): run a PERT and a triangular simulation in one
-    # process (which may fill the cache), then in a second, which must only load them
-    import subprocess  # noqa: S404 - our own interpreter, fixed code
-    import sys
-
+    # Run a PERT and a triangular simulation with costs in one process (which may fill the
+    # cache), then in a second, which must only load every kernel
     from openpmo.core.risk import _kernel
 
     if not _kernel.available():
         pytest.skip("numba is not installed")
-    code = (
+    setup = (
         "from decimal import Decimal\n"
         "from openpmo.core.risk import CostEstimate, Estimate, RiskNetwork, Shape, SimTask\n"
-        "from openpmo.core.risk import _compiled, simulate\n"
+        "from openpmo.core.risk import simulate\n"
         "cost = CostEstimate(Decimal(10), Decimal(20), Decimal(40))\n"
         "for shape in (Shape.PERT, Shape.TRIANGULAR):\n"
         "    tasks = tuple(SimTask(f'T{i}', Estimate(2.0, 3.0, 6.0, shape),\n"
         "                          (f'T{i - 1}',) if i % 10 else (), cost) for i in range(300))\n"
         "    simulate(RiskNetwork(tasks), iterations=512, seed=1)\n"
-        "kernels = ('tabled_bits_run', 'triangular_bits_run', 'passes_run', 'lane_sums_run')\n"
-        "for name in kernels:\n"
-        "    stats = getattr(_compiled, name).stats\n"
-        "    print(name, sum(stats.cache_hits.values()), sum(stats.cache_misses.values()))\n"
     )
-    runs = [
-        subprocess.run(  # noqa: S603 - our own interpreter, fixed code
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout.split("\n")
-        for _ in range(2)
-    ]
-    second = {name: (int(hits), int(misses)) for name, hits, misses in map(str.split, runs[1][:4])}
-    assert second == {name: (second[name][0], 0) for name in second}, second
+    kernels = ("tabled_bits_run", "triangular_bits_run", "passes_run", "lane_sums_run")
+    second = cache_use_in_a_second_process("openpmo.core.risk._compiled", setup, kernels)
+    assert second == {name: (second[name][0], 0) for name in kernels}, second
     assert all(hits > 0 for hits, _ in second.values()), second

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from schedule_before import engine_before
+from tests.compiled_cache import cache_use_in_a_second_process
 from tests.shared_data import shared_files
 from tests.strategies import networks
 
@@ -170,20 +171,15 @@ def test_compiled_wall_clock_conversion_matches_the_numpy_one(monkeypatch: pytes
 
 
 def test_a_new_process_loads_the_compiled_passes_from_numbas_cache_without_compiling() -> None:
-    # A kernel numba cannot find in its disk cache (a closure over another compiled function
-    # is one) is compiled again in every process: about two seconds on the first large
-    # schedule of every web or worker process. Run the passes in one process (which may fill
-    # the cache), then in a second, which must only load them.
-    import subprocess  # noqa: S404 - our own interpreter, fixed code
-    import sys
-
+    # Run the passes in one process (which may fill the cache), then in a second, which must
+    # only load them (``run`` was a closure over ``shift`` and was compiled in every process)
     from openpmo.core.schedule import _kernel
 
     if not _kernel.available():
         pytest.skip("numba is not installed")
-    code = (
+    setup = (
         "import numpy as np\n"
-        "from openpmo.core.schedule import _compiled, _kernel\n"
+        "from openpmo.core.schedule import _kernel\n"
         "assert _kernel.available()\n"
         "n = 500\n"
         "after, before = np.arange(1, n), np.arange(0, n - 1)\n"
@@ -191,16 +187,8 @@ def test_a_new_process_loads_the_compiled_passes_from_numbas_cache_without_compi
         "zeros = np.zeros(n, np.int64)\n"
         "_kernel.passes(np.full(n, 960), before, after, ones, ones,\n"
         "               np.zeros(n - 1, np.int64), (zeros, zeros, zeros, zeros))\n"
-        "for name in ('order_of', 'grouped', 'run'):\n"
-        "    stats = getattr(_compiled, name).stats\n"
-        "    print(name, sum(stats.cache_hits.values()), sum(stats.cache_misses.values()))\n"
     )
-    runs = [
-        subprocess.run(  # noqa: S603 - our own interpreter, fixed code
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout.split("\n")
-        for _ in range(2)
-    ]
-    second = {name: (int(hits), int(misses)) for name, hits, misses in map(str.split, runs[1][:3])}
-    assert second == {name: (second[name][0], 0) for name in second}, second
+    kernels = ("order_of", "grouped", "run")
+    second = cache_use_in_a_second_process("openpmo.core.schedule._compiled", setup, kernels)
+    assert second == {name: (second[name][0], 0) for name in kernels}, second
     assert all(hits > 0 for hits, _ in second.values()), second
