@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from openpmo.common import uploads
@@ -102,6 +105,31 @@ class MilestoneAchievedSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$",
+        "example": "2024-04-08T09:00",
+        "description": "Local time (Europe/London) to the minute, no zone",
+    }
+)
+class LocalMinuteField(serializers.Field):
+    """A computed date as the engine gives it (``TaskSchedule.to_dict``): local wall-clock time
+    to the minute with no zone, ``2024-04-08T09:00``, as ``openpmo schedule --json`` prints it.
+    Not OpenAPI's ``date-time``, which requires a zone."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        if isinstance(value, dt.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return str(value)
+
+
 class WorkingDaysField(serializers.FloatField):
     """Working days as the engine gives them (``TaskSchedule.to_dict``): a JSON number to four
     places, a whole number without a decimal point, as ``openpmo schedule --json`` prints it."""
@@ -126,12 +154,10 @@ class ComputedTaskSerializer(serializers.Serializer):
     constraint = serializers.ChoiceField(choices=Constraint.choices)
     constraint_date = serializers.DateField(allow_null=True)
     gate_stage = serializers.CharField(allow_blank=True)
-    early_start = serializers.DateTimeField(
-        allow_null=True, help_text="Local time to the minute, no zone: 2024-04-08T09:00"
-    )
-    early_finish = serializers.DateTimeField(allow_null=True)
-    late_start = serializers.DateTimeField(allow_null=True)
-    late_finish = serializers.DateTimeField(allow_null=True)
+    early_start = LocalMinuteField(allow_null=True)
+    early_finish = LocalMinuteField(allow_null=True)
+    late_start = LocalMinuteField(allow_null=True)
+    late_finish = LocalMinuteField(allow_null=True)
     achieved_on = serializers.DateField(allow_null=True, help_text="For a milestone achieved")
     achieved_evidence = serializers.CharField(allow_blank=True)
     total_slack_days = WorkingDaysField(allow_null=True)
@@ -154,11 +180,7 @@ class WorkPackageScheduleSerializer(serializers.Serializer):
     work_package = serializers.IntegerField()
     reference = serializers.CharField()
     start = serializers.DateField(allow_null=True, help_text="The schedule's start day")
-    finish = serializers.DateTimeField(
-        allow_null=True,
-        format="%Y-%m-%dT%H:%M",
-        help_text="Computed finish, local time to the minute, no zone (as its tasks)",
-    )
+    finish = LocalMinuteField(allow_null=True, help_text="Computed finish, as its tasks' times")
     minutes_per_day = serializers.IntegerField()
     source = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(allow_null=True)
