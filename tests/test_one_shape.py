@@ -5,9 +5,7 @@ Planning's is in ``openpmo/planning/tests/test_api.py`` (beside its fixtures).""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -127,25 +125,10 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 def test_a_simulation_run_gives_what_the_cli_prints_for_its_inputs(
     settings, programme_tree, tmp_path, capsys
 ):
-    from openpmo.risks.models import TaskHit
-    from openpmo.risks.tests.factories import RaidItemFactory
+    from openpmo.risks.tests.factories import dated_with_a_risk
 
     settings.TASKS = IMMEDIATE
-    package = programme_tree
-    package.forecast_start, package.forecast_end = dt.date(2023, 4, 3), dt.date(2024, 3, 29)
-    package.save()
-    risk = RaidItemFactory(
-        work_package=package,
-        reference="R-001",
-        chance=Decimal("0.5"),
-        delay_min=Decimal(5),
-        delay_likely=Decimal(10),
-        delay_max=Decimal(20),
-        cost_min=Decimal(1000),
-        cost_likely=Decimal(2000),
-        cost_max=Decimal(5000),
-    )
-    TaskHit.objects.create(item=risk, work_package=package)
+    package = dated_with_a_risk(programme_tree)
     # Given a run through the API, and `openpmo simulate --json` on the network it stored,
     api = _as(package.owner)
     created = api.post(

@@ -4,7 +4,6 @@ with progress; the numbers come from the core engine and repeat from the stored 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,7 @@ from openpmo.core.risk import simulate
 from openpmo.portfolio.tests.factories import WorkPackageFactory
 from openpmo.risks import core_adapters, selectors, services
 from openpmo.risks.models import SimulationRun, TaskHit
-from openpmo.risks.tests.factories import RaidItemFactory
+from openpmo.risks.tests.factories import dated_with_a_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -27,22 +26,7 @@ QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 @pytest.fixture
 def package(programme_tree):
     """The work package with dates (3 April 2023 to 29 March 2024: 52 weeks, 260 working days) and a risk."""
-    wp = programme_tree
-    wp.forecast_start, wp.forecast_end = dt.date(2023, 4, 3), dt.date(2024, 3, 29)
-    wp.save()
-    risk = RaidItemFactory(
-        work_package=wp,
-        reference="R-001",
-        chance=Decimal("0.5"),
-        delay_min=Decimal(5),
-        delay_likely=Decimal(10),
-        delay_max=Decimal(20),
-        cost_min=Decimal(1000),
-        cost_likely=Decimal(2000),
-        cost_max=Decimal(5000),
-    )
-    TaskHit.objects.create(item=risk, work_package=wp)
-    return wp
+    return dated_with_a_risk(programme_tree)
 
 
 def test_a_run_of_a_package_without_schedule_is_stored_with_seed_inputs_and_result(
