@@ -1,5 +1,6 @@
 import gc
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,36 @@ def test_the_program_ends_at_once_with_all_its_output(tmp_path):
     )
     assert failed.returncode == 2
     assert failed.stderr.startswith("openpmo: error:")
+
+
+THREADS = """
+import os, sys
+import openpmo.cli as cli
+
+def main():
+    import numpy  # noqa: F401 - what starts BLAS's threads, if any
+    print(len(os.listdir("/proc/self/task")), os.environ.get("OPENBLAS_NUM_THREADS"))
+    return 0
+
+cli.main = main
+cli.run()
+"""
+
+
+def test_the_program_runs_numpy_on_one_thread_unless_told_otherwise():
+    # Given the `openpmo` program started without any thread setting in its environment
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    alone = subprocess.run(
+        [sys.executable, "-c", THREADS], capture_output=True, text=True, check=True, env=clean
+    )
+    # then loading numpy started no BLAS threads: the process is one thread
+    assert alone.stdout.split() == ["1", "1"]
+    # and someone who asks for two BLAS threads gets them
+    asked = subprocess.run(
+        [sys.executable, "-c", THREADS],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**clean, "OPENBLAS_NUM_THREADS": "2"},
+    )
+    assert asked.stdout.split() == ["2", "2"]

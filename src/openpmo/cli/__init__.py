@@ -102,11 +102,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
+# The engines' numpy work is element-wise and along the network, never a large matrix product,
+# so BLAS's thread pool would only cost: OpenBLAS starts a thread per core as numpy is imported,
+# half the CPU of that import (some 80 ms of an ``openpmo schedule`` run's 0.3 s). Whoever runs
+# ``openpmo`` can still set these themselves; the web app and worker are not affected.
+_ONE_BLAS_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def run() -> NoReturn:
     """The ``openpmo`` program: :func:`main` on this process's command line, then the process
     ends at once, its output flushed. Python's own ending would free every object and module
     one by one first (some 20 ms after the 2,441-task schedule, a fifteenth of the run), which
-    a process about to end need not do; nothing of ours waits for it (files written are closed)."""
+    a process about to end need not do; nothing of ours waits for it (files written are closed).
+    BLAS runs on one thread unless the environment says otherwise (``_ONE_BLAS_THREAD``)."""
+    for name in _ONE_BLAS_THREAD:
+        os.environ.setdefault(name, "1")
     code = main()
     try:
         sys.stdout.flush()
