@@ -8,6 +8,7 @@ tests are deterministic; the tolerances say how wrong the engine would have to b
 from __future__ import annotations
 
 import math
+import threading
 from decimal import Decimal
 
 import numpy as np
@@ -28,6 +29,7 @@ from openpmo.core.risk import (
     simulate,
     triangular_ppf,
 )
+from openpmo.core.risk._statistics import _Run
 
 N = 40_000
 
@@ -453,12 +455,10 @@ def test_with_lags_and_leads_the_critical_tasks_are_those_without_float(
     assert result.criticality == {k: 1.0 if late[k] == early[k] else 0.0 for k in order}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_compiled_passes_give_the_numpy_passes_answer_to_the_last_bit(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # a random network big enough for the compiled passes: several predecessors each, lags and
-    # leads (some beyond a task's own duration), triangular and PERT estimates and a risk
+def compiled_size_network(seed: int) -> RiskNetwork:
+    """A random network big enough for the compiled passes: several predecessors each, lags and
+    leads (some beyond a task's own duration), triangular and PERT estimates, a correlated
+    strand, task costs and a risk."""
     from openpmo.core.risk import _kernel
 
     if not _kernel.available():
@@ -473,15 +473,86 @@ def test_the_compiled_passes_give_the_numpy_passes_answer_to_the_last_bit(
         low = float(rng.integers(0, 5))
         shape = Shape.PERT if rng.random() < 0.5 else Shape.TRIANGULAR
         estimate = Estimate(low, low + float(rng.integers(0, 3)), low + 4.0, shape)
-        tasks.append(SimTask(f"T{i}", estimate, after=tuple(f"T{j}" for j in after), lags=lags))
+        cost = CostEstimate(Decimal(10), Decimal(20), Decimal(45)) if i % 7 == 0 else None
+        strand = "S" if i % 11 == 0 else None
+        tasks.append(
+            SimTask(
+                f"T{i}",
+                estimate,
+                after=tuple(f"T{j}" for j in after),
+                lags=lags,
+                cost=cost,
+                strand=strand,
+            )
+        )
     risk = RiskEvent("R", 0.3, delay=Estimate(1.0, 2.0, 5.0), hits=("T5", "T50"))
-    network = RiskNetwork(tuple(tasks), risks=(risk,))
+    return RiskNetwork(tuple(tasks), risks=(risk,), correlation={"S": 0.5})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_compiled_passes_give_the_numpy_passes_answer_to_the_last_bit(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network = compiled_size_network(seed)
     compiled = simulate(network, iterations=1_000, seed=seed)
     monkeypatch.setenv("OPENPMO_PURE_NUMPY", "1")
     numpy_only = simulate(network, iterations=1_000, seed=seed)
     assert np.array_equal(compiled.finish_samples, numpy_only.finish_samples)
     assert compiled.to_dict() == numpy_only.to_dict()
-    assert 0 < sum(t.criticality for t in compiled.tasks) < len(tasks)
+    assert 0 < sum(t.criticality for t in compiled.tasks) < len(network.tasks)
+
+
+def test_threads_change_the_speed_never_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a network the compiled kernels run, in chunks of one block (so that there are many
+    # chunks for the threads to share), and a run on one thread
+    network = compiled_size_network(4)
+    alone = simulate(network, iterations=2_900, seed=17, chunk_size=256, threads=1)
+    # when it runs again on two, three and (by the environment) four threads, reporting progress
+    monkeypatch.setenv("OPENPMO_SIMULATION_THREADS", "4")
+    compute = _Run.compute
+    workers: set[str] = set()
+
+    def noting_the_thread(run: _Run, blocks: range, work: object) -> object:
+        workers.add(threading.current_thread().name)
+        return compute(run, blocks, work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_Run, "compute", noting_the_thread)
+    for threads in (2, 3, None):
+        workers.clear()
+        seen: list[int] = []
+        shared = simulate(
+            network,
+            iterations=2_900,
+            seed=17,
+            chunk_size=256,
+            threads=threads,
+            progress=seen.append,
+        )
+        # then every figure and every sample is the same to the last bit
+        assert np.array_equal(shared.finish_samples, alone.finish_samples)
+        assert np.array_equal(shared.cost_samples, alone.cost_samples)
+        assert shared.to_dict() == alone.to_dict()
+        # and progress came chunk by chunk, in order, to the end
+        assert seen == [*range(256, 2_900, 256), 2_900]
+        # and the chunks were drawn and scheduled on that many threads besides the caller's
+        assert len(workers) == (threads or 4)
+        assert all(name.startswith("openpmo-simulate") for name in workers)
+    assert simulate(network, iterations=2_900, seed=18, threads=2) != alone
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5, True, "2"])
+def test_a_bad_number_of_threads_is_refused(threads: object) -> None:
+    with pytest.raises(ValidationError, match="threads must be a whole number above 0"):
+        simulate(rich_network(), iterations=10, seed=1, threads=threads)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("setting", ["0", "two", "-3", "1.5"])
+def test_a_bad_thread_setting_in_the_environment_is_named(
+    setting: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENPMO_SIMULATION_THREADS", setting)
+    with pytest.raises(ValidationError, match="OPENPMO_SIMULATION_THREADS"):
+        simulate(rich_network(), iterations=10, seed=1)
 
 
 def test_a_new_process_loads_the_compiled_kernels_from_numbas_cache_without_compiling() -> None:

@@ -43,6 +43,7 @@ seed gives the same result, to the last bit, whatever the chunk size.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -85,6 +86,7 @@ __all__ = [
 ]
 
 _DEFAULT_CHUNK_BYTES = 48 * 2**20
+_MAX_THREADS = 8
 
 
 def simulate(
@@ -97,6 +99,7 @@ def simulate(
     top: int = 20,
     progress: Callable[[int], None] | None = None,
     exact_pert: bool = False,
+    threads: int | None = None,
 ) -> SimulationResult:
     """Run ``iterations`` iterations of ``network`` and summarise them.
 
@@ -110,6 +113,10 @@ def simulate(
     shape (``_pert_table``: the exact distribution to within about 1e-4 in probability);
     ``exact_pert=True`` takes the same uniforms through the exact inverse Beta CDF instead,
     several times slower, for checking.
+
+    ``threads`` chunks are computed at once when the kernels are compiled (by default one per
+    processor this process may use, or ``OPENPMO_SIMULATION_THREADS``), each with its share of
+    the working memory; like the chunk size, it changes speed, never the answer.
     """
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
         raise ValidationError(f"iterations must be a whole number above 0, got {iterations!r}")
@@ -120,24 +127,47 @@ def simulate(
     assert seed is not None
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValidationError(f"seed must be a whole number, 0 or more, got {seed!r}")
+    threads = _threads(threads)
     plan = _Plan(network)
-    chunk = _chunk_iterations(chunk_size, plan.n)
+    chunk = _chunk_iterations(chunk_size, plan.n, threads)
     blocks = -(-iterations // BLOCK)
     blocks_per_chunk = chunk // BLOCK
+    if chunk_size is None:  # enough chunks for every thread to have one
+        blocks_per_chunk = min(blocks_per_chunk, -(-blocks // threads))
     capacity = min(blocks, blocks_per_chunk) * BLOCK
     plan.compiled = plan.n * capacity >= _kernel.MIN_CELLS and _kernel.available()
     run = _Run(plan, iterations, seed, capacity, exact_pert)
-    for first_block in range(0, blocks, blocks_per_chunk):
-        done = run.chunk(range(first_block, min(first_block + blocks_per_chunk, blocks)))
+    chunks = [
+        range(first, min(first + blocks_per_chunk, blocks))
+        for first in range(0, blocks, blocks_per_chunk)
+    ]
+    for done in run.chunks(chunks, threads if plan.compiled else 1):
         if progress is not None:
             progress(done)
     return run.result(top)
 
 
-def _chunk_iterations(chunk_size: int | None, tasks: int) -> int:
-    if chunk_size is None:
+def _threads(threads: int | None) -> int:
+    """The threads a simulation runs on: as asked, else ``OPENPMO_SIMULATION_THREADS``, else
+    one per processor this process may use (at most ``_MAX_THREADS``)."""
+    if threads is None:
+        setting = os.environ.get("OPENPMO_SIMULATION_THREADS", "").strip()
+        if not setting:
+            return max(1, min(len(os.sched_getaffinity(0)), _MAX_THREADS))
+        if not setting.isdigit() or int(setting) < 1:
+            raise ValidationError(
+                f"OPENPMO_SIMULATION_THREADS must be a whole number above 0, got {setting!r}"
+            )
+        threads = int(setting)
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValidationError(f"threads must be a whole number above 0, got {threads!r}")
+    return threads
+
+
+def _chunk_iterations(chunk_size: int | None, tasks: int, threads: int = 1) -> int:
+    if chunk_size is None:  # the working memory shared between the threads
         per_iteration = (tasks + 1) * 8 * 6
-        chunk_size = _DEFAULT_CHUNK_BYTES // per_iteration
+        chunk_size = _DEFAULT_CHUNK_BYTES // threads // per_iteration
         chunk_size = min(chunk_size, 16 * BLOCK)
     if chunk_size < 1:
         raise ValidationError(f"chunk size must be at least 1, got {chunk_size}")

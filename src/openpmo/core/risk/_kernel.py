@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from openpmo.core._numba import prepare
+
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -197,6 +199,7 @@ def _pairwise(acc: Array) -> Array:
 
 
 def _compile() -> Any:
+    prepare()
     from openpmo.core.risk import _compiled as kernels  # imports numba
 
     return kernels

@@ -7,6 +7,7 @@ is big enough, else level by level in numpy (``_Links``); both give the same num
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import numpy as np
@@ -77,7 +78,7 @@ class _Plan:
         successors: list[list[tuple[int, float]]] = [[] for _ in tasks]
         predecessors: list[list[tuple[int, float]]] = [[] for _ in tasks]
         self.has_leads = False
-        self._buffers: dict[str, Array] = {}
+        self._scratch = threading.local()  # each thread's working arrays (``_buffer``)
         for i, t in enumerate(tasks):
             for p in dict.fromkeys(t.after):
                 lag = float(t.lags.get(p, 0.0))
@@ -221,11 +222,13 @@ class _Plan:
         return self._passes
 
     def _buffer(self, name: str, columns: int) -> Array:
-        """A working ``(tasks + 1, columns)`` array, its memory kept between chunks."""
+        """A working ``(tasks + 1, columns)`` array, its memory kept between chunks; each thread
+        has its own (a simulation may run its chunks on several threads)."""
         size = (self.n + 1) * columns
-        flat = self._buffers.get(name)
+        buffers: dict[str, Array] = self._scratch.__dict__
+        flat = buffers.get(name)
         if flat is None or flat.size < size:
-            flat = self._buffers[name] = np.empty(size, dtype=np.float64)
+            flat = buffers[name] = np.empty(size, dtype=np.float64)
         return flat[:size].reshape(self.n + 1, columns)  # contiguous, so gathers copy whole rows
 
 

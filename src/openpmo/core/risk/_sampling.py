@@ -6,6 +6,7 @@ See ``_engine`` for how the draws are used and what the tables guarantee.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -164,7 +165,7 @@ class _ThreePoints:
         t = np.array(drawn, dtype=np.int64)
         self.drawn_low, self.drawn_width = low[t], width[t]
         self.drawn_alpha, self.drawn_beta = alpha[t], beta[t]
-        self._u: Array | None = None
+        self._scratch = threading.local()  # each thread's uniforms (``draw``)
 
     @staticmethod
     def _kinds(
@@ -383,9 +384,9 @@ class _ThreePoints:
         columns = out.shape[1]
         if uniform is None:
             if self.uniform_count:
-                if self._u is None or self._u.shape[1] != columns:
-                    self._u = np.empty((self.uniform_count, columns), dtype=np.float64)
-                u = self._u
+                u = getattr(self._scratch, "u", None)
+                if u is None or u.shape[1] != columns:
+                    u = self._scratch.u = np.empty((self.uniform_count, columns), dtype=np.float64)
                 if not self.tri_count and isinstance(self.tab, slice):
                     self._tabled(u, out[self.tab], exact, rng)  # draws u as it goes
                 elif not self.tab_count and isinstance(self.tri, slice):

@@ -3,8 +3,12 @@ the running moments behind cruciality and the tornado, accumulated block by bloc
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -73,13 +77,53 @@ class _Moments:
         return result
 
 
+@dataclass
+class _Work:
+    """One worker's arrays for a chunk's draws, ``capacity`` iterations wide (whole blocks are
+    drawn into them, the first ``width`` columns used)."""
+
+    durations: Array
+    task_costs: Array
+    risk_delays: Array
+    risk_costs: Array
+
+    @classmethod
+    def sized(cls, plan: _Plan, capacity: int) -> _Work:
+        tasks, costs, risks = plan.n, len(plan.cost_ids), len(plan.risk_ids)
+        return cls(
+            np.empty((tasks, capacity)),
+            np.empty((costs, capacity)),
+            np.empty((risks, capacity)),
+            np.empty((risks, capacity)),
+        )
+
+
+@dataclass
+class _Chunk:
+    """A chunk of iterations drawn and scheduled, waiting to be added to the run in order."""
+
+    blocks: range
+    start: int
+    stop: int
+    work: _Work
+    fired: npt.NDArray[np.int64]
+    finish: Array
+    cost: Array
+    critical: npt.NDArray[np.int64]
+    sums: Array | None  # the durations' lane sums per block, when the backward pass took them
+
+
 class _Run:
     """What a simulation keeps between chunks: the finish and cost of every iteration, the
-    counts of critical tasks and risks fired, and the running moments of the tornado; its
-    working arrays are allocated once, ``capacity`` iterations wide."""
+    counts of critical tasks and risks fired, and the running moments of the tornado.
+
+    A chunk is computed (``compute``: drawn and scheduled, into a worker's own arrays) and then
+    added (``add``), chunks strictly in order; computing may run on several threads at once
+    (``chunks``), and the answer is the same to the last bit whatever the number of threads."""
 
     def __init__(self, plan: _Plan, iterations: int, seed: int, capacity: int, exact: bool) -> None:
         self.plan, self.iterations, self.seed, self.exact = plan, iterations, seed, exact
+        self.capacity = capacity
         deterministic, _ = plan.schedule(plan.likely[:, None].copy(), critical=False)
         self.finish_zero = float(deterministic[0])
         self.cost_zero = float(plan.likely_cost)
@@ -92,69 +136,95 @@ class _Run:
         self.by_delay = _Moments(risks)
         self.by_task_cost = _Moments(costs)
         self.by_risk_cost = _Moments(risks)
-        # whole blocks are drawn into these, the first ``width`` columns used
-        self.durations = np.empty((tasks, capacity))
-        self.task_costs = np.empty((costs, capacity))
-        self.risk_delays = np.empty((risks, capacity))
-        self.risk_costs = np.empty((risks, capacity))
         self.no_shift = np.zeros((risks, 1))
 
-    def chunk(self, blocks: range) -> int:
-        """Draw, schedule and accumulate the iterations of ``blocks``; the iterations done."""
+    def chunks(self, chunks: Sequence[range], threads: int) -> Iterator[int]:
+        """Compute and add each chunk of blocks in turn, yielding the iterations done after
+        each. With ``threads`` above 1, that many chunks are computed at once on worker threads
+        (the compiled kernels and numpy's generator let go of the interpreter's lock), each in
+        its own arrays, and added here in order as they come back."""
+        if threads <= 1 or len(chunks) <= 1:
+            work = _Work.sized(self.plan, self.capacity)
+            for blocks in chunks:
+                yield self.add(self.compute(blocks, work))
+            return
+        waiting = iter(chunks)
+        with ThreadPoolExecutor(threads, thread_name_prefix="openpmo-simulate") as pool:
+            running = deque(
+                pool.submit(self.compute, blocks, _Work.sized(self.plan, self.capacity))
+                for blocks in itertools.islice(waiting, threads)
+            )
+            while running:
+                chunk = running.popleft().result()
+                done = self.add(chunk)  # reads the chunk's arrays: only then are they reused
+                blocks = next(waiting, None)
+                if blocks is not None:
+                    running.append(pool.submit(self.compute, blocks, chunk.work))
+                yield done
+
+    def compute(self, blocks: range, work: _Work) -> _Chunk:
+        """Draw and schedule the iterations of ``blocks`` in ``work``; nothing of the run is
+        changed (so chunks may be computed on several threads at once)."""
         plan = self.plan
         start = blocks[0] * BLOCK
         stop = min(self.iterations, blocks[-1] * BLOCK + BLOCK)
         width = stop - start
+        fired = np.zeros(len(plan.risk_ids), dtype=np.int64)
         for position, block in enumerate(blocks):
             lo, hi = position * BLOCK, position * BLOCK + BLOCK
-            fired = plan.draw_block(
+            happened = plan.draw_block(
                 self.seed,
                 block,
-                self.durations[:, lo:hi],
-                self.task_costs[:, lo:hi],
-                self.risk_delays[:, lo:hi],
-                self.risk_costs[:, lo:hi],
+                work.durations[:, lo:hi],
+                work.task_costs[:, lo:hi],
+                work.risk_delays[:, lo:hi],
+                work.risk_costs[:, lo:hi],
                 exact=self.exact,
             )
-            self.fired_counts += fired[:, : min(BLOCK, width - lo)].sum(axis=1)
-        durations = self.durations[:, :width]
+            fired += happened[:, : min(BLOCK, width - lo)].sum(axis=1)
+        durations = work.durations[:, :width]
         finish = plan.forward(durations)
-        cost = self.task_costs[:, :width].sum(axis=0) + self.risk_costs[:, :width].sum(axis=0)
-        self.finish_all[start:stop] = finish
-        self.cost_all[start:stop] = cost
+        cost = work.task_costs[:, :width].sum(axis=0) + work.risk_costs[:, :width].sum(axis=0)
         # the compiled backward pass writes the late starts over the durations, taking their
-        # lane sums as it reads them; else the sums are taken block by block below
+        # lane sums as it reads them; else ``add`` takes the sums block by block
         sums = None
         if plan.compiled:
             sums = np.empty((len(blocks), 3, plan.n))
             moments = (plan.likely, finish - self.finish_zero, sums, BLOCK)
-            self.critical_counts += plan.backward(
-                durations, finish, overwrite=True, moments=moments
-            )
-        for position in range(len(blocks)):
+            critical = plan.backward(durations, finish, overwrite=True, moments=moments)
+        else:
+            critical = plan.backward(durations, finish, overwrite=False)
+        return _Chunk(blocks, start, stop, work, fired, finish, cost, critical, sums)
+
+    def add(self, chunk: _Chunk) -> int:
+        """Add a computed chunk to the run (the chunks in order); the iterations done."""
+        start, stop = chunk.start, chunk.stop
+        self.fired_counts += chunk.fired
+        self.finish_all[start:stop] = chunk.finish
+        self.cost_all[start:stop] = chunk.cost
+        self.critical_counts += chunk.critical
+        width = stop - start
+        for position in range(len(chunk.blocks)):
             self._moments(
+                chunk,
                 slice(position * BLOCK, min(width, position * BLOCK + BLOCK)),
-                finish,
-                cost,
-                None if sums is None else sums[position],
+                None if chunk.sums is None else chunk.sums[position],
             )
-        if sums is None:
-            self.critical_counts += plan.backward(durations, finish, overwrite=False)
         return stop
 
-    def _moments(self, part: slice, finish: Array, cost: Array, sums: Array | None) -> None:
+    def _moments(self, chunk: _Chunk, part: slice, sums: Array | None) -> None:
         """Add one block's columns to the running moments, in block order (the durations'
         lane sums ``sums`` when the backward pass took them)."""
-        y_finish = finish[part] - self.finish_zero
-        y_cost = cost[part] - self.cost_zero
-        plan = self.plan
+        y_finish = chunk.finish[part] - self.finish_zero
+        y_cost = chunk.cost[part] - self.cost_zero
+        plan, work = self.plan, chunk.work
         if sums is None:
-            self.by_duration.add(self.durations[:, part], plan.likely[:, None], y_finish)
+            self.by_duration.add(work.durations[:, part], plan.likely[:, None], y_finish)
         else:
             self.by_duration.add_sums(sums, y_finish)
-        self.by_delay.add(self.risk_delays[:, part], self.no_shift, y_finish)
-        self.by_task_cost.add(self.task_costs[:, part], plan.costs.likely, y_cost)
-        self.by_risk_cost.add(self.risk_costs[:, part], self.no_shift, y_cost)
+        self.by_delay.add(work.risk_delays[:, part], self.no_shift, y_finish)
+        self.by_task_cost.add(work.task_costs[:, part], plan.costs.likely, y_cost)
+        self.by_risk_cost.add(work.risk_costs[:, part], self.no_shift, y_cost)
 
     def result(self, top: int) -> SimulationResult:
         """The summary of every iteration run."""

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from openpmo.core._numba import prepare
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -93,6 +95,7 @@ def walls(offsets: IntArray, end_form: BoolArray, span: Any) -> IntArray:
 
 
 def _compile() -> tuple[Any, Any, Any, Any]:
-    from openpmo.core.schedule import _compiled as kernels
+    prepare()
+    from openpmo.core.schedule import _compiled as kernels  # imports numba
 
     return kernels.order_of, kernels.run, kernels.grouped, kernels.walls
