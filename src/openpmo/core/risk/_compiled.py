@@ -120,33 +120,39 @@ def tabled_bits_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by
     (the low half first), in integers: with 2**cell_bits cells, the cell is
     h >> (32 - cell_bits) and the fraction (h mod 2**(32 - cell_bits) + 1/2) /
     2**(32 - cell_bits), both exactly what the float arithmetic gives. ``table`` holds each
-    cell's value and slope side by side (one cache line for both)."""
+    cell's value and slope side by side (one cache line for both), flat: cell k's at 2k, 2k + 1.
+
+    The two draws of each 64-bit word are taken together, the halves as signed 64-bit integers
+    (they are below 2**32, so every conversion is exact) and the table read at unsigned
+    positions: no wraparound check for a negative index, a third quicker than column by column."""
     cells = 1 << cell_bits
-    shift = np.uint64(32 - cell_bits)
-    fraction_mask = np.uint64((1 << (32 - cell_bits)) - 1)
+    shift = np.int64(32 - cell_bits)
+    fraction_mask = np.int64((1 << (32 - cell_bits)) - 1)
+    half_mask = np.int64(0xFFFFFFFF)
+    high = np.int64(32)
     scale = 1.0 / (1 << (32 - cell_bits))
-    half_mask = np.uint64(0xFFFFFFFF)
-    high = np.uint64(32)
     columns = out.shape[1]
+    pairs = columns >> 1
     for r in range(out.shape[0]):
-        first = int(offset[r, 0])
+        first = np.int64(offset[r, 0])
         row_width, row_low = width[r, 0], low[r, 0]
-        row, bits = out[r], raw[r]
-        # every draw through the coarse table, with no branch (so the loop vectorises) ...
-        for c in range(columns):
-            b = bits[c >> 1]
-            h = (b >> high) if c & 1 else (b & half_mask)
-            i = int(h >> shift) + first
-            t = (float(h & fraction_mask) + 0.5) * scale
-            x = table[i, 1] * t + table[i, 0]
-            if not scaled:
-                x = x * row_width + row_low
-            row[c] = x
+        row, bits = out[r], raw[r].view(np.int64)
+        # every draw through the coarse table, with no branch ...
+        for j in range(pairs + (columns & 1)):
+            b = bits[j]
+            for half in range(2 if j < pairs else 1):
+                h = (b >> high) & half_mask if half else b & half_mask
+                at = np.uint64(2 * ((h >> shift) + first))
+                t = (float(h & fraction_mask) + 0.5) * scale
+                x = table[at + np.uint64(1)] * t + table[at]
+                if not scaled:
+                    x = x * row_width + row_low
+                row[2 * j + half] = x
         # ... then the few that fell in an outer cell (NaN) through its finer table
         for c in range(columns):
             if row[c] != row[c]:
                 b = bits[c >> 1]
-                h = (b >> high) if c & 1 else (b & half_mask)
+                h = (b >> high) & half_mask if c & 1 else b & half_mask
                 w = (float(h) + 0.5) * 2.3283064365386963e-10  # (h + 1/2) / 2**32
                 row[c] = outer_cell(
                     w,
