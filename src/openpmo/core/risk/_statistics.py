@@ -157,9 +157,9 @@ class _Run:
             while running:
                 chunk = running.popleft().result()
                 done = self.add(chunk)  # reads the chunk's arrays: only then are they reused
-                blocks = next(waiting, None)
-                if blocks is not None:
-                    running.append(pool.submit(self.compute, blocks, chunk.work))
+                following = next(waiting, None)
+                if following is not None:
+                    running.append(pool.submit(self.compute, following, chunk.work))
                 yield done
 
     def compute(self, blocks: range, work: _Work) -> _Chunk:
