@@ -39,6 +39,13 @@ Reproducibility. The random numbers are drawn in blocks of ``BLOCK`` iterations,
 from its own stream ``SeedSequence(seed, spawn_key=(k,))``, always in the same order; chunks are
 whole numbers of blocks and the statistics are accumulated block by block in order. So the same
 seed gives the same result, to the last bit, whatever the chunk size.
+
+Threads. Because each block has its own stream, chunks can be drawn and scheduled at the same
+time: with the compiled kernels (which, like numpy's generator, let go of the interpreter's lock)
+a simulation computes as many chunks at once as it has threads, each in its own working arrays
+(the default working memory shared between them), and adds them to its statistics in order on
+the calling thread. So the same seed gives the same result, to the last bit, on any number of
+threads too.
 """
 
 from __future__ import annotations
