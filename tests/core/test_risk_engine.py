@@ -576,3 +576,20 @@ def test_a_new_process_loads_the_compiled_kernels_from_numbas_cache_without_comp
     second = cache_use_in_a_second_process("openpmo.core.risk._compiled", setup, kernels)
     assert second == {name: (second[name][0], 0) for name in kernels}, second
     assert all(hits > 0 for hits, _ in second.values()), second
+
+
+def test_without_processor_affinity_the_machines_processors_are_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a system that cannot say which processors a process may use (macOS, Windows)
+    from openpmo.core.risk import _engine
+
+    monkeypatch.delattr(_engine.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(_engine.os, "cpu_count", lambda: 3)
+    monkeypatch.delenv("OPENPMO_SIMULATION_THREADS", raising=False)
+    # then a simulation runs on the machine's processors, and gives the same answer
+    assert _engine._threads(None) == 3
+    network = compiled_size_network(5)
+    assert simulate(network, iterations=600, seed=2, chunk_size=256) == simulate(
+        network, iterations=600, seed=2, chunk_size=256, threads=1
+    )

@@ -160,7 +160,7 @@ def _threads(threads: int | None) -> int:
     if threads is None:
         setting = os.environ.get("OPENPMO_SIMULATION_THREADS", "").strip()
         if not setting:
-            return max(1, min(len(os.sched_getaffinity(0)), _MAX_THREADS))
+            return max(1, min(_processors(), _MAX_THREADS))
         if not setting.isdigit() or int(setting) < 1:
             raise ValidationError(
                 f"OPENPMO_SIMULATION_THREADS must be a whole number above 0, got {setting!r}"
@@ -169,6 +169,12 @@ def _threads(threads: int | None) -> int:
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValidationError(f"threads must be a whole number above 0, got {threads!r}")
     return threads
+
+
+def _processors() -> int:
+    """The processors this process may run on (all of the machine's where that is not known)."""
+    usable = getattr(os, "sched_getaffinity", None)  # Linux; not on macOS or Windows
+    return len(usable(0)) if usable is not None else os.cpu_count() or 1
 
 
 def _chunk_iterations(chunk_size: int | None, tasks: int, threads: int = 1) -> int:
