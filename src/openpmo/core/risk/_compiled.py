@@ -23,22 +23,16 @@ import numpy.typing as npt
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+Outer = tuple[Array, Array, npt.NDArray[np.intp], Array, Array, int]
+"""The finer tables across each table's first and last cells: their values and slopes, each
+row's offset in them, each row's low and width, and the cells in each."""
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def outer_cell(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
-    w: float,
-    r: int,
-    cells: int,
-    outer_values: Array,
-    outer_slopes: Array,
-    outer_offset: npt.NDArray[np.intp],
-    outer_low: Array,
-    outer_width: Array,
-    outer_cells: int,
-) -> float:
+def outer_cell(w: float, r: int, cells: int, outer: Outer) -> float:
     """The draw of uniform ``w`` of row ``r`` in a table's first or last cell (NaN slope),
-    through the finer table of that cell."""
+    through the finer table of that cell (``outer``: see ``Outer``)."""
+    outer_values, outer_slopes, outer_offset, outer_low, outer_width, outer_cells = outer
     upper = w >= 0.5
     w *= cells
     if upper:
@@ -63,12 +57,7 @@ def tabled_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
     width: Array,
     low: Array,
     cells: int,
-    outer_values: Array,
-    outer_slopes: Array,
-    outer_offset: npt.NDArray[np.intp],
-    outer_low: Array,
-    outer_width: Array,
-    outer_cells: int,
+    outer: Outer,
 ) -> None:
     """``out`` from the uniforms ``u`` through the tables (``_ThreePoints._tabled``)."""
     last = values.shape[0] - 1
@@ -86,17 +75,7 @@ def tabled_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by one
             else:
                 out[r, c] = (x + values[i]) * width[r, 0] + low[r, 0]
             if np.isnan(out[r, c]):
-                out[r, c] = outer_cell(
-                    u[r, c],
-                    r,
-                    cells,
-                    outer_values,
-                    outer_slopes,
-                    outer_offset,
-                    outer_low,
-                    outer_width,
-                    outer_cells,
-                )
+                out[r, c] = outer_cell(u[r, c], r, cells, outer)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -109,12 +88,7 @@ def tabled_bits_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by
     width: Array,
     low: Array,
     cell_bits: int,
-    outer_values: Array,
-    outer_slopes: Array,
-    outer_offset: npt.NDArray[np.intp],
-    outer_low: Array,
-    outer_width: Array,
-    outer_cells: int,
+    outer: Outer,
 ) -> None:
     """As ``tabled_run`` on the uniforms (h + 1/2) / 2**32 of the 32-bit halves h of ``raw``
     (the low half first), in integers: with 2**cell_bits cells, the cell is
@@ -154,17 +128,7 @@ def tabled_bits_run(  # noqa: PLR0913 - a numeric kernel takes its arrays one by
                 b = bits[c >> 1]
                 h = (b >> high) & half_mask if c & 1 else b & half_mask
                 w = (float(h) + 0.5) * 2.3283064365386963e-10  # (h + 1/2) / 2**32
-                row[c] = outer_cell(
-                    w,
-                    r,
-                    cells,
-                    outer_values,
-                    outer_slopes,
-                    outer_offset,
-                    outer_low,
-                    outer_width,
-                    outer_cells,
-                )
+                row[c] = outer_cell(w, r, cells, outer)
 
 
 @numba.njit(cache=True, nogil=True)

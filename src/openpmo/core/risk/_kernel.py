@@ -79,9 +79,9 @@ def tabled(
         cell_bits = cells.bit_length() - 1
         assert cells == 1 << cell_bits <= 1 << 32
         flat = table.reshape(-1)  # each cell's value and slope side by side
-        _compiled.tabled_bits_run(u, out, offset, flat, scaled, width, low, cell_bits, *outer)
+        _compiled.tabled_bits_run(u, out, offset, flat, scaled, width, low, cell_bits, outer)
     else:
-        _compiled.tabled_run(u, out, offset, values, slopes, scaled, width, low, cells, *outer)
+        _compiled.tabled_run(u, out, offset, values, slopes, scaled, width, low, cells, outer)
 
 
 def triangular(
