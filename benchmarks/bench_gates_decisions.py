@@ -150,6 +150,7 @@ def run() -> None:
             released=released,
             s151_officer="S151 officer",
             s151_consulted_on=timezone.localdate(),
+            forward_plan_reference="FP/527/10/22",
         )
     ours = (time.perf_counter() - started) / DECISIONS
 
