@@ -117,6 +117,7 @@ def run() -> None:
     def engine_once() -> None:
         schedule(built.network, calendar, built.start, minutes_per_day=loaded.spec.minutes_per_day)
 
+    stored_schedules.refresh(programme)  # the pages read the stored schedule
     view = selectors.programme_schedule(programme)
     assert not view.error and len(view.rows) == WORK_PACKAGES
     print(
