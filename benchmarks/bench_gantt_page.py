@@ -8,8 +8,10 @@ computed on each view (as it was before schedules were stored: the stored result
 before each view, so the page runs the engine). Each is requested 40 times, interleaved; p50 and
 p95 are printed with the ratio, and the number of queries of one stored view.
 
-Runs on PostgreSQL when ``DATABASE_URL`` names one (a scratch database ``<name>_bench_gantt`` is
-created and dropped there), otherwise on a scratch SQLite file.
+Runs on PostgreSQL, where the goal is set: the one ``DATABASE_URL`` names, or the local server
+that ``bench_load`` uses too when it is unset (a scratch database ``<name>_bench_gantt`` is
+created and dropped there). With ``DATABASE_URL`` naming SQLite it runs on a scratch SQLite file
+and the goal is not judged.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from benchmarks._timing import report
 
 VIEWS = 40
 CHANGES = 10
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 
 
 def _setup() -> str | None:
     """Point Django at a scratch database; return the PostgreSQL one to drop afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
+    url = os.environ.get("DATABASE_URL") or LOCAL_POSTGRES
     scratch = None
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
@@ -149,9 +152,12 @@ def _run() -> None:
         "recomputed per view",
     )
     _after_changes(client, url, user, programme)
+    if connection.vendor == "postgresql":
+        verdict = "met" if _percentile(stored, 0.95) < 0.1 else "MISSED"
+    else:
+        verdict = f"not judged, this run is on {connection.vendor}"
     print(
-        f"   goal: p95 < 100 ms on PostgreSQL: "
-        f"{'met' if _percentile(stored, 0.95) < 0.1 else 'MISSED'} (wall); load average "
+        f"   goal: p95 < 100 ms on PostgreSQL: {verdict} (wall); load average "
         f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
 
