@@ -72,14 +72,14 @@ test-postgres: setup tools ## Run the suite against PostgreSQL (DATABASE_URL, de
 	@export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}; $(PYTEST)
 
 lint: setup ## ruff (lint and format check), mypy (strict for openpmo.core), import-linter (the layers)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src/openpmo/core
 	$(BIN)/lint-imports
 
 format: setup ## Format the code with ruff
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 bench: setup ## Run the benchmarks and print their figures (ratios against a baseline run beside them)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -84,7 +84,8 @@ def _register():  # type: ignore[no-untyped-def]
         )
         Benefit.work_packages.through.objects.bulk_create(
             Benefit.work_packages.through(
-                benefit_id=benefit.pk, workpackage_id=packages[(row * 6 + row % 6) % 200].pk
+                benefit_id=benefit.pk,
+                workpackage_id=packages[(row * 6 + row % 6) % WORK_PACKAGES].pk,
             )
             for row, benefit in enumerate(benefits)
         )
