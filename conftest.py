@@ -30,6 +30,16 @@ def programme_tree(db):
     return work_package
 
 
+@pytest.fixture
+def page(live_server):
+    """A page in a real Chromium beside the live server (``tests.chromium``); mark the test
+    ``needs_chromium`` from there, so that it is skipped where Chromium is not installed."""
+    from tests.chromium import chromium_page
+
+    with chromium_page() as opened:
+        yield opened
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests make many users: hash their passwords cheaply (production keeps PBKDF2)."""

@@ -8,18 +8,18 @@ import re
 
 import pytest
 from django.core import mail
-from test_browser import CHROMIUM, _axe_violations, page  # noqa: F401 - the shared fixture
+from tests.chromium import needs_chromium, serious_violations
 
 from openpmo.accounts.roles import Role
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make tools)"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True),
 ]
 PASSWORD = "correct horse battery staple"
 
 
-def _sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:  # noqa: F811
+def _sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -27,7 +27,7 @@ def _sign_in(page, live_server, username: str, password: str = PASSWORD) -> None
     page.wait_for_selector("main")
 
 
-def test_my_work_counts_and_links_to_an_overdue_action(page, live_server, role_user):  # noqa: F811
+def test_my_work_counts_and_links_to_an_overdue_action(page, live_server, role_user):
     from openpmo.portfolio.tests.factories import WorkPackageFactory
     from openpmo.risks.tests.factories import RaidActionFactory
 
@@ -48,7 +48,7 @@ def test_my_work_counts_and_links_to_an_overdue_action(page, live_server, role_u
     row = page.locator("#my-work tbody tr").first
     assert "Send the data protection impact assessment" in row.inner_text()
     assert "Overdue" in row.inner_text()
-    assert _axe_violations(page) == []
+    assert serious_violations(page) == []
     # And its link opens the page where the action is updated
     row.locator("a").click()
     page.wait_for_load_state()
@@ -56,7 +56,7 @@ def test_my_work_counts_and_links_to_an_overdue_action(page, live_server, role_u
 
 
 def test_the_pmo_invites_someone_who_chooses_a_password_and_signs_in(
-    page,  # noqa: F811
+    page,
     live_server,
     role_user,
 ):
@@ -67,7 +67,7 @@ def test_the_pmo_invites_someone_who_chooses_a_password_and_signs_in(
     _sign_in(page, live_server, "pmo")
     page.click("a:has-text('People')")
     page.click("a:has-text('Invite someone')")
-    assert _axe_violations(page) == []
+    assert serious_violations(page) == []
     page.fill("#id_email", "sam.jones@council.gov.uk")
     page.fill("#id_first_name", "Sam")
     page.fill("#id_last_name", "Jones")
@@ -83,7 +83,7 @@ def test_the_pmo_invites_someone_who_chooses_a_password_and_signs_in(
     page.click("button:has-text('Sign out')")
     page.goto(f"{live_server.url}{path}")
     page.wait_for_selector("h1:has-text('Choose your password')")
-    assert _axe_violations(page) == []
+    assert serious_violations(page) == []
     page.fill("#id_new_password1", "a long and private phrase")
     page.fill("#id_new_password2", "a long and private phrase")
     page.click("button:has-text('Set password')")
@@ -93,7 +93,7 @@ def test_the_pmo_invites_someone_who_chooses_a_password_and_signs_in(
 
 
 def test_an_excel_import_with_errors_then_a_clean_reimport(
-    page,  # noqa: F811
+    page,
     live_server,
     role_user,
     tmp_path,
@@ -130,7 +130,7 @@ def test_an_excel_import_with_errors_then_a_clean_reimport(
     errors = page.inner_text("#import-errors")
     assert "RAG" in errors and "Budget" in errors and "Purple" in errors
     assert page.locator("button:has-text('Import')").count() == 0
-    assert _axe_violations(page) == []
+    assert serious_violations(page) == []
     assert WorkPackage.objects.count() == 0
 
     page.click("a:has-text('Upload another file')")
@@ -144,7 +144,7 @@ def test_an_excel_import_with_errors_then_a_clean_reimport(
 
 
 def test_signing_in_with_the_organisation_account_through_a_real_provider(
-    page,  # noqa: F811
+    page,
     live_server,
     settings,
 ):
@@ -156,7 +156,7 @@ def test_signing_in_with_the_organisation_account_through_a_real_provider(
     with run_server_in_thread(user_claims=oidc_people()) as provider:
         configure_oidc(settings, provider.server_port)
         page.goto(f"{live_server.url}/accounts/login/")
-        assert _axe_violations(page) == []
+        assert serious_violations(page) == []
         page.click("a:has-text('Sign in with Microsoft Entra ID')")
         # At the provider: choose Alice
         page.click("button[value='alice']")

@@ -13,38 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
+from tests.chromium import needs_chromium, serious_violations
 
 from openpmo.demo.timeline import Timeline
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "a-long-demo-passphrase-for-tests"
 
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (make tools installs it)"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def _serious(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
-    )
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} places)"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
 class Month:
@@ -73,21 +52,6 @@ class Month:
         assert not self.page.locator(".govuk-error-summary").is_visible(), self.page.inner_text(
             ".govuk-error-summary"
         )
-
-
-@pytest.fixture
-def browser_page(live_server):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        yield page
-        browser.close()
 
 
 def _load(as_of: dt.date, settings, tmp_path) -> None:
@@ -227,14 +191,14 @@ def _run_the_month(page, url: str, as_of: dt.date, tmp_path) -> None:
     assert response.ok and response.body().startswith(b"%PDF")
 
 
-def test_the_month_as_at_today(browser_page, live_server, settings, tmp_path):
+def test_the_month_as_at_today(page, live_server, settings, tmp_path):
     from openpmo.portfolio.models import WorkPackage
 
     today = dt.date.today()
     _load(today, settings, tmp_path)
-    _run_the_month(browser_page, live_server.url, today, tmp_path)
+    _run_the_month(page, live_server.url, today, tmp_path)
     # The pages read at 200 rows pass axe: the register, the tracker and a history.
-    month = Month(browser_page, live_server.url)
+    month = Month(page, live_server.url)
     month.sign_in("viewer")
     wp = WorkPackage.objects.get(reference="ETP-DATA-001")
     for path in (
@@ -244,14 +208,14 @@ def test_the_month_as_at_today(browser_page, live_server, settings, tmp_path):
         "/",
     ):
         month.go(path)
-        assert _serious(browser_page) == [], path
+        assert serious_violations(page) == [], path
 
 
-def test_the_month_as_at_october_2024(browser_page, live_server, settings, tmp_path):
+def test_the_month_as_at_october_2024(page, live_server, settings, tmp_path):
     # Cookies without an expiry date: the browser's clock is not moved with the server's.
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.CSRF_COOKIE_AGE = None
     as_of = dt.date(2024, 10, 15)
     with time_machine.travel(dt.datetime(2024, 10, 15, 10, tzinfo=dt.UTC), tick=True):
         _load(as_of, settings, tmp_path)
-        _run_the_month(browser_page, live_server.url, as_of, tmp_path)
+        _run_the_month(page, live_server.url, as_of, tmp_path)
