@@ -11,6 +11,7 @@ Only on the SQLite leg: the benchmarks make their own scratch databases, so the 
 would repeat the same work.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -39,25 +40,23 @@ SMALL = {
     "bench_reports": {"WORK_PACKAGES": 12, "STRANDS": 6},
 }
 
-# Runs the benchmark as ``python -m benchmarks --one NAME`` does, with its sizes replaced and
-# every timing taken once.
+# Runs the benchmark as ``python -m benchmarks --one NAME`` does, with the sizes of it and of
+# the benchmarks it builds on replaced, and every timing taken once.
 RUNNER = """
 import importlib, json, sys
 import benchmarks._timing as timing
 once = timing.best_of
 timing.best_of = lambda function, *, repeat=5: once(function, repeat=1)
 name, sizes = sys.argv[1], json.loads(sys.argv[2])
-if name == "bench_gantt_page":
-    importlib.import_module("benchmarks.bench_delivery_programme").__dict__.update(
-        sizes.pop("_delivery")
-    )
-module = importlib.import_module("benchmarks." + name)
-module.best_of = timing.best_of
-module.__dict__.update(sizes)
+for module_name, small in sizes.items():
+    module = importlib.import_module("benchmarks." + module_name)
+    module.__dict__.update(small, best_of=timing.best_of)
 print("== " + name)
-module.run()
+importlib.import_module("benchmarks." + name).run()
 print("== done")
 """
+# The benchmarks whose data another one builds (the Gantt page reads the delivery programme's).
+BUILDS_ON = {"bench_gantt_page": ["bench_delivery_programme"]}
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
@@ -67,11 +66,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.parametrize("name", sorted(SMALL))
 def test_the_benchmark_runs_to_its_last_figure(name, tmp_path):
-    import json
-
-    sizes = dict(SMALL[name])
-    if name == "bench_gantt_page":
-        sizes["_delivery"] = SMALL["bench_delivery_programme"]
+    sizes = {module: SMALL[module] for module in [*BUILDS_ON.get(name, []), name]}
     environment = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
